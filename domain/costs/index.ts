@@ -1,0 +1,4 @@
+export * from './rates';
+export * from './slippage';
+export * from './engine';
+export * from './decision';
