@@ -1,0 +1,20 @@
+/** API process entrypoint (the stack runs it as a child process). */
+import { loadConfig } from '../runtime/config';
+import { startApiServer } from './server';
+
+async function run(): Promise<void> {
+  const config = loadConfig();
+  const appUrl = config.db.appUrl ?? config.db.adminUrl;
+  if (!appUrl) throw new Error('the API needs QS_APP_DATABASE_URL or DATABASE_URL (the stack sets them)');
+  const server = await startApiServer(config, appUrl);
+  const stop = () => {
+    server.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+run().catch((err: unknown) => {
+  process.stderr.write(`api: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

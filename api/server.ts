@@ -1,0 +1,45 @@
+/** Starts the HTTP server (Express + Socket.IO) on shared dependencies; returns a stopper. */
+import http from 'node:http';
+import { Server as SocketServer } from 'socket.io';
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
+import { createPool } from '../db/client';
+import { temporalConnectionOptions } from '../runtime/temporal-connection';
+import { createApp } from './app';
+import { createMetrics } from './metrics';
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  io: SocketServer;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(config: Config, appDbUrl: string): Promise<ApiServer> {
+  const log = createLogger('api', config.logLevel);
+  const pool = createPool(appDbUrl);
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({ pool, client, namespace: config.temporal.namespace, metrics: createMetrics(), log });
+  const server = http.createServer(app);
+  const io = new SocketServer(server, { serveClient: false });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.api.port, config.api.host, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  log.info({ port }, 'API listening');
+  return {
+    url: `http://${config.api.host}:${port}`,
+    port,
+    io,
+    close: async () => {
+      io.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { Command } from 'commander';
+import { withTemporal } from '../context';
+import { TASK_QUEUES } from '../../workflows/task-queues';
+import type { systemCheck } from '../../workflows/system-check';
+
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('run a SystemCheck workflow (worker → activity → Postgres → result) and print the round trip')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      await withTemporal(async (client) => {
+        const checkId = randomUUID();
+        const started = process.hrtime.bigint();
+        const result = await client.workflow.execute<typeof systemCheck>('systemCheck', {
+          taskQueue: TASK_QUEUES.trading,
+          workflowId: `system-check/${checkId}`,
+          args: [{ checkId }],
+          workflowExecutionTimeout: '2 minutes',
+        });
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        if (opts.json) console.log(JSON.stringify({ ...result, roundTripMs: ms }));
+        else
+          console.log(
+            `SystemCheck ok in ${ms.toFixed(1)} ms: workflow ${result.workflowId} → activity on ${result.worker} → Postgres (${result.dbTime}) → broker queue served by ${result.brokerWorker}`,
+          );
+      });
+    });
+}

@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+import { stackUp } from '../../runtime/stack';
+
+export function register(program: Command): void {
+  const stack = program.command('stack').description('run the whole platform locally');
+  stack
+    .command('up')
+    .description('start Postgres, the Temporal dev server, migrations, workers and the API (Ctrl-C stops all)')
+    .action(async () => {
+      await stackUp();
+    });
+}

@@ -1,0 +1,53 @@
+/**
+ * What most commands need: config, and connections to a running stack's Temporal and Postgres.
+ * The stack writes .data/stack.env with the URLs it chose, so `qs check` etc. find it.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { loadConfig, Config } from '../runtime/config';
+import { temporalConnectionOptions } from '../runtime/temporal-connection';
+import { createPool } from '../db/client';
+import { readStackEnv } from '../runtime/stack-env';
+import { UsageError } from './usage-error';
+
+/** Config from the environment, overlaid with the running stack's addresses when present. */
+export function cliConfig(): Config {
+  const base = loadConfig();
+  const stackEnv = readStackEnv(base.dataDir);
+  if (!stackEnv) return base;
+  // Explicit environment wins over what the stack recorded.
+  return loadConfig({ ...stackEnv, ...process.env });
+}
+
+export async function withTemporal<T>(fn: (client: Client, config: Config) => Promise<T>): Promise<T> {
+  const config = cliConfig();
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5s' });
+  } catch (e) {
+    throw new UsageError(`cannot reach Temporal at ${config.temporal.address} (is the stack running? \`npm start\`): ${(e as Error).message}`);
+  }
+  try {
+    return await fn(new Client({ connection, namespace: config.temporal.namespace }), config);
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function withAppPool<T>(fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
+  const config = cliConfig();
+  const url = config.db.appUrl ?? config.db.adminUrl;
+  if (!url) throw new UsageError('no database: start the stack (`npm start`) or set DATABASE_URL');
+  const pool = createPool(url, { max: 4 });
+  try {
+    return await fn(pool, config);
+  } finally {
+    await pool.end();
+  }
+}
+
+export function adminUrl(): string {
+  const url = cliConfig().db.adminUrl;
+  if (!url) throw new UsageError('no database: start the stack (`npm start`) or set DATABASE_URL');
+  return url;
+}

@@ -1,0 +1,18 @@
+/** Connection pools and drizzle instances. The runtime uses the qs_app pool (RLS applies). */
+import { drizzle, NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { Pool, PoolConfig } from 'pg';
+import * as schema from './schema';
+
+export type Db = NodePgDatabase<typeof schema>;
+export { schema };
+
+export function createPool(url: string, extra: Partial<PoolConfig> = {}): Pool {
+  const pool = new Pool({ connectionString: url, max: 10, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 10_000, ...extra });
+  // An idle client losing its connection (Postgres restarted) must not crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export function createDb(pool: Pool): Db {
+  return drizzle(pool, { schema });
+}

@@ -1,0 +1,50 @@
+/** Port checks: a port already in use gets a clear message naming who wanted it. */
+import net from 'node:net';
+
+export class PortInUseError extends Error {
+  constructor(public readonly port: number, public readonly purpose: string, public readonly envVar: string) {
+    super(`port ${port} (${purpose}) is already in use; stop whatever holds it or set ${envVar} to another port`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+export async function assertPortsFree(ports: Array<{ port: number; purpose: string; envVar: string }>): Promise<void> {
+  for (const p of ports) {
+    if (!(await isPortFree(p.port))) throw new PortInUseError(p.port, p.purpose, p.envVar);
+  }
+}
+
+/** A port the OS says is free right now (for tests: throwaway servers on free ports). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on host:port, or rejects after timeoutMs. */
+export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ port, host });
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => (s.destroy(), resolve(false)));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing answered on ${host}:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

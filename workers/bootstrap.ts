@@ -1,0 +1,86 @@
+/**
+ * What every worker process shares: config, logging, the Temporal connection and namespace,
+ * the workflow bundle, a database pool, and graceful shutdown on SIGINT/SIGTERM (in-flight
+ * activities finish or are handed back; nothing is lost).
+ */
+import os from 'node:os';
+import { NativeConnection, Runtime, Worker, WorkerOptions, makeTelemetryFilterString } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { loadConfig, Config } from '../runtime/config';
+import { createLogger, Logger } from '../runtime/logger';
+import { createPool } from '../db/client';
+import { TaskQueue, WORKFLOW_QUEUES } from '../workflows/task-queues';
+import { temporalConnectionOptions } from '../runtime/temporal-connection';
+
+export interface WorkerContext {
+  config: Config;
+  log: Logger;
+  pool: Pool;
+  workerId: string;
+}
+
+export interface WorkerDefinition {
+  taskQueue: TaskQueue;
+  /** Builds the activity implementations from the shared context. */
+  activities(ctx: WorkerContext): Record<string, (...args: any[]) => Promise<unknown>>;
+  /** Extra worker options (concurrency, rate limits). */
+  options?: Partial<WorkerOptions>;
+  /** Runs before the worker starts (e.g. Rule 2's credential check); may throw to refuse boot. */
+  preflight?(env: NodeJS.ProcessEnv): void;
+}
+
+export async function runWorker(def: WorkerDefinition): Promise<void> {
+  def.preflight?.(process.env);
+  const config = loadConfig();
+  const log = createLogger(`worker:${def.taskQueue}`, config.logLevel);
+  Runtime.install({
+    shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    logger: {
+      log: (level, message, meta) => log[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')]({ ...meta }, message),
+      trace: (m, meta) => log.trace(meta ?? {}, m),
+      debug: (m, meta) => log.debug(meta ?? {}, m),
+      info: (m, meta) => log.info(meta ?? {}, m),
+      warn: (m, meta) => log.warn(meta ?? {}, m),
+      error: (m, meta) => log.error(meta ?? {}, m),
+    },
+  });
+  if (!config.db.adminUrl && !config.db.appUrl) throw new Error('a worker needs QS_APP_DATABASE_URL or DATABASE_URL (the stack sets them)');
+  const pool = createPool(config.db.appUrl ?? config.db.adminUrl!);
+  const workerId = `${def.taskQueue}@${os.hostname()}:${process.pid}`;
+  const ctx: WorkerContext = { config, log, pool, workerId };
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: def.taskQueue,
+      identity: workerId,
+      activities: def.activities(ctx),
+      ...(WORKFLOW_QUEUES.includes(def.taskQueue) ? workflowSource(config) : {}),
+      shutdownGraceTime: '10 seconds',
+      ...def.options,
+    });
+    log.info({ taskQueue: def.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+    await worker.run();
+    log.info('worker stopped');
+  } finally {
+    await connection.close();
+    await pool.end();
+  }
+}
+
+function workflowSource(config: Config): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  return config.workflowBundle ? { workflowBundle: { codePath: config.workflowBundle } } : { workflowsPath: require.resolve('../workflows') };
+}
+
+/** Entrypoint helper: run, and turn a boot failure into one clear line and exit code 1. */
+export function main(def: WorkerDefinition): void {
+  runWorker(def).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`worker ${def.taskQueue}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,15 @@
+/**
+ * Worker for the `broker` task queue: broker calls only. Kite allows 10 orders/s per account,
+ * so the queue-wide activity rate is capped below that (shared by every broker worker).
+ */
+import { main } from './bootstrap';
+import { TASK_QUEUES } from '../workflows/task-queues';
+import { createWorkerIdentityActivities } from '../activities/worker-identity';
+
+main({
+  taskQueue: TASK_QUEUES.broker,
+  activities: ({ workerId }) => ({
+    ...createWorkerIdentityActivities({ workerId }),
+  }),
+  options: { maxTaskQueueActivitiesPerSecond: 8 },
+});

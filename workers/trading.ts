@@ -1,0 +1,13 @@
+/** Worker for the `trading` task queue. */
+import { main } from './bootstrap';
+import { TASK_QUEUES } from '../workflows/task-queues';
+import { createSystemCheckActivities } from '../activities/system-check';
+import { createWorkerIdentityActivities } from '../activities/worker-identity';
+
+main({
+  taskQueue: TASK_QUEUES.trading,
+  activities: ({ pool, workerId }) => ({
+    ...createSystemCheckActivities({ pool, workerId }),
+    ...createWorkerIdentityActivities({ workerId }),
+  }),
+});

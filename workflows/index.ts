@@ -1,0 +1,2 @@
+/** Every workflow type, for the single workflow bundle all workers load. */
+export * from './system-check';
