@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { testClient, testPool, testWorker } from '../support/env';
+import { maybeRecordHistory } from '../support/record-history';
+import { createSystemCheckActivities } from '../../activities/system-check';
+import { createWorkerIdentityActivities } from '../../activities/worker-identity';
+import { TASK_QUEUES } from '../../workflows/task-queues';
+import type { systemCheck } from '../../workflows/system-check';
+
+describe('SystemCheck workflow on the real Temporal server and Postgres', () => {
+  it('round-trips worker → activity → idempotent Postgres write → result', async () => {
+    const pool = testPool('app');
+    const client = await testClient();
+    const trading = await testWorker({
+      taskQueue: TASK_QUEUES.trading,
+      activities: { ...createSystemCheckActivities({ pool, workerId: 'trading-test' }), ...createWorkerIdentityActivities({ workerId: 'trading-test' }) },
+    });
+    const broker = await testWorker({ taskQueue: TASK_QUEUES.broker, activities: createWorkerIdentityActivities({ workerId: 'broker-test' }) });
+
+    await trading.runUntil(
+      broker.runUntil(async () => {
+        const checkId = randomUUID();
+        const workflowId = `system-check/${checkId}`;
+        const first = await client.workflow.execute<typeof systemCheck>('systemCheck', { taskQueue: TASK_QUEUES.trading, workflowId, args: [{ checkId }] });
+        expect(first).toMatchObject({ checkId, workflowId, worker: 'trading-test', brokerWorker: 'broker-test', inserted: true });
+
+        // Same business key again (a retry, a second workflow): the write happens once.
+        const again = await client.workflow.execute<typeof systemCheck>('systemCheck', {
+          taskQueue: TASK_QUEUES.trading,
+          workflowId: `${workflowId}/again`,
+          args: [{ checkId }],
+        });
+        expect(again.inserted).toBe(false);
+        expect(again.dbTime).toBe(first.dbTime);
+        const rows = await pool.query('SELECT workflow_id FROM system_checks WHERE check_id = $1', [checkId]);
+        expect(rows.rows).toEqual([{ workflow_id: workflowId }]);
+
+        // Workflow ids are business keys: starting the same one twice is refused, not duplicated.
+        await expect(
+          client.workflow.start('systemCheck', { taskQueue: TASK_QUEUES.trading, workflowId, args: [{ checkId }], workflowIdReusePolicy: 'REJECT_DUPLICATE' }),
+        ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+
+        await maybeRecordHistory(client, workflowId, 'system-check');
+      }),
+    );
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * Test-side access to the run's shared servers: clients, pools and workers on the one bundle.
+ * Every helper registers its own cleanup with afterAll, so tests cannot leak handles.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { Pool } from 'pg';
+import { createPool } from '../../db/client';
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run integration tests through jest's integration project (npm test)`);
+  return v;
+}
+
+export const testEnv = () => ({
+  temporalAddress: required('QS_TEST_TEMPORAL_ADDRESS'),
+  namespace: required('QS_TEST_NAMESPACE'),
+  adminUrl: required('QS_TEST_ADMIN_URL'),
+  appUrl: required('QS_TEST_APP_URL'),
+  superUrl: required('QS_TEST_SUPER_URL'),
+  bundlePath: required('QS_TEST_BUNDLE'),
+  tmp: required('QS_TEST_TMP'),
+});
+
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+});
+
+export async function testClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: testEnv().temporalAddress });
+  cleanups.push(() => connection.close());
+  return new Client({ connection, namespace: testEnv().namespace });
+}
+
+export function testPool(which: 'app' | 'admin' | 'super' = 'app'): Pool {
+  const env = testEnv();
+  const pool = createPool(which === 'app' ? env.appUrl : which === 'admin' ? env.adminUrl : env.superUrl.replace(/\/postgres$/, '/quantsentinel'));
+  cleanups.push(() => pool.end());
+  return pool;
+}
+
+/** A worker on the run's shared workflow bundle. Unique task queues keep tests apart. */
+export async function testWorker(options: Omit<WorkerOptions, 'connection' | 'namespace' | 'workflowBundle' | 'workflowsPath'>): Promise<Worker> {
+  const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace: testEnv().namespace,
+    workflowBundle: { codePath: testEnv().bundlePath },
+    shutdownGraceTime: '2 seconds',
+    ...options,
+  });
+  cleanups.push(() => connection.close());
+  return worker;
+}
+
+let seq = 0;
+/** A task queue name unique to this test file and call. */
+export function uniqueQueue(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${seq++}`;
+}
