@@ -7,3 +7,4 @@ export * from './trading';
 export * from './market';
 export * from './models';
 export * from './system';
+export * from './broker';
