@@ -35,9 +35,8 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     port,
     io,
     close: async () => {
-      io.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await io.close(); // also closes the HTTP server
       await connection.close();
       await pool.end();
     },
