@@ -1,0 +1,10 @@
+export * from './types';
+export * from './castle';
+export * from './proposal';
+export { killSwitchWall } from './walls/kill-switch';
+export { regimeWall } from './walls/regime';
+export { sizeWall } from './walls/size';
+export { capitalWall } from './walls/capital';
+export { lossLimitsWall } from './walls/loss-limits';
+export { greeksWall } from './walls/greeks';
+export { eventExpiryWall } from './walls/event-expiry';
