@@ -1,0 +1,38 @@
+import { KITE_ORDER_LIMITS, SlidingWindowLimiter } from './rate-limiter';
+
+/** A virtual clock: sleeping advances time, so the test checks the schedule, not the wall clock. */
+function virtualClock() {
+  let t = 1_000_000;
+  return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+}
+
+describe('SlidingWindowLimiter', () => {
+  it('never lets more than 10 orders into any second nor 400 into any minute', async () => {
+    const clock = virtualClock();
+    const limiter = new SlidingWindowLimiter(KITE_ORDER_LIMITS, clock.now, clock.sleep);
+    const sent: number[] = [];
+    for (let i = 0; i < 900; i++) {
+      await limiter.acquire();
+      sent.push(clock.now());
+    }
+    for (let i = 0; i < sent.length; i++) {
+      const inSecond = sent.filter((t) => t > sent[i]! - 1000 && t <= sent[i]!).length;
+      const inMinute = sent.filter((t) => t > sent[i]! - 60_000 && t <= sent[i]!).length;
+      expect(inSecond).toBeLessThanOrEqual(10);
+      expect(inMinute).toBeLessThanOrEqual(400);
+    }
+    // 900 orders at 400/min need at least two full minutes beyond the first batch.
+    expect(sent[sent.length - 1]! - sent[0]!).toBeGreaterThanOrEqual(120_000);
+    // …and no more than the limits force (the first 10 go at once).
+    expect(sent[9]).toBe(sent[0]);
+    expect(sent[10]! - sent[0]!).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('serves concurrent callers in arrival order', async () => {
+    const clock = virtualClock();
+    const limiter = new SlidingWindowLimiter([{ max: 2, windowMs: 100 }], clock.now, clock.sleep);
+    const order: number[] = [];
+    await Promise.all([0, 1, 2, 3, 4].map((i) => limiter.acquire().then(() => order.push(i))));
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
+});
