@@ -1,0 +1,32 @@
+/** Trainer per model type, and the one path from raw rows to a trained model (Rule 1 inside). */
+import { toExamples, summarise, type RawRow } from '../data/rule1';
+import { splitHoldout } from '../data/split';
+import type { ModelTypeId } from '../model-types';
+import { anomalyDetectorTrainer } from './anomaly-detector';
+import { driftMonitorTrainer } from './drift-monitor';
+import { slippageTrainer } from './slippage';
+import { strikeSelectorTrainer } from './strike-selector';
+import type { Trainer, TrainedModel, TrainOptions } from './trainer';
+import { trendClassifierTrainer } from './trend-classifier';
+
+export const TRAINERS: Record<ModelTypeId, Trainer> = {
+  trend_classifier: trendClassifierTrainer,
+  strike_selector: strikeSelectorTrainer,
+  slippage_coefficients: slippageTrainer,
+  anomaly_detector: anomalyDetectorTrainer,
+  feature_drift_monitor: driftMonitorTrainer,
+};
+
+export interface TrainingRun extends TrainedModel {
+  readonly dataSummary: Record<string, number>;
+}
+
+export async function trainFromRows(typeId: ModelTypeId, rows: readonly RawRow[], options: TrainOptions = {}): Promise<TrainingRun> {
+  const trainer = TRAINERS[typeId];
+  const examples = toExamples(rows, trainer.featureSchema);
+  const { train, holdout } = splitHoldout(examples, trainer.holdout);
+  const model = await trainer.train(train, holdout, options);
+  return { ...model, dataSummary: { ...summarise(examples), train: train.length, holdout: holdout.length } };
+}
+
+export type { Trainer, TrainedModel, TrainOptions };

@@ -1,0 +1,79 @@
+/**
+ * Strike selector: expected P&L (percent of spot) of selling a strangle at a candidate width
+ * (put at −z, call at +z ATM standard deviations) now and buying it back near the close, from
+ * the market features and the candidate. The selection is the argmax over candidates; the contract reads the holdout rank correlation
+ * between predicted and realised P&L.
+ */
+import { MARKET_FEATURES } from '../data/market-features';
+import type { Example } from '../data/rule1';
+import { FOREST_OUTPUT, forestToOnnx } from '../onnx/tree-ensemble';
+import { predictForest, trainForest } from './forest';
+import type { Trainer, TrainedModel, TrainOptions } from './trainer';
+
+const TYPE_ID = 'strike_selector';
+const featureSchema = { features: [...MARKET_FEATURES, 'days_to_expiry', 'width_z', 'premium_pct'], output: FOREST_OUTPUT };
+
+export const STRIKE_DEFAULTS = { nEstimators: 24, maxDepth: 5, minNumSamples: 12, maxFeatures: 0.8, seed: 7 };
+
+function ranks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const r = new Array<number>(values.length);
+  for (let k = 0; k < order.length; ) {
+    let end = k;
+    while (end + 1 < order.length && order[end + 1]![0] === order[k]![0]) end++;
+    for (let m = k; m <= end; m++) r[order[m]![1]] = (k + end) / 2;
+    k = end + 1;
+  }
+  return r;
+}
+
+export function spearman(a: readonly number[], b: readonly number[]): number {
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const n = a.length;
+  const ma = ra.reduce((s, v) => s + v, 0) / n;
+  const mb = rb.reduce((s, v) => s + v, 0) / n;
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  for (let i = 0; i < n; i++) {
+    num += (ra[i]! - ma) * (rb[i]! - mb);
+    da += (ra[i]! - ma) ** 2;
+    db += (rb[i]! - mb) ** 2;
+  }
+  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
+}
+
+const rmse = (pred: readonly number[], data: readonly Example[]) => Math.sqrt(data.reduce((s, e, i) => s + (pred[i]! - e.y) ** 2, 0) / data.length);
+
+/** Real rows weigh more: the forest has no sample weights, so a row of weight w appears w times. */
+export function replicateByWeight(data: readonly Example[]): Example[] {
+  return data.flatMap((e) => Array.from({ length: Math.max(1, Math.round(e.weight)) }, () => e));
+}
+
+export const strikeSelectorTrainer: Trainer = {
+  typeId: TYPE_ID,
+  framework: 'onnx',
+  featureSchema,
+  holdout: { fraction: 0.2, mode: 'tail' },
+  async train(train, holdout, options: TrainOptions = {}): Promise<TrainedModel> {
+    const hp = { ...STRIKE_DEFAULTS, ...options.hyperparameters };
+    const rows = replicateByWeight(train);
+    const forest = await trainForest(
+      rows.map((e) => e.x),
+      rows.map((e) => e.y),
+      hp,
+      (done, total) => options.onProgress?.({ done, total, note: `trees ${done}/${total}` }),
+    );
+    const predTrain = train.map((e) => predictForest(forest, e.x));
+    const predHold = holdout.map((e) => predictForest(forest, e.x));
+    return {
+      framework: 'onnx',
+      artifact: forestToOnnx(forest, { typeId: TYPE_ID, features: featureSchema.features }),
+      featureSchema,
+      hyperparameters: { algorithm: 'random_forest_regression', ...hp },
+      trainMetrics: { n_samples: train.length, rmse: rmse(predTrain, train), rank_ic: spearman(predTrain, train.map((e) => e.y)) },
+      validationMetrics: { n_samples: holdout.length, holdout_rmse: rmse(predHold, holdout), holdout_rank_ic: spearman(predHold, holdout.map((e) => e.y)) },
+    };
+  },
+};

@@ -1,0 +1,53 @@
+/** Shapes shared by the registry, trainers, adapters and the model cache. */
+
+export type Framework = 'onnx' | 'json';
+
+/** 'global' or a tenant id: which production pointer a model belongs to. */
+export type Scope = 'global' | number;
+
+export const scopeKey = (scope: Scope): string => (scope === 'global' ? 'global' : String(scope));
+export const tenantOf = (scope: Scope): number | null => (scope === 'global' ? null : scope);
+export const scopeOf = (tenantId: number | null | undefined): Scope => (tenantId === null || tenantId === undefined ? 'global' : tenantId);
+
+export function parseScope(text: string): Scope {
+  if (text === 'global') return 'global';
+  if (/^\d+$/.test(text) && Number(text) > 0) return Number(text);
+  throw new RangeError(`scope must be 'global' or a tenant id, got "${text}"`);
+}
+
+/** The inputs a model reads, in order, and what it outputs: compared by the validation contract. */
+export interface FeatureSchema {
+  readonly features: readonly string[];
+  readonly output: string;
+}
+
+export interface ModelMetadata {
+  readonly typeId: string;
+  readonly framework: Framework;
+  readonly hyperparameters: Record<string, unknown>;
+  readonly trainMetrics: Record<string, number>;
+  readonly validationMetrics: Record<string, number>;
+  readonly trainingDataVersion: string;
+  /** Last market date in the training data (YYYY-MM-DD). */
+  readonly trainingDataEnd: string;
+  readonly retrainCadence: 'weekly' | 'daily' | 'manual';
+  readonly featureSchema: FeatureSchema;
+  /** Row counts by origin, for provenance (real rows weigh more than synthetic ones). */
+  readonly dataSummary?: Record<string, number>;
+}
+
+export type VersionStatus = 'staged' | 'production' | 'retired' | 'rejected';
+
+export interface ContractCheck {
+  readonly name: 'holdout_metric' | 'feature_schema' | 'artifact_size' | 'sha256';
+  readonly passed: boolean;
+  readonly detail: string;
+}
+
+export interface ValidationResult {
+  readonly passed: boolean;
+  readonly checks: readonly ContractCheck[];
+  /** Production version the candidate was compared with (null: first model of its scope). */
+  readonly comparedWith: number | null;
+  readonly at: string;
+}
