@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../runtime/logger';
 import { healthRoutes } from './routes/health';
+import { authRoutes } from './routes/auth';
 import type { Metrics } from './metrics';
 
 export interface ApiDeps {
@@ -12,6 +13,7 @@ export interface ApiDeps {
   namespace: string;
   metrics: Metrics;
   log: Logger;
+  sessionSecret: string;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -24,6 +26,7 @@ export function createApp(deps: ApiDeps): express.Express {
     next();
   });
   app.use(healthRoutes(deps));
+  app.use(authRoutes(deps));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
   });

@@ -21,7 +21,7 @@ export async function withoutTenant<T>(pool: Pool, fn: (tx: Omit<TenantTx, 'tena
   return inTransaction(pool, (client) => fn({ client, db: drizzle(client, { schema }) as unknown as Db }));
 }
 
-async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -83,6 +83,7 @@ const schema = z.object({
   TEMPORAL_TLS_KEY: z.string().optional(),
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_CLI: z.string().optional(),
+  QS_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface Config {
@@ -110,6 +111,8 @@ export interface Config {
   logLevel: string;
   workflowBundle?: string;
   liveTrading: boolean;
+  /** HMAC key for qs_session tokens; the stack generates one per data dir when unset. */
+  sessionSecret?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -146,5 +149,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.QS_LOG_LEVEL,
     workflowBundle: e.QS_WORKFLOW_BUNDLE,
     liveTrading: e.QS_LIVE_TRADING,
+    sessionSecret: e.QS_SESSION_SECRET,
   };
 }

@@ -4,6 +4,7 @@
  * reverse order; data under .data/ is kept for the next start.
  */
 import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig, Config } from './config';
 import { createLogger } from './logger';
@@ -79,7 +80,7 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
 
     const { applied } = await runMigrations(db.adminUrl);
     say(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
-    const firstRun = await afterMigrate(db, say);
+    const firstRun = await afterMigrate(db);
 
     const bundle = config.workflowBundle ?? (await buildWorkflowBundle(path.join(config.dataDir, 'workflow-bundle.js')));
     const childEnv: NodeJS.ProcessEnv = {
@@ -88,6 +89,7 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
       QS_APP_DATABASE_URL: db.appUrl,
       TEMPORAL_ADDRESS: config.temporal.address,
       QS_WORKFLOW_BUNDLE: bundle,
+      QS_SESSION_SECRET: config.sessionSecret ?? sessionSecretFor(config.dataDir),
     };
     // Lets `qs check`, `qs db status`… find this stack's servers.
     cleanups.push(
@@ -173,6 +175,13 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`the platform did not become ready within ${timeoutMs / 1000} s (last /readyz: ${last})`);
+}
+
+/** A per-data-dir session secret, made on first start, so sessions survive a restart. */
+function sessionSecretFor(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 const rel = (p: string) => path.relative(process.cwd(), p) || '.';

@@ -9,7 +9,7 @@ describe('API health endpoints', () => {
   let api: ApiServer;
   beforeAll(async () => {
     const env = testEnv();
-    const config = loadConfig({ QS_API_PORT: '1', TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, QS_LOG_LEVEL: 'silent' });
+    const config = loadConfig({ QS_API_PORT: '1', TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, QS_LOG_LEVEL: 'silent', QS_SESSION_SECRET: 's'.repeat(32) });
     api = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, env.appUrl);
   });
   afterAll(() => api.close());
@@ -53,7 +53,7 @@ describe('API health endpoints', () => {
 
   it('names the database when it is down', async () => {
     const env = testEnv();
-    const config = loadConfig({ TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, QS_LOG_LEVEL: 'silent' });
+    const config = loadConfig({ TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, QS_LOG_LEVEL: 'silent', QS_SESSION_SECRET: 's'.repeat(32) });
     const broken = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, 'postgres://qs_app:x@127.0.0.1:1/nothing');
     try {
       const res = await fetch(`${broken.url}/readyz`);
