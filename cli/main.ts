@@ -14,9 +14,8 @@ import * as build from './commands/build';
 import * as test from './commands/test';
 import * as tenant from './commands/tenant';
 import * as domain from './commands/domain';
-import * as domain from './commands/domain';
 
-const groups: Array<{ register(program: Command): void }> = [stack, temporal, db, check, history, build, test, tenant, domain, domain];
+const groups: Array<{ register(program: Command): void }> = [stack, temporal, db, check, history, build, test, tenant, domain];
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('qs')
