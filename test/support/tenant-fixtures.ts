@@ -26,14 +26,7 @@ export const TENANT_TABLE_FIXTURES: Record<string, Insert> = {
       [t, n, `dv${n}`],
     ),
   broker_accounts: (c, t) => c.query("INSERT INTO broker_accounts (tenant_id, broker) VALUES ($1, 'paper') ON CONFLICT DO NOTHING", [t]),
-  paper_accounts: (c, t) => c.query('INSERT INTO paper_accounts (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [t]),
-  paper_orders: (c, t, n) =>
-    c.query(
-      "INSERT INTO paper_orders (tenant_id, order_id, tag, exchange, tradingsymbol, side, order_type, product, quantity, status) VALUES ($1, $2, $3, 'NFO', 'NIFTY26MAY24000CE', 'BUY', 'MARKET', 'NRML', 65, 'OPEN')",
-      [t, `po${n}`, `T${n}`],
-    ),
-  paper_trades: (c, t, n) =>
-    c.query("INSERT INTO paper_trades (tenant_id, trade_id, order_id, tradingsymbol, side, quantity, price, filled_at) VALUES ($1, $2, 'po', 'NIFTY26MAY24000CE', 'BUY', 65, 100, now())", [t, `pt${n}`]),
+  paper_accounts: (c, t) => c.query("INSERT INTO paper_accounts (tenant_id, exchange_state, market) VALUES ($1, '{}', '{}') ON CONFLICT DO NOTHING", [t]),
   model_pointers: async (c, t, n) => {
     const { rows } = await c.query(
       "INSERT INTO model_versions (type_id, tenant_id, version, framework, artifact, sha256, size_bytes, metadata, feature_schema, training_data_version) VALUES ($2, $1, 1, 'json', '\\x00', 'h', 1, '{}', '[]', 'dv') RETURNING id",
