@@ -26,7 +26,8 @@ export interface EphemeralServers {
   stop(): Promise<void>;
 }
 
-export async function startEphemeralServers(opts: { bundlePath?: string } = {}): Promise<EphemeralServers> {
+/** `bundle`: a pre-built bundle's path, or false when no workers will run (database-only use). */
+export async function startEphemeralServers(opts: { bundle?: string | false } = {}): Promise<EphemeralServers> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-ephemeral-'));
   fs.chmodSync(tmp, 0o755); // the embedded server runs as the postgres user when we are root
   const cli = await ensureTemporalCli();
@@ -34,7 +35,7 @@ export async function startEphemeralServers(opts: { bundlePath?: string } = {}):
   const [temporal, db, bundlePath] = await Promise.all([
     startTemporalDevServer({ cliPath: cli.path, port: temporalPort, dbFile: path.join(tmp, 'temporal.sqlite'), namespace: EPHEMERAL_NAMESPACE, headless: true }),
     openDatabase(loadConfig({ QS_DATA_DIR: tmp }), { dataDir: path.join(tmp, 'postgres'), port: pgPort, persistent: false }),
-    opts.bundlePath ?? buildWorkflowBundle(path.join(tmp, 'workflow-bundle.js')),
+    opts.bundle === false ? '' : (opts.bundle ?? buildWorkflowBundle(path.join(tmp, 'workflow-bundle.js'))),
   ]);
   await runMigrations(db.adminUrl);
   return {

@@ -9,7 +9,7 @@ import bundleSetup from './bundle-setup';
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   await bundleSetup();
-  const s = await startEphemeralServers({ bundlePath: process.env.QS_TEST_BUNDLE });
+  const s = await startEphemeralServers({ bundle: process.env.QS_TEST_BUNDLE });
   (globalThis as Record<string, unknown>).__QS_TEST_SERVERS__ = s;
   Object.assign(process.env, {
     QS_TEST_TEMPORAL_ADDRESS: s.temporal.address,
