@@ -69,3 +69,30 @@ export const workerModels = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workerId, t.typeId, t.scope] }), index('worker_models_type').on(t.typeId)],
 );
+
+/**
+ * Every production-pointer flip (promotion or rollback), append-only: the history behind
+ * "roll back to the previous production version" and `qs models show`.
+ */
+export const modelPromotions = pgTable(
+  'model_promotions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    typeId: text('type_id').notNull(),
+    tenantId: integer('tenant_id').references(() => tenants.id),
+    fromVersionId: bigint('from_version_id', { mode: 'number' }).references(() => modelVersions.id),
+    toVersionId: bigint('to_version_id', { mode: 'number' })
+      .notNull()
+      .references(() => modelVersions.id),
+    /** 'promote' | 'rollback' */
+    kind: text('kind').notNull(),
+    actor: text('actor').notNull(),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('model_promotions_type_scope').on(t.typeId, t.tenantId, t.id),
+    check('model_promotions_kind', sql`${t.kind} IN ('promote', 'rollback')`),
+    globalOrTenantIsolation('model_promotions'),
+  ],
+).enableRLS();
