@@ -1,0 +1,354 @@
+/**
+ * The paper broker: the domain paper exchange (domain/paper-exchange, a pure state machine)
+ * behind the broker port. Its whole state lives in one row per tenant (paper_accounts),
+ * read FOR UPDATE, advanced and written back in one transaction per call, so it survives
+ * worker restarts and concurrent workers see one book. Every call first feeds the exchange a
+ * market tick at the simulated instant (market.ts), which is when resting orders fill.
+ *
+ * The exchange never creates a second order for a known tag; a PLACE that repeats a tag is
+ * audited as `paper.duplicate_tag` so tests can prove the platform never sent one.
+ */
+import type { Pool, PoolClient } from 'pg';
+import { auditIn } from '../../db/audit';
+import { withTenant } from '../../db/tenant';
+import { epochMsToIst, timestampToEpochMs } from '../../domain/dates';
+import type { Instrument } from '../../domain/instruments';
+import { dec, rupees } from '../../domain/money';
+import { isOpen, type OrderStatus } from '../../domain/orders';
+import type { OptionChain } from '../../domain/market';
+import {
+  blockedMargin,
+  contractKey,
+  createExchange,
+  findOrderByTag,
+  openCost,
+  step,
+  type ExchangeConfig,
+  type ExchangeEvent,
+  type ExchangeOrder,
+  type ExchangeState,
+} from '../../domain/paper-exchange';
+import { AmbiguousOutcomeError, OrderNotFoundError, OrderNotOpenError, OrderRejectedError } from '../errors';
+import type { BrokerMargins, BrokerOrder, BrokerPort, BrokerPosition, BrokerTrade, ModifyOrderRequest, PlaceOrderRequest } from '../port';
+import { formatTradingsymbol, parseTradingsymbol } from '../tradingsymbol';
+import { hasAction, latencyFor, matchingRules, type PaperFaults } from './faults';
+import { chainAt, defaultSession, simulatedMs, type PaperMarketSession } from './market';
+
+export const PAPER_DEFAULT_CAPITAL = '100000000.00';
+
+interface Account {
+  state: ExchangeState;
+  market: PaperMarketSession;
+  faults: PaperFaults;
+}
+
+const VENUE_WORD: Record<OrderStatus, string> = {
+  INITIALIZED: 'PUT ORDER REQ RECEIVED',
+  SUBMITTED: 'OPEN PENDING',
+  ACCEPTED: 'OPEN',
+  PARTIALLY_FILLED: 'OPEN',
+  PENDING_UPDATE: 'MODIFY PENDING',
+  PENDING_CANCEL: 'CANCEL PENDING',
+  FILLED: 'COMPLETE',
+  CANCELED: 'CANCELLED',
+  EXPIRED: 'CANCELLED',
+  REJECTED: 'REJECTED',
+  DENIED: 'REJECTED',
+};
+
+export interface PaperBrokerOptions {
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class PaperBroker implements BrokerPort {
+  readonly name = 'paper' as const;
+  /** The book is transactional: an order is visible the instant it exists. */
+  readonly settleMs = 0;
+  readonly orderBookHorizon = 'all' as const;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly tenantId: number,
+    opts: PaperBrokerOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  async placeOrder(req: PlaceOrderRequest): Promise<{ brokerOrderId: string }> {
+    const contract = parseTradingsymbol(req.tradingsymbol);
+    if (req.exchange !== 'NFO' || !contract) throw new OrderRejectedError(`paper broker: ${req.exchange}:${req.tradingsymbol} is not an index option it lists`, 'UNKNOWN_INSTRUMENT');
+    let ambiguous = false;
+    const id = await this.transact(async (acc, simMs, client) => {
+      const rules = matchingRules(acc.faults, { tag: req.tag, tradingsymbol: req.tradingsymbol, side: req.side });
+      const reject = hasAction(rules, 'reject');
+      if (reject) throw new OrderRejectedError(reject.message ?? 'RMS: order blocked by the risk checks (paper fault injection)', 'RMS');
+      ambiguous = hasAction(rules, 'ambiguous') !== undefined;
+      const r = step(acc.state, {
+        type: 'PLACE',
+        at: epochMsToIst(simMs),
+        tag: req.tag,
+        contract,
+        side: req.side,
+        quantity: req.quantity,
+        orderType: req.orderType,
+        limitPrice: req.price,
+      });
+      const dup = r.events.find((e) => e.type === 'DUPLICATE_TAG');
+      if (dup) {
+        await auditIn(client, this.tenantId, null, 'paper.duplicate_tag', { tag: req.tag, existingOrderId: dup.orderId, tradingsymbol: req.tradingsymbol });
+        return { state: acc.state, value: dup.orderId! };
+      }
+      const refused = r.events.find((e): e is Extract<ExchangeEvent, { type: 'ORDER_REJECTED' }> => e.type === 'ORDER_REJECTED' && e.orderId === null);
+      if (refused) throw new OrderRejectedError(`paper exchange: ${refused.reason}: ${refused.detail}`, refused.reason);
+      const submitted = r.events.find((e) => e.type === 'ORDER_SUBMITTED');
+      return { state: r.state, value: submitted!.orderId! };
+    });
+    if (ambiguous) throw new AmbiguousOutcomeError('paper broker: the request timed out (fault injection; the order was created)', 'TIMEOUT');
+    return { brokerOrderId: id };
+  }
+
+  async modifyOrder(brokerOrderId: string, _change: ModifyOrderRequest): Promise<{ brokerOrderId: string }> {
+    await this.getOrder(brokerOrderId);
+    throw new OrderRejectedError('paper exchange: order modification is not supported (cancel and place a new order)', 'UNSUPPORTED');
+  }
+
+  async cancelOrder(brokerOrderId: string): Promise<{ brokerOrderId: string }> {
+    return this.transact(async (acc, simMs) => {
+      const xo = acc.state.orders[brokerOrderId];
+      if (!xo) throw new OrderNotFoundError(`paper broker: no order ${brokerOrderId}`);
+      const at = epochMsToIst(simMs);
+      const r = step(acc.state, { type: 'CANCEL', at, tag: xo.order.tag ?? '' });
+      const refused = r.events.find((e): e is Extract<ExchangeEvent, { type: 'ORDER_CANCEL_REJECTED' }> => e.type === 'ORDER_CANCEL_REJECTED');
+      if (refused) throw new OrderNotOpenError(`paper exchange: cannot cancel ${brokerOrderId}: ${refused.reason}`, refused.reason);
+      let state = r.state;
+      // fill_on_cancel: the book opens while the cancel is still travelling, so a fill lands first.
+      const rules = matchingRules(acc.faults, keyOf(xo));
+      if (hasAction(rules, 'fill_on_cancel')) state = tick(state, acc, simMs, xo.contract.instrument);
+      return { state, value: { brokerOrderId } };
+    });
+  }
+
+  getOrder(brokerOrderId: string): Promise<BrokerOrder> {
+    return this.read((s) => {
+      const xo = s.orders[brokerOrderId];
+      if (!xo) throw new OrderNotFoundError(`paper broker: no order ${brokerOrderId}`);
+      return toBrokerOrder(xo);
+    });
+  }
+
+  getOrders(): Promise<BrokerOrder[]> {
+    return this.read((s) => sortedOrders(s).map(toBrokerOrder));
+  }
+
+  findOrdersByTag(tag: string): Promise<BrokerOrder[]> {
+    return this.read((s) => {
+      const xo = findOrderByTag(s, tag);
+      return xo ? [toBrokerOrder(xo)] : [];
+    });
+  }
+
+  getTrades(): Promise<BrokerTrade[]> {
+    return this.read((s) => sortedOrders(s).flatMap(toTrades));
+  }
+
+  getOrderTrades(brokerOrderId: string): Promise<BrokerTrade[]> {
+    return this.read((s) => {
+      const xo = s.orders[brokerOrderId];
+      if (!xo) throw new OrderNotFoundError(`paper broker: no order ${brokerOrderId}`);
+      return toTrades(xo);
+    });
+  }
+
+  getPositions(): Promise<BrokerPosition[]> {
+    return this.read((s) =>
+      Object.values(s.positions)
+        .sort((a, b) => contractKey(a.contract).localeCompare(contractKey(b.contract)))
+        .map((p) => ({
+          tradingsymbol: formatTradingsymbol(p.contract),
+          exchange: 'NFO',
+          quantity: p.netQty,
+          averagePrice: p.netQty === 0 ? '0' : openCost(p).dividedBy(p.netQty).toDecimalPlaces(4).toString(),
+        })),
+    );
+  }
+
+  getMargins(): Promise<BrokerMargins> {
+    return this.read((s) => {
+      const used = blockedMargin(s);
+      return { available: rupees(dec(s.cash).minus(used)), used: rupees(used), net: rupees(s.cash) };
+    });
+  }
+
+  /** A read still advances the market first: that is when resting orders fill. */
+  private read<T>(fn: (s: ExchangeState) => T): Promise<T> {
+    return this.transact(async (acc) => ({ state: acc.state, value: fn(acc.state) }));
+  }
+
+  private async transact<T>(fn: (acc: Account, simMs: number, client: PoolClient) => Promise<{ state: ExchangeState; value: T }>): Promise<T> {
+    let latency = 0;
+    const value = await withTenant(this.pool, this.tenantId, async ({ client }) => {
+      const acc = await loadAccount(client, this.tenantId, this.now());
+      latency = latencyFor(acc.faults, this.now());
+      const simMs = simulatedMs(acc.market, this.now());
+      const before = acc.state;
+      acc.state = advance(acc, simMs);
+      const out = await fn(acc, simMs, client);
+      if (out.state !== before) {
+        await client.query('UPDATE paper_accounts SET exchange_state = $2, updated_at = now() WHERE tenant_id = $1', [this.tenantId, JSON.stringify(out.state)]);
+      }
+      return out.value;
+    });
+    if (latency > 0) await this.sleep(latency);
+    return value;
+  }
+}
+
+async function loadAccount(client: PoolClient, tenantId: number, nowMs: number): Promise<Account> {
+  const select = () =>
+    client.query<{ exchange_state: ExchangeState; market: PaperMarketSession; faults: PaperFaults }>(
+      'SELECT exchange_state, market, faults FROM paper_accounts WHERE tenant_id = $1 FOR UPDATE',
+      [tenantId],
+    );
+  let { rows } = await select();
+  if (rows.length === 0) {
+    await client.query(
+      `INSERT INTO paper_accounts (tenant_id, exchange_state, market) VALUES ($1, $2, $3) ON CONFLICT (tenant_id) DO NOTHING`,
+      [tenantId, JSON.stringify(createExchange({ seed: tenantId, capital: PAPER_DEFAULT_CAPITAL })), JSON.stringify(defaultSession(nowMs, tenantId))],
+    );
+    ({ rows } = await select());
+  }
+  const r = rows[0]!;
+  return { state: r.exchange_state, market: r.market, faults: r.faults ?? {} };
+}
+
+/** One market tick per instrument that has working orders, at the simulated instant. */
+function advance(acc: Account, simMs: number): ExchangeState {
+  const instruments = new Set<Instrument>();
+  for (const xo of Object.values(acc.state.orders)) if (isOpen(xo.order)) instruments.add(xo.contract.instrument);
+  let state = acc.state;
+  for (const instrument of [...instruments].sort()) state = tick(state, acc, simMs, instrument);
+  return state;
+}
+
+function tick(state: ExchangeState, acc: Account, simMs: number, instrument: Instrument): ExchangeState {
+  const working = Object.values(state.orders).filter((xo) => xo.contract.instrument === instrument && isOpen(xo.order));
+  const clock = state.clock ? timestampToEpochMs(state.clock) : 0;
+  const at = Math.max(simMs, clock); // the exchange's clock never runs backwards
+  const chain = withMarketFaults(chainAt(instrument, acc.market, at, working.map((xo) => xo.contract.expiry)), working, acc.faults);
+  return step(state, { type: 'MARKET', chain }).state;
+}
+
+/** Thin or empty the book on a faulted order's side (its contract only). */
+function withMarketFaults(chain: OptionChain, working: readonly ExchangeOrder[], faults: PaperFaults): OptionChain {
+  const caps = new Map<string, number>(); // `${contractKey}|BUY` → max displayed units
+  for (const xo of working) {
+    const rules = matchingRules(faults, keyOf(xo));
+    let cap: number | undefined;
+    if (hasAction(rules, 'no_fill')) cap = 0;
+    const onCancel = hasAction(rules, 'fill_on_cancel');
+    if (onCancel && xo.order.status !== 'PENDING_CANCEL') cap = 0;
+    const partial = hasAction(rules, 'partial');
+    if (partial && cap === undefined) {
+      const lots = partial.lots ?? 1;
+      cap = partial.stopAfterLots !== undefined && xo.order.filledQty >= partial.stopAfterLots * chain.lotSize ? 0 : lots * chain.lotSize;
+    }
+    if (cap === undefined) continue;
+    const k = `${contractKey(xo.contract)}|${xo.order.side}`;
+    caps.set(k, Math.min(cap, caps.get(k) ?? Infinity));
+  }
+  if (caps.size === 0) return chain;
+  return {
+    ...chain,
+    expiries: chain.expiries.map((e) => ({
+      ...e,
+      quotes: e.quotes.map((q) => {
+        const key = `${chain.instrument}|${e.expiry}|${q.strike}|${q.type}`;
+        const buyCap = caps.get(`${key}|BUY`);
+        const sellCap = caps.get(`${key}|SELL`);
+        if (buyCap === undefined && sellCap === undefined) return q;
+        return { ...q, askQty: buyCap === undefined ? q.askQty : Math.min(q.askQty, buyCap), bidQty: sellCap === undefined ? q.bidQty : Math.min(q.bidQty, sellCap) };
+      }),
+    })),
+  };
+}
+
+function keyOf(xo: ExchangeOrder) {
+  return { tag: xo.order.tag, tradingsymbol: formatTradingsymbol(xo.contract), side: xo.order.side };
+}
+
+function sortedOrders(s: ExchangeState): ExchangeOrder[] {
+  return Object.values(s.orders).sort((a, b) => a.seq - b.seq);
+}
+
+function toBrokerOrder(xo: ExchangeOrder): BrokerOrder {
+  const o = xo.order;
+  const closed = o.status === 'CANCELED' || o.status === 'EXPIRED' || o.status === 'REJECTED';
+  const lastFill = o.fills[o.fills.length - 1];
+  return {
+    brokerOrderId: o.id,
+    tag: o.tag,
+    exchange: 'NFO',
+    tradingsymbol: formatTradingsymbol(xo.contract),
+    side: o.side,
+    orderType: o.orderType,
+    quantity: o.quantity,
+    price: o.limitPrice,
+    status: o.status,
+    brokerStatus: VENUE_WORD[o.status],
+    filledQuantity: o.filledQty,
+    pendingQuantity: closed || o.status === 'FILLED' ? 0 : o.quantity - o.filledQty,
+    cancelledQuantity: closed ? o.quantity - o.filledQty : 0,
+    averagePrice: o.avgPrice ?? '0',
+    statusMessage: o.reason,
+    placedAt: new Date(timestampToEpochMs(xo.placedAt)).toISOString(),
+    updatedAt: lastFill?.at ? new Date(timestampToEpochMs(lastFill.at)).toISOString() : null,
+  };
+}
+
+function toTrades(xo: ExchangeOrder): BrokerTrade[] {
+  const symbol = formatTradingsymbol(xo.contract);
+  return xo.order.fills.map((f) => ({
+    tradeId: f.fillId,
+    brokerOrderId: xo.order.id,
+    tradingsymbol: symbol,
+    side: xo.order.side,
+    quantity: f.quantity,
+    price: f.price,
+    filledAt: new Date(timestampToEpochMs(f.at ?? xo.placedAt)).toISOString(),
+  }));
+}
+
+/** Set a tenant's paper account up (tests, demos): faults, market session, exchange settings, capital. */
+export async function configurePaperAccount(
+  pool: Pool,
+  tenantId: number,
+  cfg: { faults?: PaperFaults; market?: Partial<PaperMarketSession>; exchange?: Partial<ExchangeConfig>; capital?: string; now?: number },
+): Promise<void> {
+  const nowMs = cfg.now ?? Date.now();
+  await withTenant(pool, tenantId, async ({ client }) => {
+    const acc = await loadAccount(client, tenantId, nowMs);
+    // Never a fresh exchange for an existing account: its order and fill ids are in the ledger.
+    let state = acc.state;
+    if (cfg.exchange) state = { ...state, config: { ...state.config, ...cfg.exchange } };
+    if (cfg.capital) state = { ...state, cash: rupees(cfg.capital) };
+    const market = cfg.market ? { ...acc.market, anchorMs: nowMs, ...cfg.market } : acc.market;
+    await client.query('UPDATE paper_accounts SET exchange_state = $2, market = $3, faults = $4, updated_at = now() WHERE tenant_id = $1', [
+      tenantId,
+      JSON.stringify(state),
+      JSON.stringify(market),
+      JSON.stringify(cfg.faults ?? acc.faults),
+    ]);
+  });
+}
+
+/** The simulated market a tenant's paper account trades in (to build structures against it). */
+export async function paperMarketSession(pool: Pool, tenantId: number): Promise<{ session: PaperMarketSession; simMs: number }> {
+  return withTenant(pool, tenantId, async ({ client }) => {
+    const acc = await loadAccount(client, tenantId, Date.now());
+    return { session: acc.market, simMs: simulatedMs(acc.market, Date.now()) };
+  });
+}

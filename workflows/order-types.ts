@@ -1,0 +1,114 @@
+/** What OrderPlacement and Reconciliation take and return (plain JSON, shared with activities). */
+import type { OrderStatus } from '../domain/orders';
+
+export type LegSide = 'BUY' | 'SELL';
+
+export interface OrderLeg {
+  readonly exchange: 'NFO';
+  readonly tradingsymbol: string;
+  readonly instrument: 'NIFTY' | 'BANKNIFTY';
+  readonly expiry: string;
+  readonly strike: number;
+  readonly optionType: 'CE' | 'PE';
+  readonly side: LegSide;
+  /** Units (lots × lot size). */
+  readonly quantity: number;
+  readonly orderType: 'LIMIT' | 'MARKET';
+  /** Marketable limit for the entry (decimal string). */
+  readonly limitPrice?: string;
+  /** Marketable limit for the opposite side, used if the leg has to be unwound. */
+  readonly exitPrice?: string;
+}
+
+export interface OrderPlacementOptions {
+  /** How long legs may take to fill before the rest is cancelled (default 60 s). */
+  readonly fillTimeoutMs?: number;
+  /** Broker poll interval inside the heartbeating watch activity (default 500 ms). */
+  readonly pollIntervalMs?: number;
+  /** Longest single watch activity before it reports back (default 20 s). */
+  readonly watchMaxMs?: number;
+  /** Heartbeat timeout of broker activities: how fast a dead worker is noticed (default 10 s). */
+  readonly heartbeatTimeoutMs?: number;
+  /** Tries per unwind before giving up and flagging the tenant (default 3). */
+  readonly unwindAttempts?: number;
+}
+
+export interface OrderPlacementInput {
+  readonly tenantId: number;
+  readonly decisionId: string;
+  /** Structure kind, e.g. IRON_CONDOR. */
+  readonly structure: string;
+  readonly instrument: 'NIFTY' | 'BANKNIFTY';
+  readonly tradingDate: string;
+  readonly lots: number;
+  readonly legs: readonly OrderLeg[];
+  readonly options?: OrderPlacementOptions;
+}
+
+export type StructureOutcome = 'filled' | 'unwound' | 'cancelled' | 'rejected' | 'refused';
+
+export interface LegReport {
+  readonly leg: number;
+  readonly purpose: 'entry' | 'unwind';
+  readonly tag: string;
+  readonly tradingsymbol: string;
+  readonly side: LegSide;
+  readonly quantity: number;
+  readonly brokerOrderId: string | null;
+  readonly status: OrderStatus;
+  readonly filledQuantity: number;
+  readonly averagePrice: string | null;
+}
+
+export interface OrderPlacementResult {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly tenantId: number;
+  readonly decisionId: string;
+  readonly tradeId: string;
+  readonly status: StructureOutcome;
+  readonly reason: string | null;
+  readonly legs: readonly LegReport[];
+  readonly reconciliationClean: boolean;
+  readonly anomalies: readonly string[];
+}
+
+/** One leg as the broker sees it right now (from the sync/watch activities). */
+export interface LegSnapshot {
+  readonly tag: string;
+  readonly found: boolean;
+  readonly brokerOrderId: string | null;
+  readonly status: OrderStatus;
+  readonly brokerStatus: string | null;
+  readonly filledQuantity: number;
+  readonly averagePrice: string | null;
+  readonly statusMessage: string | null;
+  readonly trades: ReadonlyArray<{ readonly tradeId: string; readonly quantity: number; readonly price: string; readonly filledAt: string }>;
+  /** More than one broker order carries this tag: a duplicate, never expected. */
+  readonly duplicates: number;
+}
+
+export interface Mismatch {
+  readonly kind:
+    | 'duplicate_tag'
+    | 'external_order'
+    | 'missing_at_broker'
+    | 'orphan_order'
+    | 'status_synced'
+    | 'fills_synced'
+    | 'inferred_fill'
+    | 'position_mismatch';
+  readonly resolved: boolean;
+  readonly tag?: string;
+  readonly brokerOrderId?: string;
+  readonly tradingsymbol?: string;
+  readonly detail: string;
+}
+
+export interface ReconciliationVerdict {
+  readonly tenantId: number;
+  readonly clean: boolean;
+  readonly ledgerOrders: number;
+  readonly brokerOrders: number;
+  readonly mismatches: readonly Mismatch[];
+}
