@@ -29,7 +29,7 @@ const VOL_LO = 1e-6;
 const VOL_HI = 10; // 1000% vol: beyond anything an index shows
 const MAX_ITER = 100;
 
-export function impliedVol(input: ImpliedVolInput, tolerance = 1e-10): ImpliedVolResult {
+export function impliedVol(input: ImpliedVolInput, tolerance = 1e-12): ImpliedVolResult {
   const { type, price, forward, strike, years, rate } = input;
   const { lower, upper } = priceBounds(type, forward, strike, years, rate);
   if (!Number.isFinite(price) || !(years > 0) || price <= lower || price >= upper) {
