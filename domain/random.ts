@@ -83,7 +83,7 @@ export class Rng {
     this.st = typeof seed === 'object' ? { ...seed } : seedState(seed);
   }
 
-  /** Snapshot of the current state (for persistence or forking). */
+  /** Snapshot of the generator state (a cached second Box-Muller variate is not included). */
   state(): RngState {
     return { ...this.st };
   }
