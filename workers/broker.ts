@@ -5,11 +5,13 @@
 import { main } from './bootstrap';
 import { TASK_QUEUES } from '../workflows/task-queues';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
+import { brokerOrderActivities } from '../activities/orders-activities';
 
 main({
   taskQueue: TASK_QUEUES.broker,
-  activities: ({ workerId }) => ({
+  activities: ({ workerId, pool, config }) => ({
     ...createWorkerIdentityActivities({ workerId }),
+    ...brokerOrderActivities({ pool, config }),
   }),
   options: { maxTaskQueueActivitiesPerSecond: 8 },
 });

@@ -1,2 +1,3 @@
 /** Every workflow type, for the single workflow bundle all workers load. */
 export * from './system-check';
+export * from './order-workflows';

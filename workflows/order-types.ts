@@ -45,7 +45,7 @@ export interface OrderPlacementInput {
   readonly options?: OrderPlacementOptions;
 }
 
-export type StructureOutcome = 'filled' | 'unwound' | 'cancelled' | 'rejected' | 'refused';
+export type StructureOutcome = 'filled' | 'unwound' | 'unwind_failed' | 'cancelled' | 'rejected' | 'refused';
 
 export interface LegReport {
   readonly leg: number;
@@ -111,4 +111,9 @@ export interface ReconciliationVerdict {
   readonly ledgerOrders: number;
   readonly brokerOrders: number;
   readonly mismatches: readonly Mismatch[];
+}
+
+/** What the workflow compares to decide whether a leg changed (shared with the watch activity). */
+export function snapshotFingerprint(s: Pick<LegSnapshot, 'found' | 'status' | 'filledQuantity' | 'trades'>): string {
+  return `${s.found ? 1 : 0}|${s.status}|${s.filledQuantity}|${s.trades.length}`;
 }

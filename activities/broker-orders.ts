@@ -1,0 +1,301 @@
+/**
+ * Broker-queue activities: every call that reaches a broker, plus the ledger write that
+ * records what it learned (in the same activity, so broker truth reaches the ledger even if
+ * the workflow is slow to come back).
+ *
+ * Exactly once: `placeOrder` holds a per-tag Postgres advisory lock for its whole run (a
+ * dead worker's connection drops and releases it), and before sending it asks the broker for
+ * the tag whenever an earlier attempt may have reached it (ledger says SUBMITTED, or this is a
+ * retry). After an ambiguous error it looks the tag up for the broker's settle window before
+ * anything else; only a broker that definitely did not act lets the order be sent again.
+ */
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Pool, PoolClient } from 'pg';
+import { auditIn } from '../db/audit';
+import { ledgerOrder, markTenantUnclean, setOrderStatus, syncOrderFromBroker } from '../db/ledger';
+import { withTenant } from '../db/tenant';
+import {
+  AmbiguousOutcomeError,
+  BrokerAuthError,
+  BrokerUnavailableError,
+  DryRunRefusedError,
+  OrderNotFoundError,
+  OrderNotOpenError,
+  OrderRejectedError,
+} from '../broker/errors';
+import type { BrokerOrder, BrokerPort, BrokerPosition, BrokerTrade, PlaceOrderRequest } from '../broker/port';
+import type { BrokerRegistry } from '../broker/registry';
+import { isFinalStatus } from '../broker/status';
+import { snapshotFingerprint, type LegSnapshot, type Mismatch } from '../workflows/order-types';
+
+export interface PlaceOrderInput {
+  tenantId: number;
+  tag: string;
+  exchange: 'NFO';
+  tradingsymbol: string;
+  side: 'BUY' | 'SELL';
+  quantity: number;
+  orderType: 'LIMIT' | 'MARKET';
+  price?: string;
+}
+
+export interface PlaceOrderResult {
+  outcome: 'placed' | 'rejected' | 'denied';
+  message: string | null;
+  snapshot: LegSnapshot | null;
+}
+
+export interface WatchInput {
+  tenantId: number;
+  legs: Array<{ tag: string; brokerOrderId: string | null }>;
+  /** tag → fingerprint of what the workflow already knows; any difference returns at once. */
+  known: Record<string, string>;
+  maxWaitMs: number;
+  pollIntervalMs: number;
+}
+
+export interface BrokerState {
+  broker: 'paper' | 'kite';
+  horizon: 'day' | 'all';
+  fetchedAt: string;
+  orders: BrokerOrder[];
+  trades: BrokerTrade[];
+  positions: BrokerPosition[];
+}
+
+
+function heartbeatWhile<T>(work: Promise<T>, details?: unknown, everyMs = 1000): Promise<T> {
+  const ctx = Context.current();
+  ctx.heartbeat(details);
+  const timer = setInterval(() => ctx.heartbeat(details), everyMs);
+  return work.finally(() => clearInterval(timer));
+}
+
+/** Holds a session-level advisory lock on (tenant, tag) while fn runs; waits (heartbeating) for it. */
+async function withTagLock<T>(pool: Pool, tenantId: number, tag: string, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const key = `${tenantId}:${tag}`;
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext('qs.order-tag'), hashtext($1)) AS ok`, [key]);
+      if (rows[0]?.ok) break;
+      Context.current().heartbeat({ waitingForTagLock: tag });
+      await Context.current().sleep(200);
+    }
+    try {
+      return await fn();
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(hashtext('qs.order-tag'), hashtext($1))`, [key]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+function toSnapshot(tag: string, b: BrokerOrder | undefined, trades: readonly BrokerTrade[], duplicates: number, ledgerStatus = 'INITIALIZED'): LegSnapshot {
+  if (!b) {
+    return { tag, found: false, brokerOrderId: null, status: ledgerStatus as LegSnapshot['status'], brokerStatus: null, filledQuantity: 0, averagePrice: null, statusMessage: null, trades: [], duplicates: 0 };
+  }
+  return {
+    tag,
+    found: true,
+    brokerOrderId: b.brokerOrderId,
+    status: b.status,
+    brokerStatus: b.brokerStatus,
+    filledQuantity: b.filledQuantity,
+    averagePrice: b.averagePrice === '0' ? null : b.averagePrice,
+    statusMessage: b.statusMessage,
+    trades: trades
+      .filter((t) => t.brokerOrderId === b.brokerOrderId)
+      .map((t) => ({ tradeId: t.tradeId, quantity: t.quantity, price: t.price, filledAt: t.filledAt })),
+    duplicates,
+  };
+}
+
+export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegistry }) {
+  const { pool, registry } = deps;
+  const tx = <T>(tenantId: number, fn: (c: PoolClient) => Promise<T>) => withTenant(pool, tenantId, ({ client }) => fn(client));
+
+  /** Look for the tag at the broker, for up to `settleMs` (an ambiguous order may appear late). */
+  async function findByTag(broker: BrokerPort, tag: string, settleMs: number): Promise<BrokerOrder[]> {
+    const deadline = Date.now() + settleMs;
+    for (;;) {
+      const found = await heartbeatWhile(broker.findOrdersByTag(tag), { lookingUpTag: tag });
+      if (found.length > 0 || Date.now() >= deadline) return found;
+      await Context.current().sleep(Math.min(500, Math.max(50, deadline - Date.now())));
+    }
+  }
+
+  /** Fetch the order's truth (by id) and its trades, write it to the ledger, return the snapshot. */
+  async function adopt(broker: BrokerPort, tenantId: number, tag: string, brokerOrderId: string, duplicates = 1): Promise<LegSnapshot> {
+    const [order, trades] = await heartbeatWhile(Promise.all([broker.getOrder(brokerOrderId), broker.getOrderTrades(brokerOrderId)]));
+    await tx(tenantId, (c) => syncOrderFromBroker(c, tenantId, tag, order, trades));
+    return toSnapshot(tag, order, trades, duplicates);
+  }
+
+  return {
+    async placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult> {
+      const { tenantId, tag } = input;
+      const attempt = Context.current().info.attempt;
+      return withTagLock(pool, tenantId, tag, async () => {
+        const row = await tx(tenantId, (c) => ledgerOrder(c, tenantId, tag));
+        if (!row) throw ApplicationFailure.nonRetryable(`no ledger intent for tag ${tag}`, 'NoIntent');
+        if (row.status === 'DENIED') return { outcome: 'denied', message: 'refused by the dry-run lock', snapshot: null };
+        if (row.status === 'REJECTED' && !row.brokerOrderId) return { outcome: 'rejected', message: 'rejected by the broker', snapshot: null };
+        const broker = await registry.forTenant(tenantId);
+        if (row.brokerOrderId) return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, row.brokerOrderId) };
+
+        if (row.status !== 'INITIALIZED' || attempt > 1) {
+          // An earlier attempt may have reached the broker: the tag decides, not a resend.
+          const found = await findByTag(broker, tag, row.status === 'SUBMITTED' ? broker.settleMs : 0);
+          if (found.length > 0) {
+            await tx(tenantId, (c) => auditIn(c, tenantId, null, 'order.found_by_tag', { tag, brokerOrderId: found[0]!.brokerOrderId, attempt, copies: found.length }));
+            return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, found[0]!.brokerOrderId, found.length) };
+          }
+        }
+
+        await tx(tenantId, (c) => setOrderStatus(c, tenantId, tag, 'SUBMITTED'));
+        const req: PlaceOrderRequest = {
+          tag,
+          exchange: input.exchange,
+          tradingsymbol: input.tradingsymbol,
+          side: input.side,
+          quantity: input.quantity,
+          orderType: input.orderType,
+          price: input.price,
+          product: 'NRML',
+        };
+        try {
+          const { brokerOrderId } = await heartbeatWhile(broker.placeOrder(req), { placing: tag });
+          await tx(tenantId, (c) => auditIn(c, tenantId, null, 'order.placed', { tag, brokerOrderId, broker: broker.name, tradingsymbol: req.tradingsymbol, side: req.side, quantity: req.quantity, price: req.price ?? null }));
+          return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, brokerOrderId) };
+        } catch (e) {
+          if (e instanceof DryRunRefusedError) {
+            await tx(tenantId, async (c) => {
+              await setOrderStatus(c, tenantId, tag, 'DENIED', e.message);
+              await auditIn(c, tenantId, null, 'order.denied', { tag, reason: e.message });
+            });
+            return { outcome: 'denied', message: e.message, snapshot: null };
+          }
+          if (e instanceof OrderRejectedError || e instanceof BrokerAuthError) {
+            await tx(tenantId, async (c) => {
+              await setOrderStatus(c, tenantId, tag, 'REJECTED', e.message);
+              await auditIn(c, tenantId, null, 'order.rejected', { tag, code: e.code ?? null, reason: e.message });
+            });
+            return { outcome: 'rejected', message: e.message, snapshot: null };
+          }
+          if (e instanceof BrokerUnavailableError) {
+            // Definitely not processed: the next attempt may send without looking first.
+            await tx(tenantId, (c) => setOrderStatus(c, tenantId, tag, 'INITIALIZED'));
+            throw ApplicationFailure.retryable(e.message, 'BrokerUnavailable');
+          }
+          if (e instanceof AmbiguousOutcomeError) {
+            await tx(tenantId, (c) => auditIn(c, tenantId, null, 'order.ambiguous', { tag, reason: e.message, settleMs: broker.settleMs }));
+            const found = await findByTag(broker, tag, broker.settleMs);
+            if (found.length > 0) {
+              await tx(tenantId, (c) => auditIn(c, tenantId, null, 'order.found_by_tag', { tag, brokerOrderId: found[0]!.brokerOrderId, attempt, copies: found.length }));
+              return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, found[0]!.brokerOrderId, found.length) };
+            }
+            throw ApplicationFailure.retryable(`${e.message}; not found by tag within ${broker.settleMs} ms`, 'AmbiguousOutcome');
+          }
+          throw e;
+        }
+      });
+    },
+
+    /** Polls the legs until something changes, all are final, or maxWaitMs passes; heartbeats every poll. */
+    async watchOrders(input: WatchInput): Promise<LegSnapshot[]> {
+      const { tenantId } = input;
+      const broker = await registry.forTenant(tenantId);
+      const started = Date.now();
+      for (let i = 0; ; i++) {
+        const snaps = await syncLegs(broker, tenantId, input.legs);
+        Context.current().heartbeat({ poll: i });
+        const changed = snaps.some((s) => snapshotFingerprint(s) !== input.known[s.tag]);
+        const settled = snaps.every((s) => s.found && isFinalStatus(s.status));
+        if (changed || settled || Date.now() - started >= input.maxWaitMs) return snaps;
+        await Context.current().sleep(input.pollIntervalMs);
+      }
+    },
+
+    async cancelOrder(input: { tenantId: number; tag: string; brokerOrderId: string | null }): Promise<{ accepted: boolean; reason: string | null }> {
+      const { tenantId, tag } = input;
+      const broker = await registry.forTenant(tenantId);
+      const id = input.brokerOrderId ?? (await broker.findOrdersByTag(tag))[0]?.brokerOrderId;
+      if (!id) return { accepted: false, reason: 'no such order at the broker' };
+      try {
+        await heartbeatWhile(broker.cancelOrder(id));
+      } catch (e) {
+        if (e instanceof OrderNotOpenError || e instanceof OrderNotFoundError) return { accepted: false, reason: e.message };
+        if (e instanceof AmbiguousOutcomeError || e instanceof BrokerUnavailableError) throw ApplicationFailure.retryable(e.message, e.constructor.name);
+        throw e;
+      }
+      await tx(tenantId, async (c) => {
+        await c.query(
+          `UPDATE orders SET status = 'PENDING_CANCEL', updated_at = now() WHERE tenant_id = $1 AND tag = $2 AND NOT (status = ANY($3::text[]))`,
+          [tenantId, tag, ['FILLED', 'CANCELED', 'EXPIRED', 'REJECTED', 'DENIED']],
+        );
+        await auditIn(c, tenantId, null, 'order.cancel_requested', { tag, brokerOrderId: id });
+      });
+      return { accepted: true, reason: null };
+    },
+
+    /** The placement's own reconciliation: its tags at the broker against the ledger. */
+    async reconcileOwnOrders(input: { tenantId: number; workflowId: string; tags: string[]; unresolved?: Mismatch[] }): Promise<{ clean: boolean; mismatches: Mismatch[] }> {
+      const { tenantId } = input;
+      const broker = await registry.forTenant(tenantId);
+      const [orders, trades] = await heartbeatWhile(Promise.all([broker.getOrders(), broker.getTrades()]));
+      const mismatches: Mismatch[] = [...(input.unresolved ?? [])];
+      await tx(tenantId, async (c) => {
+        for (const tag of input.tags) {
+          const row = await ledgerOrder(c, tenantId, tag);
+          const at = orders.filter((o) => o.tag === tag || (row?.brokerOrderId && o.brokerOrderId === row.brokerOrderId));
+          if (!row) continue;
+          if (at.length > 1) mismatches.push({ kind: 'duplicate_tag', resolved: false, tag, detail: `${at.length} broker orders carry tag ${tag}: ${at.map((o) => o.brokerOrderId).join(', ')}` });
+          const b = at.find((o) => o.brokerOrderId === row.brokerOrderId) ?? at[0];
+          if (!b) {
+            if (row.brokerOrderId) mismatches.push({ kind: 'missing_at_broker', resolved: false, tag, brokerOrderId: row.brokerOrderId, detail: 'the ledger has a broker order id the broker does not know' });
+            else if (row.status === 'SUBMITTED') mismatches.push({ kind: 'orphan_order', resolved: false, tag, detail: 'sent with an ambiguous outcome and never found by tag: it may still appear' });
+            continue;
+          }
+          const before = `${row.status}|${row.filledQuantity}`;
+          const out = await syncOrderFromBroker(c, tenantId, tag, b, trades);
+          if (out.statusChanged && before !== `${b.status}|${b.filledQuantity}`) mismatches.push({ kind: 'status_synced', resolved: true, tag, brokerOrderId: b.brokerOrderId, detail: `ledger ${before} → broker ${b.status}|${b.filledQuantity}` });
+          if (out.inferredQuantity > 0) mismatches.push({ kind: 'inferred_fill', resolved: true, tag, brokerOrderId: b.brokerOrderId, detail: `${out.inferredQuantity} units filled without trades: inferred` });
+        }
+        const unresolved = mismatches.filter((m) => !m.resolved);
+        if (unresolved.length > 0) {
+          await markTenantUnclean(c, tenantId, unresolved, input.workflowId);
+          await auditIn(c, tenantId, null, 'reconciliation.unclean', { workflowId: input.workflowId, scope: 'placement', unresolved });
+        }
+      });
+      return { clean: mismatches.every((m) => m.resolved), mismatches };
+    },
+
+    async fetchBrokerState(input: { tenantId: number }): Promise<BrokerState> {
+      const broker = await registry.forTenant(input.tenantId);
+      const orders = await heartbeatWhile(broker.getOrders());
+      const trades = await heartbeatWhile(broker.getTrades());
+      const positions = await heartbeatWhile(broker.getPositions());
+      return { broker: broker.name, horizon: broker.orderBookHorizon, fetchedAt: new Date().toISOString(), orders, trades, positions };
+    },
+  };
+
+  async function syncLegs(broker: BrokerPort, tenantId: number, legs: WatchInput['legs']): Promise<LegSnapshot[]> {
+    const orders = await heartbeatWhile(broker.getOrders());
+    const trades = await heartbeatWhile(broker.getTrades());
+    return tx(tenantId, async (c) => {
+      const out: LegSnapshot[] = [];
+      for (const leg of legs) {
+        const matches = orders.filter((o) => o.tag === leg.tag || (leg.brokerOrderId !== null && o.brokerOrderId === leg.brokerOrderId));
+        const b = matches.find((o) => o.brokerOrderId === leg.brokerOrderId) ?? matches[0];
+        if (b) await syncOrderFromBroker(c, tenantId, leg.tag, b, trades);
+        const status = b ? undefined : (await ledgerOrder(c, tenantId, leg.tag))?.status;
+        out.push(toSnapshot(leg.tag, b, trades, matches.length, status));
+      }
+      return out;
+    });
+  }
+}
+
+export type BrokerActivities = ReturnType<typeof createBrokerActivities>;
