@@ -2,7 +2,7 @@
  * OrderPlacement: one multi-leg structure, placed exactly once.
  *
  * Workflow id = business key `order/<tenantId>/<decisionId>`; every leg's broker tag is
- * derived from it (order-tags.ts), so a retried activity, a restarted worker or a new run of
+ * derived from that key (order-tags.ts), computed from the input rather than read back, so a retried activity, a restarted worker or a new run of
  * the same key finds the orders it already placed instead of placing them again.
  *
  *  1. Gate (fail closed): tenant active, reconciliation clean, no kill switch → else refused.
@@ -67,6 +67,9 @@ const DEAD: readonly string[] = ['REJECTED', 'DENIED', 'CANCELED', 'EXPIRED'];
 
 export async function orderPlacement(input: OrderPlacementInput): Promise<OrderPlacementResult> {
   const { workflowId, runId } = workflowInfo();
+  // Tags come from the business key, not from whatever id this run was started under: the same
+  // decision always means the same broker orders.
+  const businessKey = orderPlacementWorkflowId(input.tenantId, input.decisionId);
   const opt = { fillTimeoutMs: 60_000, pollIntervalMs: 500, watchMaxMs: 20_000, heartbeatTimeoutMs: 10_000, unwindAttempts: 3, ...input.options };
   const { tenantId } = input;
 
@@ -91,7 +94,7 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
   const runs: LegRun[] = [];
 
   const newRun = (spec: OrderLeg, leg: number, purpose: 'entry' | 'unwind', attempt: number, side: 'BUY' | 'SELL', quantity: number, price: string | undefined): LegRun => {
-    const tag = orderTag(workflowId, purpose === 'entry' ? 'E' : 'U', leg, attempt);
+    const tag = orderTag(businessKey, purpose === 'entry' ? 'E' : 'U', leg, attempt);
     const run: LegRun = {
       leg, purpose, tag, spec, side, quantity, price, attempted: false, brokerOrderId: null, message: null,
       order: createOrder({ id: tag, tag, side, orderType: spec.orderType, quantity, limitPrice: spec.orderType === 'LIMIT' ? price ?? null : null }),
