@@ -28,6 +28,11 @@ export class SlidingWindowLimiter {
     private readonly windows: readonly RateWindow[],
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    /**
+     * Extra wait past each window: we stamp a request when we release it, the broker when it
+     * arrives, so jitter could otherwise put two batches inside one of the broker's windows.
+     */
+    private readonly marginMs = 0,
   ) {
     if (windows.length === 0) throw new Error('a rate limiter needs at least one window');
     this.horizon = Math.max(...windows.map((w) => w.windowMs));
@@ -45,11 +50,11 @@ export class SlidingWindowLimiter {
     this.prune(at);
     let wait = 0;
     for (const w of this.windows) {
-      const inWindow = this.stamps.filter((t) => t > at - w.windowMs);
+      const inWindow = this.stamps.filter((t) => t > at - w.windowMs - this.marginMs);
       if (inWindow.length >= w.max) {
         // Room opens when the oldest request that keeps the window full slides out.
         const oldest = inWindow[inWindow.length - w.max]!;
-        wait = Math.max(wait, oldest + w.windowMs - at + 1);
+        wait = Math.max(wait, oldest + w.windowMs + this.marginMs - at + 1);
       }
     }
     return wait;
@@ -65,6 +70,6 @@ export class SlidingWindowLimiter {
   }
 
   private prune(at: number): void {
-    while (this.stamps.length > 0 && this.stamps[0]! <= at - this.horizon) this.stamps.shift();
+    while (this.stamps.length > 0 && this.stamps[0]! <= at - this.horizon - this.marginMs) this.stamps.shift();
   }
 }

@@ -21,7 +21,11 @@ export interface KiteLimiters {
   readonly reads: SlidingWindowLimiter;
 }
 
-export const newKiteLimiters = (): KiteLimiters => ({ orders: new SlidingWindowLimiter(KITE_ORDER_LIMITS), reads: new SlidingWindowLimiter(KITE_READ_LIMITS) });
+/** 150 ms of margin per window absorbs request jitter between our clock and Kite's counter. */
+export const newKiteLimiters = (marginMs = 150): KiteLimiters => ({
+  orders: new SlidingWindowLimiter(KITE_ORDER_LIMITS, Date.now, undefined, marginMs),
+  reads: new SlidingWindowLimiter(KITE_READ_LIMITS, Date.now, undefined, marginMs),
+});
 
 /** Kite's order JSON (the fields we use). */
 export interface KiteOrder {
