@@ -19,6 +19,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
+      setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
@@ -26,6 +27,7 @@ module.exports = {
     {
       ...common,
       displayName: 'replay',
+      setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
       testMatch: ['<rootDir>/test/replay/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/bundle-setup.ts',
     },

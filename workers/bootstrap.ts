@@ -33,6 +33,8 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   def.preflight?.(process.env);
   const config = loadConfig();
   const log = createLogger(`worker:${def.taskQueue}`, config.logLevel);
+  // Activity-only queues (broker) have no workflows by design: that SDK warning is not news.
+  const expected = (m: string) => !WORKFLOW_QUEUES.includes(def.taskQueue) && m.startsWith('No workflows registered');
   Runtime.install({
     shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
@@ -41,7 +43,7 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
       trace: (m, meta) => log.trace(meta ?? {}, m),
       debug: (m, meta) => log.debug(meta ?? {}, m),
       info: (m, meta) => log.info(meta ?? {}, m),
-      warn: (m, meta) => log.warn(meta ?? {}, m),
+      warn: (m, meta) => (expected(m) ? log.debug(meta ?? {}, m) : log.warn(meta ?? {}, m)),
       error: (m, meta) => log.error(meta ?? {}, m),
     },
   });

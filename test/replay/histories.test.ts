@@ -30,3 +30,12 @@ describe('committed workflow histories replay deterministically', () => {
     expect(outcome.error).toMatch(/nondetermin|does not match|Activity/i);
   });
 });
+
+describe('qs replay', () => {
+  it('says plainly that a committed history is deterministic', async () => {
+    const { runQs } = await import('../support/run-qs');
+    const r = await runQs(['replay', path.join(HISTORIES, 'system-check.json')], {});
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^deterministic: system-check replays against the current workflow code/);
+  });
+});
