@@ -34,6 +34,7 @@ export function createReconciliationActivities(deps: { pool: Pool }) {
 
         for (const b of state.orders) {
           let row = (b.tag ? byTag.get(b.tag) : undefined) ?? byBrokerId.get(b.brokerOrderId);
+          const fresh = !row;
           if (!row) {
             const tag = `ext:${b.brokerOrderId}`;
             const inserted = await recordOrderIntents(c, tenantId, [{
@@ -53,7 +54,7 @@ export function createReconciliationActivities(deps: { pool: Pool }) {
           }
           const was = `${row.status}|${row.filledQuantity}`;
           const out = await syncOrderFromBroker(c, tenantId, row.tag, b, state.trades);
-          if (out.statusChanged && was !== `${b.status}|${Math.min(b.filledQuantity, row.quantity)}`) {
+          if (!fresh && out.statusChanged && was !== `${b.status}|${Math.min(b.filledQuantity, row.quantity)}`) {
             mismatches.push({ kind: 'status_synced', resolved: true, tag: row.tag, brokerOrderId: b.brokerOrderId, detail: `ledger ${was} → broker ${b.status}|${b.filledQuantity}` });
           }
           if (out.inferredQuantity > 0) mismatches.push({ kind: 'inferred_fill', resolved: true, tag: row.tag, brokerOrderId: b.brokerOrderId, detail: `${out.inferredQuantity} units filled without a trade record: inferred fill` });

@@ -1,0 +1,68 @@
+/**
+ * Temporal Schedules for a tenant's reconciliation (not an activity: a client-side function a
+ * `qs schedules apply` can call). Idempotent: creates what is missing, updates what exists.
+ *   reconcile-pre-open/<tenant>   08:45 IST Mon–Fri, before each trading day
+ *   reconcile-intraday/<tenant>   every 5 minutes 09:15–15:30 IST Mon–Fri (market hours)
+ * Exchange holidays still fire: a reconciliation on a holiday is harmless and cheap.
+ */
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { TenantId } from '../runtime/search-attributes';
+import { TASK_QUEUES } from '../workflows/task-queues';
+import type { ReconciliationInput } from '../workflows/reconciliation';
+
+const WEEKDAYS = { start: 'MONDAY', end: 'FRIDAY' } as const;
+export const RECONCILIATION_TIMEZONE = 'Asia/Kolkata';
+
+export function reconciliationSchedules(tenantId: number): ScheduleOptions[] {
+  const action = (trigger: ReconciliationInput['trigger'], prefix: string) => ({
+    type: 'startWorkflow' as const,
+    workflowType: 'reconciliation',
+    taskQueue: TASK_QUEUES.trading,
+    workflowId: `reconcile/${tenantId}/${prefix}`,
+    args: [{ tenantId, trigger } satisfies ReconciliationInput],
+    workflowExecutionTimeout: 600_000,
+    typedSearchAttributes: [{ key: TenantId, value: String(tenantId) }],
+  });
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 120_000 };
+  return [
+    {
+      scheduleId: `reconcile-pre-open/${tenantId}`,
+      spec: { calendars: [{ comment: 'before each trading day', dayOfWeek: WEEKDAYS, hour: 8, minute: 45 }], timezone: RECONCILIATION_TIMEZONE },
+      action: action('pre_open', 'pre-open'),
+      policies,
+    },
+    {
+      scheduleId: `reconcile-intraday/${tenantId}`,
+      spec: {
+        calendars: [
+          { comment: 'market hours 09:15-09:55', dayOfWeek: WEEKDAYS, hour: 9, minute: { start: 15, end: 55, step: 5 } },
+          { comment: 'market hours 10:00-14:55', dayOfWeek: WEEKDAYS, hour: { start: 10, end: 14 }, minute: { start: 0, end: 55, step: 5 } },
+          { comment: 'market hours 15:00-15:30', dayOfWeek: WEEKDAYS, hour: 15, minute: { start: 0, end: 30, step: 5 } },
+        ],
+        timezone: RECONCILIATION_TIMEZONE,
+      },
+      action: action('schedule', 'intraday'),
+      policies,
+    },
+  ];
+}
+
+/** Create or update every tenant's reconciliation schedules; returns what it did per schedule. */
+export async function applyReconciliationSchedules(client: Client, tenantIds: readonly number[]): Promise<Array<{ scheduleId: string; action: 'created' | 'updated' }>> {
+  const done: Array<{ scheduleId: string; action: 'created' | 'updated' }> = [];
+  for (const tenantId of tenantIds) {
+    for (const opts of reconciliationSchedules(tenantId)) {
+      const handle = client.schedule.getHandle(opts.scheduleId);
+      try {
+        await handle.describe();
+        await handle.update((prev) => ({ ...prev, spec: opts.spec, action: opts.action, policies: { ...prev.policies, ...opts.policies } }));
+        done.push({ scheduleId: opts.scheduleId, action: 'updated' });
+      } catch (e) {
+        if (!(e instanceof ScheduleNotFoundError)) throw e;
+        await client.schedule.create(opts);
+        done.push({ scheduleId: opts.scheduleId, action: 'created' });
+      }
+    }
+  }
+  return done;
+}
