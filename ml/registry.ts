@@ -293,6 +293,18 @@ export class ModelRegistry {
     return null;
   }
 
+  /** The version trained on a data version, if one was saved (retries and repeated runs reuse it). */
+  async versionForData(typeId: string, scope: Scope, dataVersion: string): Promise<VersionRow | null> {
+    return serializableTx(this.pool, scope, async (c) => {
+      const { rows } = await c.query(`SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 AND v.training_data_version = $3`, [
+        typeId,
+        tenantOf(scope),
+        dataVersion,
+      ]);
+      return rows[0] ? toVersion(rows[0]) : null;
+    });
+  }
+
   async loadVersion(typeId: string, scope: Scope, version: number): Promise<LoadedArtifact> {
     return verified(await serializableTx(this.pool, scope, (c) => this.versionWithArtifact(c, typeId, scope, version)));
   }

@@ -2,10 +2,12 @@
 import { main } from './bootstrap';
 import { TASK_QUEUES } from '../workflows/task-queues';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
+import { createMlActivities } from '../activities/ml';
 
 main({
   taskQueue: TASK_QUEUES.ml,
-  activities: ({ workerId }) => ({
-    ...createWorkerIdentityActivities({ workerId }),
+  activities: (ctx) => ({
+    ...createWorkerIdentityActivities({ workerId: ctx.workerId }),
+    ...createMlActivities(ctx),
   }),
 });

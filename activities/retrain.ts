@@ -1,0 +1,153 @@
+/**
+ * WeeklyRetrain's side effects. Training data is a pure function of (type, data version), so
+ * each activity re-derives what it needs instead of shipping rows through Temporal; the saved
+ * version is keyed by (type, scope, data version), so a retried or repeated run reuses it.
+ * Training libraries load on first use, keeping the worker's boot light.
+ */
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { auditIn } from '../db/audit';
+import { withTenant } from '../db/tenant';
+import { isModelTypeId, modelType, type ModelTypeId } from '../ml/model-types';
+import { ArtifactIntegrityError, ModelNotFound, ModelRegistry, PromotionConflict, type PromotionOutcome } from '../ml/registry';
+import type { ModelMetadata, Scope, ValidationResult } from '../ml/types';
+import { scopeKey } from '../ml/types';
+
+export interface RetrainTarget {
+  readonly typeId: string;
+  readonly scope: Scope;
+  readonly dataVersion: string;
+}
+
+export interface DatasetSummary {
+  readonly rows: number;
+  readonly real: number;
+  readonly synthetic: number;
+  readonly features: string[];
+  readonly datasetSha256: string;
+}
+
+export interface CandidateSummary {
+  readonly version: number;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  /** false: this data version had been trained and saved before (idempotent re-run). */
+  readonly trained: boolean;
+  readonly status: string;
+  readonly validationMetrics: Record<string, number>;
+}
+
+export interface RetrainOutcome extends RetrainTarget {
+  readonly workflowId: string;
+  readonly version: number;
+  readonly result: 'promoted' | 'staged' | 'already_production';
+  readonly validation: ValidationResult;
+}
+
+const known = (typeId: string): ModelTypeId => {
+  if (!isModelTypeId(typeId)) throw ApplicationFailure.nonRetryable(`unknown model type "${typeId}"`, 'UnknownModelType');
+  return typeId;
+};
+
+/** Registry errors that a retry cannot fix become non-retryable failures with their name. */
+async function registryCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof PromotionConflict || err instanceof ModelNotFound || err instanceof ArtifactIntegrityError || err instanceof RangeError) {
+      throw ApplicationFailure.nonRetryable(err.message, err.name);
+    }
+    throw err;
+  }
+}
+
+async function trainingExamples(typeId: ModelTypeId, dataVersion: string) {
+  const { rawTrainingRows } = await import('../ml/data/datasets');
+  const { toExamples, summarise } = await import('../ml/data/rule1');
+  const { TRAINERS } = await import('../ml/trainers');
+  const rows = await rawTrainingRows(typeId, dataVersion);
+  const examples = toExamples(rows, TRAINERS[typeId].featureSchema);
+  const digest = createHash('sha256').update(JSON.stringify(examples)).digest('hex');
+  return { rows, examples, digest, summary: summarise(examples), features: [...TRAINERS[typeId].featureSchema.features] };
+}
+
+export function createRetrainActivities(deps: { pool: Pool; workerId: string }) {
+  const registry = new ModelRegistry(deps.pool, { actor: deps.workerId });
+  return {
+    /** Fetches and strips (Rule 1) the training rows; returns their summary and digest. */
+    async prepareTrainingData(t: RetrainTarget): Promise<DatasetSummary> {
+      const typeId = known(t.typeId);
+      const data = await registryCall(() => trainingExamples(typeId, t.dataVersion));
+      return { rows: data.summary.rows!, real: data.summary.real!, synthetic: data.summary.synthetic!, features: data.features, datasetSha256: data.digest };
+    },
+
+    /** Trains (heartbeating), evaluates on the holdout, saves the candidate staged. */
+    async trainCandidate(t: RetrainTarget & { datasetSha256: string }): Promise<CandidateSummary> {
+      const typeId = known(t.typeId);
+      const existing = await registry.versionForData(typeId, t.scope, t.dataVersion);
+      if (existing) {
+        return { version: existing.version, sha256: existing.sha256, sizeBytes: existing.sizeBytes, trained: false, status: existing.status, validationMetrics: existing.metadata.validationMetrics };
+      }
+      const ctx = Context.current();
+      ctx.heartbeat({ stage: 'fetching data' });
+      const data = await registryCall(() => trainingExamples(typeId, t.dataVersion));
+      if (data.digest !== t.datasetSha256) {
+        throw ApplicationFailure.nonRetryable(`training data for ${typeId}@${t.dataVersion} changed since it was prepared (${data.digest} ≠ ${t.datasetSha256})`, 'TrainingDataChanged');
+      }
+      const { trainFromRows } = await import('../ml/trainers');
+      const run = await trainFromRows(typeId, data.rows, { onProgress: (p) => ctx.heartbeat({ stage: 'training', ...p }) });
+      ctx.heartbeat({ stage: 'saving' });
+      const metadata: ModelMetadata = {
+        typeId,
+        framework: run.framework,
+        hyperparameters: run.hyperparameters,
+        trainMetrics: run.trainMetrics,
+        validationMetrics: run.validationMetrics,
+        trainingDataVersion: t.dataVersion,
+        trainingDataEnd: t.dataVersion,
+        retrainCadence: 'weekly',
+        featureSchema: run.featureSchema,
+        dataSummary: { ...run.dataSummary },
+      };
+      const saved = await registryCall(() => registry.save({ scope: t.scope, artifact: run.artifact, metadata }));
+      return { version: saved.version, sha256: saved.sha256, sizeBytes: saved.sizeBytes, trained: saved.created, status: saved.status, validationMetrics: run.validationMetrics };
+    },
+
+    /** Runs the type's validation contract against the running production version; stores it. */
+    async validateCandidate(input: { typeId: string; scope: Scope; version: number }): Promise<ValidationResult> {
+      return registryCall(() => registry.validate(known(input.typeId), input.scope, input.version));
+    },
+
+    /** Flips the pointer if production is still the version the candidate was validated against. */
+    async promoteCandidate(input: { typeId: string; scope: Scope; version: number; expectedProduction: number | null; actor?: string }): Promise<PromotionOutcome> {
+      return registryCall(() => registry.promote(known(input.typeId), input.scope, input.version, { expectedProduction: input.expectedProduction, actor: input.actor }));
+    },
+
+    /** Audits the run's outcome once per workflow id and tells listeners (dashboards, API). */
+    async recordRetrainOutcome(o: RetrainOutcome): Promise<{ recorded: boolean }> {
+      const tenant = o.scope === 'global' ? 0 : o.scope;
+      return withTenant(deps.pool, tenant, async ({ client }) => {
+        const seen = await client.query("SELECT 1 FROM audit_log WHERE tenant_id = $1 AND event_type = 'model.retrain_completed' AND payload->>'workflowId' = $2 LIMIT 1", [tenant, o.workflowId]);
+        if (seen.rows.length) return { recorded: false };
+        await auditIn(client, tenant, null, 'model.retrain_completed', { ...o, scope: scopeKey(o.scope) });
+        await client.query('SELECT pg_notify($1, $2)', ['qs_model_retrains', JSON.stringify({ typeId: o.typeId, scope: scopeKey(o.scope), dataVersion: o.dataVersion, version: o.version, result: o.result })]);
+        return { recorded: true };
+      });
+    },
+
+    /** Scopes retrained in a type's slot: global, plus every tenant that has its own variant. */
+    async listRetrainScopes(input: { typeId: string }): Promise<Scope[]> {
+      modelType(known(input.typeId).toString());
+      const { rows } = await deps.pool.query<{ id: number }>("SELECT id FROM tenants WHERE status = 'active' AND id <> 0 ORDER BY id");
+      const scopes: Scope[] = ['global'];
+      for (const { id } of rows) {
+        const has = await withTenant(deps.pool, id, ({ client }) => client.query('SELECT 1 FROM model_pointers WHERE type_id = $1 LIMIT 1', [input.typeId]));
+        if (has.rows.length) scopes.push(id);
+      }
+      return scopes;
+    },
+  };
+}
+
+export type RetrainActivities = ReturnType<typeof createRetrainActivities>;
