@@ -1,0 +1,58 @@
+/**
+ * `qs schedules apply` on the real Temporal server: applying twice leaves one schedule per
+ * model type, each on its own Sunday slot between 03:00 and 06:30 Asia/Kolkata, overlap skip;
+ * a changed definition is updated in place, not duplicated.
+ */
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { applySchedules } from '../../cli/commands/schedules';
+import { MODEL_TYPE_IDS } from '../../ml/model-types';
+import { retrainScheduleId, retrainSchedules } from '../../ml/schedules';
+import { testClient } from '../support/env';
+
+describe('retrain schedules', () => {
+  it('apply is idempotent: one schedule per slot with the right calendar', async () => {
+    const client = await testClient();
+    const defs = retrainSchedules();
+    try {
+      const first = await applySchedules(client, defs);
+      expect(first.map((a) => a.result)).toEqual(MODEL_TYPE_IDS.map(() => 'created'));
+      const second = await applySchedules(client, defs);
+      expect(second.map((a) => a.result)).toEqual(MODEL_TYPE_IDS.map(() => 'unchanged'));
+
+      const ids: string[] = [];
+      for await (const s of client.schedule.list()) if (s.scheduleId.startsWith('retrain/')) ids.push(s.scheduleId);
+      expect(ids.sort()).toEqual(MODEL_TYPE_IDS.map(retrainScheduleId).sort());
+
+      const slots: string[] = [];
+      for (const typeId of MODEL_TYPE_IDS) {
+        const d = await client.schedule.getHandle(retrainScheduleId(typeId)).describe();
+        expect(d.spec.timezone).toBe('Asia/Kolkata');
+        expect(d.spec.calendars).toHaveLength(1);
+        const cal = d.spec.calendars![0]!;
+        expect(cal.dayOfWeek).toEqual([{ start: 'SUNDAY', end: 'SUNDAY', step: 1 }]);
+        const hour = (cal.hour as Array<{ start: number }>)[0]!.start;
+        const minute = (cal.minute as Array<{ start: number }>)[0]!.start;
+        expect(hour * 60 + minute).toBeGreaterThanOrEqual(3 * 60);
+        expect(hour * 60 + minute + 30).toBeLessThanOrEqual(6 * 60 + 30);
+        slots.push(`${hour}:${minute}`);
+        expect(d.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+        expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'scheduledRetrain', taskQueue: 'ml', args: [{ typeId }] });
+        // The next run is a Sunday, at the slot's IST time.
+        const next = d.info.nextActionTimes[0]!;
+        const ist = new Date(next.getTime() + 330 * 60_000);
+        expect(ist.getUTCDay()).toBe(0);
+        expect(`${ist.getUTCHours()}:${ist.getUTCMinutes()}`).toBe(`${hour}:${minute}`);
+      }
+      expect(new Set(slots).size).toBe(MODEL_TYPE_IDS.length); // one model per slot
+
+      // A changed definition updates the existing schedule rather than adding one.
+      const moved = defs.map((d, i) => (i === 0 ? { ...d, spec: { ...d.spec, calendars: [{ dayOfWeek: 'SUNDAY' as const, hour: 6, minute: 0 }] } } : d));
+      const third = await applySchedules(client, moved);
+      expect(third.filter((a) => a.result === 'updated').map((a) => a.scheduleId)).toEqual([retrainScheduleId(MODEL_TYPE_IDS[0]!)]);
+      const d0 = await client.schedule.getHandle(retrainScheduleId(MODEL_TYPE_IDS[0]!)).describe();
+      expect((d0.spec.calendars![0]!.hour as Array<{ start: number }>)[0]!.start).toBe(6);
+    } finally {
+      for (const d of defs) await client.schedule.getHandle(d.scheduleId).delete().catch(() => undefined);
+    }
+  });
+});
