@@ -14,8 +14,10 @@ import * as build from './commands/build';
 import * as test from './commands/test';
 import * as tenant from './commands/tenant';
 import * as domain from './commands/domain';
+import * as models from './commands/models';
+import * as schedules from './commands/schedules';
 
-const groups: Array<{ register(program: Command): void }> = [stack, temporal, db, check, history, build, test, tenant, domain];
+const groups: Array<{ register(program: Command): void }> = [stack, temporal, db, check, history, build, test, tenant, domain, models, schedules];
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('qs')
