@@ -1,0 +1,92 @@
+/**
+ * `qs models …` as an operator runs it (a child process against the test stack): list --json,
+ * retrain --wait --json through a worker on the ml queue, promote refused by the contract,
+ * workers, and clear usage errors for bad input.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createMlModelActivities } from '../../activities/ml-models';
+import { createRetrainActivities } from '../../activities/retrain';
+import { TASK_QUEUES } from '../../workflows/task-queues';
+import { testEnv, testPool, testWorker } from '../support/env';
+
+const run = promisify(execFile);
+const ROOT = path.join(__dirname, '..', '..');
+
+async function qs(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = testEnv();
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/qs.js', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, QS_DATA_DIR: path.join(env.tmp, 'cli-data'), DATABASE_URL: env.adminUrl, QS_APP_DATABASE_URL: env.appUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('qs models', () => {
+  it('retrains, lists, refuses a bad promotion and reports bad input clearly', async () => {
+    const pool = testPool('app');
+    const worker = await testWorker({
+      taskQueue: TASK_QUEUES.ml,
+      identity: 'ml@cli-test',
+      activities: { ...createRetrainActivities({ pool, workerId: 'ml@cli-test' }), ...createMlModelActivities({ pool, workerId: 'ml@cli-test', cache: null }) },
+    });
+    await worker.runUntil(async () => {
+      const retrained = await qs('models', 'retrain', '--type', 'slippage_coefficients', '--data-version', '2026-05-22', '--wait', '--json');
+      expect(retrained.code).toBe(0);
+      const r = JSON.parse(retrained.stdout);
+      expect(r).toMatchObject({ workflowId: 'retrain/slippage_coefficients/global/2026-05-22', typeId: 'slippage_coefficients', result: 'promoted', validation: { passed: true } });
+
+      // Same data version again: joins the finished run instead of training twice.
+      const again = JSON.parse((await qs('models', 'retrain', '--type', 'slippage_coefficients', '--data-version', '2026-05-22', '--wait', '--json')).stdout);
+      expect(again).toMatchObject({ version: r.version, sha256: r.sha256 });
+
+      const list = await qs('models', 'list', '--json');
+      expect(list.code).toBe(0);
+      const rows = JSON.parse(list.stdout) as Array<{ typeId: string; productionVersion: number | null; sha256: string | null }>;
+      expect(rows.map((x) => x.typeId)).toEqual(expect.arrayContaining(['trend_classifier', 'strike_selector', 'slippage_coefficients', 'anomaly_detector', 'feature_drift_monitor']));
+      expect(rows.find((x) => x.typeId === 'slippage_coefficients')).toMatchObject({ productionVersion: r.version, sha256: r.sha256 });
+
+      // A tenant's variant that fails its contract stays staged; promoting it by hand is refused (exit 1).
+      const slug = `cli-ml-${Date.now()}`;
+      await pool.query("INSERT INTO tenants (slug, name) VALUES ($1, 'CLI ML test')", [slug]);
+      const staged = JSON.parse((await qs('models', 'retrain', '--type', 'feature_drift_monitor', '--tenant', slug, '--data-version', '2026-05-22', '--wait', '--json')).stdout);
+      expect(staged).toMatchObject({ result: 'staged', version: 1, validation: { passed: false } });
+      const refused = await qs('models', 'promote', 'feature_drift_monitor', '1', '--tenant', slug);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/refused by the contract; production stays none/);
+      expect(refused.stdout).toMatch(/FAIL holdout_metric: holdout_stability = /);
+      const tenantList = JSON.parse((await qs('models', 'list', '--tenant', slug, '--json')).stdout) as Array<{ typeId: string; productionVersion: number | null; staged: number }>;
+      expect(tenantList.find((x) => x.typeId === 'feature_drift_monitor')).toMatchObject({ productionVersion: null, staged: 1 });
+
+      const unknown = await qs('models', 'promote', 'slippage_coefficients', '999');
+      expect(unknown).toMatchObject({ code: 2 });
+      expect(unknown.stderr).toMatch(/qs: slippage_coefficients\/global has no version 999/);
+
+      const text = await qs('models', 'show', 'slippage_coefficients');
+      expect(text.stdout).toMatch(/slippage_coefficients: production v\d+/);
+      expect(text.stdout).toMatch(/history:/);
+    });
+
+    const workers = await qs('models', 'workers', '--json');
+    expect(workers.code).toBe(0);
+    expect(Array.isArray(JSON.parse(workers.stdout))).toBe(true);
+
+    for (const [args, message] of [
+      [['models', 'show', 'nope'], /qs: unknown model type "nope" \(known: trend_classifier/],
+      [['models', 'promote', 'trend_classifier', 'v2'], /qs: version must be a positive integer, got "v2"/],
+      [['models', 'rollback', 'trend_classifier', '--to', '1.5'], /qs: --to must be a positive integer, got "1.5"/],
+      [['models', 'retrain', '--type', 'trend_classifier', '--data-version', 'last-week'], /qs: --data-version must be a date/],
+      [['models', 'list', '--tenant', 'no-such-tenant'], /qs: unknown tenant "no-such-tenant"/],
+    ] as const) {
+      const res = await qs(...args);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(message);
+    }
+  });
+});
