@@ -7,7 +7,7 @@ const { builtinModules } = require('node:module');
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'coverage/', 'bin/', '*.config.js', 'drizzle.config.ts'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'coverage/', 'bin/', '**/*.js', 'drizzle.config.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
