@@ -146,7 +146,7 @@ export class ModelCache {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.options.listenUrl });
+    const client = new Client({ connectionString: this.options.listenUrl, application_name: `qs-model-cache:${this.options.workerId}`.slice(0, 63) });
     client.on('notification', (msg) => {
       if (msg.channel !== MODEL_EVENTS_CHANNEL || !msg.payload) return;
       try {
