@@ -42,7 +42,7 @@ export function testPool(which: 'app' | 'admin' | 'super' = 'app'): Pool {
 }
 
 /** A worker on the run's shared workflow bundle. Unique task queues keep tests apart. */
-export async function testWorker(options: Omit<WorkerOptions, 'connection' | 'namespace' | 'workflowBundle' | 'workflowsPath'>): Promise<Worker> {
+export async function testWorker(options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>): Promise<Worker> {
   const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
   const worker = await Worker.create({
     connection,
@@ -53,6 +53,24 @@ export async function testWorker(options: Omit<WorkerOptions, 'connection' | 'na
   });
   cleanups.push(() => connection.close());
   return worker;
+}
+
+/**
+ * A namespace of its own for a test that needs task queues nobody else has ever polled
+ * (the server remembers recent pollers for minutes).
+ */
+export async function freshNamespace(client: Client, prefix: string): Promise<string> {
+  const namespace = `${prefix}-${process.pid}-${Date.now().toString(36)}`;
+  await client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+  for (let i = 0; i < 100; i++) {
+    try {
+      await client.workflowService.describeNamespace({ namespace });
+      return namespace;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`namespace ${namespace} never became available`);
 }
 
 let seq = 0;

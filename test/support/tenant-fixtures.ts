@@ -27,6 +27,13 @@ export const TENANT_TABLE_FIXTURES: Record<string, Insert> = {
     ),
   broker_accounts: (c, t) => c.query("INSERT INTO broker_accounts (tenant_id, broker) VALUES ($1, 'paper') ON CONFLICT DO NOTHING", [t]),
   paper_accounts: (c, t) => c.query("INSERT INTO paper_accounts (tenant_id, exchange_state, market) VALUES ($1, '{}', '{}') ON CONFLICT DO NOTHING", [t]),
+  model_promotions: async (c, t, n) => {
+    const { rows } = await c.query(
+      "INSERT INTO model_versions (type_id, tenant_id, version, framework, artifact, sha256, size_bytes, metadata, feature_schema, training_data_version) VALUES ($2, $1, 1, 'json', '\\x00', 'h', 1, '{}', '[]', 'dv') RETURNING id",
+      [t, `promo${n}`],
+    );
+    return c.query("INSERT INTO model_promotions (type_id, tenant_id, to_version_id, kind, actor) VALUES ($2, $1, $3, 'promote', 'probe')", [t, `promo${n}`, rows[0].id]);
+  },
   model_pointers: async (c, t, n) => {
     const { rows } = await c.query(
       "INSERT INTO model_versions (type_id, tenant_id, version, framework, artifact, sha256, size_bytes, metadata, feature_schema, training_data_version) VALUES ($2, $1, 1, 'json', '\\x00', 'h', 1, '{}', '[]', 'dv') RETURNING id",
