@@ -73,8 +73,9 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
   const opt = { fillTimeoutMs: 60_000, pollIntervalMs: 500, watchMaxMs: 20_000, heartbeatTimeoutMs: 10_000, unwindAttempts: 3, ...input.options };
   const { tenantId } = input;
 
-  const trading = proxyActivities<OrderActivities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '500 ms', maximumInterval: '5 seconds', maximumAttempts: 30 } });
-  const brokerRetry: RetryPolicy = { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 12, nonRetryableErrorTypes: ['NoIntent'] };
+  // Database-only activities finish in milliseconds: a short timeout notices a dead worker quickly.
+  const trading = proxyActivities<OrderActivities>({ startToCloseTimeout: '10 seconds', retry: { initialInterval: '500 ms', maximumInterval: '3 seconds', maximumAttempts: 30 } });
+  const brokerRetry: RetryPolicy = { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 20, nonRetryableErrorTypes: ['NoIntent'] };
   const broker = proxyActivities<BrokerActivities>({
     taskQueue: TASK_QUEUES.broker,
     startToCloseTimeout: '2 minutes',

@@ -1,0 +1,41 @@
+/**
+ * Chaos helper: the trading and broker workers in a child process, on the test run's Temporal
+ * server, Postgres and workflow bundle (QS_TEST_* variables), so a test can SIGKILL it at any
+ * instant and start it again. Every workflow a new incarnation touches replays its history from
+ * scratch after every restart (a new process has an empty cache). Prints "ready" once both workers poll.
+ */
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { brokerOrderActivities, tradingOrderActivities } from '../../activities/orders-activities';
+import { createPool } from '../../db/client';
+import { TASK_QUEUES } from '../../workflows/task-queues';
+
+async function main(): Promise<void> {
+  const env = (k: string) => {
+    const v = process.env[k];
+    if (!v) throw new Error(`${k} is not set`);
+    return v;
+  };
+  const quiet = () => undefined;
+  Runtime.install({ logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: (m) => process.stderr.write(`${m}\n`) } });
+  const pool = createPool(env('QS_TEST_APP_URL'), { max: 12 });
+  const connection = await NativeConnection.connect({ address: env('QS_TEST_TEMPORAL_ADDRESS') });
+  const namespace = env('QS_TEST_NAMESPACE');
+  const trading = await Worker.create({
+    connection, namespace, taskQueue: TASK_QUEUES.trading, workflowBundle: { codePath: env('QS_TEST_BUNDLE') },
+    // A killed worker's sticky queue is abandoned fast, so its workflows move to the next incarnation.
+    stickyQueueScheduleToStartTimeout: '1 second',
+    activities: tradingOrderActivities({ pool }), shutdownGraceTime: '1 second',
+  });
+  const broker = await Worker.create({
+    connection, namespace, taskQueue: TASK_QUEUES.broker, activities: brokerOrderActivities({ pool, config: { liveTrading: false } }), shutdownGraceTime: '1 second',
+  });
+  process.stdout.write('ready\n');
+  await Promise.all([trading.run(), broker.run()]);
+  await pool.end();
+  await connection.close();
+}
+
+main().catch((e) => {
+  process.stderr.write(`order workers: ${(e as Error).stack}\n`);
+  process.exit(1);
+});
