@@ -4,10 +4,15 @@
  * a changed definition is updated in place, not duplicated.
  */
 import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { createMlModelActivities } from '../../activities/ml-models';
+import { createRetrainActivities } from '../../activities/retrain';
 import { applySchedules } from '../../cli/commands/schedules';
+import { TASK_QUEUES } from '../../workflows/task-queues';
+import type { scheduledRetrain } from '../../workflows/weekly-retrain';
+import { maybeRecordHistory } from '../support/record-history';
 import { MODEL_TYPE_IDS } from '../../ml/model-types';
 import { retrainScheduleId, retrainSchedules } from '../../ml/schedules';
-import { testClient } from '../support/env';
+import { testClient, testPool, testWorker } from '../support/env';
 
 describe('retrain schedules', () => {
   it('apply is idempotent: one schedule per slot with the right calendar', async () => {
@@ -51,6 +56,31 @@ describe('retrain schedules', () => {
       expect(third.filter((a) => a.result === 'updated').map((a) => a.scheduleId)).toEqual([retrainScheduleId(MODEL_TYPE_IDS[0]!)]);
       const d0 = await client.schedule.getHandle(retrainScheduleId(MODEL_TYPE_IDS[0]!)).describe();
       expect((d0.spec.calendars![0]!.hour as Array<{ start: number }>)[0]!.start).toBe(6);
+
+      // Triggered now, a schedule runs scheduledRetrain, which retrains the type as a child
+      // WeeklyRetrain under its business id for the data version of the run's date.
+      const pool = testPool('app');
+      const worker = await testWorker({
+        taskQueue: TASK_QUEUES.ml,
+        identity: 'ml@schedules-test',
+        activities: { ...createRetrainActivities({ pool, workerId: 'ml@schedules-test' }), ...createMlModelActivities({ pool, workerId: 'ml@schedules-test', cache: null }) },
+      });
+      await worker.runUntil(async () => {
+        const handle = client.schedule.getHandle(retrainScheduleId('slippage_coefficients'));
+        await handle.trigger();
+        let workflowId: string | undefined;
+        for (let i = 0; i < 100 && !workflowId; i++) {
+          workflowId = (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId;
+          if (!workflowId) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(workflowId).toMatch(/^scheduled-retrain\/slippage_coefficients/);
+        const result = await client.workflow.getHandle<typeof scheduledRetrain>(workflowId!).result();
+        expect(result.typeId).toBe('slippage_coefficients');
+        expect(result.dataVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(result.runs[0]).toMatchObject({ scope: 'global', workflowId: `retrain/slippage_coefficients/global/${result.dataVersion}` });
+        expect(['promoted', 'staged', 'already_production', 'already_run']).toContain(result.runs[0]!.result);
+        await maybeRecordHistory(client, workflowId!, 'scheduled-retrain');
+      });
     } finally {
       for (const d of defs) await client.schedule.getHandle(d.scheduleId).delete().catch(() => undefined);
     }
