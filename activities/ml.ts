@@ -2,7 +2,7 @@
  * Everything the ml worker registers, from the worker context: the retrain activities, the
  * model-serving activities, and the process's ModelCache (LISTENing for promotions on its own
  * connection, installed for the per-type accessors). The cache starts in the background so
- * the worker polls at once; a cache that cannot start is logged and retried on next use.
+ * the worker polls at once; if Postgres is not reachable yet, the LISTEN retries with backoff.
  */
 import type { WorkerContext } from '../workers/bootstrap';
 import { installModelCache } from '../ml/accessors';
@@ -15,8 +15,8 @@ export function createMlActivities(ctx: WorkerContext) {
   const cache = new ModelCache({ pool: ctx.pool, listenUrl: url, workerId: ctx.workerId, log: ctx.log });
   installModelCache(cache);
   cache.start().then(
-    () => ctx.log.info({ workerId: ctx.workerId }, 'model cache listening for promotions'),
-    (err: Error) => ctx.log.error({ err: err.message }, 'model cache could not start listening'),
+    (listening) => listening && ctx.log.info({ workerId: ctx.workerId }, 'model cache listening for promotions'),
+    (err: Error) => ctx.log.error({ err: err.message }, 'model cache failed to start'),
   );
   return {
     ...createRetrainActivities({ pool: ctx.pool, workerId: ctx.workerId }),

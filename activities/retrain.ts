@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { auditIn } from '../db/audit';
 import { withTenant } from '../db/tenant';
-import { isModelTypeId, modelType, type ModelTypeId } from '../ml/model-types';
+import { isModelTypeId, type ModelTypeId } from '../ml/model-types';
 import { ArtifactIntegrityError, ModelNotFound, ModelRegistry, PromotionConflict, type PromotionOutcome } from '../ml/registry';
 import type { ModelMetadata, Scope, ValidationResult } from '../ml/types';
 import { scopeKey } from '../ml/types';
@@ -138,7 +138,7 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
 
     /** Scopes retrained in a type's slot: global, plus every tenant that has its own variant. */
     async listRetrainScopes(input: { typeId: string }): Promise<Scope[]> {
-      modelType(known(input.typeId).toString());
+      known(input.typeId);
       const { rows } = await deps.pool.query<{ id: number }>("SELECT id FROM tenants WHERE status = 'active' AND id <> 0 ORDER BY id");
       const scopes: Scope[] = ['global'];
       for (const { id } of rows) {

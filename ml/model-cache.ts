@@ -55,10 +55,21 @@ export class ModelCache {
     return this.options.workerId;
   }
 
-  /** Starts listening; prewarms the global models in the background (boot does not wait). */
-  async start(prewarm: readonly ModelTypeId[] = MODEL_TYPE_IDS): Promise<void> {
-    await this.listen();
+  /**
+   * Starts listening (retrying in the background if Postgres is not reachable yet: resolves
+   * false then) and prewarms the global models in the background; boot never waits on models.
+   */
+  async start(prewarm: readonly ModelTypeId[] = MODEL_TYPE_IDS): Promise<boolean> {
+    let listening = true;
+    try {
+      await this.listen();
+    } catch (err) {
+      listening = false;
+      this.log.warn({ err: (err as Error).message }, 'model event listener could not connect; retrying');
+      this.scheduleListen(1_000);
+    }
     this.pending = Promise.allSettled(prewarm.map((t) => this.get(t)));
+    return listening;
   }
 
   /** Waits for prewarm and in-flight reloads. */

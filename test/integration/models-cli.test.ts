@@ -1,7 +1,7 @@
 /**
  * `qs models …` as an operator runs it (a child process against the test stack): list --json,
  * retrain --wait --json through a worker on the ml queue, promote refused by the contract,
- * workers, and clear usage errors for bad input.
+ * workers, qs schedules apply/list, and clear usage errors for bad input.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { createMlModelActivities } from '../../activities/ml-models';
 import { createRetrainActivities } from '../../activities/retrain';
 import { TASK_QUEUES } from '../../workflows/task-queues';
-import { testEnv, testPool, testWorker } from '../support/env';
+import { testClient, testEnv, testPool, testWorker } from '../support/env';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -72,6 +72,19 @@ describe('qs models', () => {
       expect(text.stdout).toMatch(/slippage_coefficients: production v\d+/);
       expect(text.stdout).toMatch(/history:/);
     });
+
+    // qs schedules apply: created, then unchanged; list shows them applied.
+    const applied = JSON.parse((await qs('schedules', 'apply', '--json')).stdout) as Array<{ scheduleId: string; result: string; when: string }>;
+    try {
+      expect(applied.find((a) => a.scheduleId === 'retrain/trend_classifier')).toMatchObject({ result: 'created', when: 'SUNDAY 03:00 Asia/Kolkata' });
+      const reapplied = JSON.parse((await qs('schedules', 'apply', '--json')).stdout) as Array<{ result: string }>;
+      expect(new Set(reapplied.map((a) => a.result))).toEqual(new Set(['unchanged']));
+      const listed = JSON.parse((await qs('schedules', 'list', '--json')).stdout) as Array<{ exists: boolean; nextRun: string | null }>;
+      expect(listed.every((l) => l.exists && l.nextRun)).toBe(true);
+    } finally {
+      const client = await testClient();
+      for (const a of applied) await client.schedule.getHandle(a.scheduleId).delete().catch(() => undefined);
+    }
 
     const workers = await qs('models', 'workers', '--json');
     expect(workers.code).toBe(0);
