@@ -13,7 +13,7 @@
  *     machine, so late fills, duplicates and overfills are recognised, never dropped.
  *  5. On timeout or a failed leg: cancel what is working, absorb late fills, and if the
  *     structure still cannot complete, unwind every filled quantity with opposite orders
- *     (saga), retrying each unwind with a new tag up to `unwindAttempts` times.
+ *     (saga, MARKET orders), retrying each unwind with a new tag up to `unwindAttempts` times.
  *  6. Reconcile its own orders against the broker, record the trade (costs, status, why).
  */
 import {
@@ -55,6 +55,7 @@ interface LegRun {
   spec: OrderLeg;
   side: 'BUY' | 'SELL';
   quantity: number;
+  orderType: 'LIMIT' | 'MARKET';
   price: string | undefined;
   attempted: boolean;
   brokerOrderId: string | null;
@@ -94,11 +95,15 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
   const anomalies: string[] = [];
   const runs: LegRun[] = [];
 
-  const newRun = (spec: OrderLeg, leg: number, purpose: 'entry' | 'unwind', attempt: number, side: 'BUY' | 'SELL', quantity: number, price: string | undefined): LegRun => {
+  // Entries are marketable limits; unwinds are MARKET orders: a saga step must get out at
+  // whatever the market is now, not at a quote from when the structure was chosen.
+  const newRun = (spec: OrderLeg, leg: number, purpose: 'entry' | 'unwind', attempt: number, side: 'BUY' | 'SELL', quantity: number, limit: string | undefined): LegRun => {
     const tag = orderTag(businessKey, purpose === 'entry' ? 'E' : 'U', leg, attempt);
+    const orderType = purpose === 'entry' ? spec.orderType : 'MARKET';
+    const price = orderType === 'LIMIT' ? limit : undefined;
     const run: LegRun = {
-      leg, purpose, tag, spec, side, quantity, price, attempted: false, brokerOrderId: null, message: null,
-      order: createOrder({ id: tag, tag, side, orderType: spec.orderType, quantity, limitPrice: spec.orderType === 'LIMIT' ? price ?? null : null }),
+      leg, purpose, tag, spec, side, quantity, orderType, price, attempted: false, brokerOrderId: null, message: null,
+      order: createOrder({ id: tag, tag, side, orderType, quantity, limitPrice: price ?? null }),
       fingerprint: '',
     };
     runs.push(run);
@@ -112,7 +117,7 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
   const tagAttributes = () => upsertSearchAttributes([{ key: OrderTag, value: runs.map((r) => r.tag) }]);
   const intent = (r: LegRun) => ({
     tag: r.tag, decisionId: input.decisionId, legIndex: r.leg, purpose: r.purpose, instrument: r.spec.instrument, tradingsymbol: r.spec.tradingsymbol,
-    expiry: r.spec.expiry, strike: r.spec.strike, optionType: r.spec.optionType, side: r.side, quantity: r.quantity, orderType: r.spec.orderType, limitPrice: r.price ?? null,
+    expiry: r.spec.expiry, strike: r.spec.strike, optionType: r.spec.optionType, side: r.side, quantity: r.quantity, orderType: r.orderType, limitPrice: r.price ?? null,
   });
 
   /** Fold a broker snapshot into the leg's state machine. */
@@ -138,7 +143,7 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
     let res;
     try {
       res = await broker.placeOrder({
-        tenantId, tag: run.tag, exchange: 'NFO', tradingsymbol: run.spec.tradingsymbol, side: run.side, quantity: run.quantity, orderType: run.spec.orderType, price: run.price,
+        tenantId, tag: run.tag, exchange: 'NFO', tradingsymbol: run.spec.tradingsymbol, side: run.side, quantity: run.quantity, orderType: run.orderType, price: run.price,
       });
     } catch (err) {
       run.message = (err as Error).message;
