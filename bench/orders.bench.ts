@@ -1,0 +1,106 @@
+/**
+ * npm run bench:orders [-- --n 100 --concurrency 20 --tenants 4]
+ * Places N two-leg structures (bull put spreads, 1 lot) on the paper broker, `concurrency` in
+ * flight, spread over a few tenants (each tenant's paper exchange is one serialised book), and
+ * reports structures/s and p50/p95/p99 from submit to filled; then, in the same run, the
+ * SystemCheck floor (worker → activity → Postgres → broker queue → result) and the ratio.
+ * Real servers (Temporal dev server + embedded Postgres) started here; paper exchange latency
+ * 1–5 ms so the figures show the platform, not a simulated venue.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { startEphemeralServers } from '../runtime/ephemeral-servers';
+import { createPool } from '../db/client';
+import { createSystemCheckActivities } from '../activities/system-check';
+import { createWorkerIdentityActivities } from '../activities/worker-identity';
+import { brokerOrderActivities, tradingOrderActivities } from '../activities/orders-activities';
+import { configurePaperAccount } from '../broker/paper/paper-broker';
+import { buildPaperStructure } from '../broker/paper/structures';
+import { orderPlacementWorkflowId } from '../workflows/order-placement';
+import type { OrderPlacementInput, OrderPlacementResult } from '../workflows/order-types';
+import { TASK_QUEUES } from '../workflows/task-queues';
+import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
+
+async function main(): Promise<void> {
+  const n = intFlag('n', 100);
+  const concurrency = intFlag('concurrency', 20);
+  const tenants = intFlag('tenants', 4);
+  const quiet = () => undefined;
+  Runtime.install({ logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error } });
+  const servers = await startEphemeralServers();
+  const pool = createPool(servers.db.appUrl, { max: 30 });
+  const native = await NativeConnection.connect({ address: servers.temporal.address });
+  const connection = await Connection.connect({ address: servers.temporal.address });
+  const client = new Client({ connection, namespace: servers.namespace });
+  const common = { connection: native, namespace: servers.namespace };
+  const trading = await Worker.create({
+    ...common,
+    taskQueue: TASK_QUEUES.trading,
+    workflowBundle: { codePath: servers.bundlePath },
+    activities: { ...createSystemCheckActivities({ pool, workerId: 'bench-trading' }), ...createWorkerIdentityActivities({ workerId: 'bench-trading' }), ...tradingOrderActivities({ pool }) },
+  });
+  const broker = await Worker.create({
+    ...common,
+    taskQueue: TASK_QUEUES.broker,
+    activities: { ...createWorkerIdentityActivities({ workerId: 'bench-broker' }), ...brokerOrderActivities({ pool, config: { liveTrading: false } }) },
+  });
+
+  const tenantIds: number[] = [];
+  for (let t = 0; t < tenants; t++) {
+    const { rows } = await pool.query<{ id: number }>('INSERT INTO tenants (slug, name) VALUES ($1, $2) RETURNING id', [`bench-${t}-${randomUUID().slice(0, 6)}`, `Bench ${t}`]);
+    tenantIds.push(rows[0]!.id);
+    await configurePaperAccount(pool, rows[0]!.id, { market: { date: '2026-05-06', seed: 11 + t, startMinute: 30, speed: 1 }, exchange: { latencyMsMin: 1, latencyMsMax: 5 } });
+  }
+  const inputs = async (count: number): Promise<OrderPlacementInput[]> => {
+    const out: OrderPlacementInput[] = [];
+    for (let i = 0; i < count; i++) {
+      const tenantId = tenantIds[i % tenantIds.length]!;
+      const built = await buildPaperStructure(pool, tenantId, 'BULL_PUT_SPREAD', 'NIFTY', 1);
+      out.push({ tenantId, decisionId: `bench-${randomUUID()}`, structure: 'BULL_PUT_SPREAD', instrument: 'NIFTY', tradingDate: built.tradingDate, lots: 1, legs: built.legs, options: { pollIntervalMs: 100, fillTimeoutMs: 60_000 } });
+    }
+    return out;
+  };
+
+  try {
+    await trading.runUntil(
+      broker.runUntil(async () => {
+        const placeAll = async (batch: OrderPlacementInput[]) => {
+          const outcomes: Record<string, number> = {};
+          const r = await runConcurrent(batch.length, concurrency, async (i) => {
+            const input = batch[i]!;
+            const res = await client.workflow.execute<(x: OrderPlacementInput) => Promise<OrderPlacementResult>>('orderPlacement', {
+              taskQueue: TASK_QUEUES.trading, workflowId: orderPlacementWorkflowId(input.tenantId, input.decisionId), args: [input],
+            });
+            outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
+          });
+          return { ...r, outcomes };
+        };
+        await placeAll(await inputs(Math.min(10, n))); // warm-up: caches, connections, JIT
+        const placed = await placeAll(await inputs(n));
+        const floor = await runConcurrent(n, concurrency, async () => {
+          const id = randomUUID();
+          await client.workflow.execute('systemCheck', { taskQueue: TASK_QUEUES.trading, workflowId: `bench/system-check/${id}`, args: [{ checkId: id }] });
+        });
+        const o = summarize(placed.samples, placed.wallMs);
+        const f = summarize(floor.samples, floor.wallMs);
+        console.log(`\nbench:orders — ${n} two-leg structures on the paper broker (${tenants} tenants), ${concurrency} concurrent; Temporal dev server + embedded Postgres on this machine`);
+        console.log(`outcomes: ${JSON.stringify(placed.outcomes)}`);
+        console.log(formatSummary('SystemCheck (floor)', f));
+        console.log(formatSummary('structure submit → filled', o));
+        console.log(`structures per second: ${o.perSecond.toFixed(2)}  (legs per second: ${(o.perSecond * 2).toFixed(2)})`);
+        console.log(`ratio structure / SystemCheck: p50 ×${(o.p50 / f.p50).toFixed(2)}, p95 ×${(o.p95 / f.p95).toFixed(2)}, p99 ×${(o.p99 / f.p99).toFixed(2)}, throughput ×${(o.perSecond / f.perSecond).toFixed(3)}`);
+      }),
+    );
+  } finally {
+    await connection.close();
+    await native.close();
+    await pool.end();
+    await servers.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
