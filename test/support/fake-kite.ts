@@ -214,8 +214,13 @@ export class FakeKite {
       const p = net.get(t.tradingsymbol) ?? { qty: 0, buyQty: 0, buyVal: 0, sellQty: 0, sellVal: 0 };
       const s = t.transaction_type === 'BUY' ? 1 : -1;
       p.qty += s * t.quantity;
-      if (s > 0) (p.buyQty += t.quantity), (p.buyVal += t.quantity * t.average_price);
-      else (p.sellQty += t.quantity), (p.sellVal += t.quantity * t.average_price);
+      if (s > 0) {
+        p.buyQty += t.quantity;
+        p.buyVal += t.quantity * t.average_price;
+      } else {
+        p.sellQty += t.quantity;
+        p.sellVal += t.quantity * t.average_price;
+      }
       net.set(t.tradingsymbol, p);
     }
     return [...net.entries()].map(([tradingsymbol, p]) => ({
