@@ -68,6 +68,17 @@ describe('qs models', () => {
       expect(unknown).toMatchObject({ code: 2 });
       expect(unknown.stderr).toMatch(/qs: slippage_coefficients\/global has no version 999/);
 
+      // qs models workers: what each worker serves, and whether it is polling Temporal right now.
+      await pool.query(
+        `INSERT INTO worker_models (worker_id, type_id, scope, version, sha256) VALUES ('ml@cli-test', 'slippage_coefficients', 'global', $1, $2), ('ml@gone:1', 'slippage_coefficients', 'global', 1, 'x')
+         ON CONFLICT DO NOTHING`,
+        [r.version, r.sha256],
+      );
+      const served = JSON.parse((await qs('models', 'workers', '--json')).stdout) as Array<{ workerId: string; version: number; live: boolean | null }>;
+      expect(served.find((w) => w.workerId === 'ml@cli-test')).toMatchObject({ version: r.version, live: true });
+      expect(served.find((w) => w.workerId === 'ml@gone:1')).toMatchObject({ live: false });
+      await pool.query("DELETE FROM worker_models WHERE worker_id IN ('ml@cli-test', 'ml@gone:1')");
+
       const text = await qs('models', 'show', 'slippage_coefficients');
       expect(text.stdout).toMatch(/slippage_coefficients: production v\d+/);
       expect(text.stdout).toMatch(/history:/);
