@@ -18,6 +18,9 @@ export function createMlActivities(ctx: WorkerContext) {
     (listening) => listening && ctx.log.info({ workerId: ctx.workerId }, 'model cache listening for promotions'),
     (err: Error) => ctx.log.error({ err: err.message }, 'model cache failed to start'),
   );
+  // A clean shutdown takes this worker out of worker_models (the Temporal runtime handles the
+  // same signals to drain the worker; this only stops the cache).
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void cache.stop());
   return {
     ...createRetrainActivities({ pool: ctx.pool, workerId: ctx.workerId }),
     ...createMlModelActivities({ pool: ctx.pool, workerId: ctx.workerId, cache }),

@@ -2,7 +2,7 @@
  * Hot-swap: the real ml worker process (`node bin/run-ts.js workers/ml.ts`) serves the
  * production models, and a promotion — or a rollback — committed elsewhere reaches it through
  * Postgres NOTIFY: it loads the new version without a restart (same pid) and records what it
- * serves in worker_models.
+ * serves in worker_models (and leaves it on a clean stop).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -112,6 +112,12 @@ describe('a running ml worker hot-swaps promoted models', () => {
       expect(worker.exitCode).toBeNull();
       expect(worker.pid).toBe(pid); // same process: no restart
       expect(output).toMatch(/model hot-swapped/);
+
+      // A clean stop takes the worker out of worker_models.
+      const exited = new Promise((r) => worker!.once('exit', r));
+      worker.kill('SIGTERM');
+      await exited;
+      expect((await pool.query('SELECT count(*)::int AS n FROM worker_models WHERE worker_id = $1', [workerId])).rows[0].n).toBe(0);
     } catch (err) {
       process.stderr.write(`--- ml worker output ---\n${output.slice(-4000)}\n`);
       throw err;
