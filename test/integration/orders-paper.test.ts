@@ -5,6 +5,7 @@
  */
 import { PaperBroker } from '../../broker/paper/paper-broker';
 import { withTenant } from '../../db/tenant';
+import { OrderTag, TenantId } from '../../runtime/search-attributes';
 import { tradeProvenance } from '../../db/provenance';
 import { testClient, testPool } from '../support/env';
 import { maybeRecordHistory } from '../support/record-history';
@@ -45,6 +46,10 @@ describe('OrderPlacement on the paper broker', () => {
     expect(chain!.legs.map((x) => x.tag)).toEqual(result.legs.map((x) => x.tag));
     expect(chain!.legs.every((x) => x.brokerOrderId && x.fills.length > 0)).toBe(true);
     expect(Number(chain!.costs.total)).toBeGreaterThan(0);
+    // Operators find it in the Web UI by tenant or by any broker tag.
+    const described = await client.workflow.getHandle(result.workflowId).describe();
+    expect(described.typedSearchAttributes.get(TenantId)).toBe(String(tenantId));
+    expect(described.typedSearchAttributes.get(OrderTag)).toEqual(result.legs.map((x) => x.tag));
     await maybeRecordHistory(client, result.workflowId, 'order-placement-filled');
   });
 
