@@ -55,6 +55,16 @@ export function chainAt(instrument: Instrument, s: PaperMarketSession, simMs: nu
   const minute = Math.min(374, Math.max(0, Math.floor((simMs - istEpochMs(s.date, MARKET_OPEN_MINUTE)) / 60_000)));
   const snapshot = source(instrument, s).snapshotAt(minute);
   const expiries = [...new Set([...defaultExpiries(snapshot), ...extraExpiries.filter((e) => e >= s.date)])].sort();
-  const chain = buildChain(snapshot, { expiries });
+  // Prices change once a simulated minute: build each minute's chain once (a few ms), then
+  // only re-stamp it with the exact instant. Chains are never mutated by their readers.
+  const key = `${instrument}|${s.date}|${s.seed}|${minute}|${expiries.join(',')}`;
+  let chain = chains.get(key);
+  if (!chain) {
+    if (chains.size > 32) chains.delete(chains.keys().next().value!);
+    chain = buildChain(snapshot, { expiries });
+    chains.set(key, chain);
+  }
   return { ...chain, timestamp: epochMsToIst(simMs) };
 }
+
+const chains = new Map<string, OptionChain>();
