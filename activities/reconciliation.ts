@@ -33,7 +33,12 @@ export function createReconciliationActivities(deps: { pool: Pool }) {
         );
 
         for (const b of state.orders) {
-          let row = (b.tag ? byTag.get(b.tag) : undefined) ?? byBrokerId.get(b.brokerOrderId);
+          // Tag first, then broker order id. A tag whose ledger row already names another broker
+          // order is a duplicate: it is booked as its own external order (so its fills and
+          // position are accounted) and flagged, never merged into ours.
+          let row = b.tag ? byTag.get(b.tag) : undefined;
+          if (row?.brokerOrderId && row.brokerOrderId !== b.brokerOrderId) row = undefined;
+          row ??= byBrokerId.get(b.brokerOrderId);
           const fresh = !row;
           if (!row) {
             const tag = `ext:${b.brokerOrderId}`;
@@ -45,7 +50,7 @@ export function createReconciliationActivities(deps: { pool: Pool }) {
             if (inserted.length > 0) mismatches.push({ kind: 'external_order', resolved: true, tag: b.tag ?? undefined, brokerOrderId: b.brokerOrderId, tradingsymbol: b.tradingsymbol, detail: `order placed outside Quantsentinel (tag ${b.tag ?? 'none'}): recorded as external` });
             row = (await ledgerOrder(c, tenantId, tag))!;
           }
-          if (b.tag && (tagCounts.get(b.tag) ?? 0) > 1 && !row.external) {
+          if (b.tag && (tagCounts.get(b.tag) ?? 0) > 1) {
             tagCounts.set(b.tag, 0); // report once
             mismatches.push({ kind: 'duplicate_tag', resolved: false, tag: b.tag, detail: `several broker orders carry tag ${b.tag}` });
           }

@@ -98,6 +98,19 @@ describe('Reconciliation', () => {
       expect(ok.status).toBe('filled');
       expect(fake.placeRequests).toBe(sentBefore + 1);
       expect(await auditCount(pool, tenantId, 'reconciliation.completed')).toBe(4);
+
+      // Someone re-sends one of our tags by hand: two broker orders, one tag — never resolved silently.
+      fake.placeExternal({ tradingsymbol: symbol, side: 'BUY', quantity: 65, price: 35.5, tag: ok.legs[0]!.tag });
+      const v5 = await orderWorkers(pool, true).run(() => reconcile(client, tenantId));
+      expect(v5.clean).toBe(false);
+      expect(v5.mismatches.filter((m) => !m.resolved).map((m) => m.kind)).toEqual(['duplicate_tag']);
+      const ours = await withTenant(pool, tenantId, async ({ client: c }) =>
+        (await c.query('SELECT tag, broker_order_id, filled_quantity, external FROM orders WHERE tenant_id = $1 AND (tag = $2 OR broker_order_id = $3) ORDER BY id', [tenantId, ok.legs[0]!.tag, fake.ordersWithTag(ok.legs[0]!.tag)[1]!.order_id])).rows,
+      );
+      expect(ours).toEqual([
+        { tag: ok.legs[0]!.tag, broker_order_id: ok.legs[0]!.brokerOrderId, filled_quantity: 65, external: false },
+        { tag: `ext:${fake.ordersWithTag(ok.legs[0]!.tag)[1]!.order_id}`, broker_order_id: fake.ordersWithTag(ok.legs[0]!.tag)[1]!.order_id, filled_quantity: 65, external: true },
+      ]);
     } finally {
       await fake.stop();
     }
