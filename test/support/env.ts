@@ -5,6 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { Pool } from 'pg';
+import { msToTs } from '@temporalio/common/lib/time';
 import { createPool } from '../../db/client';
 
 function required(name: string): string {
@@ -61,7 +62,7 @@ export async function testWorker(options: Omit<WorkerOptions, 'connection' | 'wo
  */
 export async function freshNamespace(client: Client, prefix: string): Promise<string> {
   const namespace = `${prefix}-${process.pid}-${Date.now().toString(36)}`;
-  await client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+  await client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
   for (let i = 0; i < 100; i++) {
     try {
       await client.workflowService.describeNamespace({ namespace });
