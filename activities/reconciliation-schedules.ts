@@ -1,11 +1,11 @@
 /**
- * Temporal Schedules for a tenant's reconciliation (not an activity: a client-side function a
- * `qs schedules apply` can call). Idempotent: creates what is missing, updates what exists.
+ * Temporal Schedules for a tenant's reconciliation (definitions only, not an activity:
+ * `qs schedules apply` applies them idempotently for every active tenant).
  *   reconcile-pre-open/<tenant>   08:45 IST Mon–Fri, before each trading day
  *   reconcile-intraday/<tenant>   every 5 minutes 09:15–15:30 IST Mon–Fri (market hours)
  * Exchange holidays still fire: a reconciliation on a holiday is harmless and cheap.
  */
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import { TenantId } from '../runtime/search-attributes';
 import { TASK_QUEUES } from '../workflows/task-queues';
 import type { ReconciliationInput } from '../workflows/reconciliation';
@@ -45,24 +45,4 @@ export function reconciliationSchedules(tenantId: number): ScheduleOptions[] {
       policies,
     },
   ];
-}
-
-/** Create or update every tenant's reconciliation schedules; returns what it did per schedule. */
-export async function applyReconciliationSchedules(client: Client, tenantIds: readonly number[]): Promise<Array<{ scheduleId: string; action: 'created' | 'updated' }>> {
-  const done: Array<{ scheduleId: string; action: 'created' | 'updated' }> = [];
-  for (const tenantId of tenantIds) {
-    for (const opts of reconciliationSchedules(tenantId)) {
-      const handle = client.schedule.getHandle(opts.scheduleId);
-      try {
-        await handle.describe();
-        await handle.update((prev) => ({ ...prev, spec: opts.spec, action: opts.action, policies: { ...prev.policies, ...opts.policies } }));
-        done.push({ scheduleId: opts.scheduleId, action: 'updated' });
-      } catch (e) {
-        if (!(e instanceof ScheduleNotFoundError)) throw e;
-        await client.schedule.create(opts);
-        done.push({ scheduleId: opts.scheduleId, action: 'created' });
-      }
-    }
-  }
-  return done;
 }

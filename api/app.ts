@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../runtime/logger';
 import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
+import { postbackRoutes } from './routes/postbacks';
 import type { Metrics } from './metrics';
 
 export interface ApiDeps {
@@ -27,6 +28,7 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   app.use(healthRoutes(deps));
   app.use(authRoutes(deps));
+  app.use(postbackRoutes(deps));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
   });

@@ -8,10 +8,20 @@ import { createHash } from 'node:crypto';
 import { Command } from 'commander';
 import { ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
 import { retrainSchedules } from '../../ml/schedules';
-import { withTemporal } from '../context';
+import { reconciliationSchedules } from '../../activities/reconciliation-schedules';
+import { listTenants } from '../../db/tenants';
+import { withAppPool, withTemporal } from '../context';
+
+/** What a schedule source may need to know: today, the active tenants. */
+export interface ScheduleContext {
+  tenantIds: readonly number[];
+}
 
 /** Every schedule the platform runs, by source. */
-export const SCHEDULE_SOURCES: Array<{ name: string; schedules: () => ScheduleOptions[] }> = [{ name: 'ml retrain', schedules: () => retrainSchedules() }];
+export const SCHEDULE_SOURCES: Array<{ name: string; schedules: (ctx: ScheduleContext) => ScheduleOptions[] }> = [
+  { name: 'ml retrain', schedules: () => retrainSchedules() },
+  { name: 'reconciliation', schedules: (ctx) => ctx.tenantIds.flatMap((t) => reconciliationSchedules(t)) },
+];
 
 export interface AppliedSchedule {
   readonly scheduleId: string;
@@ -62,13 +72,25 @@ export async function applySchedules(client: Client, defs: readonly ScheduleOpti
   return out;
 }
 
-export function allSchedules(): ScheduleOptions[] {
-  return SCHEDULE_SOURCES.flatMap((s) => s.schedules());
+export function allSchedules(ctx: ScheduleContext): ScheduleOptions[] {
+  return SCHEDULE_SOURCES.flatMap((s) => s.schedules(ctx));
+}
+
+/** The context from the running stack's database: every active trading tenant. */
+async function scheduleContext(): Promise<ScheduleContext> {
+  return withAppPool(async (pool) => ({ tenantIds: (await listTenants(pool)).filter((t) => t.status === 'active').map((t) => t.id) }));
 }
 
 function describeSpec(def: ScheduleOptions): string {
-  const c = def.spec.calendars?.[0];
-  return c ? `${String(c.dayOfWeek ?? '*')} ${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')} ${def.spec.timezone ?? 'UTC'}` : JSON.stringify(def.spec);
+  const cals = def.spec.calendars ?? [];
+  const c = cals[0];
+  if (!c) return JSON.stringify(def.spec);
+  const tz = def.spec.timezone ?? 'UTC';
+  if (cals.length === 1 && typeof c.dayOfWeek === 'string' && typeof c.hour === 'number' && typeof c.minute === 'number') {
+    return `${c.dayOfWeek} ${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')} ${tz}`;
+  }
+  // Ranges (e.g. every 5 minutes in market hours): the calendars' own comments say it best.
+  return `${cals.map((x) => x.comment ?? JSON.stringify(x)).join(', ')} (${tz})`;
 }
 
 export function register(program: Command): void {
@@ -78,7 +100,7 @@ export function register(program: Command): void {
     .description('create or update every platform schedule (idempotent)')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const defs = allSchedules();
+      const defs = allSchedules(await scheduleContext());
       const applied = await withTemporal((client) => applySchedules(client, defs));
       if (opts.json) return void console.log(JSON.stringify(applied.map((a, i) => ({ ...a, when: describeSpec(defs[i]!) }))));
       for (const [i, a] of applied.entries()) console.log(`${a.result.padEnd(9)} ${a.scheduleId.padEnd(34)} ${describeSpec(defs[i]!)}`);
@@ -88,7 +110,7 @@ export function register(program: Command): void {
     .description('the schedules this platform defines and whether they exist on the server')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const defs = allSchedules();
+      const defs = allSchedules(await scheduleContext());
       const rows = await withTemporal(async (client) =>
         Promise.all(
           defs.map(async (d) => {

@@ -5,7 +5,8 @@
  * refused until a later reconciliation is clean; schedules applied idempotently.
  */
 import type { Client } from '@temporalio/client';
-import { applyReconciliationSchedules } from '../../activities/reconciliation-schedules';
+import { reconciliationSchedules } from '../../activities/reconciliation-schedules';
+import { applySchedules } from '../../cli/commands/schedules';
 import { withTenant } from '../../db/tenant';
 import { formatTradingsymbol } from '../../broker/tradingsymbol';
 import { reconciliationWorkflowId, type ReconciliationInput, type ReconciliationResult } from '../../workflows/reconciliation';
@@ -119,10 +120,10 @@ describe('Reconciliation', () => {
   it('applies the per-tenant schedules idempotently (pre-open and market hours, Asia/Kolkata)', async () => {
     const client = await testClient();
     const { id: tenantId } = await createTenant(pool, 'sched');
-    const first = await applyReconciliationSchedules(client, [tenantId]);
-    const second = await applyReconciliationSchedules(client, [tenantId]);
-    expect(first.map((s) => s.action)).toEqual(['created', 'created']);
-    expect(second.map((s) => s.action)).toEqual(['updated', 'updated']);
+    const first = await applySchedules(client, reconciliationSchedules(tenantId));
+    const second = await applySchedules(client, reconciliationSchedules(tenantId));
+    expect(first.map((s) => s.result)).toEqual(['created', 'created']);
+    expect(second.map((s) => s.result)).toEqual(['unchanged', 'unchanged']);
     const d = await client.schedule.getHandle(`reconcile-intraday/${tenantId}`).describe();
     expect(d.spec.timezone).toBe('Asia/Kolkata');
     expect(d.spec.calendars).toHaveLength(3);
