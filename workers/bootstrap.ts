@@ -35,16 +35,20 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   const log = createLogger(`worker:${def.taskQueue}`, config.logLevel);
   // Activity-only queues (broker) have no workflows by design: that SDK warning is not news.
   const expected = (m: string) => !WORKFLOW_QUEUES.includes(def.taskQueue) && m.startsWith('No workflows registered');
+  const emit = (level: string, message: string, meta?: Record<string, unknown>) => {
+    const l = level.toLowerCase() === 'warn' && expected(message) ? 'debug' : (level.toLowerCase() as 'info');
+    log[l](meta ?? {}, message);
+  };
   Runtime.install({
     shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
     logger: {
-      log: (level, message, meta) => log[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')]({ ...meta }, message),
-      trace: (m, meta) => log.trace(meta ?? {}, m),
-      debug: (m, meta) => log.debug(meta ?? {}, m),
-      info: (m, meta) => log.info(meta ?? {}, m),
-      warn: (m, meta) => (expected(m) ? log.debug(meta ?? {}, m) : log.warn(meta ?? {}, m)),
-      error: (m, meta) => log.error(meta ?? {}, m),
+      log: (level, message, meta) => emit(level, message, meta),
+      trace: (m, meta) => emit('trace', m, meta),
+      debug: (m, meta) => emit('debug', m, meta),
+      info: (m, meta) => emit('info', m, meta),
+      warn: (m, meta) => emit('warn', m, meta),
+      error: (m, meta) => emit('error', m, meta),
     },
   });
   if (!config.db.adminUrl && !config.db.appUrl) throw new Error('a worker needs QS_APP_DATABASE_URL or DATABASE_URL (the stack sets them)');
