@@ -8,6 +8,7 @@ import { startEphemeralServers } from '../runtime/ephemeral-servers';
 import { createPool } from '../db/client';
 import { withTenant, inTransaction } from '../db/tenant';
 import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
+import { runBench } from './harness';
 
 
 async function main(): Promise<void> {
@@ -74,7 +75,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

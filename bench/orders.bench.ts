@@ -8,10 +8,7 @@
  * 1–5 ms so the figures show the platform, not a simulated venue.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { startEphemeralServers } from '../runtime/ephemeral-servers';
-import { createPool } from '../db/client';
+import { Worker } from '@temporalio/worker';
 import { createSystemCheckActivities } from '../activities/system-check';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
 import { brokerOrderActivities, tradingOrderActivities } from '../activities/orders-activities';
@@ -21,48 +18,42 @@ import { orderPlacementWorkflowId } from '../workflows/order-placement';
 import type { OrderPlacementInput, OrderPlacementResult } from '../workflows/order-types';
 import { TASK_QUEUES } from '../workflows/task-queues';
 import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
+import { runBench, systemCheckFloor, withBenchServers } from './harness';
 
-async function main(): Promise<void> {
+runBench(async () => {
   const n = intFlag('n', 100);
   const concurrency = intFlag('concurrency', 20);
   const tenants = intFlag('tenants', 4);
-  const quiet = () => undefined;
-  Runtime.install({ logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error } });
-  const servers = await startEphemeralServers();
-  const pool = createPool(servers.db.appUrl, { max: 30 });
-  const native = await NativeConnection.connect({ address: servers.temporal.address });
-  const connection = await Connection.connect({ address: servers.temporal.address });
-  const client = new Client({ connection, namespace: servers.namespace });
-  const common = { connection: native, namespace: servers.namespace };
-  const trading = await Worker.create({
-    ...common,
-    taskQueue: TASK_QUEUES.trading,
-    workflowBundle: { codePath: servers.bundlePath },
-    activities: { ...createSystemCheckActivities({ pool, workerId: 'bench-trading' }), ...createWorkerIdentityActivities({ workerId: 'bench-trading' }), ...tradingOrderActivities({ pool }) },
-  });
-  const broker = await Worker.create({
-    ...common,
-    taskQueue: TASK_QUEUES.broker,
-    activities: { ...createWorkerIdentityActivities({ workerId: 'bench-broker' }), ...brokerOrderActivities({ pool, config: { liveTrading: false } }) },
-  });
+  await withBenchServers({ poolSize: 30 }, async ({ servers, pool, native, client }) => {
+    const common = { connection: native, namespace: servers.namespace };
+    const trading = await Worker.create({
+      ...common,
+      taskQueue: TASK_QUEUES.trading,
+      workflowBundle: { codePath: servers.bundlePath },
+      activities: { ...createSystemCheckActivities({ pool, workerId: 'bench-trading' }), ...createWorkerIdentityActivities({ workerId: 'bench-trading' }), ...tradingOrderActivities({ pool }) },
+    });
+    const broker = await Worker.create({
+      ...common,
+      taskQueue: TASK_QUEUES.broker,
+      activities: { ...createWorkerIdentityActivities({ workerId: 'bench-broker' }), ...brokerOrderActivities({ pool, config: { liveTrading: false } }) },
+    });
 
-  const tenantIds: number[] = [];
-  for (let t = 0; t < tenants; t++) {
-    const { rows } = await pool.query<{ id: number }>('INSERT INTO tenants (slug, name) VALUES ($1, $2) RETURNING id', [`bench-${t}-${randomUUID().slice(0, 6)}`, `Bench ${t}`]);
-    tenantIds.push(rows[0]!.id);
-    await configurePaperAccount(pool, rows[0]!.id, { market: { date: '2026-05-06', seed: 11 + t, startMinute: 30, speed: 1 }, exchange: { latencyMsMin: 1, latencyMsMax: 5 } });
-  }
-  const inputs = async (count: number): Promise<OrderPlacementInput[]> => {
-    const out: OrderPlacementInput[] = [];
-    for (let i = 0; i < count; i++) {
-      const tenantId = tenantIds[i % tenantIds.length]!;
-      const built = await buildPaperStructure(pool, tenantId, 'BULL_PUT_SPREAD', 'NIFTY', 1);
-      out.push({ tenantId, decisionId: `bench-${randomUUID()}`, structure: 'BULL_PUT_SPREAD', instrument: 'NIFTY', tradingDate: built.tradingDate, lots: 1, legs: built.legs, options: { pollIntervalMs: 100, fillTimeoutMs: 60_000 } });
+    const tenantIds: number[] = [];
+    for (let t = 0; t < tenants; t++) {
+      const { rows } = await pool.query<{ id: number }>('INSERT INTO tenants (slug, name) VALUES ($1, $2) RETURNING id', [`bench-${t}-${randomUUID().slice(0, 6)}`, `Bench ${t}`]);
+      tenantIds.push(rows[0]!.id);
+      await configurePaperAccount(pool, rows[0]!.id, { market: { date: '2026-05-06', seed: 11 + t, startMinute: 30, speed: 1 }, exchange: { latencyMsMin: 1, latencyMsMax: 5 } });
     }
-    return out;
-  };
+    const inputs = async (count: number): Promise<OrderPlacementInput[]> => {
+      const out: OrderPlacementInput[] = [];
+      for (let i = 0; i < count; i++) {
+        const tenantId = tenantIds[i % tenantIds.length]!;
+        const built = await buildPaperStructure(pool, tenantId, 'BULL_PUT_SPREAD', 'NIFTY', 1);
+        out.push({ tenantId, decisionId: `bench-${randomUUID()}`, structure: 'BULL_PUT_SPREAD', instrument: 'NIFTY', tradingDate: built.tradingDate, lots: 1, legs: built.legs, options: { pollIntervalMs: 100, fillTimeoutMs: 60_000 } });
+      }
+      return out;
+    };
 
-  try {
     await trading.runUntil(
       broker.runUntil(async () => {
         const placeAll = async (batch: OrderPlacementInput[]) => {
@@ -78,10 +69,7 @@ async function main(): Promise<void> {
         };
         await placeAll(await inputs(Math.min(10, n))); // warm-up: caches, connections, JIT
         const placed = await placeAll(await inputs(n));
-        const floor = await runConcurrent(n, concurrency, async () => {
-          const id = randomUUID();
-          await client.workflow.execute('systemCheck', { taskQueue: TASK_QUEUES.trading, workflowId: `bench/system-check/${id}`, args: [{ checkId: id }] });
-        });
+        const floor = await systemCheckFloor(client, n, concurrency);
         const o = summarize(placed.samples, placed.wallMs);
         const f = summarize(floor.samples, floor.wallMs);
         console.log(`\nbench:orders — ${n} two-leg structures on the paper broker (${tenants} tenants), ${concurrency} concurrent; Temporal dev server + embedded Postgres on this machine`);
@@ -92,15 +80,5 @@ async function main(): Promise<void> {
         console.log(`ratio structure / SystemCheck: p50 ×${(o.p50 / f.p50).toFixed(2)}, p95 ×${(o.p95 / f.p95).toFixed(2)}, p99 ×${(o.p99 / f.p99).toFixed(2)}, throughput ×${(o.perSecond / f.perSecond).toFixed(3)}`);
       }),
     );
-  } finally {
-    await connection.close();
-    await native.close();
-    await pool.end();
-    await servers.stop();
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+  });
 });

@@ -4,43 +4,33 @@
  * against, in the same run, N empty workflows: the Temporal floor. Real servers, started here.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { startEphemeralServers } from '../runtime/ephemeral-servers';
-import { createPool } from '../db/client';
+import { Worker } from '@temporalio/worker';
 import { createSystemCheckActivities } from '../activities/system-check';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
 import { TASK_QUEUES } from '../workflows/task-queues';
 import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
+import { runBench, systemCheckFloor, withBenchServers } from './harness';
 
-async function main(): Promise<void> {
+runBench(async () => {
   const n = intFlag('n', 200);
   const concurrency = intFlag('concurrency', 20);
-  Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error } });
-  const servers = await startEphemeralServers();
-  const pool = createPool(servers.db.appUrl, { max: 20 });
-  const native = await NativeConnection.connect({ address: servers.temporal.address });
-  const connection = await Connection.connect({ address: servers.temporal.address });
-  const client = new Client({ connection, namespace: servers.namespace });
-  const common = { connection: native, namespace: servers.namespace, workflowBundle: { codePath: servers.bundlePath } };
-  const trading = await Worker.create({
-    ...common,
-    taskQueue: TASK_QUEUES.trading,
-    activities: { ...createSystemCheckActivities({ pool, workerId: 'bench-trading' }), ...createWorkerIdentityActivities({ workerId: 'bench-trading' }) },
-  });
-  const broker = await Worker.create({ ...common, taskQueue: TASK_QUEUES.broker, activities: createWorkerIdentityActivities({ workerId: 'bench-broker' }) });
-
-  try {
+  await withBenchServers({ poolSize: 20 }, async ({ servers, pool, native, client }) => {
+    const common = { connection: native, namespace: servers.namespace, workflowBundle: { codePath: servers.bundlePath } };
+    const trading = await Worker.create({
+      ...common,
+      taskQueue: TASK_QUEUES.trading,
+      activities: { ...createSystemCheckActivities({ pool, workerId: 'bench-trading' }), ...createWorkerIdentityActivities({ workerId: 'bench-trading' }) },
+    });
+    const broker = await Worker.create({ ...common, taskQueue: TASK_QUEUES.broker, activities: createWorkerIdentityActivities({ workerId: 'bench-broker' }) });
     await trading.runUntil(
       broker.runUntil(async () => {
-        const run = (workflow: string, args: (id: string) => unknown[]) =>
+        const empty = () =>
           runConcurrent(n, concurrency, async () => {
-            const id = randomUUID();
-            await client.workflow.execute(workflow, { taskQueue: TASK_QUEUES.trading, workflowId: `bench/${workflow}/${id}`, args: args(id) });
+            await client.workflow.execute('emptyWorkflow', { taskQueue: TASK_QUEUES.trading, workflowId: `bench/empty/${randomUUID()}` });
           });
-        await run('emptyWorkflow', () => []); // warm-up: caches, connections, JIT
-        const floor = await run('emptyWorkflow', () => []);
-        const check = await run('systemCheck', (id) => [{ checkId: id }]);
+        await empty(); // warm-up: caches, connections, JIT
+        const floor = await empty();
+        const check = await systemCheckFloor(client, n, concurrency);
         const f = summarize(floor.samples, floor.wallMs);
         const c = summarize(check.samples, check.wallMs);
         console.log(`\nbench:system — ${n} workflows, ${concurrency} concurrent, Temporal dev server + embedded Postgres on this machine`);
@@ -49,15 +39,5 @@ async function main(): Promise<void> {
         console.log(`ratio SystemCheck / floor: p50 ×${(c.p50 / f.p50).toFixed(2)}, p99 ×${(c.p99 / f.p99).toFixed(2)}, throughput ×${(c.perSecond / f.perSecond).toFixed(2)}`);
       }),
     );
-  } finally {
-    await connection.close();
-    await native.close();
-    await pool.end();
-    await servers.stop();
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+  });
 });

@@ -1,0 +1,53 @@
+/**
+ * What the Temporal benchmarks share: their own throwaway servers, a quiet SDK runtime, client
+ * and worker connections, the SystemCheck floor, and a teardown that always runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { startEphemeralServers, EphemeralServers } from '../runtime/ephemeral-servers';
+import { createPool } from '../db/client';
+import { TASK_QUEUES } from '../workflows/task-queues';
+import { runConcurrent } from './stats';
+
+export interface BenchContext {
+  servers: EphemeralServers;
+  pool: Pool;
+  /** For workers. */
+  native: NativeConnection;
+  client: Client;
+}
+
+export async function withBenchServers(opts: { poolSize: number }, fn: (ctx: BenchContext) => Promise<void>): Promise<void> {
+  const quiet = () => undefined;
+  Runtime.install({ logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error } });
+  const servers = await startEphemeralServers();
+  const pool = createPool(servers.db.appUrl, { max: opts.poolSize });
+  const native = await NativeConnection.connect({ address: servers.temporal.address });
+  const connection = await Connection.connect({ address: servers.temporal.address });
+  try {
+    await fn({ servers, pool, native, client: new Client({ connection, namespace: servers.namespace }) });
+  } finally {
+    await connection.close();
+    await native.close();
+    await pool.end();
+    await servers.stop();
+  }
+}
+
+/** N SystemChecks (worker → activity → Postgres → broker queue → result), `concurrency` in flight. */
+export function systemCheckFloor(client: Client, n: number, concurrency: number) {
+  return runConcurrent(n, concurrency, async () => {
+    const id = randomUUID();
+    await client.workflow.execute('systemCheck', { taskQueue: TASK_QUEUES.trading, workflowId: `bench/system-check/${id}`, args: [{ checkId: id }] });
+  });
+}
+
+/** Entrypoint: a failure prints and exits non-zero. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
