@@ -5,13 +5,14 @@
  * the worker polls at once; if Postgres is not reachable yet, the LISTEN retries with backoff.
  */
 import type { WorkerContext } from '../workers/bootstrap';
+import { appDatabaseUrl } from '../runtime/database';
 import { installModelCache } from '../ml/accessors';
 import { ModelCache } from '../ml/model-cache';
 import { createMlModelActivities } from './ml-models';
 import { createRetrainActivities } from './retrain';
 
 export function createMlActivities(ctx: WorkerContext) {
-  const url = ctx.config.db.appUrl ?? ctx.config.db.adminUrl!;
+  const url = appDatabaseUrl(ctx.config)!;
   const cache = new ModelCache({ pool: ctx.pool, listenUrl: url, workerId: ctx.workerId, log: ctx.log });
   installModelCache(cache);
   cache.start().then(

@@ -1,10 +1,11 @@
 /** API process entrypoint (the stack runs it as a child process). */
 import { loadConfig } from '../runtime/config';
 import { startApiServer } from './server';
+import { appDatabaseUrl } from '../runtime/database';
 
 async function run(): Promise<void> {
   const config = loadConfig();
-  const appUrl = config.db.appUrl ?? config.db.adminUrl;
+  const appUrl = appDatabaseUrl(config);
   if (!appUrl) throw new Error('the API needs QS_APP_DATABASE_URL or DATABASE_URL (the stack sets them)');
   const server = await startApiServer(config, appUrl);
   const stop = () => {

@@ -8,6 +8,7 @@ import { loadConfig, Config } from '../runtime/config';
 import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { createPool } from '../db/client';
 import { readStackEnv } from '../runtime/stack-env';
+import { appDatabaseUrl } from '../runtime/database';
 import { UsageError } from './usage-error';
 
 /** Config from the environment, overlaid with the running stack's addresses when present. */
@@ -36,7 +37,7 @@ export async function withTemporal<T>(fn: (client: Client, config: Config) => Pr
 
 export async function withAppPool<T>(fn: (pool: Pool, config: Config) => Promise<T>): Promise<T> {
   const config = cliConfig();
-  const url = config.db.appUrl ?? config.db.adminUrl;
+  const url = appDatabaseUrl(config);
   if (!url) throw new UsageError('no database: start the stack (`npm start`) or set DATABASE_URL');
   const pool = createPool(url, { max: 4 });
   try {

@@ -19,6 +19,15 @@ export interface DatabaseHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * The runtime (qs_app, RLS-bound) URL of a configured database: QS_APP_DATABASE_URL, or
+ * DATABASE_URL with the qs_app credentials swapped in. Never the owner's URL.
+ */
+export function appDatabaseUrl(config: Config): string | undefined {
+  if (config.db.appUrl) return config.db.appUrl;
+  return config.db.adminUrl ? withCredentials(config.db.adminUrl, 'qs_app', config.db.appPassword) : undefined;
+}
+
 export async function openDatabase(
   config: Config,
   opts: { dataDir?: string; port?: number; persistent?: boolean; onLog?: (l: string) => void } = {},
@@ -26,7 +35,7 @@ export async function openDatabase(
   if (config.db.adminUrl) {
     return {
       adminUrl: config.db.adminUrl,
-      appUrl: config.db.appUrl ?? withCredentials(config.db.adminUrl, 'qs_app', config.db.appPassword),
+      appUrl: appDatabaseUrl(config)!,
       embedded: false,
       stop: async () => undefined,
     };

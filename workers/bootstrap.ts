@@ -11,6 +11,7 @@ import { createLogger, Logger } from '../runtime/logger';
 import { createPool } from '../db/client';
 import { TaskQueue, WORKFLOW_QUEUES } from '../workflows/task-queues';
 import { temporalConnectionOptions } from '../runtime/temporal-connection';
+import { appDatabaseUrl } from '../runtime/database';
 
 export interface WorkerContext {
   config: Config;
@@ -51,8 +52,9 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
       error: (m, meta) => emit('error', m, meta),
     },
   });
-  if (!config.db.adminUrl && !config.db.appUrl) throw new Error('a worker needs QS_APP_DATABASE_URL or DATABASE_URL (the stack sets them)');
-  const pool = createPool(config.db.appUrl ?? config.db.adminUrl!);
+  const appUrl = appDatabaseUrl(config);
+  if (!appUrl) throw new Error('a worker needs QS_APP_DATABASE_URL or DATABASE_URL (the stack sets them)');
+  const pool = createPool(appUrl);
   const workerId = `${def.taskQueue}@${os.hostname()}:${process.pid}`;
   const ctx: WorkerContext = { config, log, pool, workerId };
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
