@@ -11,7 +11,7 @@ import { auditIn } from '../db/audit';
 import { withTenant } from '../db/tenant';
 import { isModelTypeId, type ModelTypeId } from '../ml/model-types';
 import { ArtifactIntegrityError, ModelNotFound, ModelRegistry, PromotionConflict, type PromotionOutcome } from '../ml/registry';
-import type { ModelMetadata, Scope, ValidationResult } from '../ml/types';
+import type { Scope, ValidationResult } from '../ml/types';
 import { scopeKey } from '../ml/types';
 
 export interface RetrainTarget {
@@ -95,21 +95,10 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
       if (data.digest !== t.datasetSha256) {
         throw ApplicationFailure.nonRetryable(`training data for ${typeId}@${t.dataVersion} changed since it was prepared (${data.digest} ≠ ${t.datasetSha256})`, 'TrainingDataChanged');
       }
-      const { trainFromRows } = await import('../ml/trainers');
+      const { trainFromRows, metadataForRun } = await import('../ml/trainers');
       const run = await trainFromRows(typeId, data.rows, { onProgress: (p) => ctx.heartbeat({ stage: 'training', ...p }) });
       ctx.heartbeat({ stage: 'saving' });
-      const metadata: ModelMetadata = {
-        typeId,
-        framework: run.framework,
-        hyperparameters: run.hyperparameters,
-        trainMetrics: run.trainMetrics,
-        validationMetrics: run.validationMetrics,
-        trainingDataVersion: t.dataVersion,
-        trainingDataEnd: t.dataVersion,
-        retrainCadence: 'weekly',
-        featureSchema: run.featureSchema,
-        dataSummary: { ...run.dataSummary },
-      };
+      const metadata = metadataForRun(typeId, run, t.dataVersion);
       const saved = await registryCall(() => registry.save({ scope: t.scope, artifact: run.artifact, metadata }));
       return { version: saved.version, sha256: saved.sha256, sizeBytes: saved.sizeBytes, trained: saved.created, status: saved.status, validationMetrics: run.validationMetrics };
     },

@@ -21,7 +21,7 @@ import { slippageShare } from '../ml/models/slippage';
 import { logisticToOnnx } from '../ml/onnx/logistic-graph';
 import { forestToOnnx } from '../ml/onnx/tree-ensemble';
 import { ModelRegistry } from '../ml/registry';
-import { TRAINERS, trainFromRows } from '../ml/trainers';
+import { TRAINERS, metadataForRun, trainFromRows } from '../ml/trainers';
 import { predictForest, trainForest } from '../ml/trainers/forest';
 import { fitLogistic, predictLogistic } from '../ml/trainers/logistic';
 import { STRIKE_DEFAULTS } from '../ml/trainers/strike-selector';
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     const versions: Array<{ sha: string; version: number }> = [];
     for (const dv of ['2026-05-15', '2026-05-22']) {
       const run = await trainFromRows('trend_classifier', simulatorRows('trend_classifier', dv));
-      const saved = await registry.save({ scope: 'global', artifact: run.artifact, metadata: { typeId: 'trend_classifier', framework: 'onnx', hyperparameters: run.hyperparameters, trainMetrics: run.trainMetrics, validationMetrics: { ...run.validationMetrics, holdout_accuracy: Math.max(0.5, run.validationMetrics.holdout_accuracy!) }, trainingDataVersion: dv, trainingDataEnd: dv, retrainCadence: 'weekly', featureSchema: run.featureSchema } });
+      const saved = await registry.save({ scope: 'global', artifact: run.artifact, metadata: metadataForRun('trend_classifier', run, dv, { validationMetrics: { ...run.validationMetrics, holdout_accuracy: Math.max(0.5, run.validationMetrics.holdout_accuracy!) } }) });
       versions.push({ sha: saved.sha256, version: saved.version });
     }
     await registry.promote('trend_classifier', 'global', versions[0]!.version);

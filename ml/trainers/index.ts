@@ -2,6 +2,7 @@
 import { toExamples, summarise, type RawRow } from '../data/rule1';
 import { splitHoldout } from '../data/split';
 import type { ModelTypeId } from '../model-types';
+import type { ModelMetadata } from '../types';
 import { anomalyDetectorTrainer } from './anomaly-detector';
 import { driftMonitorTrainer } from './drift-monitor';
 import { slippageTrainer } from './slippage';
@@ -27,6 +28,23 @@ export async function trainFromRows(typeId: ModelTypeId, rows: readonly RawRow[]
   const { train, holdout } = splitHoldout(examples, trainer.holdout);
   const model = await trainer.train(train, holdout, options);
   return { ...model, dataSummary: { ...summarise(examples), train: train.length, holdout: holdout.length } };
+}
+
+/** Registry metadata for a weekly training run on one data version (the data's last day). */
+export function metadataForRun(typeId: string, run: TrainingRun, dataVersion: string, overrides: Partial<ModelMetadata> = {}): ModelMetadata {
+  return {
+    typeId,
+    framework: run.framework,
+    hyperparameters: run.hyperparameters,
+    trainMetrics: run.trainMetrics,
+    validationMetrics: run.validationMetrics,
+    trainingDataVersion: dataVersion,
+    trainingDataEnd: dataVersion,
+    retrainCadence: 'weekly',
+    featureSchema: run.featureSchema,
+    dataSummary: { ...run.dataSummary },
+    ...overrides,
+  };
 }
 
 export type { Trainer, TrainedModel, TrainOptions };

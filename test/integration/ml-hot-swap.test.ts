@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simulatorRows } from '../../ml/data/datasets';
 import { ModelRegistry } from '../../ml/registry';
-import { trainFromRows, type TrainingRun } from '../../ml/trainers';
+import { metadataForRun, trainFromRows, type TrainingRun } from '../../ml/trainers';
 import type { ModelTypeId } from '../../ml/model-types';
 import { testEnv, testPool } from '../support/env';
 
@@ -20,17 +20,7 @@ async function trained(typeId: ModelTypeId, dataVersion: string, windowDays: num
   return {
     scope: 'global' as const,
     artifact: run.artifact,
-    metadata: {
-      typeId,
-      framework: run.framework,
-      hyperparameters: run.hyperparameters,
-      trainMetrics: run.trainMetrics,
-      validationMetrics: run.validationMetrics,
-      trainingDataVersion: dataVersion,
-      trainingDataEnd: dataVersion,
-      retrainCadence: 'weekly' as const,
-      featureSchema: run.featureSchema,
-    },
+    metadata: metadataForRun(typeId, run, dataVersion),
   };
 }
 

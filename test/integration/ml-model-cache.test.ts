@@ -7,7 +7,7 @@ import { anomalyDetector, installModelCache } from '../../ml/accessors';
 import { simulatorRows } from '../../ml/data/datasets';
 import { ModelCache } from '../../ml/model-cache';
 import { ModelRegistry } from '../../ml/registry';
-import { trainFromRows } from '../../ml/trainers';
+import { metadataForRun, trainFromRows } from '../../ml/trainers';
 import type { Scope } from '../../ml/types';
 import { testEnv, testPool } from '../support/env';
 
@@ -30,7 +30,7 @@ describe('ModelCache (LISTEN/NOTIFY hot-swap in process)', () => {
       const { saved, promotion } = await registry.saveModel({
         scope,
         artifact: run.artifact,
-        metadata: { typeId: TYPE, framework: 'json', hyperparameters: run.hyperparameters, trainMetrics: run.trainMetrics, validationMetrics: run.validationMetrics, trainingDataVersion: dataVersion, trainingDataEnd: dataVersion, retrainCadence: 'weekly', featureSchema: run.featureSchema },
+        metadata: metadataForRun(TYPE, run, dataVersion),
       });
       expect(promotion?.outcome).toBe('promoted');
       return saved;

@@ -5,28 +5,14 @@
  */
 import { simulatorRows } from '../../ml/data/datasets';
 import { ArtifactIntegrityError, ModelRegistry, PromotionConflict } from '../../ml/registry';
-import { trainFromRows, type TrainingRun } from '../../ml/trainers';
+import { metadataForRun, trainFromRows, type TrainingRun } from '../../ml/trainers';
 import type { ModelMetadata, Scope } from '../../ml/types';
 import { withTenant, withoutTenant } from '../../db/tenant';
 import { testPool } from '../support/env';
 
 const TYPE = 'trend_classifier';
 
-function metadata(run: TrainingRun, dataVersion: string, overrides: Partial<ModelMetadata> = {}): ModelMetadata {
-  return {
-    typeId: TYPE,
-    framework: run.framework,
-    hyperparameters: run.hyperparameters,
-    trainMetrics: run.trainMetrics,
-    validationMetrics: run.validationMetrics,
-    trainingDataVersion: dataVersion,
-    trainingDataEnd: dataVersion,
-    retrainCadence: 'weekly',
-    featureSchema: run.featureSchema,
-    dataSummary: run.dataSummary,
-    ...overrides,
-  };
-}
+const metadata = (run: TrainingRun, dataVersion: string, overrides: Partial<ModelMetadata> = {}): ModelMetadata => metadataForRun(TYPE, run, dataVersion, overrides);
 
 describe('ModelRegistry on Postgres', () => {
   const pool = testPool('app');

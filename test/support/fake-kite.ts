@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { postbackChecksum } from '../../broker/kite/postback';
+import type { KiteOrder, KiteTrade } from '../../broker/kite/kite-broker';
 
 export type PlaceScript =
   | { kind: 'ok' }
@@ -15,38 +16,10 @@ export type PlaceScript =
   | { kind: 'http400_timeout_then_create'; createAfterMs: number }
   | { kind: 'error'; status: number; errorType: string; message: string };
 
-export interface FakeOrder {
-  order_id: string;
-  status: string;
-  status_message: string | null;
-  order_timestamp: string;
-  exchange_timestamp: string | null;
-  exchange: string;
-  tradingsymbol: string;
-  order_type: string;
-  transaction_type: 'BUY' | 'SELL';
-  product: string;
-  validity: string;
-  quantity: number;
-  price: number;
-  average_price: number;
-  filled_quantity: number;
-  pending_quantity: number;
-  cancelled_quantity: number;
-  tag: string | null;
-}
+/** Kite's order as the adapter reads it, with what the fake always fills in. */
+export type FakeOrder = Omit<KiteOrder, 'order_timestamp'> & { order_timestamp: string; product: string; validity: string };
 
-export interface FakeTrade {
-  trade_id: string;
-  order_id: string;
-  exchange: string;
-  tradingsymbol: string;
-  transaction_type: 'BUY' | 'SELL';
-  quantity: number;
-  average_price: number;
-  fill_timestamp: string;
-  exchange_timestamp: string;
-}
+export type FakeTrade = Omit<KiteTrade, 'fill_timestamp' | 'exchange_timestamp'> & { fill_timestamp: string; exchange_timestamp: string };
 
 const istNow = () => new Date(Date.now() + 330 * 60_000).toISOString().slice(0, 19).replace('T', ' ');
 
