@@ -22,9 +22,24 @@ module.exports = tseslint.config(
   {
     files: ['workflows/**/*.ts', 'test/replay/altered/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'workflow code runs in the deterministic sandbox: no Node built-ins' })) }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'workflow code runs in the deterministic sandbox: no Node built-ins',
+          })),
+        },
+      ],
       'no-restricted-globals': ['error', { name: 'setInterval', message: 'use workflow sleep()' }],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'workflows take randomness from the sandbox or a seeded generator' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'workflows take randomness from the sandbox or a seeded generator',
+        },
+      ],
     },
   },
 );

@@ -1,6 +1,9 @@
 // Three projects: unit (pure code, parallel), integration (real Temporal + Postgres started once
 // per run, in band), replay (committed histories against the current workflow code).
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
 const common = {
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',

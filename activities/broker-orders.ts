@@ -63,7 +63,6 @@ export interface BrokerState {
   positions: BrokerPosition[];
 }
 
-
 function heartbeatWhile<T>(work: Promise<T>, details?: unknown, everyMs = 1000): Promise<T> {
   const ctx = Context.current();
   ctx.heartbeat(details);
@@ -77,7 +76,10 @@ async function withTagLock<T>(pool: Pool, tenantId: number, tag: string, fn: () 
   const key = `${tenantId}:${tag}`;
   try {
     for (;;) {
-      const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext('qs.order-tag'), hashtext($1)) AS ok`, [key]);
+      const { rows } = await client.query<{ ok: boolean }>(
+        `SELECT pg_try_advisory_lock(hashtext('qs.order-tag'), hashtext($1)) AS ok`,
+        [key],
+      );
       if (rows[0]?.ok) break;
       Context.current().heartbeat({ waitingForTagLock: tag });
       await Context.current().sleep(200);
@@ -85,16 +87,35 @@ async function withTagLock<T>(pool: Pool, tenantId: number, tag: string, fn: () 
     try {
       return await fn();
     } finally {
-      await client.query(`SELECT pg_advisory_unlock(hashtext('qs.order-tag'), hashtext($1))`, [key]).catch(() => undefined);
+      await client
+        .query(`SELECT pg_advisory_unlock(hashtext('qs.order-tag'), hashtext($1))`, [key])
+        .catch(() => undefined);
     }
   } finally {
     client.release();
   }
 }
 
-function toSnapshot(tag: string, b: BrokerOrder | undefined, trades: readonly BrokerTrade[], duplicates: number, ledgerStatus = 'INITIALIZED'): LegSnapshot {
+function toSnapshot(
+  tag: string,
+  b: BrokerOrder | undefined,
+  trades: readonly BrokerTrade[],
+  duplicates: number,
+  ledgerStatus = 'INITIALIZED',
+): LegSnapshot {
   if (!b) {
-    return { tag, found: false, brokerOrderId: null, status: ledgerStatus as LegSnapshot['status'], brokerStatus: null, filledQuantity: 0, averagePrice: null, statusMessage: null, trades: [], duplicates: 0 };
+    return {
+      tag,
+      found: false,
+      brokerOrderId: null,
+      status: ledgerStatus as LegSnapshot['status'],
+      brokerStatus: null,
+      filledQuantity: 0,
+      averagePrice: null,
+      statusMessage: null,
+      trades: [],
+      duplicates: 0,
+    };
   }
   return {
     tag,
@@ -114,7 +135,8 @@ function toSnapshot(tag: string, b: BrokerOrder | undefined, trades: readonly Br
 
 export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegistry }) {
   const { pool, registry } = deps;
-  const tx = <T>(tenantId: number, fn: (c: PoolClient) => Promise<T>) => withTenant(pool, tenantId, ({ client }) => fn(client));
+  const tx = <T>(tenantId: number, fn: (c: PoolClient) => Promise<T>) =>
+    withTenant(pool, tenantId, ({ client }) => fn(client));
 
   /** Look for the tag at the broker, for up to `settleMs` (an ambiguous order may appear late). */
   async function findByTag(broker: BrokerPort, tag: string, settleMs: number): Promise<BrokerOrder[]> {
@@ -127,8 +149,16 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
   }
 
   /** Fetch the order's truth (by id) and its trades, write it to the ledger, return the snapshot. */
-  async function adopt(broker: BrokerPort, tenantId: number, tag: string, brokerOrderId: string, duplicates = 1): Promise<LegSnapshot> {
-    const [order, trades] = await heartbeatWhile(Promise.all([broker.getOrder(brokerOrderId), broker.getOrderTrades(brokerOrderId)]));
+  async function adopt(
+    broker: BrokerPort,
+    tenantId: number,
+    tag: string,
+    brokerOrderId: string,
+    duplicates = 1,
+  ): Promise<LegSnapshot> {
+    const [order, trades] = await heartbeatWhile(
+      Promise.all([broker.getOrder(brokerOrderId), broker.getOrderTrades(brokerOrderId)]),
+    );
     await tx(tenantId, (c) => syncOrderFromBroker(c, tenantId, tag, order, trades));
     return toSnapshot(tag, order, trades, duplicates);
   }
@@ -140,17 +170,31 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       return withTagLock(pool, tenantId, tag, async () => {
         const row = await tx(tenantId, (c) => ledgerOrder(c, tenantId, tag));
         if (!row) throw ApplicationFailure.nonRetryable(`no ledger intent for tag ${tag}`, 'NoIntent');
-        if (row.status === 'DENIED') return { outcome: 'denied', message: 'refused by the dry-run lock', snapshot: null };
-        if (row.status === 'REJECTED' && !row.brokerOrderId) return { outcome: 'rejected', message: 'rejected by the broker', snapshot: null };
+        if (row.status === 'DENIED')
+          return { outcome: 'denied', message: 'refused by the dry-run lock', snapshot: null };
+        if (row.status === 'REJECTED' && !row.brokerOrderId)
+          return { outcome: 'rejected', message: 'rejected by the broker', snapshot: null };
         const broker = await registry.forTenant(tenantId);
-        if (row.brokerOrderId) return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, row.brokerOrderId) };
+        if (row.brokerOrderId)
+          return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, row.brokerOrderId) };
 
         if (row.status !== 'INITIALIZED' || attempt > 1) {
           // An earlier attempt may have reached the broker: the tag decides, not a resend.
           const found = await findByTag(broker, tag, row.status === 'SUBMITTED' ? broker.settleMs : 0);
           if (found.length > 0) {
-            await tx(tenantId, (c) => auditIn(c, tenantId, null, 'order.found_by_tag', { tag, brokerOrderId: found[0]!.brokerOrderId, attempt, copies: found.length }));
-            return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, found[0]!.brokerOrderId, found.length) };
+            await tx(tenantId, (c) =>
+              auditIn(c, tenantId, null, 'order.found_by_tag', {
+                tag,
+                brokerOrderId: found[0]!.brokerOrderId,
+                attempt,
+                copies: found.length,
+              }),
+            );
+            return {
+              outcome: 'placed',
+              message: null,
+              snapshot: await adopt(broker, tenantId, tag, found[0]!.brokerOrderId, found.length),
+            };
           }
         }
 
@@ -167,7 +211,17 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
         };
         try {
           const { brokerOrderId } = await heartbeatWhile(broker.placeOrder(req), { placing: tag });
-          await tx(tenantId, (c) => auditIn(c, tenantId, null, 'order.placed', { tag, brokerOrderId, broker: broker.name, tradingsymbol: req.tradingsymbol, side: req.side, quantity: req.quantity, price: req.price ?? null }));
+          await tx(tenantId, (c) =>
+            auditIn(c, tenantId, null, 'order.placed', {
+              tag,
+              brokerOrderId,
+              broker: broker.name,
+              tradingsymbol: req.tradingsymbol,
+              side: req.side,
+              quantity: req.quantity,
+              price: req.price ?? null,
+            }),
+          );
           return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, brokerOrderId) };
         } catch (e) {
           if (e instanceof DryRunRefusedError) {
@@ -190,13 +244,29 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
             throw ApplicationFailure.retryable(e.message, 'BrokerUnavailable');
           }
           if (e instanceof AmbiguousOutcomeError) {
-            await tx(tenantId, (c) => auditIn(c, tenantId, null, 'order.ambiguous', { tag, reason: e.message, settleMs: broker.settleMs }));
+            await tx(tenantId, (c) =>
+              auditIn(c, tenantId, null, 'order.ambiguous', { tag, reason: e.message, settleMs: broker.settleMs }),
+            );
             const found = await findByTag(broker, tag, broker.settleMs);
             if (found.length > 0) {
-              await tx(tenantId, (c) => auditIn(c, tenantId, null, 'order.found_by_tag', { tag, brokerOrderId: found[0]!.brokerOrderId, attempt, copies: found.length }));
-              return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, found[0]!.brokerOrderId, found.length) };
+              await tx(tenantId, (c) =>
+                auditIn(c, tenantId, null, 'order.found_by_tag', {
+                  tag,
+                  brokerOrderId: found[0]!.brokerOrderId,
+                  attempt,
+                  copies: found.length,
+                }),
+              );
+              return {
+                outcome: 'placed',
+                message: null,
+                snapshot: await adopt(broker, tenantId, tag, found[0]!.brokerOrderId, found.length),
+              };
             }
-            throw ApplicationFailure.retryable(`${e.message}; not found by tag within ${broker.settleMs} ms`, 'AmbiguousOutcome');
+            throw ApplicationFailure.retryable(
+              `${e.message}; not found by tag within ${broker.settleMs} ms`,
+              'AmbiguousOutcome',
+            );
           }
           throw e;
         }
@@ -218,7 +288,11 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       }
     },
 
-    async cancelOrder(input: { tenantId: number; tag: string; brokerOrderId: string | null }): Promise<{ accepted: boolean; reason: string | null }> {
+    async cancelOrder(input: {
+      tenantId: number;
+      tag: string;
+      brokerOrderId: string | null;
+    }): Promise<{ accepted: boolean; reason: string | null }> {
       const { tenantId, tag } = input;
       const broker = await registry.forTenant(tenantId);
       const id = input.brokerOrderId ?? (await broker.findOrdersByTag(tag))[0]?.brokerOrderId;
@@ -226,8 +300,10 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       try {
         await heartbeatWhile(broker.cancelOrder(id));
       } catch (e) {
-        if (e instanceof OrderNotOpenError || e instanceof OrderNotFoundError) return { accepted: false, reason: e.message };
-        if (e instanceof AmbiguousOutcomeError || e instanceof BrokerUnavailableError) throw ApplicationFailure.retryable(e.message, e.constructor.name);
+        if (e instanceof OrderNotOpenError || e instanceof OrderNotFoundError)
+          return { accepted: false, reason: e.message };
+        if (e instanceof AmbiguousOutcomeError || e instanceof BrokerUnavailableError)
+          throw ApplicationFailure.retryable(e.message, e.constructor.name);
         throw e;
       }
       await tx(tenantId, async (c) => {
@@ -241,7 +317,12 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
     },
 
     /** The placement's own reconciliation: its tags at the broker against the ledger. */
-    async reconcileOwnOrders(input: { tenantId: number; workflowId: string; tags: string[]; unresolved?: Mismatch[] }): Promise<{ clean: boolean; mismatches: Mismatch[] }> {
+    async reconcileOwnOrders(input: {
+      tenantId: number;
+      workflowId: string;
+      tags: string[];
+      unresolved?: Mismatch[];
+    }): Promise<{ clean: boolean; mismatches: Mismatch[] }> {
       const { tenantId } = input;
       const broker = await registry.forTenant(tenantId);
       const [orders, trades] = await heartbeatWhile(Promise.all([broker.getOrders(), broker.getTrades()]));
@@ -249,24 +330,63 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       await tx(tenantId, async (c) => {
         for (const tag of input.tags) {
           const row = await ledgerOrder(c, tenantId, tag);
-          const at = orders.filter((o) => o.tag === tag || (row?.brokerOrderId && o.brokerOrderId === row.brokerOrderId));
+          const at = orders.filter(
+            (o) => o.tag === tag || (row?.brokerOrderId && o.brokerOrderId === row.brokerOrderId),
+          );
           if (!row) continue;
-          if (at.length > 1) mismatches.push({ kind: 'duplicate_tag', resolved: false, tag, detail: `${at.length} broker orders carry tag ${tag}: ${at.map((o) => o.brokerOrderId).join(', ')}` });
+          if (at.length > 1)
+            mismatches.push({
+              kind: 'duplicate_tag',
+              resolved: false,
+              tag,
+              detail: `${at.length} broker orders carry tag ${tag}: ${at.map((o) => o.brokerOrderId).join(', ')}`,
+            });
           const b = at.find((o) => o.brokerOrderId === row.brokerOrderId) ?? at[0];
           if (!b) {
-            if (row.brokerOrderId) mismatches.push({ kind: 'missing_at_broker', resolved: false, tag, brokerOrderId: row.brokerOrderId, detail: 'the ledger has a broker order id the broker does not know' });
-            else if (row.status === 'SUBMITTED') mismatches.push({ kind: 'orphan_order', resolved: false, tag, detail: 'sent with an ambiguous outcome and never found by tag: it may still appear' });
+            if (row.brokerOrderId)
+              mismatches.push({
+                kind: 'missing_at_broker',
+                resolved: false,
+                tag,
+                brokerOrderId: row.brokerOrderId,
+                detail: 'the ledger has a broker order id the broker does not know',
+              });
+            else if (row.status === 'SUBMITTED')
+              mismatches.push({
+                kind: 'orphan_order',
+                resolved: false,
+                tag,
+                detail: 'sent with an ambiguous outcome and never found by tag: it may still appear',
+              });
             continue;
           }
           const before = `${row.status}|${row.filledQuantity}`;
           const out = await syncOrderFromBroker(c, tenantId, tag, b, trades);
-          if (out.statusChanged && before !== `${b.status}|${b.filledQuantity}`) mismatches.push({ kind: 'status_synced', resolved: true, tag, brokerOrderId: b.brokerOrderId, detail: `ledger ${before} → broker ${b.status}|${b.filledQuantity}` });
-          if (out.inferredQuantity > 0) mismatches.push({ kind: 'inferred_fill', resolved: true, tag, brokerOrderId: b.brokerOrderId, detail: `${out.inferredQuantity} units filled without trades: inferred` });
+          if (out.statusChanged && before !== `${b.status}|${b.filledQuantity}`)
+            mismatches.push({
+              kind: 'status_synced',
+              resolved: true,
+              tag,
+              brokerOrderId: b.brokerOrderId,
+              detail: `ledger ${before} → broker ${b.status}|${b.filledQuantity}`,
+            });
+          if (out.inferredQuantity > 0)
+            mismatches.push({
+              kind: 'inferred_fill',
+              resolved: true,
+              tag,
+              brokerOrderId: b.brokerOrderId,
+              detail: `${out.inferredQuantity} units filled without trades: inferred`,
+            });
         }
         const unresolved = mismatches.filter((m) => !m.resolved);
         if (unresolved.length > 0) {
           await markTenantUnclean(c, tenantId, unresolved, input.workflowId);
-          await auditIn(c, tenantId, null, 'reconciliation.unclean', { workflowId: input.workflowId, scope: 'placement', unresolved });
+          await auditIn(c, tenantId, null, 'reconciliation.unclean', {
+            workflowId: input.workflowId,
+            scope: 'placement',
+            unresolved,
+          });
         }
       });
       return { clean: mismatches.every((m) => m.resolved), mismatches };
@@ -277,7 +397,14 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       const orders = await heartbeatWhile(broker.getOrders());
       const trades = await heartbeatWhile(broker.getTrades());
       const positions = await heartbeatWhile(broker.getPositions());
-      return { broker: broker.name, horizon: broker.orderBookHorizon, fetchedAt: new Date().toISOString(), orders, trades, positions };
+      return {
+        broker: broker.name,
+        horizon: broker.orderBookHorizon,
+        fetchedAt: new Date().toISOString(),
+        orders,
+        trades,
+        positions,
+      };
     },
   };
 
@@ -287,7 +414,9 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
     return tx(tenantId, async (c) => {
       const out: LegSnapshot[] = [];
       for (const leg of legs) {
-        const matches = orders.filter((o) => o.tag === leg.tag || (leg.brokerOrderId !== null && o.brokerOrderId === leg.brokerOrderId));
+        const matches = orders.filter(
+          (o) => o.tag === leg.tag || (leg.brokerOrderId !== null && o.brokerOrderId === leg.brokerOrderId),
+        );
         const b = matches.find((o) => o.brokerOrderId === leg.brokerOrderId) ?? matches[0];
         if (b) await syncOrderFromBroker(c, tenantId, leg.tag, b, trades);
         const status = b ? undefined : (await ledgerOrder(c, tenantId, leg.tag))?.status;

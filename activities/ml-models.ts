@@ -6,7 +6,13 @@ import type { Pool } from 'pg';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ModelCache } from '../ml/model-cache';
 import { isModelTypeId } from '../ml/model-types';
-import { ArtifactIntegrityError, ModelNotFound, ModelRegistry, PromotionConflict, type RollbackResult } from '../ml/registry';
+import {
+  ArtifactIntegrityError,
+  ModelNotFound,
+  ModelRegistry,
+  PromotionConflict,
+  type RollbackResult,
+} from '../ml/registry';
 import { scopeKey, type Scope } from '../ml/types';
 
 export interface ServedModel {
@@ -20,20 +26,39 @@ export interface ServedModel {
 export function createMlModelActivities(deps: { pool: Pool; workerId: string; cache: ModelCache | null }) {
   const registry = new ModelRegistry(deps.pool, { actor: deps.workerId });
   return {
-    async rollbackModel(input: { typeId: string; scope: Scope; toVersion?: number; actor: string; reason?: string }): Promise<RollbackResult> {
-      if (!isModelTypeId(input.typeId)) throw ApplicationFailure.nonRetryable(`unknown model type "${input.typeId}"`, 'UnknownModelType');
+    async rollbackModel(input: {
+      typeId: string;
+      scope: Scope;
+      toVersion?: number;
+      actor: string;
+      reason?: string;
+    }): Promise<RollbackResult> {
+      if (!isModelTypeId(input.typeId))
+        throw ApplicationFailure.nonRetryable(`unknown model type "${input.typeId}"`, 'UnknownModelType');
       try {
-        return await registry.rollback(input.typeId, input.scope, { toVersion: input.toVersion, actor: input.actor, reason: input.reason });
+        return await registry.rollback(input.typeId, input.scope, {
+          toVersion: input.toVersion,
+          actor: input.actor,
+          reason: input.reason,
+        });
       } catch (err) {
-        if (err instanceof PromotionConflict || err instanceof ModelNotFound || err instanceof ArtifactIntegrityError) throw ApplicationFailure.nonRetryable(err.message, err.name);
+        if (err instanceof PromotionConflict || err instanceof ModelNotFound || err instanceof ArtifactIntegrityError)
+          throw ApplicationFailure.nonRetryable(err.message, err.name);
         throw err;
       }
     },
 
     async servedModel(input: { typeId: string; tenantId?: number | null }): Promise<ServedModel> {
-      if (!isModelTypeId(input.typeId)) throw ApplicationFailure.nonRetryable(`unknown model type "${input.typeId}"`, 'UnknownModelType');
+      if (!isModelTypeId(input.typeId))
+        throw ApplicationFailure.nonRetryable(`unknown model type "${input.typeId}"`, 'UnknownModelType');
       const m = deps.cache ? await deps.cache.get(input.typeId, input.tenantId ?? null) : null;
-      return { workerId: deps.workerId, typeId: input.typeId, scope: m ? scopeKey(m.id.scope) : null, version: m?.id.version ?? null, sha256: m?.id.sha256 ?? null };
+      return {
+        workerId: deps.workerId,
+        typeId: input.typeId,
+        scope: m ? scopeKey(m.id.scope) : null,
+        version: m?.id.version ?? null,
+        sha256: m?.id.sha256 ?? null,
+      };
     },
   };
 }

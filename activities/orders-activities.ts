@@ -10,5 +10,8 @@ export function tradingOrderActivities(deps: { pool: Pool }) {
 }
 
 export function brokerOrderActivities(deps: { pool: Pool; config: { liveTrading: boolean } }) {
-  return createBrokerActivities({ pool: deps.pool, registry: createBrokerRegistry({ pool: deps.pool, liveTrading: deps.config.liveTrading }) });
+  return createBrokerActivities({
+    pool: deps.pool,
+    registry: createBrokerRegistry({ pool: deps.pool, liveTrading: deps.config.liveTrading }),
+  });
 }

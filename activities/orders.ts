@@ -62,10 +62,16 @@ export function createOrderActivities(deps: { pool: Pool }) {
               AND (scope = 'tenant' OR (scope = 'instrument' AND target = $2) OR (scope = 'strategy' AND target = $3)) ORDER BY scope`,
           [input.tenantId, input.instrument, input.structure],
         );
-        for (const k of kills.rows) reasons.push(`kill switch (${k.scope}${k.scope === 'tenant' ? '' : ` ${k.target}`}): ${k.reason}`);
-        const st = await client.query<{ reconciliation_clean: boolean; unresolved: unknown[] }>('SELECT reconciliation_clean, unresolved FROM tenant_trading_state WHERE tenant_id = $1', [input.tenantId]);
-        if (st.rows[0] && !st.rows[0].reconciliation_clean) reasons.push(`reconciliation is not clean (${st.rows[0].unresolved.length} unresolved)`);
-        if (reasons.length > 0) await auditIn(client, input.tenantId, null, 'orders.refused', { decisionId: input.decisionId, reasons });
+        for (const k of kills.rows)
+          reasons.push(`kill switch (${k.scope}${k.scope === 'tenant' ? '' : ` ${k.target}`}): ${k.reason}`);
+        const st = await client.query<{ reconciliation_clean: boolean; unresolved: unknown[] }>(
+          'SELECT reconciliation_clean, unresolved FROM tenant_trading_state WHERE tenant_id = $1',
+          [input.tenantId],
+        );
+        if (st.rows[0] && !st.rows[0].reconciliation_clean)
+          reasons.push(`reconciliation is not clean (${st.rows[0].unresolved.length} unresolved)`);
+        if (reasons.length > 0)
+          await auditIn(client, input.tenantId, null, 'orders.refused', { decisionId: input.decisionId, reasons });
         return { allowed: reasons.length === 0, reasons };
       });
     },
@@ -74,7 +80,9 @@ export function createOrderActivities(deps: { pool: Pool }) {
     async recordOrderIntents(input: IntentsInput): Promise<{ inserted: string[] }> {
       const wf = workflowOf();
       return withTenant(pool, input.tenantId, async ({ client }) => {
-        const acct = await client.query<{ broker: string }>('SELECT broker FROM broker_accounts WHERE tenant_id = $1', [input.tenantId]);
+        const acct = await client.query<{ broker: string }>('SELECT broker FROM broker_accounts WHERE tenant_id = $1', [
+          input.tenantId,
+        ]);
         const broker = acct.rows[0]?.broker ?? 'paper';
         if (input.decision) {
           const d = input.decision;
@@ -89,7 +97,11 @@ export function createOrderActivities(deps: { pool: Pool }) {
           input.tenantId,
           input.orders.map((o) => ({ ...o, broker, workflowId: wf.workflowId, runId: wf.runId })),
         );
-        if (inserted.length > 0) await auditIn(client, input.tenantId, null, 'orders.intents_recorded', { workflowId: wf.workflowId, tags: inserted });
+        if (inserted.length > 0)
+          await auditIn(client, input.tenantId, null, 'orders.intents_recorded', {
+            workflowId: wf.workflowId,
+            tags: inserted,
+          });
         return { inserted };
       });
     },
@@ -98,7 +110,13 @@ export function createOrderActivities(deps: { pool: Pool }) {
     async recordTrade(input: RecordTradeInput): Promise<{ tradeId: string; totalCosts: string }> {
       const wf = workflowOf();
       return withTenant(pool, input.tenantId, async ({ client }) => {
-        const { rows } = await client.query<{ tag: string; side: 'BUY' | 'SELL'; instrument: string; qty: string; notional: string }>(
+        const { rows } = await client.query<{
+          tag: string;
+          side: 'BUY' | 'SELL';
+          instrument: string;
+          qty: string;
+          notional: string;
+        }>(
           `SELECT o.tag, o.side, o.instrument, sum(f.quantity)::text AS qty, sum(f.quantity * f.price)::text AS notional
              FROM orders o JOIN fills f ON f.tenant_id = o.tenant_id AND f.order_tag = o.tag
             WHERE o.tenant_id = $1 AND o.tag = ANY($2::text[]) GROUP BY o.tag, o.side, o.instrument ORDER BY o.tag`,
@@ -123,10 +141,31 @@ export function createOrderActivities(deps: { pool: Pool }) {
            VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11)
            ON CONFLICT (tenant_id, id) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason, leg_tags = EXCLUDED.leg_tags,
              cost_breakdown = EXCLUDED.cost_breakdown, total_costs = EXCLUDED.total_costs, run_id = EXCLUDED.run_id`,
-          [input.tenantId, input.decisionId, wf.workflowId, wf.runId, input.structure, input.instrument, input.status, input.reason, JSON.stringify(input.allTags), JSON.stringify(costs ?? {}), totalCosts],
+          [
+            input.tenantId,
+            input.decisionId,
+            wf.workflowId,
+            wf.runId,
+            input.structure,
+            input.instrument,
+            input.status,
+            input.reason,
+            JSON.stringify(input.allTags),
+            JSON.stringify(costs ?? {}),
+            totalCosts,
+          ],
         );
-        await client.query('UPDATE decisions SET status = $3, cost_breakdown = $4::jsonb WHERE tenant_id = $1 AND id = $2', [input.tenantId, input.decisionId, input.status, JSON.stringify(costs ?? {})]);
-        await auditIn(client, input.tenantId, null, 'trade.recorded', { tradeId: input.decisionId, workflowId: wf.workflowId, status: input.status, reason: input.reason, totalCosts });
+        await client.query(
+          'UPDATE decisions SET status = $3, cost_breakdown = $4::jsonb WHERE tenant_id = $1 AND id = $2',
+          [input.tenantId, input.decisionId, input.status, JSON.stringify(costs ?? {})],
+        );
+        await auditIn(client, input.tenantId, null, 'trade.recorded', {
+          tradeId: input.decisionId,
+          workflowId: wf.workflowId,
+          status: input.status,
+          reason: input.reason,
+          totalCosts,
+        });
         return { tradeId: input.decisionId, totalCosts };
       });
     },

@@ -27,7 +27,10 @@ export function reconciliationSchedules(tenantId: number): ScheduleOptions[] {
   return [
     {
       scheduleId: `reconcile-pre-open/${tenantId}`,
-      spec: { calendars: [{ comment: 'before each trading day', dayOfWeek: WEEKDAYS, hour: 8, minute: 45 }], timezone: RECONCILIATION_TIMEZONE },
+      spec: {
+        calendars: [{ comment: 'before each trading day', dayOfWeek: WEEKDAYS, hour: 8, minute: 45 }],
+        timezone: RECONCILIATION_TIMEZONE,
+      },
       action: action('pre_open', 'pre-open'),
       policies,
     },
@@ -35,9 +38,24 @@ export function reconciliationSchedules(tenantId: number): ScheduleOptions[] {
       scheduleId: `reconcile-intraday/${tenantId}`,
       spec: {
         calendars: [
-          { comment: 'market hours 09:15-09:55', dayOfWeek: WEEKDAYS, hour: 9, minute: { start: 15, end: 55, step: 5 } },
-          { comment: 'market hours 10:00-14:55', dayOfWeek: WEEKDAYS, hour: { start: 10, end: 14 }, minute: { start: 0, end: 55, step: 5 } },
-          { comment: 'market hours 15:00-15:30', dayOfWeek: WEEKDAYS, hour: 15, minute: { start: 0, end: 30, step: 5 } },
+          {
+            comment: 'market hours 09:15-09:55',
+            dayOfWeek: WEEKDAYS,
+            hour: 9,
+            minute: { start: 15, end: 55, step: 5 },
+          },
+          {
+            comment: 'market hours 10:00-14:55',
+            dayOfWeek: WEEKDAYS,
+            hour: { start: 10, end: 14 },
+            minute: { start: 0, end: 55, step: 5 },
+          },
+          {
+            comment: 'market hours 15:00-15:30',
+            dayOfWeek: WEEKDAYS,
+            hour: 15,
+            minute: { start: 0, end: 30, step: 5 },
+          },
         ],
         timezone: RECONCILIATION_TIMEZONE,
       },

@@ -10,7 +10,13 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { auditIn } from '../db/audit';
 import { withTenant } from '../db/tenant';
 import { isModelTypeId, type ModelTypeId } from '../ml/model-types';
-import { ArtifactIntegrityError, ModelNotFound, ModelRegistry, PromotionConflict, type PromotionOutcome } from '../ml/registry';
+import {
+  ArtifactIntegrityError,
+  ModelNotFound,
+  ModelRegistry,
+  PromotionConflict,
+  type PromotionOutcome,
+} from '../ml/registry';
 import type { Scope, ValidationResult } from '../ml/types';
 import { scopeKey } from '../ml/types';
 
@@ -46,7 +52,8 @@ export interface RetrainOutcome extends RetrainTarget {
 }
 
 const known = (typeId: string): ModelTypeId => {
-  if (!isModelTypeId(typeId)) throw ApplicationFailure.nonRetryable(`unknown model type "${typeId}"`, 'UnknownModelType');
+  if (!isModelTypeId(typeId))
+    throw ApplicationFailure.nonRetryable(`unknown model type "${typeId}"`, 'UnknownModelType');
   return typeId;
 };
 
@@ -55,7 +62,12 @@ async function registryCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof PromotionConflict || err instanceof ModelNotFound || err instanceof ArtifactIntegrityError || err instanceof RangeError) {
+    if (
+      err instanceof PromotionConflict ||
+      err instanceof ModelNotFound ||
+      err instanceof ArtifactIntegrityError ||
+      err instanceof RangeError
+    ) {
       throw ApplicationFailure.nonRetryable(err.message, err.name);
     }
     throw err;
@@ -69,7 +81,13 @@ async function trainingExamples(typeId: ModelTypeId, dataVersion: string) {
   const rows = await rawTrainingRows(typeId, dataVersion);
   const examples = toExamples(rows, TRAINERS[typeId].featureSchema);
   const digest = createHash('sha256').update(JSON.stringify(examples)).digest('hex');
-  return { rows, examples, digest, summary: summarise(examples), features: [...TRAINERS[typeId].featureSchema.features] };
+  return {
+    rows,
+    examples,
+    digest,
+    summary: summarise(examples),
+    features: [...TRAINERS[typeId].featureSchema.features],
+  };
 }
 
 export function createRetrainActivities(deps: { pool: Pool; workerId: string }) {
@@ -79,7 +97,13 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
     async prepareTrainingData(t: RetrainTarget): Promise<DatasetSummary> {
       const typeId = known(t.typeId);
       const data = await registryCall(() => trainingExamples(typeId, t.dataVersion));
-      return { rows: data.summary.rows!, real: data.summary.real!, synthetic: data.summary.synthetic!, features: data.features, datasetSha256: data.digest };
+      return {
+        rows: data.summary.rows!,
+        real: data.summary.real!,
+        synthetic: data.summary.synthetic!,
+        features: data.features,
+        datasetSha256: data.digest,
+      };
     },
 
     /** Trains (heartbeating), evaluates on the holdout, saves the candidate staged. */
@@ -87,20 +111,39 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
       const typeId = known(t.typeId);
       const existing = await registry.versionForData(typeId, t.scope, t.dataVersion);
       if (existing) {
-        return { version: existing.version, sha256: existing.sha256, sizeBytes: existing.sizeBytes, trained: false, status: existing.status, validationMetrics: existing.metadata.validationMetrics };
+        return {
+          version: existing.version,
+          sha256: existing.sha256,
+          sizeBytes: existing.sizeBytes,
+          trained: false,
+          status: existing.status,
+          validationMetrics: existing.metadata.validationMetrics,
+        };
       }
       const ctx = Context.current();
       ctx.heartbeat({ stage: 'fetching data' });
       const data = await registryCall(() => trainingExamples(typeId, t.dataVersion));
       if (data.digest !== t.datasetSha256) {
-        throw ApplicationFailure.nonRetryable(`training data for ${typeId}@${t.dataVersion} changed since it was prepared (${data.digest} ≠ ${t.datasetSha256})`, 'TrainingDataChanged');
+        throw ApplicationFailure.nonRetryable(
+          `training data for ${typeId}@${t.dataVersion} changed since it was prepared (${data.digest} ≠ ${t.datasetSha256})`,
+          'TrainingDataChanged',
+        );
       }
       const { trainFromRows, metadataForRun } = await import('../ml/trainers');
-      const run = await trainFromRows(typeId, data.rows, { onProgress: (p) => ctx.heartbeat({ stage: 'training', ...p }) });
+      const run = await trainFromRows(typeId, data.rows, {
+        onProgress: (p) => ctx.heartbeat({ stage: 'training', ...p }),
+      });
       ctx.heartbeat({ stage: 'saving' });
       const metadata = metadataForRun(typeId, run, t.dataVersion);
       const saved = await registryCall(() => registry.save({ scope: t.scope, artifact: run.artifact, metadata }));
-      return { version: saved.version, sha256: saved.sha256, sizeBytes: saved.sizeBytes, trained: saved.created, status: saved.status, validationMetrics: run.validationMetrics };
+      return {
+        version: saved.version,
+        sha256: saved.sha256,
+        sizeBytes: saved.sizeBytes,
+        trained: saved.created,
+        status: saved.status,
+        validationMetrics: run.validationMetrics,
+      };
     },
 
     /** Runs the type's validation contract against the running production version; stores it. */
@@ -109,18 +152,41 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
     },
 
     /** Flips the pointer if production is still the version the candidate was validated against. */
-    async promoteCandidate(input: { typeId: string; scope: Scope; version: number; expectedProduction: number | null; actor?: string }): Promise<PromotionOutcome> {
-      return registryCall(() => registry.promote(known(input.typeId), input.scope, input.version, { expectedProduction: input.expectedProduction, actor: input.actor }));
+    async promoteCandidate(input: {
+      typeId: string;
+      scope: Scope;
+      version: number;
+      expectedProduction: number | null;
+      actor?: string;
+    }): Promise<PromotionOutcome> {
+      return registryCall(() =>
+        registry.promote(known(input.typeId), input.scope, input.version, {
+          expectedProduction: input.expectedProduction,
+          actor: input.actor,
+        }),
+      );
     },
 
     /** Audits the run's outcome once per workflow id and tells listeners (dashboards, API). */
     async recordRetrainOutcome(o: RetrainOutcome): Promise<{ recorded: boolean }> {
       const tenant = o.scope === 'global' ? 0 : o.scope;
       return withTenant(deps.pool, tenant, async ({ client }) => {
-        const seen = await client.query("SELECT 1 FROM audit_log WHERE tenant_id = $1 AND event_type = 'model.retrain_completed' AND payload->>'workflowId' = $2 LIMIT 1", [tenant, o.workflowId]);
+        const seen = await client.query(
+          "SELECT 1 FROM audit_log WHERE tenant_id = $1 AND event_type = 'model.retrain_completed' AND payload->>'workflowId' = $2 LIMIT 1",
+          [tenant, o.workflowId],
+        );
         if (seen.rows.length) return { recorded: false };
         await auditIn(client, tenant, null, 'model.retrain_completed', { ...o, scope: scopeKey(o.scope) });
-        await client.query('SELECT pg_notify($1, $2)', ['qs_model_retrains', JSON.stringify({ typeId: o.typeId, scope: scopeKey(o.scope), dataVersion: o.dataVersion, version: o.version, result: o.result })]);
+        await client.query('SELECT pg_notify($1, $2)', [
+          'qs_model_retrains',
+          JSON.stringify({
+            typeId: o.typeId,
+            scope: scopeKey(o.scope),
+            dataVersion: o.dataVersion,
+            version: o.version,
+            result: o.result,
+          }),
+        ]);
         return { recorded: true };
       });
     },
@@ -128,10 +194,14 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
     /** Scopes retrained in a type's slot: global, plus every tenant that has its own variant. */
     async listRetrainScopes(input: { typeId: string }): Promise<Scope[]> {
       known(input.typeId);
-      const { rows } = await deps.pool.query<{ id: number }>("SELECT id FROM tenants WHERE status = 'active' AND id <> 0 ORDER BY id");
+      const { rows } = await deps.pool.query<{ id: number }>(
+        "SELECT id FROM tenants WHERE status = 'active' AND id <> 0 ORDER BY id",
+      );
       const scopes: Scope[] = ['global'];
       for (const { id } of rows) {
-        const has = await withTenant(deps.pool, id, ({ client }) => client.query('SELECT 1 FROM model_pointers WHERE type_id = $1 LIMIT 1', [input.typeId]));
+        const has = await withTenant(deps.pool, id, ({ client }) =>
+          client.query('SELECT 1 FROM model_pointers WHERE type_id = $1 LIMIT 1', [input.typeId]),
+        );
         if (has.rows.length) scopes.push(id);
       }
       return scopes;

@@ -20,9 +20,14 @@ export function createSystemCheckActivities(deps: { pool: Pool; workerId: string
            ON CONFLICT (check_id) DO NOTHING RETURNING created_at)
          SELECT true AS inserted, created_at FROM ins
          UNION ALL SELECT false, created_at FROM system_checks WHERE check_id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
-        [input.checkId, info.workflowExecution?.workflowId ?? "", info.workflowExecution?.runId ?? "", deps.workerId],
+        [input.checkId, info.workflowExecution?.workflowId ?? '', info.workflowExecution?.runId ?? '', deps.workerId],
       );
-      return { checkId: input.checkId, worker: deps.workerId, inserted: rows[0].inserted, dbTime: rows[0].created_at.toISOString() };
+      return {
+        checkId: input.checkId,
+        worker: deps.workerId,
+        inserted: rows[0].inserted,
+        dbTime: rows[0].created_at.toISOString(),
+      };
     },
   };
 }

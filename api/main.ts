@@ -9,7 +9,10 @@ async function run(): Promise<void> {
   if (!appUrl) throw new Error('the API needs QS_APP_DATABASE_URL or DATABASE_URL (the stack sets them)');
   const server = await startApiServer(config, appUrl);
   const stop = () => {
-    server.close().then(() => process.exit(0), () => process.exit(1));
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

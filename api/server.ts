@@ -17,12 +17,20 @@ export interface ApiServer {
 }
 
 export async function startApiServer(config: Config, appDbUrl: string): Promise<ApiServer> {
-  if (!config.sessionSecret) throw new ConfigError(['QS_SESSION_SECRET: required by the API (npm start generates one per data dir)']);
+  if (!config.sessionSecret)
+    throw new ConfigError(['QS_SESSION_SECRET: required by the API (npm start generates one per data dir)']);
   const log = createLogger('api', config.logLevel);
   const pool = createPool(appDbUrl);
   const connection = await Connection.connect(temporalConnectionOptions(config));
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const app = createApp({ pool, client, namespace: config.temporal.namespace, metrics: createMetrics(), log, sessionSecret: config.sessionSecret });
+  const app = createApp({
+    pool,
+    client,
+    namespace: config.temporal.namespace,
+    metrics: createMetrics(),
+    log,
+    sessionSecret: config.sessionSecret,
+  });
   const server = http.createServer(app);
   const io = new SocketServer(server, { serveClient: false });
   await new Promise<void>((resolve, reject) => {

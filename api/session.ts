@@ -17,12 +17,20 @@ export const SESSION_TTL_SECONDS = 12 * 3600;
 
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('base64url');
 
-export function issueSession(secret: string, claims: Omit<SessionClaims, 'exp'>, nowSeconds = Math.floor(Date.now() / 1000)): string {
+export function issueSession(
+  secret: string,
+  claims: Omit<SessionClaims, 'exp'>,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string {
   const body = Buffer.from(JSON.stringify({ ...claims, exp: nowSeconds + SESSION_TTL_SECONDS })).toString('base64url');
   return `${body}.${sign(secret, body)}`;
 }
 
-export function verifySession(secret: string, token: string, nowSeconds = Math.floor(Date.now() / 1000)): SessionClaims | undefined {
+export function verifySession(
+  secret: string,
+  token: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): SessionClaims | undefined {
   const [body, mac] = token.split('.');
   if (!body || !mac) return undefined;
   const expected = Buffer.from(sign(secret, body));

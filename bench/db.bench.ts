@@ -10,7 +10,6 @@ import { withTenant, inTransaction } from '../db/tenant';
 import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
 import { runBench } from './harness';
 
-
 async function main(): Promise<void> {
   const n = intFlag('n', 5000);
   const concurrency = intFlag('concurrency', 8);
@@ -34,7 +33,11 @@ async function main(): Promise<void> {
     const tenantOf = (i: number) => tenants[i % tenants.length];
 
     const plain = () =>
-      runConcurrent(n, concurrency, (i) => inTransaction(pool, (c) => c.query('INSERT INTO bench_plain (tenant_id, body) VALUES ($1, $2)', [tenantOf(i), `row ${i}`])).then(() => undefined));
+      runConcurrent(n, concurrency, (i) =>
+        inTransaction(pool, (c) =>
+          c.query('INSERT INTO bench_plain (tenant_id, body) VALUES ($1, $2)', [tenantOf(i), `row ${i}`]),
+        ).then(() => undefined),
+      );
     const plainWithSetConfig = () =>
       runConcurrent(n, concurrency, (i) =>
         inTransaction(pool, async (c) => {
@@ -44,7 +47,9 @@ async function main(): Promise<void> {
       );
     const rls = () =>
       runConcurrent(n, concurrency, (i) =>
-        withTenant(pool, tenantOf(i), ({ client }) => client.query('INSERT INTO bench_rls (tenant_id, body) VALUES ($1, $2)', [tenantOf(i), `row ${i}`])).then(() => undefined),
+        withTenant(pool, tenantOf(i), ({ client }) =>
+          client.query('INSERT INTO bench_rls (tenant_id, body) VALUES ($1, $2)', [tenantOf(i), `row ${i}`]),
+        ).then(() => undefined),
       );
 
     await plain(); // warm-up
@@ -65,7 +70,9 @@ async function main(): Promise<void> {
     );
     // Forced RLS hides rows even from the owner: count tenant by tenant, as the runtime would.
     let rlsRows = 0;
-    for (const t of tenants) rlsRows += (await withTenant(pool, t, ({ client }) => client.query('SELECT count(*)::int AS n FROM bench_rls'))).rows[0].n;
+    for (const t of tenants)
+      rlsRows += (await withTenant(pool, t, ({ client }) => client.query('SELECT count(*)::int AS n FROM bench_rls')))
+        .rows[0].n;
     const plainRows = (await admin.query('SELECT count(*)::int AS n FROM bench_plain')).rows[0].n;
     console.log(`rows written: bench_rls ${rlsRows}, bench_plain ${plainRows}`);
   } finally {

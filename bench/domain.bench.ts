@@ -55,16 +55,27 @@ function percentiles(samples: number[]): { p50: number; p95: number; p99: number
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US').padStart(12);
 const line = (label: string, perSec: number, base: number) =>
-  console.log(`${label.padEnd(44)} ${fmt(perSec)} /s   ${(1e9 / perSec).toFixed(0).padStart(7)} ns/call   ${(base / perSec).toFixed(1).padStart(6)}× baseline`);
+  console.log(
+    `${label.padEnd(44)} ${fmt(perSec)} /s   ${(1e9 / perSec).toFixed(0).padStart(7)} ns/call   ${(base / perSec).toFixed(1).padStart(6)}× baseline`,
+  );
 
 function main(): void {
   console.log(`domain benchmark — node ${process.version}, ~${SECONDS}s per measurement\n`);
 
   // Baseline: the irreducible arithmetic of one option price (an exp and two CDFs).
-  const baseline = throughput((i) => Math.exp(-0.065 * ((i % 100) / 365)) * (normCdf((i % 200) / 50 - 2) + normCdf((i % 150) / 40 - 1.5)));
+  const baseline = throughput(
+    (i) => Math.exp(-0.065 * ((i % 100) / 365)) * (normCdf((i % 200) / 50 - 2) + normCdf((i % 150) / 40 - 1.5)),
+  );
   line('baseline: Math.exp + 2 × normCdf', baseline, baseline);
 
-  const put = (i: number) => ({ type: 'put' as const, forward: 25_000, strike: 23_000 + (i % 80) * 50, years: 7 / 365, rate: 0.065, vol: 0.12 + (i % 7) * 0.01 });
+  const put = (i: number) => ({
+    type: 'put' as const,
+    forward: 25_000,
+    strike: 23_000 + (i % 80) * 50,
+    years: 7 / 365,
+    rate: 0.065,
+    vol: 0.12 + (i % 7) * 0.01,
+  });
   const priceOnly = throughput((i) => black76Price(put(i)));
   line('Black-76 price', priceOnly, baseline);
   const withGreeks = throughput((i) => black76(put(i)).delta);
@@ -72,7 +83,14 @@ function main(): void {
   const prices = Array.from({ length: 1000 }, (_, i) => black76Price(put(i)));
   const ivs = throughput((i) => {
     const p = put(i % 1000);
-    const r = impliedVol({ type: p.type, forward: p.forward, strike: p.strike, years: p.years, rate: p.rate, price: prices[i % 1000]! });
+    const r = impliedVol({
+      type: p.type,
+      forward: p.forward,
+      strike: p.strike,
+      years: p.years,
+      rate: p.rate,
+      price: prices[i % 1000]!,
+    });
     return r.ok ? r.vol : 0;
   }, 200);
   line('implied vol (Newton + bisection guard)', ivs, baseline);
@@ -99,7 +117,15 @@ function main(): void {
     expiryShortGammaCutoff: '13:30',
   };
   const proposal = proposalFromStructure(built.structure, 2);
-  const portfolio = { freeCapital: '1000000', equity: '1000000', peakEquity: '1000000', dayPnl: '0', lotsTradedToday: 0, netDelta: 0, netVega: 0 };
+  const portfolio = {
+    freeCapital: '1000000',
+    equity: '1000000',
+    peakEquity: '1000000',
+    dayPnl: '0',
+    lotsTradedToday: 0,
+    netDelta: 0,
+    netVega: 0,
+  };
   const market = { date: '2026-05-05', timestamp: '2026-05-05T11:00:00+05:30', regime: 'calm' as const, halted: false };
   const castle = throughput(() => (evaluateCastle({ proposal, portfolio, market, limits }).pass ? 1 : 0), 100);
   line('risk castle: 7 walls', castle, baseline);
@@ -123,7 +149,9 @@ function main(): void {
   console.log(
     `\nfull NIFTY chain (4 expiries, ${quotes} quotes), n=${samples.length}: p50 ${p.p50.toFixed(3)} ms  p95 ${p.p95.toFixed(3)} ms  p99 ${p.p99.toFixed(3)} ms  max ${p.max.toFixed(3)} ms`,
   );
-  console.log(`  = ${perQuoteNs.toFixed(0)} ns per quote at p50, ${((perQuoteNs * baseline) / 1e9).toFixed(1)}× the baseline call`);
+  console.log(
+    `  = ${perQuoteNs.toFixed(0)} ns per quote at p50, ${((perQuoteNs * baseline) / 1e9).toFixed(1)}× the baseline call`,
+  );
 
   const simSamples: number[] = [];
   for (let seed = 1; seed <= 40; seed++) {
@@ -132,7 +160,9 @@ function main(): void {
     simSamples.push(performance.now() - t);
   }
   const sp = percentiles(simSamples);
-  console.log(`simulated day (375 bars), n=${simSamples.length}: p50 ${sp.p50.toFixed(3)} ms  p95 ${sp.p95.toFixed(3)} ms  p99 ${sp.p99.toFixed(3)} ms`);
+  console.log(
+    `simulated day (375 bars), n=${simSamples.length}: p50 ${sp.p50.toFixed(3)} ms  p95 ${sp.p95.toFixed(3)} ms  p99 ${sp.p99.toFixed(3)} ms`,
+  );
   if (sink === 42) console.log(''); // keep `sink` observable
 }
 

@@ -19,9 +19,14 @@ export interface BenchContext {
   client: Client;
 }
 
-export async function withBenchServers(opts: { poolSize: number }, fn: (ctx: BenchContext) => Promise<void>): Promise<void> {
+export async function withBenchServers(
+  opts: { poolSize: number },
+  fn: (ctx: BenchContext) => Promise<void>,
+): Promise<void> {
   const quiet = () => undefined;
-  Runtime.install({ logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error } });
+  Runtime.install({
+    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error },
+  });
   const servers = await startEphemeralServers();
   const pool = createPool(servers.db.appUrl, { max: opts.poolSize });
   const native = await NativeConnection.connect({ address: servers.temporal.address });
@@ -40,7 +45,11 @@ export async function withBenchServers(opts: { poolSize: number }, fn: (ctx: Ben
 export function systemCheckFloor(client: Client, n: number, concurrency: number) {
   return runConcurrent(n, concurrency, async () => {
     const id = randomUUID();
-    await client.workflow.execute('systemCheck', { taskQueue: TASK_QUEUES.trading, workflowId: `bench/system-check/${id}`, args: [{ checkId: id }] });
+    await client.workflow.execute('systemCheck', {
+      taskQueue: TASK_QUEUES.trading,
+      workflowId: `bench/system-check/${id}`,
+      args: [{ checkId: id }],
+    });
   });
 }
 

@@ -30,26 +30,48 @@ runBench(async () => {
       ...common,
       taskQueue: TASK_QUEUES.trading,
       workflowBundle: { codePath: servers.bundlePath },
-      activities: { ...createSystemCheckActivities({ pool, workerId: 'bench-trading' }), ...createWorkerIdentityActivities({ workerId: 'bench-trading' }), ...tradingOrderActivities({ pool }) },
+      activities: {
+        ...createSystemCheckActivities({ pool, workerId: 'bench-trading' }),
+        ...createWorkerIdentityActivities({ workerId: 'bench-trading' }),
+        ...tradingOrderActivities({ pool }),
+      },
     });
     const broker = await Worker.create({
       ...common,
       taskQueue: TASK_QUEUES.broker,
-      activities: { ...createWorkerIdentityActivities({ workerId: 'bench-broker' }), ...brokerOrderActivities({ pool, config: { liveTrading: false } }) },
+      activities: {
+        ...createWorkerIdentityActivities({ workerId: 'bench-broker' }),
+        ...brokerOrderActivities({ pool, config: { liveTrading: false } }),
+      },
     });
 
     const tenantIds: number[] = [];
     for (let t = 0; t < tenants; t++) {
-      const { rows } = await pool.query<{ id: number }>('INSERT INTO tenants (slug, name) VALUES ($1, $2) RETURNING id', [`bench-${t}-${randomUUID().slice(0, 6)}`, `Bench ${t}`]);
+      const { rows } = await pool.query<{ id: number }>(
+        'INSERT INTO tenants (slug, name) VALUES ($1, $2) RETURNING id',
+        [`bench-${t}-${randomUUID().slice(0, 6)}`, `Bench ${t}`],
+      );
       tenantIds.push(rows[0]!.id);
-      await configurePaperAccount(pool, rows[0]!.id, { market: { date: '2026-05-06', seed: 11 + t, startMinute: 30, speed: 1 }, exchange: { latencyMsMin: 1, latencyMsMax: 5 } });
+      await configurePaperAccount(pool, rows[0]!.id, {
+        market: { date: '2026-05-06', seed: 11 + t, startMinute: 30, speed: 1 },
+        exchange: { latencyMsMin: 1, latencyMsMax: 5 },
+      });
     }
     const inputs = async (count: number): Promise<OrderPlacementInput[]> => {
       const out: OrderPlacementInput[] = [];
       for (let i = 0; i < count; i++) {
         const tenantId = tenantIds[i % tenantIds.length]!;
         const built = await buildPaperStructure(pool, tenantId, 'BULL_PUT_SPREAD', 'NIFTY', 1);
-        out.push({ tenantId, decisionId: `bench-${randomUUID()}`, structure: 'BULL_PUT_SPREAD', instrument: 'NIFTY', tradingDate: built.tradingDate, lots: 1, legs: built.legs, options: { pollIntervalMs: 100, fillTimeoutMs: 60_000 } });
+        out.push({
+          tenantId,
+          decisionId: `bench-${randomUUID()}`,
+          structure: 'BULL_PUT_SPREAD',
+          instrument: 'NIFTY',
+          tradingDate: built.tradingDate,
+          lots: 1,
+          legs: built.legs,
+          options: { pollIntervalMs: 100, fillTimeoutMs: 60_000 },
+        });
       }
       return out;
     };
@@ -60,9 +82,14 @@ runBench(async () => {
           const outcomes: Record<string, number> = {};
           const r = await runConcurrent(batch.length, concurrency, async (i) => {
             const input = batch[i]!;
-            const res = await client.workflow.execute<(x: OrderPlacementInput) => Promise<OrderPlacementResult>>('orderPlacement', {
-              taskQueue: TASK_QUEUES.trading, workflowId: orderPlacementWorkflowId(input.tenantId, input.decisionId), args: [input],
-            });
+            const res = await client.workflow.execute<(x: OrderPlacementInput) => Promise<OrderPlacementResult>>(
+              'orderPlacement',
+              {
+                taskQueue: TASK_QUEUES.trading,
+                workflowId: orderPlacementWorkflowId(input.tenantId, input.decisionId),
+                args: [input],
+              },
+            );
             outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
           });
           return { ...r, outcomes };
@@ -72,12 +99,18 @@ runBench(async () => {
         const floor = await systemCheckFloor(client, n, concurrency);
         const o = summarize(placed.samples, placed.wallMs);
         const f = summarize(floor.samples, floor.wallMs);
-        console.log(`\nbench:orders — ${n} two-leg structures on the paper broker (${tenants} tenants), ${concurrency} concurrent; Temporal dev server + embedded Postgres on this machine`);
+        console.log(
+          `\nbench:orders — ${n} two-leg structures on the paper broker (${tenants} tenants), ${concurrency} concurrent; Temporal dev server + embedded Postgres on this machine`,
+        );
         console.log(`outcomes: ${JSON.stringify(placed.outcomes)}`);
         console.log(formatSummary('SystemCheck (floor)', f));
         console.log(formatSummary('structure submit → filled', o));
-        console.log(`structures per second: ${o.perSecond.toFixed(2)}  (legs per second: ${(o.perSecond * 2).toFixed(2)})`);
-        console.log(`ratio structure / SystemCheck: p50 ×${(o.p50 / f.p50).toFixed(2)}, p95 ×${(o.p95 / f.p95).toFixed(2)}, p99 ×${(o.p99 / f.p99).toFixed(2)}, throughput ×${(o.perSecond / f.perSecond).toFixed(3)}`);
+        console.log(
+          `structures per second: ${o.perSecond.toFixed(2)}  (legs per second: ${(o.perSecond * 2).toFixed(2)})`,
+        );
+        console.log(
+          `ratio structure / SystemCheck: p50 ×${(o.p50 / f.p50).toFixed(2)}, p95 ×${(o.p95 / f.p95).toFixed(2)}, p99 ×${(o.p99 / f.p99).toFixed(2)}, throughput ×${(o.perSecond / f.perSecond).toFixed(3)}`,
+        );
       }),
     );
   });

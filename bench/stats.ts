@@ -11,7 +11,14 @@ export interface Summary {
 export function summarize(samplesMs: number[], wallMs: number): Summary {
   const s = [...samplesMs].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-  return { n: s.length, p50: q(50), p95: q(95), p99: q(99), max: s[s.length - 1], perSecond: (s.length / wallMs) * 1000 };
+  return {
+    n: s.length,
+    p50: q(50),
+    p95: q(95),
+    p99: q(99),
+    max: s[s.length - 1],
+    perSecond: (s.length / wallMs) * 1000,
+  };
 }
 
 export function formatSummary(label: string, s: Summary): string {
@@ -20,7 +27,11 @@ export function formatSummary(label: string, s: Summary): string {
 }
 
 /** Runs `total` tasks with at most `concurrency` in flight; returns per-task latencies and wall time. */
-export async function runConcurrent(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ samples: number[]; wallMs: number }> {
+export async function runConcurrent(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<{ samples: number[]; wallMs: number }> {
   const samples: number[] = [];
   let next = 0;
   const started = performance.now();

@@ -15,28 +15,46 @@ runBench(async () => {
   const n = intFlag('n', 200);
   const concurrency = intFlag('concurrency', 20);
   await withBenchServers({ poolSize: 20 }, async ({ servers, pool, native, client }) => {
-    const common = { connection: native, namespace: servers.namespace, workflowBundle: { codePath: servers.bundlePath } };
+    const common = {
+      connection: native,
+      namespace: servers.namespace,
+      workflowBundle: { codePath: servers.bundlePath },
+    };
     const trading = await Worker.create({
       ...common,
       taskQueue: TASK_QUEUES.trading,
-      activities: { ...createSystemCheckActivities({ pool, workerId: 'bench-trading' }), ...createWorkerIdentityActivities({ workerId: 'bench-trading' }) },
+      activities: {
+        ...createSystemCheckActivities({ pool, workerId: 'bench-trading' }),
+        ...createWorkerIdentityActivities({ workerId: 'bench-trading' }),
+      },
     });
-    const broker = await Worker.create({ ...common, taskQueue: TASK_QUEUES.broker, activities: createWorkerIdentityActivities({ workerId: 'bench-broker' }) });
+    const broker = await Worker.create({
+      ...common,
+      taskQueue: TASK_QUEUES.broker,
+      activities: createWorkerIdentityActivities({ workerId: 'bench-broker' }),
+    });
     await trading.runUntil(
       broker.runUntil(async () => {
         const empty = () =>
           runConcurrent(n, concurrency, async () => {
-            await client.workflow.execute('emptyWorkflow', { taskQueue: TASK_QUEUES.trading, workflowId: `bench/empty/${randomUUID()}` });
+            await client.workflow.execute('emptyWorkflow', {
+              taskQueue: TASK_QUEUES.trading,
+              workflowId: `bench/empty/${randomUUID()}`,
+            });
           });
         await empty(); // warm-up: caches, connections, JIT
         const floor = await empty();
         const check = await systemCheckFloor(client, n, concurrency);
         const f = summarize(floor.samples, floor.wallMs);
         const c = summarize(check.samples, check.wallMs);
-        console.log(`\nbench:system — ${n} workflows, ${concurrency} concurrent, Temporal dev server + embedded Postgres on this machine`);
+        console.log(
+          `\nbench:system — ${n} workflows, ${concurrency} concurrent, Temporal dev server + embedded Postgres on this machine`,
+        );
         console.log(formatSummary('empty workflow (floor)', f));
         console.log(formatSummary('SystemCheck', c));
-        console.log(`ratio SystemCheck / floor: p50 ×${(c.p50 / f.p50).toFixed(2)}, p99 ×${(c.p99 / f.p99).toFixed(2)}, throughput ×${(c.perSecond / f.perSecond).toFixed(2)}`);
+        console.log(
+          `ratio SystemCheck / floor: p50 ×${(c.p50 / f.p50).toFixed(2)}, p99 ×${(c.p99 / f.p99).toFixed(2)}, throughput ×${(c.perSecond / f.perSecond).toFixed(2)}`,
+        );
       }),
     );
   });

@@ -8,7 +8,15 @@ import type { Pool } from 'pg';
 import { audit } from '../db/audit';
 import { withTenant } from '../db/tenant';
 import { DryRunRefusedError } from './errors';
-import type { BrokerMargins, BrokerOrder, BrokerPort, BrokerPosition, BrokerTrade, ModifyOrderRequest, PlaceOrderRequest } from './port';
+import type {
+  BrokerMargins,
+  BrokerOrder,
+  BrokerPort,
+  BrokerPosition,
+  BrokerTrade,
+  ModifyOrderRequest,
+  PlaceOrderRequest,
+} from './port';
 
 export interface LockVerdict {
   allowed: boolean;
@@ -21,7 +29,9 @@ export class DryRunLock {
 
   async verdict(tenantId: number): Promise<LockVerdict> {
     const armed = await withTenant(this.deps.pool, tenantId, async ({ client }) => {
-      const { rows } = await client.query<{ live_armed: boolean }>('SELECT live_armed FROM tenants WHERE id = $1', [tenantId]);
+      const { rows } = await client.query<{ live_armed: boolean }>('SELECT live_armed FROM tenants WHERE id = $1', [
+        tenantId,
+      ]);
       return rows[0]?.live_armed === true;
     });
     return { allowed: armed && this.deps.liveTrading, tenantArmed: armed, processLive: this.deps.liveTrading };
@@ -31,10 +41,19 @@ export class DryRunLock {
   async assertLive(tenantId: number, action: string, detail: Record<string, unknown>): Promise<void> {
     const v = await this.verdict(tenantId);
     if (v.allowed) return;
-    const why = [!v.tenantArmed ? 'the tenant is not armed for live trading' : null, !v.processLive ? 'the process runs without QS_LIVE_TRADING=true' : null]
+    const why = [
+      !v.tenantArmed ? 'the tenant is not armed for live trading' : null,
+      !v.processLive ? 'the process runs without QS_LIVE_TRADING=true' : null,
+    ]
       .filter(Boolean)
       .join(' and ');
-    await audit(this.deps.pool, tenantId, null, 'broker.dry_run_refused', { action, ...detail, tenantArmed: v.tenantArmed, processLive: v.processLive, reason: why });
+    await audit(this.deps.pool, tenantId, null, 'broker.dry_run_refused', {
+      action,
+      ...detail,
+      tenantArmed: v.tenantArmed,
+      processLive: v.processLive,
+      reason: why,
+    });
     throw new DryRunRefusedError(`dry-run lock: ${action} refused because ${why}`, 'DRY_RUN');
   }
 }
@@ -56,7 +75,13 @@ export class LiveGuardedBroker implements BrokerPort {
   }
 
   async placeOrder(req: PlaceOrderRequest): Promise<{ brokerOrderId: string }> {
-    await this.lock.assertLive(this.tenantId, 'place order', { broker: this.name, tag: req.tag, tradingsymbol: req.tradingsymbol, side: req.side, quantity: req.quantity });
+    await this.lock.assertLive(this.tenantId, 'place order', {
+      broker: this.name,
+      tag: req.tag,
+      tradingsymbol: req.tradingsymbol,
+      side: req.side,
+      quantity: req.quantity,
+    });
     return this.inner.placeOrder(req);
   }
 

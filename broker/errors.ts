@@ -7,7 +7,10 @@ export type BrokerErrorKind = 'rejected' | 'ambiguous' | 'unavailable' | 'not_fo
 
 export abstract class BrokerError extends Error {
   abstract readonly kind: BrokerErrorKind;
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }

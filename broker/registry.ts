@@ -22,12 +22,19 @@ interface AccountRow {
   access_token: string | null;
 }
 
-export function createBrokerRegistry(deps: { pool: Pool; liveTrading: boolean; fetchImpl?: typeof fetch }): BrokerRegistry {
+export function createBrokerRegistry(deps: {
+  pool: Pool;
+  liveTrading: boolean;
+  fetchImpl?: typeof fetch;
+}): BrokerRegistry {
   const lock = new DryRunLock({ pool: deps.pool, liveTrading: deps.liveTrading });
   const limiters = new Map<string, KiteLimiters>();
   const account = (tenantId: number) =>
     withTenant(deps.pool, tenantId, async ({ client }) => {
-      const { rows } = await client.query<AccountRow>('SELECT broker, settings, access_token FROM broker_accounts WHERE tenant_id = $1', [tenantId]);
+      const { rows } = await client.query<AccountRow>(
+        'SELECT broker, settings, access_token FROM broker_accounts WHERE tenant_id = $1',
+        [tenantId],
+      );
       return rows[0];
     });
   return {
@@ -38,10 +45,23 @@ export function createBrokerRegistry(deps: { pool: Pool; liveTrading: boolean; f
       const row = await account(tenantId);
       if (!row || row.broker === 'paper') return new PaperBroker(deps.pool, tenantId);
       const { baseUrl, apiKey } = row.settings;
-      if (!baseUrl || !apiKey || !row.access_token) throw new BrokerAuthError(`tenant ${tenantId}: kite account needs settings.baseUrl, settings.apiKey and an access token`);
+      if (!baseUrl || !apiKey || !row.access_token)
+        throw new BrokerAuthError(
+          `tenant ${tenantId}: kite account needs settings.baseUrl, settings.apiKey and an access token`,
+        );
       let l = limiters.get(apiKey);
       if (!l) limiters.set(apiKey, (l = newKiteLimiters()));
-      const kite = new KiteBroker({ baseUrl, apiKey, accessToken: row.access_token, timeoutMs: row.settings.timeoutMs, settleMs: row.settings.settleMs }, l, deps.fetchImpl);
+      const kite = new KiteBroker(
+        {
+          baseUrl,
+          apiKey,
+          accessToken: row.access_token,
+          timeoutMs: row.settings.timeoutMs,
+          settleMs: row.settings.settleMs,
+        },
+        l,
+        deps.fetchImpl,
+      );
       return new LiveGuardedBroker(kite, lock, tenantId);
     },
   };

@@ -10,7 +10,11 @@ import type { Structure } from '../domain/strategies';
 import type { OrderLeg } from '../workflows/order-types';
 import { formatTradingsymbol } from './tradingsymbol';
 
-export function structureToLegs(s: Structure, lots: number, opts: { tick?: number; protectionTicks?: number } = {}): OrderLeg[] {
+export function structureToLegs(
+  s: Structure,
+  lots: number,
+  opts: { tick?: number; protectionTicks?: number } = {},
+): OrderLeg[] {
   if (!Number.isInteger(lots) || lots <= 0) throw new RangeError('lots: expected a positive integer');
   const tick = opts.tick ?? 0.05;
   const guard = (opts.protectionTicks ?? 4) * tick;
@@ -19,7 +23,12 @@ export function structureToLegs(s: Structure, lots: number, opts: { tick?: numbe
     const sellPx = Math.max(tick, floorToTick(l.bid - guard, tick));
     return {
       exchange: 'NFO',
-      tradingsymbol: formatTradingsymbol({ instrument: s.instrument, expiry: l.expiry, strike: l.strike, type: l.type }),
+      tradingsymbol: formatTradingsymbol({
+        instrument: s.instrument,
+        expiry: l.expiry,
+        strike: l.strike,
+        type: l.type,
+      }),
       instrument: s.instrument,
       expiry: l.expiry,
       strike: l.strike,

@@ -16,7 +16,9 @@ describe('Kite trading symbols', () => {
   });
   it('uses the monthly form on the monthly expiry', () => {
     const monthly = listExpiries('NIFTY', '2026-05-01', 1, 'monthly')[0]!;
-    expect(formatTradingsymbol({ instrument: 'NIFTY', expiry: monthly, strike: 25000, type: 'call' })).toBe(`NIFTY26MAY25000CE`);
+    expect(formatTradingsymbol({ instrument: 'NIFTY', expiry: monthly, strike: 25000, type: 'call' })).toBe(
+      `NIFTY26MAY25000CE`,
+    );
   });
   it('rejects what is not an index option', () => {
     expect(parseTradingsymbol('INFY')).toBeNull();

@@ -25,7 +25,8 @@ export function formatTradingsymbol(c: OptionContract): string {
   const month = Number(m) - 1;
   const strike = Number.isInteger(c.strike) ? String(c.strike) : String(c.strike);
   const cp = c.type === 'call' ? 'CE' : 'PE';
-  if (expiryKind(c.instrument, c.expiry) === 'weekly') return `${c.instrument}${yy}${WEEKLY_MONTH[month]}${d}${strike}${cp}`;
+  if (expiryKind(c.instrument, c.expiry) === 'weekly')
+    return `${c.instrument}${yy}${WEEKLY_MONTH[month]}${d}${strike}${cp}`;
   return `${c.instrument}${yy}${MONTHS[month]}${strike}${cp}`;
 }
 

@@ -26,7 +26,9 @@ export async function withTemporal<T>(fn: (client: Client, config: Config) => Pr
   try {
     connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5s' });
   } catch (e) {
-    throw new UsageError(`cannot reach Temporal at ${config.temporal.address} (is the stack running? \`npm start\`): ${(e as Error).message}`);
+    throw new UsageError(
+      `cannot reach Temporal at ${config.temporal.address} (is the stack running? \`npm start\`): ${(e as Error).message}`,
+    );
   }
   try {
     return await fn(new Client({ connection, namespace: config.temporal.namespace }), config);

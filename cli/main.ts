@@ -18,7 +18,20 @@ import * as models from './commands/models';
 import * as schedules from './commands/schedules';
 import * as orders from './commands/orders';
 
-const groups: Array<{ register(program: Command): void }> = [stack, temporal, db, check, history, build, test, tenant, domain, models, schedules, orders];
+const groups: Array<{ register(program: Command): void }> = [
+  stack,
+  temporal,
+  db,
+  check,
+  history,
+  build,
+  test,
+  tenant,
+  domain,
+  models,
+  schedules,
+  orders,
+];
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('qs')

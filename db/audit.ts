@@ -13,7 +13,13 @@ export interface AuditRow {
 }
 
 /** Inside an existing tenant transaction (the usual case: the audit row commits with the change). */
-export async function auditIn(client: PoolClient, tenantId: number, userId: number | null, eventType: string, payload: unknown = {}): Promise<AuditRow> {
+export async function auditIn(
+  client: PoolClient,
+  tenantId: number,
+  userId: number | null,
+  eventType: string,
+  payload: unknown = {},
+): Promise<AuditRow> {
   const { rows } = await client.query<{ seq: string; hash: string }>(
     `INSERT INTO audit_log (tenant_id, user_id, event_type, payload, seq, prev_hash, hash)
      VALUES ($1, $2, $3, $4::jsonb, 0, '', '') RETURNING seq, hash`,
@@ -23,7 +29,13 @@ export async function auditIn(client: PoolClient, tenantId: number, userId: numb
 }
 
 /** On its own transaction. */
-export function audit(pool: Pool, tenantId: number, userId: number | null, eventType: string, payload: unknown = {}): Promise<AuditRow> {
+export function audit(
+  pool: Pool,
+  tenantId: number,
+  userId: number | null,
+  eventType: string,
+  payload: unknown = {},
+): Promise<AuditRow> {
   return withTenant(pool, tenantId, ({ client }) => auditIn(client, tenantId, userId, eventType, payload));
 }
 
@@ -39,7 +51,15 @@ const GENESIS = '0'.repeat(64);
 export async function verifyAuditChain(pool: Pool, tenantId: number): Promise<ChainVerdict> {
   return withTenant(pool, tenantId, async ({ client }) => {
     const { rows } = await client.query<{
-      id: string; seq: string; tenant_id: number; user_id: number | null; event_type: string; payload: string; created: string; prev_hash: string; hash: string;
+      id: string;
+      seq: string;
+      tenant_id: number;
+      user_id: number | null;
+      event_type: string;
+      payload: string;
+      created: string;
+      prev_hash: string;
+      hash: string;
     }>(
       `SELECT id, seq, tenant_id, user_id, event_type, payload::text AS payload,
               to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created, prev_hash, hash
@@ -49,7 +69,11 @@ export async function verifyAuditChain(pool: Pool, tenantId: number): Promise<Ch
     let prev = GENESIS;
     let expectedSeq = 1;
     for (const r of rows) {
-      const broken = (reason: string): ChainVerdict => ({ ok: false, rows: rows.length, firstBroken: { id: Number(r.id), seq: Number(r.seq), reason } });
+      const broken = (reason: string): ChainVerdict => ({
+        ok: false,
+        rows: rows.length,
+        firstBroken: { id: Number(r.id), seq: Number(r.seq), reason },
+      });
       if (Number(r.seq) !== expectedSeq) return broken(`sequence gap: expected seq ${expectedSeq}`);
       if (r.prev_hash !== prev) return broken('prev_hash does not match the previous row');
       const canonical = [r.tenant_id, r.seq, r.user_id ?? '', r.event_type, r.payload, r.created].join('|');

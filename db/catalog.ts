@@ -13,7 +13,13 @@ export interface Violation {
 
 export async function tenantTableViolations(c: ClientBase, schema = 'public'): Promise<Violation[]> {
   const violations: Violation[] = [];
-  const { rows: tables } = await c.query<{ oid: number; name: string; rls: boolean; forced: boolean; partition_of: string | null }>(
+  const { rows: tables } = await c.query<{
+    oid: number;
+    name: string;
+    rls: boolean;
+    forced: boolean;
+    partition_of: string | null;
+  }>(
     `SELECT cl.oid, cl.relname AS name, cl.relrowsecurity AS rls, cl.relforcerowsecurity AS forced,
             (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = cl.oid) AS partition_of
        FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace
@@ -27,7 +33,9 @@ export async function tenantTableViolations(c: ClientBase, schema = 'public'): P
     if (!t.rls) v('row-level security is not enabled');
     if (!t.forced) v('row-level security is not forced (the owner would bypass it)');
     if (t.partition_of) {
-      const { rows } = await c.query<{ ok: boolean }>(`SELECT has_table_privilege('qs_app', $1::oid, 'SELECT') AS ok`, [t.oid]);
+      const { rows } = await c.query<{ ok: boolean }>(`SELECT has_table_privilege('qs_app', $1::oid, 'SELECT') AS ok`, [
+        t.oid,
+      ]);
       if (rows[0].ok) v(`qs_app can read this partition of ${t.partition_of} directly`);
       continue; // partitions are reached through the parent's policy
     }
@@ -37,14 +45,19 @@ export async function tenantTableViolations(c: ClientBase, schema = 'public'): P
       [t.oid],
     );
     const good = policies.some(
-      (p) => p.cmd === '*' && p.using?.includes("current_setting('app.tenant_id'") && p.check?.includes("current_setting('app.tenant_id'") && p.using.includes('tenant_id'),
+      (p) =>
+        p.cmd === '*' &&
+        p.using?.includes("current_setting('app.tenant_id'") &&
+        p.check?.includes("current_setting('app.tenant_id'") &&
+        p.using.includes('tenant_id'),
     );
     if (!good) v('no policy FOR ALL with USING and WITH CHECK comparing tenant_id to app.tenant_id');
     const { rows: triggers } = await c.query<{ name: string }>(
       `SELECT tgname AS name FROM pg_trigger WHERE tgrelid = $1 AND NOT tgisinternal AND tgname IN ('enforce_tenant_id', 'audit_log_chain')`,
       [t.oid],
     );
-    if (triggers.length === 0) v('no enforce_tenant_id trigger (an insert without a tenant would not get a clear error)');
+    if (triggers.length === 0)
+      v('no enforce_tenant_id trigger (an insert without a tenant would not get a clear error)');
   }
   const { rows: audit } = await c.query<{ upd: boolean; del: boolean; trunc: boolean; ins: boolean; sel: boolean }>(
     `SELECT has_table_privilege('qs_app', 'audit_log', 'UPDATE') AS upd, has_table_privilege('qs_app', 'audit_log', 'DELETE') AS del,
@@ -52,12 +65,16 @@ export async function tenantTableViolations(c: ClientBase, schema = 'public'): P
             has_table_privilege('qs_app', 'audit_log', 'SELECT') AS sel`,
   );
   const a = audit[0];
-  if (a.upd || a.del || a.trunc) violations.push({ table: 'audit_log', problem: 'qs_app may UPDATE, DELETE or TRUNCATE the audit log' });
-  if (!a.ins || !a.sel) violations.push({ table: 'audit_log', problem: 'qs_app cannot INSERT and SELECT the audit log' });
+  if (a.upd || a.del || a.trunc)
+    violations.push({ table: 'audit_log', problem: 'qs_app may UPDATE, DELETE or TRUNCATE the audit log' });
+  if (!a.ins || !a.sel)
+    violations.push({ table: 'audit_log', problem: 'qs_app cannot INSERT and SELECT the audit log' });
   const { rows: role } = await c.query<{ rolsuper: boolean; rolbypassrls: boolean; owns: number }>(
     `SELECT rolsuper, rolbypassrls, (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) AS owns FROM pg_roles r WHERE rolname = 'qs_app'`,
   );
-  if (role[0].rolsuper || role[0].rolbypassrls) violations.push({ table: '(role qs_app)', problem: 'qs_app is a superuser or bypasses RLS' });
-  if (role[0].owns > 0) violations.push({ table: '(role qs_app)', problem: 'qs_app owns relations (owners can disable RLS)' });
+  if (role[0].rolsuper || role[0].rolbypassrls)
+    violations.push({ table: '(role qs_app)', problem: 'qs_app is a superuser or bypasses RLS' });
+  if (role[0].owns > 0)
+    violations.push({ table: '(role qs_app)', problem: 'qs_app owns relations (owners can disable RLS)' });
   return violations;
 }

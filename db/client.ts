@@ -7,7 +7,13 @@ export type Db = NodePgDatabase<typeof schema>;
 export { schema };
 
 export function createPool(url: string, extra: Partial<PoolConfig> = {}): Pool {
-  const pool = new Pool({ connectionString: url, max: 10, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 10_000, ...extra });
+  const pool = new Pool({
+    connectionString: url,
+    max: 10,
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: 10_000,
+    ...extra,
+  });
   // An idle client losing its connection (Postgres restarted) must not crash the process.
   pool.on('error', () => undefined);
   return pool;

@@ -35,7 +35,11 @@ export interface OrderIntent {
 }
 
 /** Insert order rows once per tag; returns the tags that were new. */
-export async function recordOrderIntents(client: PoolClient, tenantId: number, intents: readonly OrderIntent[]): Promise<string[]> {
+export async function recordOrderIntents(
+  client: PoolClient,
+  tenantId: number,
+  intents: readonly OrderIntent[],
+): Promise<string[]> {
   const inserted: string[] = [];
   for (const o of intents) {
     const { rows } = await client.query<{ tag: string }>(
@@ -44,8 +48,25 @@ export async function recordOrderIntents(client: PoolClient, tenantId: number, i
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
        ON CONFLICT (tenant_id, tag) DO NOTHING RETURNING tag`,
       [
-        tenantId, o.tag, o.decisionId, o.legIndex, o.purpose, o.workflowId, o.runId, o.broker, o.instrument, o.tradingsymbol,
-        o.expiry, o.strike, o.optionType, o.side, o.quantity, o.orderType, o.limitPrice, o.status ?? 'INITIALIZED', o.external ?? false,
+        tenantId,
+        o.tag,
+        o.decisionId,
+        o.legIndex,
+        o.purpose,
+        o.workflowId,
+        o.runId,
+        o.broker,
+        o.instrument,
+        o.tradingsymbol,
+        o.expiry,
+        o.strike,
+        o.optionType,
+        o.side,
+        o.quantity,
+        o.orderType,
+        o.limitPrice,
+        o.status ?? 'INITIALIZED',
+        o.external ?? false,
       ],
     );
     if (rows[0]) inserted.push(rows[0].tag);
@@ -74,22 +95,39 @@ const ORDER_COLUMNS = `tag, decision_id AS "decisionId", workflow_id AS "workflo
   side, quantity, status, filled_quantity AS "filledQuantity", average_price::text AS "averagePrice", external, created_at AS "createdAt"`;
 
 export async function ledgerOrder(client: PoolClient, tenantId: number, tag: string): Promise<LedgerOrder | undefined> {
-  const { rows } = await client.query<LedgerOrder>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 AND tag = $2`, [tenantId, tag]);
+  const { rows } = await client.query<LedgerOrder>(
+    `SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 AND tag = $2`,
+    [tenantId, tag],
+  );
   return rows[0];
 }
 
 export async function ledgerOrders(client: PoolClient, tenantId: number): Promise<LedgerOrder[]> {
-  const { rows } = await client.query<LedgerOrder>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 ORDER BY id`, [tenantId]);
+  const { rows } = await client.query<LedgerOrder>(
+    `SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 ORDER BY id`,
+    [tenantId],
+  );
   return rows;
 }
 
-export async function setOrderStatus(client: PoolClient, tenantId: number, tag: string, status: string, message: string | null = null): Promise<void> {
-  await client.query('UPDATE orders SET status = $3, status_message = COALESCE($4, status_message), updated_at = now() WHERE tenant_id = $1 AND tag = $2', [tenantId, tag, status, message]);
+export async function setOrderStatus(
+  client: PoolClient,
+  tenantId: number,
+  tag: string,
+  status: string,
+  message: string | null = null,
+): Promise<void> {
+  await client.query(
+    'UPDATE orders SET status = $3, status_message = COALESCE($4, status_message), updated_at = now() WHERE tenant_id = $1 AND tag = $2',
+    [tenantId, tag, status, message],
+  );
 }
 
 /** Serialises every writer of one symbol's fills and position within a tenant. */
 export async function lockSymbol(client: PoolClient, tenantId: number, tradingsymbol: string): Promise<void> {
-  await client.query(`SELECT pg_advisory_xact_lock(hashtext('qs.position'), hashtext($1))`, [`${tenantId}:${tradingsymbol}`]);
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext('qs.position'), hashtext($1))`, [
+    `${tenantId}:${tradingsymbol}`,
+  ]);
 }
 
 export interface SyncOutcome {
@@ -105,7 +143,13 @@ export interface SyncOutcome {
  * show — an inferred fill with a deterministic id for the difference, superseded as soon as
  * the real trades arrive.
  */
-export async function syncOrderFromBroker(client: PoolClient, tenantId: number, tag: string, b: BrokerOrder, trades: readonly BrokerTrade[]): Promise<SyncOutcome> {
+export async function syncOrderFromBroker(
+  client: PoolClient,
+  tenantId: number,
+  tag: string,
+  b: BrokerOrder,
+  trades: readonly BrokerTrade[],
+): Promise<SyncOutcome> {
   const existing = await ledgerOrder(client, tenantId, tag);
   if (!existing) throw new Error(`ledger: no order with tag ${tag}`);
   await lockSymbol(client, tenantId, existing.tradingsymbol);
@@ -129,13 +173,19 @@ export async function syncOrderFromBroker(client: PoolClient, tenantId: number, 
     newFills += r.rowCount ?? 0;
   }
   const inferredQuantity = await reconcileInferredFills(client, tenantId, tag, b);
-  if (newFills > 0 || inferredQuantity !== 0 || (rowCount ?? 0) > 0) await rebuildPosition(client, tenantId, existing.tradingsymbol, existing.instrument);
+  if (newFills > 0 || inferredQuantity !== 0 || (rowCount ?? 0) > 0)
+    await rebuildPosition(client, tenantId, existing.tradingsymbol, existing.instrument);
   return { newFills, inferredQuantity, statusChanged: (rowCount ?? 0) > 0 };
 }
 
 const FINAL = ['FILLED', 'CANCELED', 'EXPIRED', 'REJECTED', 'DENIED'];
 
-async function reconcileInferredFills(client: PoolClient, tenantId: number, tag: string, b: BrokerOrder): Promise<number> {
+async function reconcileInferredFills(
+  client: PoolClient,
+  tenantId: number,
+  tag: string,
+  b: BrokerOrder,
+): Promise<number> {
   const { rows } = await client.query<{ real: string | null }>(
     'SELECT sum(quantity)::text AS real FROM fills WHERE tenant_id = $1 AND order_tag = $2 AND NOT inferred',
     [tenantId, tag],
@@ -143,7 +193,11 @@ async function reconcileInferredFills(client: PoolClient, tenantId: number, tag:
   const real = Number(rows[0]?.real ?? 0);
   const missing = b.filledQuantity - real;
   const id = `inferred:${tag}:${b.filledQuantity}`;
-  await client.query('DELETE FROM fills WHERE tenant_id = $1 AND order_tag = $2 AND inferred AND id <> $3', [tenantId, tag, missing > 0 ? id : '']);
+  await client.query('DELETE FROM fills WHERE tenant_id = $1 AND order_tag = $2 AND inferred AND id <> $3', [
+    tenantId,
+    tag,
+    missing > 0 ? id : '',
+  ]);
   if (missing <= 0) return 0;
   const price = dec(b.averagePrice).isZero() ? null : b.averagePrice;
   if (price === null) return 0;
@@ -156,7 +210,12 @@ async function reconcileInferredFills(client: PoolClient, tenantId: number, tag:
 }
 
 /** Recompute one symbol's position from all its fills (FIFO lots, exact realised P&L). */
-export async function rebuildPosition(client: PoolClient, tenantId: number, tradingsymbol: string, instrument: string): Promise<{ quantity: number }> {
+export async function rebuildPosition(
+  client: PoolClient,
+  tenantId: number,
+  tradingsymbol: string,
+  instrument: string,
+): Promise<{ quantity: number }> {
   const { rows } = await client.query<{ quantity: number; price: string; side: 'BUY' | 'SELL' }>(
     `SELECT f.quantity, f.price::text AS price, o.side FROM fills f
        JOIN orders o ON o.tenant_id = f.tenant_id AND o.tag = f.order_tag
@@ -178,7 +237,10 @@ export async function rebuildPosition(client: PoolClient, tenantId: number, trad
   return { quantity };
 }
 
-export async function ledgerPositions(client: PoolClient, tenantId: number): Promise<Array<{ tradingsymbol: string; quantity: number }>> {
+export async function ledgerPositions(
+  client: PoolClient,
+  tenantId: number,
+): Promise<Array<{ tradingsymbol: string; quantity: number }>> {
   const { rows } = await client.query<{ tradingsymbol: string; quantity: number }>(
     'SELECT tradingsymbol, quantity FROM positions WHERE tenant_id = $1 ORDER BY tradingsymbol',
     [tenantId],
@@ -187,7 +249,12 @@ export async function ledgerPositions(client: PoolClient, tenantId: number): Pro
 }
 
 /** Mark the tenant not clean (fail closed) with what is unresolved; the next clean full reconciliation clears it. */
-export async function markTenantUnclean(client: PoolClient, tenantId: number, unresolved: unknown[], workflowId: string): Promise<void> {
+export async function markTenantUnclean(
+  client: PoolClient,
+  tenantId: number,
+  unresolved: unknown[],
+  workflowId: string,
+): Promise<void> {
   await client.query(
     `INSERT INTO tenant_trading_state (tenant_id, reconciliation_clean, unresolved, last_reconciliation_workflow_id)
      VALUES ($1, false, $2::jsonb, $3)

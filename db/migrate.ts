@@ -29,7 +29,11 @@ export async function runMigrations(adminUrl: string): Promise<{ applied: string
     await client.query('SELECT pg_advisory_unlock(727274)').catch(() => undefined);
     await client.end();
   }
-  return { applied: journal().map((e) => e.tag).filter((t) => !before.has(t)) };
+  return {
+    applied: journal()
+      .map((e) => e.tag)
+      .filter((t) => !before.has(t)),
+  };
 }
 
 export interface MigrationState {

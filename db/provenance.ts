@@ -13,10 +13,30 @@ export interface TradeProvenance {
   runId: string;
   structure: string;
   instrument: string;
-  decision: { id: string; tradingDate: string; status: string; snapshotId: string | null; modelVersions: unknown; gateOutcomes: unknown; workflowId: string; runId: string } | null;
+  decision: {
+    id: string;
+    tradingDate: string;
+    status: string;
+    snapshotId: string | null;
+    modelVersions: unknown;
+    gateOutcomes: unknown;
+    workflowId: string;
+    runId: string;
+  } | null;
   legs: Array<{
-    tag: string; purpose: string; legIndex: number | null; tradingsymbol: string; side: string; quantity: number; limitPrice: string | null;
-    brokerOrderId: string | null; status: string; filledQuantity: number; averagePrice: string | null; workflowId: string | null; runId: string | null;
+    tag: string;
+    purpose: string;
+    legIndex: number | null;
+    tradingsymbol: string;
+    side: string;
+    quantity: number;
+    limitPrice: string | null;
+    brokerOrderId: string | null;
+    status: string;
+    filledQuantity: number;
+    averagePrice: string | null;
+    workflowId: string | null;
+    runId: string | null;
     fills: Array<{ id: string; quantity: number; price: string; filledAt: string; inferred: boolean }>;
   }>;
   costs: { total: string; breakdown: Record<string, unknown> };
@@ -40,5 +60,9 @@ SELECT t.id AS "tradeId", t.status, t.reason, t.workflow_id AS "workflowId", t.r
 FROM trades t WHERE t.tenant_id = $1 AND t.id = $2`;
 
 export async function tradeProvenance(pool: Pool, tenantId: number, tradeId: string): Promise<TradeProvenance | null> {
-  return withTenant(pool, tenantId, async ({ client }) => (await client.query<TradeProvenance>(QUERY, [tenantId, tradeId])).rows[0] ?? null);
+  return withTenant(
+    pool,
+    tenantId,
+    async ({ client }) => (await client.query<TradeProvenance>(QUERY, [tenantId, tradeId])).rows[0] ?? null,
+  );
 }

@@ -38,6 +38,8 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
 
 /** System jobs that work across tenants: every active tenant, one withTenant each. */
 export async function forEachTenant(pool: Pool, fn: (tx: TenantTx) => Promise<void>): Promise<void> {
-  const { rows } = await pool.query<{ id: number }>("SELECT id FROM tenants WHERE status = 'active' AND id <> 0 ORDER BY id");
+  const { rows } = await pool.query<{ id: number }>(
+    "SELECT id FROM tenants WHERE status = 'active' AND id <> 0 ORDER BY id",
+  );
   for (const { id } of rows) await withTenant(pool, id, fn);
 }

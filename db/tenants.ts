@@ -19,10 +19,16 @@ export class TenantInputError extends Error {
 
 export const slugSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'must be 3-40 characters: lowercase letters, digits and hyphens, starting and ending with a letter or digit')
+  .regex(
+    /^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/,
+    'must be 3-40 characters: lowercase letters, digits and hyphens, starting and ending with a letter or digit',
+  )
   .refine((s) => s !== PLATFORM_TENANT_SLUG, `"${PLATFORM_TENANT_SLUG}" is reserved`);
 
-const tenantInput = z.object({ slug: slugSchema, name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters') });
+const tenantInput = z.object({
+  slug: slugSchema,
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+});
 const userInput = z.object({
   email: z.string().trim().toLowerCase().email('must be an email address'),
   role: z.enum(USER_ROLES, { message: `must be one of ${USER_ROLES.join(', ')}` }),
@@ -46,7 +52,11 @@ export interface Tenant {
 
 const TENANT_COLUMNS = 'id, slug, name, status, live_armed AS "liveArmed", created_at AS "createdAt"';
 
-export async function createTenant(pool: Pool, input: { slug: string; name: string }, actorUserId: number | null = null): Promise<Tenant> {
+export async function createTenant(
+  pool: Pool,
+  input: { slug: string; name: string },
+  actorUserId: number | null = null,
+): Promise<Tenant> {
   const { slug, name } = parse(tenantInput, input);
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<Tenant>(
@@ -106,7 +116,12 @@ export async function createUser(
 }
 
 /** The user when the password matches; undefined otherwise (no hint which part was wrong). */
-export async function checkPassword(pool: Pool, tenantId: number, email: string, password: string): Promise<User | undefined> {
+export async function checkPassword(
+  pool: Pool,
+  tenantId: number,
+  email: string,
+  password: string,
+): Promise<User | undefined> {
   return withTenant(pool, tenantId, async ({ client }) => {
     const { rows } = await client.query<User & { passwordHash: string }>(
       'SELECT id, tenant_id AS "tenantId", email, role, password_hash AS "passwordHash" FROM users WHERE email = $1',

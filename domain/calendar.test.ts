@@ -37,7 +37,12 @@ describe('trading days', () => {
     expect(nextTradingDay('2026-04-30')).toBe('2026-05-04'); // Fri holiday + weekend
     expect(previousTradingDay('2026-04-06')).toBe('2026-04-02'); // Good Friday 3 Apr
     expect(nextTradingDay('2025-10-20')).toBe('2025-10-23'); // 21 and 22 Oct closed
-    expect(tradingDaysBetween('2026-03-30', '2026-04-06')).toEqual(['2026-03-30', '2026-04-01', '2026-04-02', '2026-04-06']);
+    expect(tradingDaysBetween('2026-03-30', '2026-04-06')).toEqual([
+      '2026-03-30',
+      '2026-04-01',
+      '2026-04-02',
+      '2026-04-06',
+    ]);
   });
 });
 
@@ -45,7 +50,14 @@ describe('expiries', () => {
   it('NIFTY weekly Tuesdays in 2026, shifted to the previous trading day on holidays', () => {
     expect(listExpiries('NIFTY', '2026-01-01', 4)).toEqual(['2026-01-06', '2026-01-13', '2026-01-20', '2026-01-27']);
     // Holi on Tue 3 Mar 2026 → Mon 2 Mar; Mahavir Jayanti on Tue 31 Mar → Mon 30 Mar.
-    expect(listExpiries('NIFTY', '2026-02-27', 6)).toEqual(['2026-03-02', '2026-03-10', '2026-03-17', '2026-03-24', '2026-03-30', '2026-04-07']);
+    expect(listExpiries('NIFTY', '2026-02-27', 6)).toEqual([
+      '2026-03-02',
+      '2026-03-10',
+      '2026-03-17',
+      '2026-03-24',
+      '2026-03-30',
+      '2026-04-07',
+    ]);
   });
 
   it('the Sep-2025 switch from Thursday to Tuesday', () => {

@@ -76,7 +76,11 @@ export function listExpiries(
   const use = cadence ?? instrumentSpec(instrument, fromDate).expiryCadence;
   const out: IsoDate[] = [];
   // A holiday shift only moves an expiry earlier, so scanning nominal dates from fromDate finds all.
-  for (let d = fromDate, guard = 0; out.length < count && guard < 400 * Math.max(1, count); d = addDays(d, 1), guard++) {
+  for (
+    let d = fromDate, guard = 0;
+    out.length < count && guard < 400 * Math.max(1, count);
+    d = addDays(d, 1), guard++
+  ) {
     if (!isNominalExpiry(instrument, d, use)) continue;
     const actual = tradingDayOnOrBefore(d);
     if (actual >= fromDate && out[out.length - 1] !== actual) out.push(actual);

@@ -91,7 +91,8 @@ export function formatMinuteOfDay(minuteOfDay: number): string {
 /** Parse 'HH:MM' (24h) into minutes since midnight. */
 export function parseTimeOfDay(hhmm: string): number {
   const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm);
-  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new RangeError(`not a time of day (HH:MM): ${JSON.stringify(hhmm)}`);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59)
+    throw new RangeError(`not a time of day (HH:MM): ${JSON.stringify(hhmm)}`);
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
@@ -102,7 +103,8 @@ export function istTimestamp(date: IsoDate, minuteOfDay: number, seconds = 0): I
 
 /** Epoch ms of any ISO-8601 timestamp that carries an offset or 'Z' (never host-local). */
 export function timestampToEpochMs(ts: IsoTimestamp): number {
-  if (!/(Z|[+-]\d{2}:\d{2})$/.test(ts)) throw new RangeError(`timestamp needs an explicit offset: ${JSON.stringify(ts)}`);
+  if (!/(Z|[+-]\d{2}:\d{2})$/.test(ts))
+    throw new RangeError(`timestamp needs an explicit offset: ${JSON.stringify(ts)}`);
   const ms = new Date(ts).getTime();
   if (Number.isNaN(ms)) throw new RangeError(`not an ISO timestamp: ${JSON.stringify(ts)}`);
   return ms;

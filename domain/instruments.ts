@@ -38,15 +38,55 @@ const THU = 4;
 
 export const INSTRUMENT_SPECS: Readonly<Record<Instrument, readonly InstrumentSpec[]>> = {
   NIFTY: [
-    { from: '2024-11-20', lotSize: 75, strikeStep: 50, freezeQty: 1800, tickSize: 0.05, expiryCadence: 'weekly', expiryWeekday: THU },
+    {
+      from: '2024-11-20',
+      lotSize: 75,
+      strikeStep: 50,
+      freezeQty: 1800,
+      tickSize: 0.05,
+      expiryCadence: 'weekly',
+      expiryWeekday: THU,
+    },
     // SEBI/NSE moved index-derivative expiries to Tuesday from 1 Sep 2025.
-    { from: '2025-09-01', lotSize: 75, strikeStep: 50, freezeQty: 1800, tickSize: 0.05, expiryCadence: 'weekly', expiryWeekday: TUE },
+    {
+      from: '2025-09-01',
+      lotSize: 75,
+      strikeStep: 50,
+      freezeQty: 1800,
+      tickSize: 0.05,
+      expiryCadence: 'weekly',
+      expiryWeekday: TUE,
+    },
     // Lot revision to 65 applies to contracts after the 30 Dec 2025 expiry.
-    { from: '2025-12-31', lotSize: 65, strikeStep: 50, freezeQty: 1800, tickSize: 0.05, expiryCadence: 'weekly', expiryWeekday: TUE },
+    {
+      from: '2025-12-31',
+      lotSize: 65,
+      strikeStep: 50,
+      freezeQty: 1800,
+      tickSize: 0.05,
+      expiryCadence: 'weekly',
+      expiryWeekday: TUE,
+    },
   ],
   BANKNIFTY: [
-    { from: '2024-11-20', lotSize: 30, strikeStep: 100, freezeQty: 900, tickSize: 0.05, expiryCadence: 'monthly', expiryWeekday: THU },
-    { from: '2025-09-01', lotSize: 30, strikeStep: 100, freezeQty: 900, tickSize: 0.05, expiryCadence: 'monthly', expiryWeekday: TUE },
+    {
+      from: '2024-11-20',
+      lotSize: 30,
+      strikeStep: 100,
+      freezeQty: 900,
+      tickSize: 0.05,
+      expiryCadence: 'monthly',
+      expiryWeekday: THU,
+    },
+    {
+      from: '2025-09-01',
+      lotSize: 30,
+      strikeStep: 100,
+      freezeQty: 900,
+      tickSize: 0.05,
+      expiryCadence: 'monthly',
+      expiryWeekday: TUE,
+    },
   ],
 };
 

@@ -14,7 +14,8 @@ export function installModelCache(cache: ModelCache | null): void {
 }
 
 export function modelCache(): ModelCache {
-  if (!installed) throw new Error('no model cache in this process: the worker installs one at boot (installModelCache)');
+  if (!installed)
+    throw new Error('no model cache in this process: the worker installs one at boot (installModelCache)');
   return installed;
 }
 

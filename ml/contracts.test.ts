@@ -17,13 +17,23 @@ const metadata = (holdout: number | undefined): ModelMetadata => ({
   retrainCadence: 'weekly',
   featureSchema,
 });
-const candidate = (over: Partial<Parameters<typeof runContract>[1]> = {}) => ({ artifact, sha256: sha256Hex(artifact), sizeBytes: artifact.length, metadata: metadata(0.55), featureSchema, ...over });
+const candidate = (over: Partial<Parameters<typeof runContract>[1]> = {}) => ({
+  artifact,
+  sha256: sha256Hex(artifact),
+  sizeBytes: artifact.length,
+  metadata: metadata(0.55),
+  featureSchema,
+  ...over,
+});
 const failed = (r: ReturnType<typeof runContract>) => r.checks.filter((c) => !c.passed).map((c) => c.name);
 
 describe('validation contract', () => {
   it('passes a good candidate, first of its scope or against the same schema', () => {
     expect(runContract(spec, candidate(), null)).toMatchObject({ passed: true, comparedWith: null });
-    expect(runContract(spec, candidate(), { version: 3, featureSchema })).toMatchObject({ passed: true, comparedWith: 3 });
+    expect(runContract(spec, candidate(), { version: 3, featureSchema })).toMatchObject({
+      passed: true,
+      comparedWith: 3,
+    });
   });
 
   it('holdout metric below the threshold, or missing', () => {
@@ -33,14 +43,19 @@ describe('validation contract', () => {
   });
 
   it('feature schema different from the running production version', () => {
-    const r = runContract(spec, candidate({ featureSchema: { features: ['b', 'a'], output: 'probability' } }), { version: 2, featureSchema });
+    const r = runContract(spec, candidate({ featureSchema: { features: ['b', 'a'], output: 'probability' } }), {
+      version: 2,
+      featureSchema,
+    });
     expect(failed(r)).toEqual(['feature_schema']);
     expect(r.checks.find((c) => c.name === 'feature_schema')?.detail).toMatch(/differs from production v2/);
   });
 
   it('artifact size outside the range, or not what was recorded', () => {
     const tiny = Buffer.alloc(10);
-    expect(failed(runContract(spec, candidate({ artifact: tiny, sha256: sha256Hex(tiny), sizeBytes: 10 }), null))).toEqual(['artifact_size']);
+    expect(
+      failed(runContract(spec, candidate({ artifact: tiny, sha256: sha256Hex(tiny), sizeBytes: 10 }), null)),
+    ).toEqual(['artifact_size']);
     expect(failed(runContract(spec, candidate({ sizeBytes: 999 }), null))).toEqual(['artifact_size']);
   });
 

@@ -97,7 +97,13 @@ export class ModelCache {
   served(): Array<{ typeId: string; requested: string; scope: string; version: number; sha256: string }> {
     return [...this.entries.entries()]
       .filter(([, e]) => e.model)
-      .map(([k, e]) => ({ typeId: e.model!.id.typeId, requested: k.split('|')[1]!, scope: scopeKey(e.model!.id.scope), version: e.model!.id.version, sha256: e.model!.id.sha256 }));
+      .map(([k, e]) => ({
+        typeId: e.model!.id.typeId,
+        requested: k.split('|')[1]!,
+        scope: scopeKey(e.model!.id.scope),
+        version: e.model!.id.version,
+        sha256: e.model!.id.sha256,
+      }));
   }
 
   async stop(): Promise<void> {
@@ -109,7 +115,9 @@ export class ModelCache {
     await this.pending.catch(() => undefined);
     for (const e of this.entries.values()) await e.model?.release().catch(() => undefined);
     this.entries.clear();
-    await this.options.pool.query('DELETE FROM worker_models WHERE worker_id = $1', [this.options.workerId]).catch(() => undefined);
+    await this.options.pool
+      .query('DELETE FROM worker_models WHERE worker_id = $1', [this.options.workerId])
+      .catch(() => undefined);
   }
 
   /** Single-flight load and swap; a failed load keeps serving the old model. */
@@ -123,16 +131,30 @@ export class ModelCache {
       try {
         const row = await this.registry.loadProduction(typeId, tenantId);
         if (!row) return entry.model;
-        if (entry.model && entry.model.id.sha256 === row.sha256 && scopeKey(entry.model.id.scope) === scopeKey(row.scope)) return entry.model;
-        const fresh = await instantiate({ typeId, version: row.version, sha256: row.sha256, scope: row.scope, featureSchema: row.featureSchema }, row.artifact);
+        if (
+          entry.model &&
+          entry.model.id.sha256 === row.sha256 &&
+          scopeKey(entry.model.id.scope) === scopeKey(row.scope)
+        )
+          return entry.model;
+        const fresh = await instantiate(
+          { typeId, version: row.version, sha256: row.sha256, scope: row.scope, featureSchema: row.featureSchema },
+          row.artifact,
+        );
         const old = entry.model;
         entry.model = fresh;
         await this.record(fresh);
         if (old) this.retire(old);
-        this.log.info({ typeId, tenantId, version: row.version, sha256: row.sha256, previous: old?.id.version ?? null }, old ? 'model hot-swapped' : 'model loaded');
+        this.log.info(
+          { typeId, tenantId, version: row.version, sha256: row.sha256, previous: old?.id.version ?? null },
+          old ? 'model hot-swapped' : 'model loaded',
+        );
         return fresh;
       } catch (err) {
-        this.log.error({ typeId, tenantId, err: (err as Error).message }, 'model load failed; keeping the current version');
+        this.log.error(
+          { typeId, tenantId, err: (err as Error).message },
+          'model load failed; keeping the current version',
+        );
         if (!entry.model) throw err;
         return entry.model;
       }
@@ -157,7 +179,10 @@ export class ModelCache {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.options.listenUrl, application_name: `qs-model-cache:${this.options.workerId}`.slice(0, 63) });
+    const client = new Client({
+      connectionString: this.options.listenUrl,
+      application_name: `qs-model-cache:${this.options.workerId}`.slice(0, 63),
+    });
     client.on('notification', (msg) => {
       if (msg.channel !== MODEL_EVENTS_CHANNEL || !msg.payload) return;
       try {

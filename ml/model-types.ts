@@ -35,7 +35,8 @@ export const MODEL_TYPES = [
   {
     typeId: 'strike_selector',
     framework: 'onnx',
-    description: 'Expected short-option P&L (% of spot) by candidate strike: random forest as ONNX TreeEnsembleRegressor',
+    description:
+      'Expected short-option P&L (% of spot) by candidate strike: random forest as ONNX TreeEnsembleRegressor',
     contract: { metric: 'holdout_rank_ic', atLeast: 0.05, minBytes: 1024, maxBytes: 8 * 1024 * 1024 },
     autoPromote: true,
   },

@@ -13,7 +13,16 @@ import { auditIn } from '../db/audit';
 import { runContract, sha256Hex } from './contracts';
 import { MODEL_TYPE_IDS, modelType } from './model-types';
 import { serializableTx, switchToAuditTenant, type TxOptions } from './scoped-tx';
-import { scopeKey, tenantOf, type FeatureSchema, type Framework, type ModelMetadata, type Scope, type ValidationResult, type VersionStatus } from './types';
+import {
+  scopeKey,
+  tenantOf,
+  type FeatureSchema,
+  type Framework,
+  type ModelMetadata,
+  type Scope,
+  type ValidationResult,
+  type VersionStatus,
+} from './types';
 
 export const MODEL_EVENTS_CHANNEL = 'qs_model_events';
 
@@ -154,15 +163,16 @@ export class ModelRegistry {
     modelType(metadata.typeId);
     const sha256 = sha256Hex(artifact);
     return serializableTx(this.pool, scope, async (c) => {
-      const existing = await c.query(`SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 AND v.training_data_version = $3`, [
-        metadata.typeId,
-        tenantOf(scope),
-        metadata.trainingDataVersion,
-      ]);
+      const existing = await c.query(
+        `SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 AND v.training_data_version = $3`,
+        [metadata.typeId, tenantOf(scope), metadata.trainingDataVersion],
+      );
       if (existing.rows[0]) {
         const row = toVersion(existing.rows[0]);
         if (row.sha256 !== sha256) {
-          throw new PromotionConflict(`${metadata.typeId}/${scopeKey(scope)} already has v${row.version} for data version ${metadata.trainingDataVersion} with a different artifact (${row.sha256.slice(0, 12)}… ≠ ${sha256.slice(0, 12)}…)`);
+          throw new PromotionConflict(
+            `${metadata.typeId}/${scopeKey(scope)} already has v${row.version} for data version ${metadata.trainingDataVersion} with a different artifact (${row.sha256.slice(0, 12)}… ≠ ${sha256.slice(0, 12)}…)`,
+          );
         }
         return { ...row, created: false };
       }
@@ -171,17 +181,40 @@ export class ModelRegistry {
          VALUES ($1, $2, (SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE type_id = $1 AND tenant_id IS NOT DISTINCT FROM $2),
                  $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, 'staged')
          RETURNING id`,
-        [metadata.typeId, tenantOf(scope), metadata.framework, artifact, sha256, artifact.length, JSON.stringify(metadata), JSON.stringify(metadata.featureSchema), metadata.trainingDataVersion],
+        [
+          metadata.typeId,
+          tenantOf(scope),
+          metadata.framework,
+          artifact,
+          sha256,
+          artifact.length,
+          JSON.stringify(metadata),
+          JSON.stringify(metadata.featureSchema),
+          metadata.trainingDataVersion,
+        ],
       );
-      const saved = toVersion((await c.query(`SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.id = $1`, [rows[0].id])).rows[0]);
+      const saved = toVersion(
+        (await c.query(`SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.id = $1`, [rows[0].id])).rows[0],
+      );
       const tenant = await switchToAuditTenant(c, scope);
-      await auditIn(c, tenant, null, 'model.saved', { typeId: saved.typeId, scope: scopeKey(scope), version: saved.version, sha256, sizeBytes: artifact.length, trainingDataVersion: metadata.trainingDataVersion, actor: this.actor(options.actor) });
+      await auditIn(c, tenant, null, 'model.saved', {
+        typeId: saved.typeId,
+        scope: scopeKey(scope),
+        version: saved.version,
+        sha256,
+        sizeBytes: artifact.length,
+        trainingDataVersion: metadata.trainingDataVersion,
+        actor: this.actor(options.actor),
+      });
       return { ...saved, created: true };
     });
   }
 
   /** Save, then promote when the type auto-promotes (or when told to). */
-  async saveModel(input: SaveInput, options: { autoPromote?: boolean; actor?: string } = {}): Promise<{ saved: SavedVersion; promotion: PromotionOutcome | null }> {
+  async saveModel(
+    input: SaveInput,
+    options: { autoPromote?: boolean; actor?: string } = {},
+  ): Promise<{ saved: SavedVersion; promotion: PromotionOutcome | null }> {
     const saved = await this.save(input, options);
     const auto = options.autoPromote ?? modelType(input.metadata.typeId).autoPromote;
     if (!auto || saved.status === 'production') return { saved, promotion: null };
@@ -194,44 +227,89 @@ export class ModelRegistry {
       const candidate = await this.versionWithArtifact(c, typeId, scope, version);
       const production = await this.productionRow(c, typeId, scope);
       const validation = runContract(modelType(typeId).contract, candidate, production);
-      await c.query('UPDATE model_versions SET validation = $2::jsonb WHERE id = $1', [candidate.id, JSON.stringify(validation)]);
+      await c.query('UPDATE model_versions SET validation = $2::jsonb WHERE id = $1', [
+        candidate.id,
+        JSON.stringify(validation),
+      ]);
       return validation;
     });
   }
 
-  async promote(typeId: string, scope: Scope, version: number, options: PromoteOptions = {}): Promise<PromotionOutcome> {
+  async promote(
+    typeId: string,
+    scope: Scope,
+    version: number,
+    options: PromoteOptions = {},
+  ): Promise<PromotionOutcome> {
     const spec = modelType(typeId);
     // What the caller is promoting over: read before the transaction so that a retry after a
     // serialization failure compares with it rather than with the winner's version.
-    const expected = options.expectedProduction !== undefined ? options.expectedProduction : await this.productionVersion(typeId, scope);
+    const expected =
+      options.expectedProduction !== undefined
+        ? options.expectedProduction
+        : await this.productionVersion(typeId, scope);
     return serializableTx(
       this.pool,
       scope,
       async (c) => {
-        const pointer = await c.query('SELECT id, version_id FROM model_pointers WHERE type_id = $1 AND tenant_id IS NOT DISTINCT FROM $2 FOR UPDATE', [typeId, tenantOf(scope)]);
+        const pointer = await c.query(
+          'SELECT id, version_id FROM model_pointers WHERE type_id = $1 AND tenant_id IS NOT DISTINCT FROM $2 FOR UPDATE',
+          [typeId, tenantOf(scope)],
+        );
         const production = await this.productionRow(c, typeId, scope);
         const current = production?.version ?? null;
         const candidate = await this.versionWithArtifact(c, typeId, scope, version);
         if (current === version) return { outcome: 'already_production', version };
         if (current !== expected) {
-          throw new PromotionConflict(`${typeId}/${scopeKey(scope)}: production is v${current ?? 'none'}, not v${expected ?? 'none'} as expected; another promotion won — validate v${version} again`);
+          throw new PromotionConflict(
+            `${typeId}/${scopeKey(scope)}: production is v${current ?? 'none'}, not v${expected ?? 'none'} as expected; another promotion won — validate v${version} again`,
+          );
         }
         if (candidate.status !== 'staged' && candidate.status !== 'retired') {
-          throw new PromotionConflict(`${typeId}/${scopeKey(scope)} v${version} is ${candidate.status}; only staged or retired versions can be promoted (use rollback --to for a rejected one)`);
+          throw new PromotionConflict(
+            `${typeId}/${scopeKey(scope)} v${version} is ${candidate.status}; only staged or retired versions can be promoted (use rollback --to for a rejected one)`,
+          );
         }
         const validation = runContract(spec.contract, candidate, production);
-        await c.query('UPDATE model_versions SET validation = $2::jsonb WHERE id = $1', [candidate.id, JSON.stringify(validation)]);
+        await c.query('UPDATE model_versions SET validation = $2::jsonb WHERE id = $1', [
+          candidate.id,
+          JSON.stringify(validation),
+        ]);
         const actor = this.actor(options.actor);
         if (!validation.passed) {
           const tenant = await switchToAuditTenant(c, scope);
-          await auditIn(c, tenant, null, 'model.promotion_refused', { typeId, scope: scopeKey(scope), version, productionVersion: current, failed: validation.checks.filter((k) => !k.passed), actor });
+          await auditIn(c, tenant, null, 'model.promotion_refused', {
+            typeId,
+            scope: scopeKey(scope),
+            version,
+            productionVersion: current,
+            failed: validation.checks.filter((k) => !k.passed),
+            actor,
+          });
           return { outcome: 'refused', version, productionVersion: current, validation };
         }
-        await this.flip(c, { typeId, scope, pointerId: pointer.rows[0]?.id ?? null, from: production, to: candidate, kind: 'promote', actor, reason: null });
+        await this.flip(c, {
+          typeId,
+          scope,
+          pointerId: pointer.rows[0]?.id ?? null,
+          from: production,
+          to: candidate,
+          kind: 'promote',
+          actor,
+          reason: null,
+        });
         await c.query('UPDATE model_versions SET status = $2 WHERE id = $1', [candidate.id, 'production']);
         if (production) await c.query("UPDATE model_versions SET status = 'retired' WHERE id = $1", [production.id]);
         const tenant = await switchToAuditTenant(c, scope);
-        await auditIn(c, tenant, null, 'model.promoted', { typeId, scope: scopeKey(scope), version, sha256: candidate.sha256, previousVersion: current, validation, actor });
+        await auditIn(c, tenant, null, 'model.promoted', {
+          typeId,
+          scope: scopeKey(scope),
+          version,
+          sha256: candidate.sha256,
+          previousVersion: current,
+          validation,
+          actor,
+        });
         await this.notify(c, { event: 'promoted', typeId, scope, version, sha256: candidate.sha256 });
         return { outcome: 'promoted', version, previousVersion: current, validation };
       },
@@ -244,12 +322,20 @@ export class ModelRegistry {
    * version. No contract: a known-old model may serve even below today's threshold; only its
    * SHA-256 is checked. The version rolled back from is marked rejected.
    */
-  async rollback(typeId: string, scope: Scope, options: { toVersion?: number; actor?: string; reason?: string } = {}): Promise<RollbackResult> {
+  async rollback(
+    typeId: string,
+    scope: Scope,
+    options: { toVersion?: number; actor?: string; reason?: string } = {},
+  ): Promise<RollbackResult> {
     modelType(typeId);
     return serializableTx(this.pool, scope, async (c) => {
-      const pointer = await c.query('SELECT id FROM model_pointers WHERE type_id = $1 AND tenant_id IS NOT DISTINCT FROM $2 FOR UPDATE', [typeId, tenantOf(scope)]);
+      const pointer = await c.query(
+        'SELECT id FROM model_pointers WHERE type_id = $1 AND tenant_id IS NOT DISTINCT FROM $2 FOR UPDATE',
+        [typeId, tenantOf(scope)],
+      );
       const current = await this.productionRow(c, typeId, scope);
-      if (!current || !pointer.rows[0]) throw new ModelNotFound(`${typeId}/${scopeKey(scope)} has no production version to roll back`);
+      if (!current || !pointer.rows[0])
+        throw new ModelNotFound(`${typeId}/${scopeKey(scope)} has no production version to roll back`);
       let targetVersion = options.toVersion;
       if (targetVersion === undefined) {
         const { rows } = await c.query(
@@ -258,19 +344,43 @@ export class ModelRegistry {
             ORDER BY (p.kind = 'promote') DESC, p.id DESC LIMIT 1`,
           [typeId, tenantOf(scope), current.id],
         );
-        if (!rows[0]) throw new ModelNotFound(`${typeId}/${scopeKey(scope)} v${current.version} has no previous production version; name one with --to`);
+        if (!rows[0])
+          throw new ModelNotFound(
+            `${typeId}/${scopeKey(scope)} v${current.version} has no previous production version; name one with --to`,
+          );
         targetVersion = Number(rows[0].version);
       }
-      if (targetVersion === current.version) throw new PromotionConflict(`${typeId}/${scopeKey(scope)} v${targetVersion} is already production`);
+      if (targetVersion === current.version)
+        throw new PromotionConflict(`${typeId}/${scopeKey(scope)} v${targetVersion} is already production`);
       const target = await this.versionWithArtifact(c, typeId, scope, targetVersion);
       const digest = sha256Hex(target.artifact);
-      if (digest !== target.sha256) throw new ArtifactIntegrityError(`${typeId}/${scopeKey(scope)} v${targetVersion}: artifact digest ${digest} ≠ recorded ${target.sha256}; refusing to roll back to it`);
+      if (digest !== target.sha256)
+        throw new ArtifactIntegrityError(
+          `${typeId}/${scopeKey(scope)} v${targetVersion}: artifact digest ${digest} ≠ recorded ${target.sha256}; refusing to roll back to it`,
+        );
       const actor = this.actor(options.actor);
-      await this.flip(c, { typeId, scope, pointerId: pointer.rows[0].id, from: current, to: target, kind: 'rollback', actor, reason: options.reason ?? null });
+      await this.flip(c, {
+        typeId,
+        scope,
+        pointerId: pointer.rows[0].id,
+        from: current,
+        to: target,
+        kind: 'rollback',
+        actor,
+        reason: options.reason ?? null,
+      });
       await c.query("UPDATE model_versions SET status = 'rejected' WHERE id = $1", [current.id]);
       await c.query("UPDATE model_versions SET status = 'production' WHERE id = $1", [target.id]);
       const tenant = await switchToAuditTenant(c, scope);
-      await auditIn(c, tenant, null, 'model.rolled_back', { typeId, scope: scopeKey(scope), fromVersion: current.version, toVersion: targetVersion, sha256: target.sha256, actor, reason: options.reason ?? null });
+      await auditIn(c, tenant, null, 'model.rolled_back', {
+        typeId,
+        scope: scopeKey(scope),
+        fromVersion: current.version,
+        toVersion: targetVersion,
+        sha256: target.sha256,
+        actor,
+        reason: options.reason ?? null,
+      });
       await this.notify(c, { event: 'rolled_back', typeId, scope, version: targetVersion, sha256: target.sha256 });
       return { fromVersion: current.version, toVersion: targetVersion, sha256: target.sha256 };
     });
@@ -296,11 +406,10 @@ export class ModelRegistry {
   /** The version trained on a data version, if one was saved (retries and repeated runs reuse it). */
   async versionForData(typeId: string, scope: Scope, dataVersion: string): Promise<VersionRow | null> {
     return serializableTx(this.pool, scope, async (c) => {
-      const { rows } = await c.query(`SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 AND v.training_data_version = $3`, [
-        typeId,
-        tenantOf(scope),
-        dataVersion,
-      ]);
+      const { rows } = await c.query(
+        `SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 AND v.training_data_version = $3`,
+        [typeId, tenantOf(scope), dataVersion],
+      );
       return rows[0] ? toVersion(rows[0]) : null;
     });
   }
@@ -335,10 +444,18 @@ export class ModelRegistry {
     });
   }
 
-  async describe(typeId: string, scope: Scope = 'global'): Promise<{ versions: VersionRow[]; productionVersion: number | null; history: PromotionEvent[] }> {
+  async describe(
+    typeId: string,
+    scope: Scope = 'global',
+  ): Promise<{ versions: VersionRow[]; productionVersion: number | null; history: PromotionEvent[] }> {
     modelType(typeId);
     return serializableTx(this.pool, scope, async (c) => {
-      const versions = (await c.query(`SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 ORDER BY v.version`, [typeId, tenantOf(scope)])).rows.map(toVersion);
+      const versions = (
+        await c.query(
+          `SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 ORDER BY v.version`,
+          [typeId, tenantOf(scope)],
+        )
+      ).rows.map(toVersion);
       const production = await this.productionRow(c, typeId, scope);
       const history = (
         await c.query(
@@ -348,7 +465,14 @@ export class ModelRegistry {
             WHERE p.type_id = $1 AND p.tenant_id IS NOT DISTINCT FROM $2 ORDER BY p.id`,
           [typeId, tenantOf(scope)],
         )
-      ).rows.map((r) => ({ kind: r.kind, fromVersion: r.from_version === null ? null : Number(r.from_version), toVersion: Number(r.to_version), actor: r.actor, reason: r.reason, at: r.at }));
+      ).rows.map((r) => ({
+        kind: r.kind,
+        fromVersion: r.from_version === null ? null : Number(r.from_version),
+        toVersion: Number(r.to_version),
+        actor: r.actor,
+        reason: r.reason,
+        at: r.at,
+      }));
       return { versions, productionVersion: production?.version ?? null, history };
     });
   }
@@ -365,34 +489,48 @@ export class ModelRegistry {
     return rows[0] ? toVersion(rows[0]) : null;
   }
 
-  private async versionWithArtifact(c: PoolClient, typeId: string, scope: Scope, version: number): Promise<LoadedArtifact> {
-    const { rows } = await c.query(`SELECT ${VERSION_COLUMNS}, v.artifact FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 AND v.version = $3`, [
-      typeId,
-      tenantOf(scope),
-      version,
-    ]);
+  private async versionWithArtifact(
+    c: PoolClient,
+    typeId: string,
+    scope: Scope,
+    version: number,
+  ): Promise<LoadedArtifact> {
+    const { rows } = await c.query(
+      `SELECT ${VERSION_COLUMNS}, v.artifact FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 AND v.version = $3`,
+      [typeId, tenantOf(scope), version],
+    );
     if (!rows[0]) throw new ModelNotFound(`${typeId}/${scopeKey(scope)} has no version ${version}`);
     return { ...toVersion(rows[0]), artifact: rows[0].artifact as Buffer };
   }
 
   private async flip(
     c: PoolClient,
-    f: { typeId: string; scope: Scope; pointerId: number | null; from: VersionRow | null; to: VersionRow; kind: 'promote' | 'rollback'; actor: string; reason: string | null },
+    f: {
+      typeId: string;
+      scope: Scope;
+      pointerId: number | null;
+      from: VersionRow | null;
+      to: VersionRow;
+      kind: 'promote' | 'rollback';
+      actor: string;
+      reason: string | null;
+    },
   ): Promise<void> {
     if (f.pointerId === null) {
-      await c.query('INSERT INTO model_pointers (type_id, tenant_id, version_id, previous_version_id) VALUES ($1, $2, $3, $4)', [f.typeId, tenantOf(f.scope), f.to.id, f.from?.id ?? null]);
+      await c.query(
+        'INSERT INTO model_pointers (type_id, tenant_id, version_id, previous_version_id) VALUES ($1, $2, $3, $4)',
+        [f.typeId, tenantOf(f.scope), f.to.id, f.from?.id ?? null],
+      );
     } else {
-      await c.query('UPDATE model_pointers SET version_id = $2, previous_version_id = $3, updated_at = now() WHERE id = $1', [f.pointerId, f.to.id, f.from?.id ?? null]);
+      await c.query(
+        'UPDATE model_pointers SET version_id = $2, previous_version_id = $3, updated_at = now() WHERE id = $1',
+        [f.pointerId, f.to.id, f.from?.id ?? null],
+      );
     }
-    await c.query('INSERT INTO model_promotions (type_id, tenant_id, from_version_id, to_version_id, kind, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      f.typeId,
-      tenantOf(f.scope),
-      f.from?.id ?? null,
-      f.to.id,
-      f.kind,
-      f.actor,
-      f.reason,
-    ]);
+    await c.query(
+      'INSERT INTO model_promotions (type_id, tenant_id, from_version_id, to_version_id, kind, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [f.typeId, tenantOf(f.scope), f.from?.id ?? null, f.to.id, f.kind, f.actor, f.reason],
+    );
   }
 
   /** Delivered to LISTENers when the transaction commits, never if it rolls back. */
@@ -404,7 +542,9 @@ export class ModelRegistry {
 function verified(row: LoadedArtifact): LoadedArtifact {
   const digest = sha256Hex(row.artifact);
   if (digest !== row.sha256 || row.artifact.length !== row.sizeBytes) {
-    throw new ArtifactIntegrityError(`${row.typeId}/${scopeKey(row.scope)} v${row.version}: artifact digest ${digest} (${row.artifact.length} bytes) ≠ recorded ${row.sha256} (${row.sizeBytes} bytes); refusing to load it`);
+    throw new ArtifactIntegrityError(
+      `${row.typeId}/${scopeKey(row.scope)} v${row.version}: artifact digest ${digest} (${row.artifact.length} bytes) ≠ recorded ${row.sha256} (${row.sizeBytes} bytes); refusing to load it`,
+    );
   }
   return row;
 }

@@ -17,7 +17,9 @@ export const retrainScheduleId = (typeId: string) => `retrain/${typeId}`;
 export function retrainSlot(index: number): { hour: number; minute: number } {
   const start = RETRAIN_WINDOW.startMinute + index * RETRAIN_WINDOW.slotMinutes;
   if (start + RETRAIN_WINDOW.slotMinutes > RETRAIN_WINDOW.endMinute) {
-    throw new RangeError(`retrain slot ${index} starts at ${Math.floor(start / 60)}:${String(start % 60).padStart(2, '0')}, outside the Sunday 03:00–06:30 IST window: too many model types for one-per-slot`);
+    throw new RangeError(
+      `retrain slot ${index} starts at ${Math.floor(start / 60)}:${String(start % 60).padStart(2, '0')}, outside the Sunday 03:00–06:30 IST window: too many model types for one-per-slot`,
+    );
   }
   return { hour: Math.floor(start / 60), minute: start % 60 };
 }
@@ -27,7 +29,10 @@ export function retrainSchedules(types: readonly ModelTypeId[] = MODEL_TYPE_IDS)
     const { hour, minute } = retrainSlot(i);
     return {
       scheduleId: retrainScheduleId(typeId),
-      spec: { calendars: [{ dayOfWeek: 'SUNDAY', hour, minute, comment: `weekly retrain of ${typeId}` }], timezone: RETRAIN_TIMEZONE },
+      spec: {
+        calendars: [{ dayOfWeek: 'SUNDAY', hour, minute, comment: `weekly retrain of ${typeId}` }],
+        timezone: RETRAIN_TIMEZONE,
+      },
       action: {
         type: 'startWorkflow',
         workflowType: 'scheduledRetrain',

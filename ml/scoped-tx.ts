@@ -14,7 +14,12 @@ export interface TxOptions {
   readonly onRetry?: (attempt: number, code: string) => void;
 }
 
-export async function serializableTx<T>(pool: Pool, scope: Scope, fn: (client: PoolClient, attempt: number) => Promise<T>, options: TxOptions = {}): Promise<T> {
+export async function serializableTx<T>(
+  pool: Pool,
+  scope: Scope,
+  fn: (client: PoolClient, attempt: number) => Promise<T>,
+  options: TxOptions = {},
+): Promise<T> {
   const attempts = options.attempts ?? 10;
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();

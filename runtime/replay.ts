@@ -26,9 +26,17 @@ export function fixtureName(workflowId: string): string {
   return `${workflowId.replace(/[^A-Za-z0-9._-]+/g, '__')}.json`;
 }
 
-export async function replayHistory(source: WorkflowSource, history: unknown, workflowId: string): Promise<ReplayOutcome> {
+export async function replayHistory(
+  source: WorkflowSource,
+  history: unknown,
+  workflowId: string,
+): Promise<ReplayOutcome> {
   try {
-    await Worker.runReplayHistory({ ...source, replayName: `replay-${workflowId}` }, historyFromJSON(history), workflowId);
+    await Worker.runReplayHistory(
+      { ...source, replayName: `replay-${workflowId}` },
+      historyFromJSON(history),
+      workflowId,
+    );
     return { workflowId, deterministic: true };
   } catch (err) {
     if (err instanceof DeterminismViolationError) return { workflowId, deterministic: false, error: err.message };

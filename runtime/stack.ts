@@ -38,7 +38,9 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
           { port: config.temporal.devServerPort, purpose: 'Temporal frontend', envVar: 'QS_TEMPORAL_PORT' },
           { port: config.temporal.uiPort, purpose: 'Temporal Web UI', envVar: 'QS_TEMPORAL_UI_PORT' },
         ]),
-    ...(config.db.adminUrl ? [] : [{ port: config.db.embeddedPort, purpose: 'embedded PostgreSQL', envVar: 'QS_PG_PORT' }]),
+    ...(config.db.adminUrl
+      ? []
+      : [{ port: config.db.embeddedPort, purpose: 'embedded PostgreSQL', envVar: 'QS_PG_PORT' }]),
   ]);
 
   const cleanups: Array<() => Promise<void>> = [];
@@ -60,7 +62,11 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
     const cli = config.temporal.external ? undefined : await ensureTemporalCli(say, env);
     if (cli) say(describeCli(cli));
 
-    say(config.db.adminUrl ? 'Using DATABASE_URL' : `Starting embedded PostgreSQL (data in ${rel(config.dataDir)}/postgres)…`);
+    say(
+      config.db.adminUrl
+        ? 'Using DATABASE_URL'
+        : `Starting embedded PostgreSQL (data in ${rel(config.dataDir)}/postgres)…`,
+    );
     const db: DatabaseHandle = await openDatabase(config, { onLog: (l) => log.debug({ pg: l }) });
     cleanups.push(db.stop);
 
@@ -82,7 +88,8 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
     say(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
     const firstRun = await afterMigrate(db);
 
-    const bundle = config.workflowBundle ?? (await buildWorkflowBundle(path.join(config.dataDir, 'workflow-bundle.js')));
+    const bundle =
+      config.workflowBundle ?? (await buildWorkflowBundle(path.join(config.dataDir, 'workflow-bundle.js')));
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
       DATABASE_URL: db.adminUrl,
@@ -93,7 +100,11 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
     };
     // Lets `qs check`, `qs db status`… find this stack's servers.
     cleanups.push(
-      writeStackEnv(config.dataDir, { DATABASE_URL: db.adminUrl, QS_APP_DATABASE_URL: db.appUrl, TEMPORAL_ADDRESS: config.temporal.address }),
+      writeStackEnv(config.dataDir, {
+        DATABASE_URL: db.adminUrl,
+        QS_APP_DATABASE_URL: db.appUrl,
+        TEMPORAL_ADDRESS: config.temporal.address,
+      }),
     );
     const processes = spawnChildren(config, childEnv, (name, line) => forwardLog(name, line, config.logLevel));
     for (const p of processes) p.proc.start();
@@ -135,7 +146,15 @@ interface Child {
 function spawnChildren(config: Config, env: NodeJS.ProcessEnv, onLine: (name: string, line: string) => void): Child[] {
   const make = (name: string, entry: string, childEnv: NodeJS.ProcessEnv): Child => ({
     name,
-    proc: new ManagedProcess({ name, command: process.execPath, args: [RUN_TS, entry], env: childEnv, cwd: PROJECT_ROOT, onLine, restart: true }),
+    proc: new ManagedProcess({
+      name,
+      command: process.execPath,
+      args: [RUN_TS, entry],
+      env: childEnv,
+      cwd: PROJECT_ROOT,
+      onLine,
+      restart: true,
+    }),
   });
   // Rule 2: the persona worker gets an environment without any broker credential.
   const personaEnv = { ...env };

@@ -26,11 +26,30 @@ export interface DevServer {
 }
 
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<DevServer> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', opts.namespace, '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'warn',
+  ];
   // WAL with synchronous=NORMAL: about twice the workflow throughput of the default rollback
   // journal on this kind of machine (npm run bench:system). Still safe when a process is killed;
   // only an OS crash or power cut can lose the last commits, acceptable for a local dev server.
-  if (opts.dbFile) args.push('--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  if (opts.dbFile)
+    args.push(
+      '--db-filename',
+      opts.dbFile,
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
+    );
   if (opts.headless || opts.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
@@ -67,7 +86,12 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     await stop();
     throw err;
   }
-  return { address, uiUrl: opts.headless || opts.uiPort === undefined ? undefined : `http://127.0.0.1:${opts.uiPort}`, process: child, stop };
+  return {
+    address,
+    uiUrl: opts.headless || opts.uiPort === undefined ? undefined : `http://127.0.0.1:${opts.uiPort}`,
+    process: child,
+    stop,
+  };
 }
 
 /** The frontend port opens before the namespace is usable; wait for DescribeNamespace to answer. */
@@ -82,7 +106,8 @@ async function waitUntilServing(address: string, namespace: string, timeoutMs = 
         await connection.workflowService.describeNamespace({ namespace });
         return;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`Temporal at ${address} did not serve namespace ${namespace}: ${String(err)}`);
+        if (Date.now() > deadline)
+          throw new Error(`Temporal at ${address} did not serve namespace ${namespace}: ${String(err)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     }

@@ -79,7 +79,9 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
 }
 
 function workflowSource(config: Config): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  return config.workflowBundle ? { workflowBundle: { codePath: config.workflowBundle } } : { workflowsPath: require.resolve('../workflows') };
+  return config.workflowBundle
+    ? { workflowBundle: { codePath: config.workflowBundle } }
+    : { workflowsPath: require.resolve('../workflows') };
 }
 
 /** Entrypoint helper: run, and turn a boot failure into one clear line and exit code 1. */

@@ -19,4 +19,11 @@ export async function buildWorkflowBundle(outFile: string, workflowsPath = WORKF
 }
 
 const noop = () => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, log: noop, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+const quietLogger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  log: noop,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};

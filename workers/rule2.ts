@@ -11,6 +11,8 @@ export function brokerCredentialsIn(env: NodeJS.ProcessEnv): string[] {
 export function assertNoBrokerCredentials(env: NodeJS.ProcessEnv): void {
   const found = brokerCredentialsIn(env);
   if (found.length > 0) {
-    throw new Error(`Rule 2: the persona worker refuses to boot with broker credentials in its environment: ${found.join(', ')}`);
+    throw new Error(
+      `Rule 2: the persona worker refuses to boot with broker credentials in its environment: ${found.join(', ')}`,
+    );
   }
 }

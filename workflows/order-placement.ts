@@ -44,7 +44,8 @@ import {
 } from './order-types';
 import { TASK_QUEUES } from './task-queues';
 
-export const brokerUpdateSignal = defineSignal<[{ tag: string; brokerOrderId: string; status: string }]>('brokerUpdate');
+export const brokerUpdateSignal =
+  defineSignal<[{ tag: string; brokerOrderId: string; status: string }]>('brokerUpdate');
 
 export const orderPlacementWorkflowId = (tenantId: number, decisionId: string) => `order/${tenantId}/${decisionId}`;
 
@@ -71,12 +72,28 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
   // Tags come from the business key, not from whatever id this run was started under: the same
   // decision always means the same broker orders.
   const businessKey = orderPlacementWorkflowId(input.tenantId, input.decisionId);
-  const opt = { fillTimeoutMs: 60_000, pollIntervalMs: 500, watchMaxMs: 20_000, heartbeatTimeoutMs: 10_000, unwindAttempts: 3, ...input.options };
+  const opt = {
+    fillTimeoutMs: 60_000,
+    pollIntervalMs: 500,
+    watchMaxMs: 20_000,
+    heartbeatTimeoutMs: 10_000,
+    unwindAttempts: 3,
+    ...input.options,
+  };
   const { tenantId } = input;
 
   // Database-only activities finish in milliseconds: a short timeout notices a dead worker quickly.
-  const trading = proxyActivities<OrderActivities>({ startToCloseTimeout: '10 seconds', retry: { initialInterval: '500 ms', maximumInterval: '3 seconds', maximumAttempts: 30 } });
-  const brokerRetry: RetryPolicy = { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 20, nonRetryableErrorTypes: ['NoIntent'] };
+  const trading = proxyActivities<OrderActivities>({
+    startToCloseTimeout: '10 seconds',
+    retry: { initialInterval: '500 ms', maximumInterval: '3 seconds', maximumAttempts: 30 },
+  });
+  const brokerRetry: RetryPolicy = {
+    initialInterval: '500 ms',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: ['NoIntent'],
+  };
   const broker = proxyActivities<BrokerActivities>({
     taskQueue: TASK_QUEUES.broker,
     startToCloseTimeout: '2 minutes',
@@ -97,12 +114,30 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
 
   // Entries are marketable limits; unwinds are MARKET orders: a saga step must get out at
   // whatever the market is now, not at a quote from when the structure was chosen.
-  const newRun = (spec: OrderLeg, leg: number, purpose: 'entry' | 'unwind', attempt: number, side: 'BUY' | 'SELL', quantity: number, limit: string | undefined): LegRun => {
+  const newRun = (
+    spec: OrderLeg,
+    leg: number,
+    purpose: 'entry' | 'unwind',
+    attempt: number,
+    side: 'BUY' | 'SELL',
+    quantity: number,
+    limit: string | undefined,
+  ): LegRun => {
     const tag = orderTag(businessKey, purpose === 'entry' ? 'E' : 'U', leg, attempt);
     const orderType = purpose === 'entry' ? spec.orderType : 'MARKET';
     const price = orderType === 'LIMIT' ? limit : undefined;
     const run: LegRun = {
-      leg, purpose, tag, spec, side, quantity, orderType, price, attempted: false, brokerOrderId: null, message: null,
+      leg,
+      purpose,
+      tag,
+      spec,
+      side,
+      quantity,
+      orderType,
+      price,
+      attempted: false,
+      brokerOrderId: null,
+      message: null,
       order: createOrder({ id: tag, tag, side, orderType, quantity, limitPrice: price ?? null }),
       fingerprint: '',
     };
@@ -116,8 +151,19 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
   };
   const tagAttributes = () => upsertSearchAttributes([{ key: OrderTag, value: runs.map((r) => r.tag) }]);
   const intent = (r: LegRun) => ({
-    tag: r.tag, decisionId: input.decisionId, legIndex: r.leg, purpose: r.purpose, instrument: r.spec.instrument, tradingsymbol: r.spec.tradingsymbol,
-    expiry: r.spec.expiry, strike: r.spec.strike, optionType: r.spec.optionType, side: r.side, quantity: r.quantity, orderType: r.orderType, limitPrice: r.price ?? null,
+    tag: r.tag,
+    decisionId: input.decisionId,
+    legIndex: r.leg,
+    purpose: r.purpose,
+    instrument: r.spec.instrument,
+    tradingsymbol: r.spec.tradingsymbol,
+    expiry: r.spec.expiry,
+    strike: r.spec.strike,
+    optionType: r.spec.optionType,
+    side: r.side,
+    quantity: r.quantity,
+    orderType: r.orderType,
+    limitPrice: r.price ?? null,
   });
 
   /** Fold a broker snapshot into the leg's state machine. */
@@ -131,10 +177,14 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
     if (s.status === 'REJECTED') return step(run, { type: 'REJECT', reason: s.statusMessage ?? 'rejected' });
     if (s.status !== 'SUBMITTED' && run.order.status === 'SUBMITTED') step(run, { type: 'ACCEPT' });
     const known = new Set(run.order.fills.map((f) => f.fillId));
-    for (const t of [...s.trades].sort((a, b) => (a.filledAt < b.filledAt ? -1 : a.filledAt > b.filledAt ? 1 : a.tradeId < b.tradeId ? -1 : 1))) {
-      if (!known.has(t.tradeId)) step(run, { type: 'FILL', fillId: t.tradeId, quantity: t.quantity, price: t.price, at: t.filledAt });
+    for (const t of [...s.trades].sort((a, b) =>
+      a.filledAt < b.filledAt ? -1 : a.filledAt > b.filledAt ? 1 : a.tradeId < b.tradeId ? -1 : 1,
+    )) {
+      if (!known.has(t.tradeId))
+        step(run, { type: 'FILL', fillId: t.tradeId, quantity: t.quantity, price: t.price, at: t.filledAt });
     }
-    if ((s.status === 'CANCELED' || s.status === 'EXPIRED') && !isTerminal(run.order.status)) step(run, { type: s.status === 'CANCELED' ? 'CANCELED' : 'EXPIRE' });
+    if ((s.status === 'CANCELED' || s.status === 'EXPIRED') && !isTerminal(run.order.status))
+      step(run, { type: s.status === 'CANCELED' ? 'CANCELED' : 'EXPIRE' });
   };
 
   /** Send one order; a string is why it definitely did not go (or could not be confirmed). */
@@ -143,7 +193,14 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
     let res;
     try {
       res = await broker.placeOrder({
-        tenantId, tag: run.tag, exchange: 'NFO', tradingsymbol: run.spec.tradingsymbol, side: run.side, quantity: run.quantity, orderType: run.orderType, price: run.price,
+        tenantId,
+        tag: run.tag,
+        exchange: 'NFO',
+        tradingsymbol: run.spec.tradingsymbol,
+        side: run.side,
+        quantity: run.quantity,
+        orderType: run.orderType,
+        price: run.price,
       });
     } catch (err) {
       run.message = (err as Error).message;
@@ -161,7 +218,9 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
       return `${run.purpose} leg ${run.leg} (${run.tag}) rejected: ${res.message}`;
     }
     absorb(run, res.snapshot!);
-    return run.order.status === 'REJECTED' ? `${run.purpose} leg ${run.leg} (${run.tag}) rejected: ${run.message}` : null;
+    return run.order.status === 'REJECTED'
+      ? `${run.purpose} leg ${run.leg} (${run.tag}) rejected: ${run.message}`
+      : null;
   };
 
   /** One watch round: the heartbeating poll, cut short by a postback signal. */
@@ -191,7 +250,11 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
       await p;
     }
     if (!snaps && woken) snaps = await watcher.watchOrders({ ...args, maxWaitMs: 0 });
-    for (const s of snaps ?? []) absorb(legs.find((r) => r.tag === s.tag)!, s);
+    for (const s of snaps ?? [])
+      absorb(
+        legs.find((r) => r.tag === s.tag)!,
+        s,
+      );
   };
 
   /** Until every leg is filled (null), one dies (why), or the deadline passes ('timeout'). */
@@ -199,7 +262,8 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
     for (;;) {
       if (legs.every((r) => r.order.status === 'FILLED')) return null;
       const dead = legs.find((r) => DEAD.includes(r.order.status));
-      if (dead) return `${dead.purpose} leg ${dead.leg} (${dead.tag}) ${dead.order.status.toLowerCase()}${dead.message ? `: ${dead.message}` : ''}`;
+      if (dead)
+        return `${dead.purpose} leg ${dead.leg} (${dead.tag}) ${dead.order.status.toLowerCase()}${dead.message ? `: ${dead.message}` : ''}`;
       const left = deadline - Date.now();
       if (left <= 0) return 'timeout';
       await watch(legs, Math.min(left, opt.watchMaxMs));
@@ -214,20 +278,44 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
       if (c.accepted) step(r, { type: 'CANCEL_REQUESTED' });
     }
     const settleBy = Date.now() + Math.max(opt.watchMaxMs, 15_000);
-    while (live.some((r) => !isTerminal(r.order.status)) && Date.now() < settleBy) await watch(live, settleBy - Date.now());
-    for (const r of live) if (!isTerminal(r.order.status)) anomalies.push(`${r.tag}: still ${r.order.status} after cancel`);
+    while (live.some((r) => !isTerminal(r.order.status)) && Date.now() < settleBy)
+      await watch(live, settleBy - Date.now());
+    for (const r of live)
+      if (!isTerminal(r.order.status)) anomalies.push(`${r.tag}: still ${r.order.status} after cancel`);
   };
 
-  const finish = async (status: StructureOutcome, reason: string | null, unresolved: Mismatch[] = []): Promise<OrderPlacementResult> => {
+  const finish = async (
+    status: StructureOutcome,
+    reason: string | null,
+    unresolved: Mismatch[] = [],
+  ): Promise<OrderPlacementResult> => {
     const sent = runs.filter((r) => r.attempted).map((r) => r.tag);
-    const recon = sent.length > 0 || unresolved.length > 0 ? await broker.reconcileOwnOrders({ tenantId, workflowId, tags: sent, unresolved }) : { clean: true, mismatches: [] };
+    const recon =
+      sent.length > 0 || unresolved.length > 0
+        ? await broker.reconcileOwnOrders({ tenantId, workflowId, tags: sent, unresolved })
+        : { clean: true, mismatches: [] };
     await trading.recordTrade({
-      tenantId, decisionId: input.decisionId, structure: input.structure, instrument: input.instrument, tradingDate: input.tradingDate, status, reason,
-      legTags: runs.filter((r) => r.purpose === 'entry').map((r) => r.tag), allTags: runs.map((r) => r.tag),
+      tenantId,
+      decisionId: input.decisionId,
+      structure: input.structure,
+      instrument: input.instrument,
+      tradingDate: input.tradingDate,
+      status,
+      reason,
+      legTags: runs.filter((r) => r.purpose === 'entry').map((r) => r.tag),
+      allTags: runs.map((r) => r.tag),
     });
     return {
-      workflowId, runId, tenantId, decisionId: input.decisionId, tradeId: input.decisionId, status, reason,
-      legs: runs.map(report), reconciliationClean: recon.clean, anomalies: [...anomalies, ...recon.mismatches.filter((m) => !m.resolved).map((m) => `${m.kind}: ${m.detail}`)],
+      workflowId,
+      runId,
+      tenantId,
+      decisionId: input.decisionId,
+      tradeId: input.decisionId,
+      status,
+      reason,
+      legs: runs.map(report),
+      reconciliationClean: recon.clean,
+      anomalies: [...anomalies, ...recon.mismatches.filter((m) => !m.resolved).map((m) => `${m.kind}: ${m.detail}`)],
     };
   };
 
@@ -235,10 +323,21 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
   const entries = input.legs.map((l, i) => newRun(l, i, 'entry', 0, l.side, l.quantity, l.limitPrice));
   upsertSearchAttributes([{ key: TenantId, value: String(tenantId) }]);
   tagAttributes();
-  const decision = { id: input.decisionId, tradingDate: input.tradingDate, structure: input.structure, instrument: input.instrument, lots: input.lots };
+  const decision = {
+    id: input.decisionId,
+    tradingDate: input.tradingDate,
+    structure: input.structure,
+    instrument: input.instrument,
+    lots: input.lots,
+  };
 
   // 2. Fail closed.
-  const gate = await trading.checkTradingGate({ tenantId, decisionId: input.decisionId, instrument: input.instrument, structure: input.structure });
+  const gate = await trading.checkTradingGate({
+    tenantId,
+    decisionId: input.decisionId,
+    instrument: input.instrument,
+    structure: input.structure,
+  });
   if (!gate.allowed) {
     await trading.recordOrderIntents({ tenantId, decision, orders: [] });
     return finish('refused', `refused: ${gate.reasons.join('; ')}`);
@@ -269,13 +368,24 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
   const filledLegs = [...sequence].reverse().filter((r) => r.order.filledQty > 0);
   if (filledLegs.length === 0) {
     const rejected = entries.some((r) => r.order.status === 'REJECTED' || r.order.status === 'DENIED');
-    return finish(rejected ? 'rejected' : 'cancelled', failure === 'timeout' ? 'no leg filled before the fill timeout' : failure);
+    return finish(
+      rejected ? 'rejected' : 'cancelled',
+      failure === 'timeout' ? 'no leg filled before the fill timeout' : failure,
+    );
   }
   const stuck: Mismatch[] = [];
   for (const entry of filledLegs) {
     let open = entry.order.filledQty;
     for (let attempt = 0; attempt < opt.unwindAttempts && open > 0; attempt++) {
-      const u = newRun(entry.spec, entry.leg, 'unwind', attempt, entry.side === 'BUY' ? 'SELL' : 'BUY', open, entry.spec.exitPrice);
+      const u = newRun(
+        entry.spec,
+        entry.leg,
+        'unwind',
+        attempt,
+        entry.side === 'BUY' ? 'SELL' : 'BUY',
+        open,
+        entry.spec.exitPrice,
+      );
       tagAttributes();
       await trading.recordOrderIntents({ tenantId, orders: [intent(u)] });
       const why = (await place(u)) ?? (await awaitFills([u], Date.now() + opt.fillTimeoutMs));
@@ -285,7 +395,14 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
       }
       open -= u.order.filledQty;
     }
-    if (open > 0) stuck.push({ kind: 'position_mismatch', resolved: false, tag: entry.tag, tradingsymbol: entry.spec.tradingsymbol, detail: `unwind incomplete: ${open} units of ${entry.spec.tradingsymbol} still open` });
+    if (open > 0)
+      stuck.push({
+        kind: 'position_mismatch',
+        resolved: false,
+        tag: entry.tag,
+        tradingsymbol: entry.spec.tradingsymbol,
+        detail: `unwind incomplete: ${open} units of ${entry.spec.tradingsymbol} still open`,
+      });
   }
   const why = failure === 'timeout' ? 'the structure did not fill before the fill timeout' : failure;
   if (stuck.length > 0) return finish('unwind_failed', `${why}; unwind incomplete`, stuck);
@@ -294,7 +411,15 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
 
 function report(r: LegRun): LegReport {
   return {
-    leg: r.leg, purpose: r.purpose, tag: r.tag, tradingsymbol: r.spec.tradingsymbol, side: r.side, quantity: r.quantity,
-    brokerOrderId: r.brokerOrderId, status: r.order.status, filledQuantity: r.order.filledQty, averagePrice: r.order.avgPrice,
+    leg: r.leg,
+    purpose: r.purpose,
+    tag: r.tag,
+    tradingsymbol: r.spec.tradingsymbol,
+    side: r.side,
+    quantity: r.quantity,
+    brokerOrderId: r.brokerOrderId,
+    status: r.order.status,
+    filledQuantity: r.order.filledQty,
+    averagePrice: r.order.avgPrice,
   };
 }

@@ -8,7 +8,13 @@ describe('order tags', () => {
     expect(t).toMatch(TAG_PATTERN);
     expect(t.length).toBeLessThanOrEqual(20);
     expect(isPlatformTag(t)).toBe(true);
-    const all = new Set([orderTag(wf, 'E', 0), orderTag(wf, 'E', 1), orderTag(wf, 'U', 1), orderTag(wf, 'U', 1, 1), orderTag(`${wf}x`, 'E', 1)]);
+    const all = new Set([
+      orderTag(wf, 'E', 0),
+      orderTag(wf, 'E', 1),
+      orderTag(wf, 'U', 1),
+      orderTag(wf, 'U', 1, 1),
+      orderTag(`${wf}x`, 'E', 1),
+    ]);
     expect(all.size).toBe(5);
   });
 

@@ -33,7 +33,8 @@ export function workflowTagStem(workflowId: string): string {
 
 export function orderTag(workflowId: string, purpose: TagPurpose, leg: number, attempt = 0): string {
   if (!Number.isInteger(leg) || leg < 0 || leg > 35) throw new RangeError(`leg index out of range: ${leg}`);
-  if (!Number.isInteger(attempt) || attempt < 0 || attempt > 35) throw new RangeError(`attempt out of range: ${attempt}`);
+  if (!Number.isInteger(attempt) || attempt < 0 || attempt > 35)
+    throw new RangeError(`attempt out of range: ${attempt}`);
   return `Q${workflowTagStem(workflowId)}${purpose}${leg.toString(36).toUpperCase()}${attempt.toString(36).toUpperCase()}`;
 }
 

@@ -83,7 +83,12 @@ export interface LegSnapshot {
   readonly filledQuantity: number;
   readonly averagePrice: string | null;
   readonly statusMessage: string | null;
-  readonly trades: ReadonlyArray<{ readonly tradeId: string; readonly quantity: number; readonly price: string; readonly filledAt: string }>;
+  readonly trades: ReadonlyArray<{
+    readonly tradeId: string;
+    readonly quantity: number;
+    readonly price: string;
+    readonly filledAt: string;
+  }>;
   /** More than one broker order carries this tag: a duplicate, never expected. */
   readonly duplicates: number;
 }

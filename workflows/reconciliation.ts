@@ -23,7 +23,10 @@ export type ReconciliationResult = ReconciliationVerdict & { workflowId: string;
 
 export const reconciliationWorkflowId = (tenantId: number, suffix: string) => `reconcile/${tenantId}/${suffix}`;
 
-const ledger = proxyActivities<ReconciliationActivities>({ startToCloseTimeout: '2 minutes', retry: { initialInterval: '500 ms', maximumAttempts: 20 } });
+const ledger = proxyActivities<ReconciliationActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '500 ms', maximumAttempts: 20 },
+});
 const broker = proxyActivities<BrokerActivities>({
   taskQueue: TASK_QUEUES.broker,
   startToCloseTimeout: '2 minutes',
@@ -34,11 +37,21 @@ const broker = proxyActivities<BrokerActivities>({
 export async function reconciliation(input: ReconciliationInput): Promise<ReconciliationResult> {
   const { workflowId, runId } = workflowInfo();
   upsertSearchAttributes([{ key: TenantId, value: String(input.tenantId) }]);
-  let verdict = await ledger.applyReconciliation({ tenantId: input.tenantId, state: await broker.fetchBrokerState({ tenantId: input.tenantId }) });
+  let verdict = await ledger.applyReconciliation({
+    tenantId: input.tenantId,
+    state: await broker.fetchBrokerState({ tenantId: input.tenantId }),
+  });
   if (!verdict.clean) {
     await sleep(input.recheckAfterMs ?? 2000);
-    verdict = await ledger.applyReconciliation({ tenantId: input.tenantId, state: await broker.fetchBrokerState({ tenantId: input.tenantId }) });
+    verdict = await ledger.applyReconciliation({
+      tenantId: input.tenantId,
+      state: await broker.fetchBrokerState({ tenantId: input.tenantId }),
+    });
   }
-  await ledger.recordReconciliationVerdict({ tenantId: input.tenantId, verdict, trigger: input.trigger ?? 'on_demand' });
+  await ledger.recordReconciliationVerdict({
+    tenantId: input.tenantId,
+    verdict,
+    trigger: input.trigger ?? 'on_demand',
+  });
   return { ...verdict, workflowId, runId };
 }

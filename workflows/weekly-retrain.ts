@@ -9,7 +9,13 @@
  * scheduled time (the last trading day before it, IST) and runs WeeklyRetrain as a child for
  * global and every tenant variant of the type, one after another.
  */
-import { ApplicationFailure, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  executeChild,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RetrainActivities, RetrainOutcome } from '../activities/retrain';
 import { previousTradingDay } from '../domain/calendar';
@@ -53,7 +59,8 @@ export interface WeeklyRetrainResult {
   readonly result: RetrainOutcome['result'];
 }
 
-export const retrainWorkflowId = (typeId: string, scope: Scope, dataVersion: string): string => `retrain/${typeId}/${scope}/${dataVersion}`;
+export const retrainWorkflowId = (typeId: string, scope: Scope, dataVersion: string): string =>
+  `retrain/${typeId}/${scope}/${dataVersion}`;
 
 export async function weeklyRetrain(input: WeeklyRetrainInput): Promise<WeeklyRetrainResult> {
   const { typeId, scope, dataVersion } = input;
@@ -68,11 +75,41 @@ export async function weeklyRetrain(input: WeeklyRetrainInput): Promise<WeeklyRe
   let promotion: PromotionOutcome | null = null;
   if (candidate.status === 'production') promotion = { outcome: 'already_production', version: candidate.version };
   else if (validation.passed && input.autoPromote !== false) {
-    promotion = await quick.promoteCandidate({ typeId, scope, version: candidate.version, expectedProduction: validation.comparedWith, actor: input.actor ?? workflowInfo().workflowId });
+    promotion = await quick.promoteCandidate({
+      typeId,
+      scope,
+      version: candidate.version,
+      expectedProduction: validation.comparedWith,
+      actor: input.actor ?? workflowInfo().workflowId,
+    });
   }
-  const result: RetrainOutcome['result'] = promotion?.outcome === 'promoted' ? 'promoted' : promotion?.outcome === 'already_production' ? 'already_production' : 'staged';
-  await quick.recordRetrainOutcome({ typeId, scope, dataVersion, workflowId: workflowInfo().workflowId, version: candidate.version, result, validation });
-  return { typeId, scope, dataVersion, version: candidate.version, sha256: candidate.sha256, trained: candidate.trained, rows: data.rows, validation, promotion, result };
+  const result: RetrainOutcome['result'] =
+    promotion?.outcome === 'promoted'
+      ? 'promoted'
+      : promotion?.outcome === 'already_production'
+        ? 'already_production'
+        : 'staged';
+  await quick.recordRetrainOutcome({
+    typeId,
+    scope,
+    dataVersion,
+    workflowId: workflowInfo().workflowId,
+    version: candidate.version,
+    result,
+    validation,
+  });
+  return {
+    typeId,
+    scope,
+    dataVersion,
+    version: candidate.version,
+    sha256: candidate.sha256,
+    trained: candidate.trained,
+    rows: data.rows,
+    validation,
+    promotion,
+    result,
+  };
 }
 
 export interface ScheduledRetrainResult {

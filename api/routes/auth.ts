@@ -43,15 +43,25 @@ export function authRoutes(deps: { pool: Pool; sessionSecret: string }): Router 
     }
     const { tenant: slug, email, password } = body.data;
     const tenant = await tenantBySlug(deps.pool, slug);
-    const user = tenant && tenant.status === 'active' ? await checkPassword(deps.pool, tenant.id, email, password) : undefined;
+    const user =
+      tenant && tenant.status === 'active' ? await checkPassword(deps.pool, tenant.id, email, password) : undefined;
     if (!tenant || !user) {
       res.status(401).json({ error: 'invalid_credentials', message: 'tenant, email or password is wrong' });
       return;
     }
     await audit(deps.pool, tenant.id, user.id, 'user.login', { email: user.email });
     const token = issueSession(deps.sessionSecret, { userId: user.id, tenantId: tenant.id, role: user.role });
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, maxAge: SESSION_TTL_SECONDS * 1000 });
-    res.json({ token, user: { id: user.id, email: user.email, role: user.role }, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name } });
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      maxAge: SESSION_TTL_SECONDS * 1000,
+    });
+    res.json({
+      token,
+      user: { id: user.id, email: user.email, role: user.role },
+      tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+    });
   });
   r.get('/api/v1/auth/me', requireSession(deps.sessionSecret), (req: AuthedRequest, res) => {
     res.json({ session: req.session });

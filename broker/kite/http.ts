@@ -9,7 +9,14 @@
  * - a definite refusal (Input/Order/Margin/Holding/Permission exceptions) → OrderRejectedError;
  * - TokenException → BrokerAuthError. Reads are idempotent: their failures are "unavailable".
  */
-import { AmbiguousOutcomeError, BrokerAuthError, BrokerUnavailableError, OrderNotFoundError, OrderNotOpenError, OrderRejectedError } from '../errors';
+import {
+  AmbiguousOutcomeError,
+  BrokerAuthError,
+  BrokerUnavailableError,
+  OrderNotFoundError,
+  OrderNotOpenError,
+  OrderRejectedError,
+} from '../errors';
 import type { SlidingWindowLimiter } from '../rate-limiter';
 
 export interface KiteHttpSettings {
@@ -22,7 +29,14 @@ export interface KiteHttpSettings {
 
 export type Form = Record<string, string | number | undefined>;
 
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 const TIMED_OUT = /timed?\s*-?\s*out|timeout/i;
 
 export class KiteHttp {
@@ -35,7 +49,13 @@ export class KiteHttp {
   async request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, form?: Form): Promise<T> {
     await this.limiter.acquire();
     const write = method !== 'GET';
-    const body = form ? new URLSearchParams(Object.entries(form).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)])).toString() : undefined;
+    const body = form
+      ? new URLSearchParams(
+          Object.entries(form)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]): [string, string] => [k, String(v)]),
+        ).toString()
+      : undefined;
     const what = `${method} ${path}`;
     let status: number;
     let text: string;
@@ -75,12 +95,22 @@ export class KiteHttp {
     const detail = `kite ${what}: ${type}: ${message}`;
     if (status === 429) throw new BrokerUnavailableError(detail, 'HTTP_429');
     if (type === 'TokenException' || status === 403) throw new BrokerAuthError(detail, type);
-    if (TIMED_OUT.test(message) || ['NetworkException', 'GeneralException', 'DataException'].includes(type) || status >= 500) {
+    if (
+      TIMED_OUT.test(message) ||
+      ['NetworkException', 'GeneralException', 'DataException'].includes(type) ||
+      status >= 500
+    ) {
       if (write) throw new AmbiguousOutcomeError(detail, type);
       throw new BrokerUnavailableError(detail, type);
     }
-    if (status === 404 || /couldn'?t find|not found|does not exist/i.test(message)) throw new OrderNotFoundError(detail, type);
-    if (/cannot be (cancelled|canceled|modified)|already (completed|cancelled|canceled|rejected)|is not open/i.test(message)) throw new OrderNotOpenError(detail, type);
+    if (status === 404 || /couldn'?t find|not found|does not exist/i.test(message))
+      throw new OrderNotFoundError(detail, type);
+    if (
+      /cannot be (cancelled|canceled|modified)|already (completed|cancelled|canceled|rejected)|is not open/i.test(
+        message,
+      )
+    )
+      throw new OrderNotOpenError(detail, type);
     throw new OrderRejectedError(detail, type);
   }
 }

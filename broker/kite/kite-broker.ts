@@ -6,7 +6,15 @@
  */
 import { dec } from '../../domain/money';
 import { AmbiguousOutcomeError, OrderNotFoundError } from '../errors';
-import type { BrokerMargins, BrokerOrder, BrokerPort, BrokerPosition, BrokerTrade, ModifyOrderRequest, PlaceOrderRequest } from '../port';
+import type {
+  BrokerMargins,
+  BrokerOrder,
+  BrokerPort,
+  BrokerPosition,
+  BrokerTrade,
+  ModifyOrderRequest,
+  PlaceOrderRequest,
+} from '../port';
 import { KITE_ORDER_LIMITS, KITE_READ_LIMITS, SlidingWindowLimiter } from '../rate-limiter';
 import { mapVenueStatus } from '../status';
 import { KiteHttp, type KiteHttpSettings } from './http';
@@ -68,7 +76,8 @@ export function kiteTime(t: string | null | undefined): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-const num = (x: number | string | null | undefined) => (x === null || x === undefined || x === '' ? '0' : dec(x).toString());
+const num = (x: number | string | null | undefined) =>
+  x === null || x === undefined || x === '' ? '0' : dec(x).toString();
 
 export function fromKiteOrder(o: KiteOrder): BrokerOrder {
   return {
@@ -129,7 +138,8 @@ export class KiteBroker implements BrokerPort {
       validity: req.validity ?? 'DAY',
       tag: req.tag,
     });
-    if (!data?.order_id) throw new AmbiguousOutcomeError('kite POST /orders/regular: success without an order_id', 'NO_ORDER_ID');
+    if (!data?.order_id)
+      throw new AmbiguousOutcomeError('kite POST /orders/regular: success without an order_id', 'NO_ORDER_ID');
     return { brokerOrderId: String(data.order_id) };
   }
 
@@ -172,12 +182,21 @@ export class KiteBroker implements BrokerPort {
   }
 
   async getPositions(): Promise<BrokerPosition[]> {
-    const data = await this.reads.request<{ net: Array<{ tradingsymbol: string; exchange: string; quantity: number; average_price: number }> }>('GET', '/portfolio/positions');
-    return (data?.net ?? []).map((p) => ({ tradingsymbol: p.tradingsymbol, exchange: p.exchange, quantity: p.quantity, averagePrice: num(p.average_price) }));
+    const data = await this.reads.request<{
+      net: Array<{ tradingsymbol: string; exchange: string; quantity: number; average_price: number }>;
+    }>('GET', '/portfolio/positions');
+    return (data?.net ?? []).map((p) => ({
+      tradingsymbol: p.tradingsymbol,
+      exchange: p.exchange,
+      quantity: p.quantity,
+      averagePrice: num(p.average_price),
+    }));
   }
 
   async getMargins(): Promise<BrokerMargins> {
-    const data = await this.reads.request<{ equity?: { net?: number; available?: { live_balance?: number }; utilised?: { debits?: number } } }>('GET', '/user/margins');
+    const data = await this.reads.request<{
+      equity?: { net?: number; available?: { live_balance?: number }; utilised?: { debits?: number } };
+    }>('GET', '/user/margins');
     const e = data?.equity ?? {};
     return { available: num(e.available?.live_balance ?? e.net), used: num(e.utilised?.debits), net: num(e.net) };
   }

@@ -15,8 +15,16 @@ export function postbackChecksum(orderId: string, orderTimestamp: string, apiSec
   return createHash('sha256').update(`${orderId}${orderTimestamp}${apiSecret}`, 'utf8').digest('hex');
 }
 
-export function verifyPostback(payload: { order_id?: unknown; order_timestamp?: unknown; checksum?: unknown }, apiSecret: string): boolean {
-  if (typeof payload.order_id !== 'string' || typeof payload.order_timestamp !== 'string' || typeof payload.checksum !== 'string') return false;
+export function verifyPostback(
+  payload: { order_id?: unknown; order_timestamp?: unknown; checksum?: unknown },
+  apiSecret: string,
+): boolean {
+  if (
+    typeof payload.order_id !== 'string' ||
+    typeof payload.order_timestamp !== 'string' ||
+    typeof payload.checksum !== 'string'
+  )
+    return false;
   const expected = Buffer.from(postbackChecksum(payload.order_id, payload.order_timestamp, apiSecret), 'hex');
   const given = Buffer.from(payload.checksum, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
@@ -30,12 +38,22 @@ export interface PostbackOutcome {
 }
 
 /** Verify a tenant's postback and wake the workflow that owns the order. */
-export async function handleKitePostback(deps: { pool: Pool; client: Client }, tenantId: number, payload: Record<string, unknown>): Promise<PostbackOutcome> {
+export async function handleKitePostback(
+  deps: { pool: Pool; client: Client },
+  tenantId: number,
+  payload: Record<string, unknown>,
+): Promise<PostbackOutcome> {
   const found = await withTenant(deps.pool, tenantId, async ({ client }) => {
-    const acct = await client.query<{ api_secret: string | null }>("SELECT api_secret FROM broker_accounts WHERE tenant_id = $1 AND broker = 'kite'", [tenantId]);
+    const acct = await client.query<{ api_secret: string | null }>(
+      "SELECT api_secret FROM broker_accounts WHERE tenant_id = $1 AND broker = 'kite'",
+      [tenantId],
+    );
     const secret = acct.rows[0]?.api_secret;
     if (!secret || !verifyPostback(payload, secret)) {
-      await auditIn(client, tenantId, null, 'broker.postback_rejected', { orderId: payload.order_id ?? null, reason: secret ? 'checksum mismatch' : 'no kite account' });
+      await auditIn(client, tenantId, null, 'broker.postback_rejected', {
+        orderId: payload.order_id ?? null,
+        reason: secret ? 'checksum mismatch' : 'no kite account',
+      });
       return { verified: false as const };
     }
     const { rows } = await client.query<{ tag: string; workflow_id: string | null }>(
@@ -47,7 +65,13 @@ export async function handleKitePostback(deps: { pool: Pool; client: Client }, t
   if (!found.verified) return { status: 401, body: { ok: false, error: 'checksum verification failed' } };
   if (!found.order?.workflow_id) return { status: 200, body: { ok: true } }; // not ours: reconciliation records it
   try {
-    await deps.client.workflow.getHandle(found.order.workflow_id).signal(BROKER_UPDATE_SIGNAL, { tag: found.order.tag, brokerOrderId: String(payload.order_id), status: String(payload.status ?? '') });
+    await deps.client.workflow
+      .getHandle(found.order.workflow_id)
+      .signal(BROKER_UPDATE_SIGNAL, {
+        tag: found.order.tag,
+        brokerOrderId: String(payload.order_id),
+        status: String(payload.status ?? ''),
+      });
   } catch {
     // The workflow has finished: nothing to wake; reconciliation covers what happens later.
   }

@@ -40,7 +40,12 @@ export interface PaperFaults {
   readonly latencyMs?: number | readonly [number, number];
   readonly rules?: readonly FaultRule[];
   /** Independent random faults per order, decided by hash(seed, tag). */
-  readonly random?: { readonly seed: string; readonly ambiguousRate?: number; readonly rejectRate?: number; readonly partialRate?: number };
+  readonly random?: {
+    readonly seed: string;
+    readonly ambiguousRate?: number;
+    readonly rejectRate?: number;
+    readonly partialRate?: number;
+  };
 }
 
 export interface OrderKey {
@@ -66,9 +71,12 @@ export function matchingRules(faults: PaperFaults, o: OrderKey): FaultRule[] {
   }
   const rnd = faults.random;
   if (rnd && o.tag) {
-    if (rnd.rejectRate && hashUniform(`${rnd.seed}|${o.tag}|reject`) < rnd.rejectRate) out.push({ action: 'reject', message: 'random fault: RMS rejection' });
-    if (rnd.ambiguousRate && hashUniform(`${rnd.seed}|${o.tag}|ambiguous`) < rnd.ambiguousRate) out.push({ action: 'ambiguous' });
-    if (rnd.partialRate && hashUniform(`${rnd.seed}|${o.tag}|partial`) < rnd.partialRate) out.push({ action: 'partial', lots: 1 });
+    if (rnd.rejectRate && hashUniform(`${rnd.seed}|${o.tag}|reject`) < rnd.rejectRate)
+      out.push({ action: 'reject', message: 'random fault: RMS rejection' });
+    if (rnd.ambiguousRate && hashUniform(`${rnd.seed}|${o.tag}|ambiguous`) < rnd.ambiguousRate)
+      out.push({ action: 'ambiguous' });
+    if (rnd.partialRate && hashUniform(`${rnd.seed}|${o.tag}|partial`) < rnd.partialRate)
+      out.push({ action: 'partial', lots: 1 });
   }
   return out;
 }
@@ -81,5 +89,5 @@ export function latencyFor(faults: PaperFaults, salt: number): number {
   const l = faults.latencyMs;
   if (l === undefined) return 0;
   if (typeof l === 'number') return l;
-  return Math.round(l[0] + (l[1] - l[0]) * (salt % 1000) / 1000);
+  return Math.round(l[0] + ((l[1] - l[0]) * (salt % 1000)) / 1000);
 }

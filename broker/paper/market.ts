@@ -51,7 +51,12 @@ function source(instrument: Instrument, s: PaperMarketSession): MarketSource {
  * instant (the exchange measures latency on it), listing the default expiries plus any the
  * caller needs (expiries of working orders).
  */
-export function chainAt(instrument: Instrument, s: PaperMarketSession, simMs: number, extraExpiries: readonly IsoDate[] = []): OptionChain {
+export function chainAt(
+  instrument: Instrument,
+  s: PaperMarketSession,
+  simMs: number,
+  extraExpiries: readonly IsoDate[] = [],
+): OptionChain {
   const minute = Math.min(374, Math.max(0, Math.floor((simMs - istEpochMs(s.date, MARKET_OPEN_MINUTE)) / 60_000)));
   const snapshot = source(instrument, s).snapshotAt(minute);
   const expiries = [...new Set([...defaultExpiries(snapshot), ...extraExpiries.filter((e) => e >= s.date)])].sort();

@@ -29,7 +29,15 @@ import {
   type ExchangeState,
 } from '../../domain/paper-exchange';
 import { AmbiguousOutcomeError, OrderNotFoundError, OrderNotOpenError, OrderRejectedError } from '../errors';
-import type { BrokerMargins, BrokerOrder, BrokerPort, BrokerPosition, BrokerTrade, ModifyOrderRequest, PlaceOrderRequest } from '../port';
+import type {
+  BrokerMargins,
+  BrokerOrder,
+  BrokerPort,
+  BrokerPosition,
+  BrokerTrade,
+  ModifyOrderRequest,
+  PlaceOrderRequest,
+} from '../port';
 import { formatTradingsymbol, parseTradingsymbol } from '../tradingsymbol';
 import { hasAction, latencyFor, matchingRules, type PaperFaults } from './faults';
 import { chainAt, defaultSession, simulatedMs, type PaperMarketSession } from './market';
@@ -80,12 +88,20 @@ export class PaperBroker implements BrokerPort {
 
   async placeOrder(req: PlaceOrderRequest): Promise<{ brokerOrderId: string }> {
     const contract = parseTradingsymbol(req.tradingsymbol);
-    if (req.exchange !== 'NFO' || !contract) throw new OrderRejectedError(`paper broker: ${req.exchange}:${req.tradingsymbol} is not an index option it lists`, 'UNKNOWN_INSTRUMENT');
+    if (req.exchange !== 'NFO' || !contract)
+      throw new OrderRejectedError(
+        `paper broker: ${req.exchange}:${req.tradingsymbol} is not an index option it lists`,
+        'UNKNOWN_INSTRUMENT',
+      );
     let ambiguous = false;
     const id = await this.transact(async (acc, simMs, client) => {
       const rules = matchingRules(acc.faults, { tag: req.tag, tradingsymbol: req.tradingsymbol, side: req.side });
       const reject = hasAction(rules, 'reject');
-      if (reject) throw new OrderRejectedError(reject.message ?? 'RMS: order blocked by the risk checks (paper fault injection)', 'RMS');
+      if (reject)
+        throw new OrderRejectedError(
+          reject.message ?? 'RMS: order blocked by the risk checks (paper fault injection)',
+          'RMS',
+        );
       ambiguous = hasAction(rules, 'ambiguous') !== undefined;
       const r = step(acc.state, {
         type: 'PLACE',
@@ -99,21 +115,35 @@ export class PaperBroker implements BrokerPort {
       });
       const dup = r.events.find((e) => e.type === 'DUPLICATE_TAG');
       if (dup) {
-        await auditIn(client, this.tenantId, null, 'paper.duplicate_tag', { tag: req.tag, existingOrderId: dup.orderId, tradingsymbol: req.tradingsymbol });
+        await auditIn(client, this.tenantId, null, 'paper.duplicate_tag', {
+          tag: req.tag,
+          existingOrderId: dup.orderId,
+          tradingsymbol: req.tradingsymbol,
+        });
         return { state: acc.state, value: dup.orderId! };
       }
-      const refused = r.events.find((e): e is Extract<ExchangeEvent, { type: 'ORDER_REJECTED' }> => e.type === 'ORDER_REJECTED' && e.orderId === null);
+      const refused = r.events.find(
+        (e): e is Extract<ExchangeEvent, { type: 'ORDER_REJECTED' }> =>
+          e.type === 'ORDER_REJECTED' && e.orderId === null,
+      );
       if (refused) throw new OrderRejectedError(`paper exchange: ${refused.reason}: ${refused.detail}`, refused.reason);
       const submitted = r.events.find((e) => e.type === 'ORDER_SUBMITTED');
       return { state: r.state, value: submitted!.orderId! };
     });
-    if (ambiguous) throw new AmbiguousOutcomeError('paper broker: the request timed out (fault injection; the order was created)', 'TIMEOUT');
+    if (ambiguous)
+      throw new AmbiguousOutcomeError(
+        'paper broker: the request timed out (fault injection; the order was created)',
+        'TIMEOUT',
+      );
     return { brokerOrderId: id };
   }
 
   async modifyOrder(brokerOrderId: string, _change: ModifyOrderRequest): Promise<{ brokerOrderId: string }> {
     await this.getOrder(brokerOrderId);
-    throw new OrderRejectedError('paper exchange: order modification is not supported (cancel and place a new order)', 'UNSUPPORTED');
+    throw new OrderRejectedError(
+      'paper exchange: order modification is not supported (cancel and place a new order)',
+      'UNSUPPORTED',
+    );
   }
 
   async cancelOrder(brokerOrderId: string): Promise<{ brokerOrderId: string }> {
@@ -122,8 +152,14 @@ export class PaperBroker implements BrokerPort {
       if (!xo) throw new OrderNotFoundError(`paper broker: no order ${brokerOrderId}`);
       const at = epochMsToIst(simMs);
       const r = step(acc.state, { type: 'CANCEL', at, tag: xo.order.tag ?? '' });
-      const refused = r.events.find((e): e is Extract<ExchangeEvent, { type: 'ORDER_CANCEL_REJECTED' }> => e.type === 'ORDER_CANCEL_REJECTED');
-      if (refused) throw new OrderNotOpenError(`paper exchange: cannot cancel ${brokerOrderId}: ${refused.reason}`, refused.reason);
+      const refused = r.events.find(
+        (e): e is Extract<ExchangeEvent, { type: 'ORDER_CANCEL_REJECTED' }> => e.type === 'ORDER_CANCEL_REJECTED',
+      );
+      if (refused)
+        throw new OrderNotOpenError(
+          `paper exchange: cannot cancel ${brokerOrderId}: ${refused.reason}`,
+          refused.reason,
+        );
       let state = r.state;
       // fill_on_cancel: the book opens while the cancel is still travelling, so a fill lands first.
       const rules = matchingRules(acc.faults, keyOf(xo));
@@ -188,7 +224,9 @@ export class PaperBroker implements BrokerPort {
     return this.transact(async (acc) => ({ state: acc.state, value: fn(acc.state) }));
   }
 
-  private async transact<T>(fn: (acc: Account, simMs: number, client: PoolClient) => Promise<{ state: ExchangeState; value: T }>): Promise<T> {
+  private async transact<T>(
+    fn: (acc: Account, simMs: number, client: PoolClient) => Promise<{ state: ExchangeState; value: T }>,
+  ): Promise<T> {
     let latency = 0;
     const value = await withTenant(this.pool, this.tenantId, async ({ client }) => {
       const acc = await loadAccount(client, this.tenantId, this.now());
@@ -198,7 +236,10 @@ export class PaperBroker implements BrokerPort {
       acc.state = advance(acc, simMs);
       const out = await fn(acc, simMs, client);
       if (out.state !== before) {
-        await client.query('UPDATE paper_accounts SET exchange_state = $2, updated_at = now() WHERE tenant_id = $1', [this.tenantId, JSON.stringify(out.state)]);
+        await client.query('UPDATE paper_accounts SET exchange_state = $2, updated_at = now() WHERE tenant_id = $1', [
+          this.tenantId,
+          JSON.stringify(out.state),
+        ]);
       }
       return out.value;
     });
@@ -217,7 +258,11 @@ async function loadAccount(client: PoolClient, tenantId: number, nowMs: number):
   if (rows.length === 0) {
     await client.query(
       `INSERT INTO paper_accounts (tenant_id, exchange_state, market) VALUES ($1, $2, $3) ON CONFLICT (tenant_id) DO NOTHING`,
-      [tenantId, JSON.stringify(createExchange({ seed: tenantId, capital: PAPER_DEFAULT_CAPITAL })), JSON.stringify(defaultSession(nowMs, tenantId))],
+      [
+        tenantId,
+        JSON.stringify(createExchange({ seed: tenantId, capital: PAPER_DEFAULT_CAPITAL })),
+        JSON.stringify(defaultSession(nowMs, tenantId)),
+      ],
     );
     ({ rows } = await select());
   }
@@ -238,7 +283,16 @@ function tick(state: ExchangeState, acc: Account, simMs: number, instrument: Ins
   const working = Object.values(state.orders).filter((xo) => xo.contract.instrument === instrument && isOpen(xo.order));
   const clock = state.clock ? timestampToEpochMs(state.clock) : 0;
   const at = Math.max(simMs, clock); // the exchange's clock never runs backwards
-  const chain = withMarketFaults(chainAt(instrument, acc.market, at, working.map((xo) => xo.contract.expiry)), working, acc.faults);
+  const chain = withMarketFaults(
+    chainAt(
+      instrument,
+      acc.market,
+      at,
+      working.map((xo) => xo.contract.expiry),
+    ),
+    working,
+    acc.faults,
+  );
   return step(state, { type: 'MARKET', chain }).state;
 }
 
@@ -254,7 +308,10 @@ function withMarketFaults(chain: OptionChain, working: readonly ExchangeOrder[],
     const partial = hasAction(rules, 'partial');
     if (partial && cap === undefined) {
       const lots = partial.lots ?? 1;
-      cap = partial.stopAfterLots !== undefined && xo.order.filledQty >= partial.stopAfterLots * chain.lotSize ? 0 : lots * chain.lotSize;
+      cap =
+        partial.stopAfterLots !== undefined && xo.order.filledQty >= partial.stopAfterLots * chain.lotSize
+          ? 0
+          : lots * chain.lotSize;
     }
     if (cap === undefined) continue;
     const k = `${contractKey(xo.contract)}|${xo.order.side}`;
@@ -270,7 +327,11 @@ function withMarketFaults(chain: OptionChain, working: readonly ExchangeOrder[],
         const buyCap = caps.get(`${key}|BUY`);
         const sellCap = caps.get(`${key}|SELL`);
         if (buyCap === undefined && sellCap === undefined) return q;
-        return { ...q, askQty: buyCap === undefined ? q.askQty : Math.min(q.askQty, buyCap), bidQty: sellCap === undefined ? q.bidQty : Math.min(q.bidQty, sellCap) };
+        return {
+          ...q,
+          askQty: buyCap === undefined ? q.askQty : Math.min(q.askQty, buyCap),
+          bidQty: sellCap === undefined ? q.bidQty : Math.min(q.bidQty, sellCap),
+        };
       }),
     })),
   };
@@ -326,7 +387,13 @@ function toTrades(xo: ExchangeOrder): BrokerTrade[] {
 export async function configurePaperAccount(
   pool: Pool,
   tenantId: number,
-  cfg: { faults?: PaperFaults; market?: Partial<PaperMarketSession>; exchange?: Partial<ExchangeConfig>; capital?: string; now?: number },
+  cfg: {
+    faults?: PaperFaults;
+    market?: Partial<PaperMarketSession>;
+    exchange?: Partial<ExchangeConfig>;
+    capital?: string;
+    now?: number;
+  },
 ): Promise<void> {
   const nowMs = cfg.now ?? Date.now();
   await withTenant(pool, tenantId, async ({ client }) => {
@@ -336,17 +403,18 @@ export async function configurePaperAccount(
     if (cfg.exchange) state = { ...state, config: { ...state.config, ...cfg.exchange } };
     if (cfg.capital) state = { ...state, cash: rupees(cfg.capital) };
     const market = cfg.market ? { ...acc.market, anchorMs: nowMs, ...cfg.market } : acc.market;
-    await client.query('UPDATE paper_accounts SET exchange_state = $2, market = $3, faults = $4, updated_at = now() WHERE tenant_id = $1', [
-      tenantId,
-      JSON.stringify(state),
-      JSON.stringify(market),
-      JSON.stringify(cfg.faults ?? acc.faults),
-    ]);
+    await client.query(
+      'UPDATE paper_accounts SET exchange_state = $2, market = $3, faults = $4, updated_at = now() WHERE tenant_id = $1',
+      [tenantId, JSON.stringify(state), JSON.stringify(market), JSON.stringify(cfg.faults ?? acc.faults)],
+    );
   });
 }
 
 /** The simulated market a tenant's paper account trades in (to build structures against it). */
-export async function paperMarketSession(pool: Pool, tenantId: number): Promise<{ session: PaperMarketSession; simMs: number }> {
+export async function paperMarketSession(
+  pool: Pool,
+  tenantId: number,
+): Promise<{ session: PaperMarketSession; simMs: number }> {
   return withTenant(pool, tenantId, async ({ client }) => {
     const acc = await loadAccount(client, tenantId, Date.now());
     return { session: acc.market, simMs: simulatedMs(acc.market, Date.now()) };

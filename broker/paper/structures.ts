@@ -18,10 +18,21 @@ export interface PaperStructure {
   tradingDate: string;
 }
 
-export async function buildPaperStructure(pool: Pool, tenantId: number, kind: StructureKind, instrument: Instrument, lots: number, params: Partial<StructureParams> = {}): Promise<PaperStructure> {
+export async function buildPaperStructure(
+  pool: Pool,
+  tenantId: number,
+  kind: StructureKind,
+  instrument: Instrument,
+  lots: number,
+  params: Partial<StructureParams> = {},
+): Promise<PaperStructure> {
   const { session, simMs } = await paperMarketSession(pool, tenantId);
   const chain = chainAt(instrument, session, simMs);
   const built = buildStructure(chain, { kind, ...params } as StructureParams);
   if (!built.ok) throw new Error(`cannot build ${kind} on ${instrument}: ${built.reason}: ${built.detail}`);
-  return { structure: built.structure, legs: structureToLegs(built.structure, lots), tradingDate: istParts(simMs).date };
+  return {
+    structure: built.structure,
+    legs: structureToLegs(built.structure, lots),
+    tradingDate: istParts(simMs).date,
+  };
 }

@@ -40,10 +40,16 @@ function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(input)';
 }
 
-function num(flag: string, raw: string | undefined, check: (n: number) => boolean = Number.isFinite, want = 'a number'): number {
+function num(
+  flag: string,
+  raw: string | undefined,
+  check: (n: number) => boolean = Number.isFinite,
+  want = 'a number',
+): number {
   if (raw === undefined) throw new UsageError(`--${flag}: required`);
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${flag}: expected ${want}, got ${JSON.stringify(raw)}`);
+  if (raw.trim() === '' || !Number.isFinite(n) || !check(n))
+    throw new UsageError(`--${flag}: expected ${want}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -52,7 +58,8 @@ const nonNegative = (n: number) => Number.isFinite(n) && n >= 0;
 
 function instrumentFlag(raw: string | undefined): Instrument {
   const v = (raw ?? 'NIFTY').toUpperCase();
-  if (!isInstrument(v)) throw new UsageError(`--instrument: expected ${INSTRUMENTS.join(' or ')}, got ${JSON.stringify(raw)}`);
+  if (!isInstrument(v))
+    throw new UsageError(`--instrument: expected ${INSTRUMENTS.join(' or ')}, got ${JSON.stringify(raw)}`);
   return v;
 }
 
@@ -106,22 +113,31 @@ const decimalString = z.string().regex(/^\d+(\.\d+)?$/, { error: 'expected a non
 const amount = z.union([z.number().nonnegative({ error: 'expected a non-negative number' }), decimalString], {
   error: 'expected a non-negative number or decimal string',
 });
-const legSchema = z.object(
-  {
-    instrument: z.enum(INSTRUMENTS, { error: `expected ${INSTRUMENTS.join(' or ')}` }),
-    kind: z.enum(['option', 'future'], { error: 'expected option or future' }).default('option'),
-    side: z.enum(['BUY', 'SELL'], { error: 'expected BUY or SELL' }),
-    lots: z.number({ error: 'expected a positive integer' }).int({ error: 'expected a positive integer' }).positive({ error: 'expected a positive integer' }),
-    price: amount,
-    date: z.string({ error: 'expected a date YYYY-MM-DD' }).refine(isIsoDate, { error: 'expected a date YYYY-MM-DD' }),
-    exercise: z.boolean({ error: 'expected true or false' }).optional(),
-    orders: z.number().int().positive({ error: 'expected a positive integer' }).optional(),
-    spread: amount.optional(),
-    volume: z.number().int().positive({ error: 'expected a positive integer' }).optional(),
-  },
-  { error: (iss) => (iss.code === 'invalid_type' ? 'expected an object' : undefined) },
-).strict();
-const legsSchema = z.array(legSchema, { error: 'expected an array of legs' }).min(1, { error: 'expected at least one leg' });
+const legSchema = z
+  .object(
+    {
+      instrument: z.enum(INSTRUMENTS, { error: `expected ${INSTRUMENTS.join(' or ')}` }),
+      kind: z.enum(['option', 'future'], { error: 'expected option or future' }).default('option'),
+      side: z.enum(['BUY', 'SELL'], { error: 'expected BUY or SELL' }),
+      lots: z
+        .number({ error: 'expected a positive integer' })
+        .int({ error: 'expected a positive integer' })
+        .positive({ error: 'expected a positive integer' }),
+      price: amount,
+      date: z
+        .string({ error: 'expected a date YYYY-MM-DD' })
+        .refine(isIsoDate, { error: 'expected a date YYYY-MM-DD' }),
+      exercise: z.boolean({ error: 'expected true or false' }).optional(),
+      orders: z.number().int().positive({ error: 'expected a positive integer' }).optional(),
+      spread: amount.optional(),
+      volume: z.number().int().positive({ error: 'expected a positive integer' }).optional(),
+    },
+    { error: (iss) => (iss.code === 'invalid_type' ? 'expected an object' : undefined) },
+  )
+  .strict();
+const legsSchema = z
+  .array(legSchema, { error: 'expected an array of legs' })
+  .min(1, { error: 'expected at least one leg' });
 const costsInput = z.union([
   legsSchema,
   z
@@ -151,7 +167,9 @@ export function parseCostsInput(text: string): { legs: z.infer<typeof legsSchema
     const path = isArray ? ['legs', ...issue.path] : issue.path;
     throw new UsageError(`${fieldPath(path)}: ${issue.message}`);
   }
-  return Array.isArray(r.data) ? { legs: r.data } : (r.data as { legs: z.infer<typeof legsSchema>; expectedPnl?: number | string });
+  return Array.isArray(r.data)
+    ? { legs: r.data }
+    : (r.data as { legs: z.infer<typeof legsSchema>; expectedPnl?: number | string });
 }
 
 /** The most specific issue (unions report nested errors inside `errors`). */
@@ -229,11 +247,16 @@ function chainTable(chain: OptionChain, expiry: string): string {
 export function register(program: Command): void {
   program
     .command('costs')
-    .description('cost breakdown for legs given as JSON on stdin: [{"instrument","kind","side","lots","price","date"[,"exercise"]}] or {"legs":[…],"expectedPnl":…}')
+    .description(
+      'cost breakdown for legs given as JSON on stdin: [{"instrument","kind","side","lots","price","date"[,"exercise"]}] or {"legs":[…],"expectedPnl":…}',
+    )
     .action(async () => {
       const input = parseCostsInput(await readStdin());
       const breakdown = domainError(() => computeCosts(input.legs));
-      const out = input.expectedPnl === undefined ? breakdown : { ...breakdown, decision: evaluateNetEv(input.expectedPnl, breakdown.total) };
+      const out =
+        input.expectedPnl === undefined
+          ? breakdown
+          : { ...breakdown, decision: evaluateNetEv(input.expectedPnl, breakdown.total) };
       console.log(JSON.stringify(out, null, 2));
     });
 
@@ -248,38 +271,59 @@ export function register(program: Command): void {
     .option('--vol <sigma>', 'annualised volatility, e.g. 0.15')
     .option('--price <P>', 'option price: solve for implied volatility')
     .option('--json', 'print JSON')
-    .action((o: { type: string; forward: string; strike: string; years: string; rate: string; vol?: string; price?: string; json?: boolean }) => {
-      if (o.type !== 'call' && o.type !== 'put') throw new UsageError(`--type: expected call or put, got ${JSON.stringify(o.type)}`);
-      const base = {
-        type: o.type,
-        forward: num('forward', o.forward, positive, 'a positive number'),
-        strike: num('strike', o.strike, positive, 'a positive number'),
-        years: num('years', o.years, nonNegative, 'a non-negative number'),
-        rate: num('rate', o.rate),
-      } as const;
-      let vol: number;
-      if (o.vol !== undefined) vol = num('vol', o.vol, nonNegative, 'a non-negative number');
-      else if (o.price !== undefined) {
-        const iv = impliedVol({ ...base, price: num('price', o.price, positive, 'a positive number') });
-        if (!iv.ok) throw new UsageError(`--price: no volatility fits (${iv.detail})`);
-        vol = iv.vol;
-      } else throw new UsageError('--vol: required (or give --price to solve for implied volatility)');
-      const g = black76({ ...base, vol });
-      const result = { ...base, vol, price: g.price, delta: g.delta, gamma: g.gamma, vega: g.vega, theta: g.theta, thetaPerDay: g.theta / 365 };
-      if (o.json) console.log(JSON.stringify(result, null, 2));
-      else {
-        console.log(
-          [
-            `Black-76 ${base.type}: F=${base.forward} K=${base.strike} T=${base.years} r=${base.rate} σ=${vol}`,
-            `price  ${g.price.toFixed(4)}`,
-            `delta  ${g.delta.toFixed(6)}`,
-            `gamma  ${g.gamma.toExponential(6)}`,
-            `vega   ${g.vega.toFixed(4)} per 1.00 vol (${(g.vega / 100).toFixed(4)} per 1%)`,
-            `theta  ${g.theta.toFixed(4)} per year (${(g.theta / 365).toFixed(4)} per day)`,
-          ].join('\n'),
-        );
-      }
-    });
+    .action(
+      (o: {
+        type: string;
+        forward: string;
+        strike: string;
+        years: string;
+        rate: string;
+        vol?: string;
+        price?: string;
+        json?: boolean;
+      }) => {
+        if (o.type !== 'call' && o.type !== 'put')
+          throw new UsageError(`--type: expected call or put, got ${JSON.stringify(o.type)}`);
+        const base = {
+          type: o.type,
+          forward: num('forward', o.forward, positive, 'a positive number'),
+          strike: num('strike', o.strike, positive, 'a positive number'),
+          years: num('years', o.years, nonNegative, 'a non-negative number'),
+          rate: num('rate', o.rate),
+        } as const;
+        let vol: number;
+        if (o.vol !== undefined) vol = num('vol', o.vol, nonNegative, 'a non-negative number');
+        else if (o.price !== undefined) {
+          const iv = impliedVol({ ...base, price: num('price', o.price, positive, 'a positive number') });
+          if (!iv.ok) throw new UsageError(`--price: no volatility fits (${iv.detail})`);
+          vol = iv.vol;
+        } else throw new UsageError('--vol: required (or give --price to solve for implied volatility)');
+        const g = black76({ ...base, vol });
+        const result = {
+          ...base,
+          vol,
+          price: g.price,
+          delta: g.delta,
+          gamma: g.gamma,
+          vega: g.vega,
+          theta: g.theta,
+          thetaPerDay: g.theta / 365,
+        };
+        if (o.json) console.log(JSON.stringify(result, null, 2));
+        else {
+          console.log(
+            [
+              `Black-76 ${base.type}: F=${base.forward} K=${base.strike} T=${base.years} r=${base.rate} σ=${vol}`,
+              `price  ${g.price.toFixed(4)}`,
+              `delta  ${g.delta.toFixed(6)}`,
+              `gamma  ${g.gamma.toExponential(6)}`,
+              `vega   ${g.vega.toFixed(4)} per 1.00 vol (${(g.vega / 100).toFixed(4)} per 1%)`,
+              `theta  ${g.theta.toFixed(4)} per year (${(g.theta / 365).toFixed(4)} per day)`,
+            ].join('\n'),
+          );
+        }
+      },
+    );
 
   program
     .command('chain')
@@ -294,7 +338,17 @@ export function register(program: Command): void {
     .option('--strikes <n>', 'strikes each side of the money')
     .option('--json', 'print the whole chain as JSON (prices as 2-decimal strings)')
     .action(
-      (o: { instrument?: string; seed?: string; date?: string; at: string; regime?: string; expiry?: string; expiries?: string; strikes?: string; json?: boolean }) => {
+      (o: {
+        instrument?: string;
+        seed?: string;
+        date?: string;
+        at: string;
+        regime?: string;
+        expiry?: string;
+        expiries?: string;
+        strikes?: string;
+        json?: boolean;
+      }) => {
         const instrument = instrumentFlag(o.instrument);
         let date: string;
         let at: string | number = o.at;
@@ -308,12 +362,21 @@ export function register(program: Command): void {
           }
           date = istParts(ms).date;
           at = epochMsToIst(ms);
-          if (o.date !== undefined && o.date !== date) throw new UsageError(`--date: ${o.date} disagrees with --at ${o.at}`);
+          if (o.date !== undefined && o.date !== date)
+            throw new UsageError(`--date: ${o.date} disagrees with --at ${o.at}`);
           if (!isTradingDay(date)) throw new UsageError(`--at: ${date} is not an NSE trading day`);
         }
-        const count = o.expiries === undefined ? undefined : num('expiries', o.expiries, (n) => Number.isInteger(n) && n > 0 && n <= 12, 'an integer 1–12');
-        const strikesEachSide = o.strikes === undefined ? undefined : num('strikes', o.strikes, (n) => Number.isInteger(n) && n > 0 && n <= 200, 'an integer 1–200');
-        const day = domainError(() => simulateDay({ instrument, date, seed: seedFlag(o.seed), regime: regimeFlag(o.regime) }));
+        const count =
+          o.expiries === undefined
+            ? undefined
+            : num('expiries', o.expiries, (n) => Number.isInteger(n) && n > 0 && n <= 12, 'an integer 1–12');
+        const strikesEachSide =
+          o.strikes === undefined
+            ? undefined
+            : num('strikes', o.strikes, (n) => Number.isInteger(n) && n > 0 && n <= 200, 'an integer 1–200');
+        const day = domainError(() =>
+          simulateDay({ instrument, date, seed: seedFlag(o.seed), regime: regimeFlag(o.regime) }),
+        );
         const snap = domainError(() => snapshotAt(day, at), 'at');
         const expiries = count === undefined ? undefined : listExpiries(instrument, date, count);
         const chain = domainError(() => buildChain(snap, { expiries, strikesEachSide }));
@@ -323,7 +386,9 @@ export function register(program: Command): void {
         }
         const expiry = dateFlag(o.expiry, 'expiry') ?? chain.expiries[0]!.expiry;
         if (!chain.expiries.some((e) => e.expiry === expiry)) {
-          throw new UsageError(`--expiry: ${expiry} is not listed (listed: ${chain.expiries.map((e) => e.expiry).join(', ')})`);
+          throw new UsageError(
+            `--expiry: ${expiry} is not listed (listed: ${chain.expiries.map((e) => e.expiry).join(', ')})`,
+          );
         }
         console.log(chainTable(chain, expiry));
       },
@@ -339,7 +404,12 @@ export function register(program: Command): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .action((o: { instrument?: string; seed?: string; date?: string; regime?: string; out?: string }) => {
       const day = domainError(() =>
-        simulateDay({ instrument: instrumentFlag(o.instrument), date: tradingDateFlag(o.date), seed: seedFlag(o.seed), regime: regimeFlag(o.regime) }),
+        simulateDay({
+          instrument: instrumentFlag(o.instrument),
+          date: tradingDateFlag(o.date),
+          seed: seedFlag(o.seed),
+          regime: regimeFlag(o.regime),
+        }),
       );
       const csv = marketDayToCsv(day);
       if (o.out) {

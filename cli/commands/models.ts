@@ -16,7 +16,12 @@ import type { Scope } from '../../ml/types';
 import { ModelType, TenantId } from '../../runtime/search-attributes';
 import type { modelRollback } from '../../workflows/model-rollback';
 import { TASK_QUEUES } from '../../workflows/task-queues';
-import { dataVersionAt, retrainWorkflowId, type weeklyRetrain, type WeeklyRetrainResult } from '../../workflows/weekly-retrain';
+import {
+  dataVersionAt,
+  retrainWorkflowId,
+  type weeklyRetrain,
+  type WeeklyRetrainResult,
+} from '../../workflows/weekly-retrain';
 import { withAppPool, withTemporal } from '../context';
 import { UsageError } from '../usage-error';
 
@@ -26,12 +31,14 @@ export function parseModelType(text: string): ModelTypeId {
 }
 
 export function parseVersion(text: string, what = 'version'): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new UsageError(`${what} must be a positive integer, got "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
+    throw new UsageError(`${what} must be a positive integer, got "${text}"`);
   return Number(text);
 }
 
 export function parseDataVersion(text: string): string {
-  if (!isIsoDate(text)) throw new UsageError(`--data-version must be a date YYYY-MM-DD (the training data's end), got "${text}"`);
+  if (!isIsoDate(text))
+    throw new UsageError(`--data-version must be a date YYYY-MM-DD (the training data's end), got "${text}"`);
   return text;
 }
 
@@ -47,21 +54,31 @@ const actor = () => `cli:${os.userInfo().username}@${os.hostname()}`;
 const short = (sha: string | null) => (sha ? `${sha.slice(0, 12)}…` : '-');
 
 function registryError(err: unknown): never {
-  if (err instanceof PromotionConflict || err instanceof ModelNotFound || err instanceof ArtifactIntegrityError) throw new UsageError(err.message);
+  if (err instanceof PromotionConflict || err instanceof ModelNotFound || err instanceof ArtifactIntegrityError)
+    throw new UsageError(err.message);
   throw err;
 }
 
 function printRetrain(r: WeeklyRetrainResult, json: boolean, workflowId: string): void {
   if (json) return void console.log(JSON.stringify({ workflowId, ...r }));
-  console.log(`${workflowId}: ${r.result} — ${r.typeId} v${r.version} (${short(r.sha256)}) trained on ${r.rows} rows to ${r.dataVersion}${r.trained ? '' : ' (reused the saved version)'}`);
+  console.log(
+    `${workflowId}: ${r.result} — ${r.typeId} v${r.version} (${short(r.sha256)}) trained on ${r.rows} rows to ${r.dataVersion}${r.trained ? '' : ' (reused the saved version)'}`,
+  );
   for (const c of r.validation.checks) console.log(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
 }
 
 async function livePollers(client: Client): Promise<Set<string>> {
   const live = new Set<string>();
   for (const taskQueue of Object.values(TASK_QUEUES)) {
-    for (const taskQueueType of [temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY, temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW]) {
-      const res = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType });
+    for (const taskQueueType of [
+      temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    ]) {
+      const res = await client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name: taskQueue },
+        taskQueueType,
+      });
       for (const p of res.pollers ?? []) if (p.identity) live.add(p.identity);
     }
   }
@@ -69,7 +86,9 @@ async function livePollers(client: Client): Promise<Set<string>> {
 }
 
 export function register(program: Command): void {
-  const models = program.command('models').description('model registry: versions, promotion, rollback, retrains, what workers serve');
+  const models = program
+    .command('models')
+    .description('model registry: versions, promotion, rollback, retrains, what workers serve');
 
   models
     .command('list')
@@ -77,11 +96,15 @@ export function register(program: Command): void {
     .option('--tenant <slug>', "a tenant's variants instead of the global models")
     .option('--json', 'machine-readable output')
     .action(async (opts: { tenant?: string; json?: boolean }) => {
-      const rows = await withAppPool(async (pool) => new ModelRegistry(pool).list(await resolveScope(pool, opts.tenant)));
+      const rows = await withAppPool(async (pool) =>
+        new ModelRegistry(pool).list(await resolveScope(pool, opts.tenant)),
+      );
       if (opts.json) return void console.log(JSON.stringify(rows));
       console.log('TYPE                     PRODUCTION  SHA-256        LATEST  STAGED  UPDATED');
       for (const r of rows) {
-        console.log(`${r.typeId.padEnd(24)} ${(r.productionVersion ? `v${r.productionVersion}` : '-').padEnd(11)} ${short(r.sha256).padEnd(14)} ${(r.latestVersion ? `v${r.latestVersion}` : '-').padEnd(7)} ${String(r.staged).padEnd(7)} ${r.updatedAt ?? '-'}`);
+        console.log(
+          `${r.typeId.padEnd(24)} ${(r.productionVersion ? `v${r.productionVersion}` : '-').padEnd(11)} ${short(r.sha256).padEnd(14)} ${(r.latestVersion ? `v${r.latestVersion}` : '-').padEnd(7)} ${String(r.staged).padEnd(7)} ${r.updatedAt ?? '-'}`,
+        );
       }
     });
 
@@ -92,16 +115,33 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (type: string, opts: { tenant?: string; json?: boolean }) => {
       const typeId = parseModelType(type);
-      const d = await withAppPool(async (pool) => new ModelRegistry(pool).describe(typeId, await resolveScope(pool, opts.tenant)));
+      const d = await withAppPool(async (pool) =>
+        new ModelRegistry(pool).describe(typeId, await resolveScope(pool, opts.tenant)),
+      );
       if (opts.json) return void console.log(JSON.stringify({ typeId, ...d }));
       console.log(`${typeId}: production ${d.productionVersion ? `v${d.productionVersion}` : 'none'}`);
       for (const v of d.versions) {
-        const metric = Object.entries(v.metadata.validationMetrics).filter(([k]) => k.startsWith('holdout_')).map(([k, x]) => `${k}=${Number(x).toFixed(4)}`).join(' ');
-        const checks = v.validation ? (v.validation.passed ? 'contract passed' : `contract FAILED: ${v.validation.checks.filter((c) => !c.passed).map((c) => c.name).join(', ')}`) : 'not validated';
-        console.log(`  v${String(v.version).padEnd(4)} ${v.status.padEnd(10)} ${short(v.sha256)} ${String(v.sizeBytes).padStart(8)} B  data ${v.trainingDataVersion}  ${metric}  ${checks}`);
+        const metric = Object.entries(v.metadata.validationMetrics)
+          .filter(([k]) => k.startsWith('holdout_'))
+          .map(([k, x]) => `${k}=${Number(x).toFixed(4)}`)
+          .join(' ');
+        const checks = v.validation
+          ? v.validation.passed
+            ? 'contract passed'
+            : `contract FAILED: ${v.validation.checks
+                .filter((c) => !c.passed)
+                .map((c) => c.name)
+                .join(', ')}`
+          : 'not validated';
+        console.log(
+          `  v${String(v.version).padEnd(4)} ${v.status.padEnd(10)} ${short(v.sha256)} ${String(v.sizeBytes).padStart(8)} B  data ${v.trainingDataVersion}  ${metric}  ${checks}`,
+        );
       }
       if (d.history.length) console.log('history:');
-      for (const h of d.history) console.log(`  ${h.at} ${h.kind.padEnd(8)} ${h.fromVersion ? `v${h.fromVersion}` : 'none'} → v${h.toVersion} by ${h.actor}${h.reason ? ` (${h.reason})` : ''}`);
+      for (const h of d.history)
+        console.log(
+          `  ${h.at} ${h.kind.padEnd(8)} ${h.fromVersion ? `v${h.fromVersion}` : 'none'} → v${h.toVersion} by ${h.actor}${h.reason ? ` (${h.reason})` : ''}`,
+        );
     });
 
   models
@@ -109,12 +149,13 @@ export function register(program: Command): void {
     .description('run the WeeklyRetrain workflow now for one type (idempotent per data version)')
     .requiredOption('--type <type>', `model type (${MODEL_TYPE_IDS.join(', ')})`)
     .option('--tenant <slug>', "retrain a tenant's variant")
-    .option('--data-version <date>', "training data end date (default: the last trading day before today, IST)")
+    .option('--data-version <date>', 'training data end date (default: the last trading day before today, IST)')
     .option('--wait', 'wait for the result')
     .option('--json', 'machine-readable output')
     .action(async (opts: { type: string; tenant?: string; dataVersion?: string; wait?: boolean; json?: boolean }) => {
       const typeId = parseModelType(opts.type);
-      const dataVersion = opts.dataVersion !== undefined ? parseDataVersion(opts.dataVersion) : dataVersionAt(Date.now());
+      const dataVersion =
+        opts.dataVersion !== undefined ? parseDataVersion(opts.dataVersion) : dataVersionAt(Date.now());
       const scope = await withAppPool((pool) => resolveScope(pool, opts.tenant));
       await withTemporal(async (client) => {
         const workflowId = retrainWorkflowId(typeId, scope, dataVersion);
@@ -137,7 +178,11 @@ export function register(program: Command): void {
         const handle = client.workflow.getHandle<typeof weeklyRetrain>(workflowId);
         if (!opts.wait) {
           const note = started ? 'started' : 'already ran or running for this data version';
-          return void console.log(opts.json ? JSON.stringify({ workflowId, started }) : `${workflowId}: ${note} (qs models retrain … --wait, or the Web UI)`);
+          return void console.log(
+            opts.json
+              ? JSON.stringify({ workflowId, started })
+              : `${workflowId}: ${note} (qs models retrain … --wait, or the Web UI)`,
+          );
         }
         printRetrain(await handle.result(), !!opts.json, workflowId);
       });
@@ -151,17 +196,28 @@ export function register(program: Command): void {
     .action(async (type: string, versionText: string, opts: { tenant?: string; json?: boolean }) => {
       const typeId = parseModelType(type);
       const version = parseVersion(versionText);
-      const outcome = await withAppPool(async (pool) => new ModelRegistry(pool).promote(typeId, await resolveScope(pool, opts.tenant), version, { actor: actor() }).catch(registryError));
+      const outcome = await withAppPool(async (pool) =>
+        new ModelRegistry(pool)
+          .promote(typeId, await resolveScope(pool, opts.tenant), version, { actor: actor() })
+          .catch(registryError),
+      );
       if (outcome.outcome === 'refused') process.exitCode = 1;
       if (opts.json) return void console.log(JSON.stringify(outcome));
-      if (outcome.outcome === 'already_production') return void console.log(`${typeId} v${version} is already production`);
-      console.log(outcome.outcome === 'promoted' ? `${typeId} v${version} is production (was ${outcome.previousVersion ? `v${outcome.previousVersion}` : 'none'}); workers are swapping` : `${typeId} v${version} refused by the contract; production stays ${outcome.productionVersion ? `v${outcome.productionVersion}` : 'none'}`);
+      if (outcome.outcome === 'already_production')
+        return void console.log(`${typeId} v${version} is already production`);
+      console.log(
+        outcome.outcome === 'promoted'
+          ? `${typeId} v${version} is production (was ${outcome.previousVersion ? `v${outcome.previousVersion}` : 'none'}); workers are swapping`
+          : `${typeId} v${version} refused by the contract; production stays ${outcome.productionVersion ? `v${outcome.productionVersion}` : 'none'}`,
+      );
       for (const c of outcome.validation.checks) console.log(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     });
 
   models
     .command('rollback <type>')
-    .description('serve the previous production version again (or --to a named one), bypassing the contract; runs the ModelRollback workflow')
+    .description(
+      'serve the previous production version again (or --to a named one), bypassing the contract; runs the ModelRollback workflow',
+    )
     .option('--to <version>', 'the version to serve')
     .option('--tenant <slug>', "a tenant's variant")
     .option('--reason <text>', 'why (audited)')
@@ -189,7 +245,9 @@ export function register(program: Command): void {
           throw new UsageError(`rollback failed: ${cause?.cause?.message ?? cause?.message ?? (err as Error).message}`);
         }
         if (opts.json) return void console.log(JSON.stringify({ workflowId, ...result }));
-        console.log(`${typeId}: rolled back v${result.fromVersion} → v${result.toVersion} (${short(result.sha256)}) in ${workflowId}`);
+        console.log(
+          `${typeId}: rolled back v${result.fromVersion} → v${result.toVersion} (${short(result.sha256)}) in ${workflowId}`,
+        );
       });
     });
 
@@ -198,17 +256,39 @@ export function register(program: Command): void {
     .description('which model version each worker serves (from worker_models; live = polling Temporal now)')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await withAppPool(async (pool) =>
-        (
-          await pool.query<{ worker_id: string; type_id: string; scope: string; version: number; sha256: string; loaded_at: Date }>(
-            'SELECT worker_id, type_id, scope, version, sha256, loaded_at FROM worker_models ORDER BY worker_id, type_id, scope',
-          )
-        ).rows,
+      const rows = await withAppPool(
+        async (pool) =>
+          (
+            await pool.query<{
+              worker_id: string;
+              type_id: string;
+              scope: string;
+              version: number;
+              sha256: string;
+              loaded_at: Date;
+            }>(
+              'SELECT worker_id, type_id, scope, version, sha256, loaded_at FROM worker_models ORDER BY worker_id, type_id, scope',
+            )
+          ).rows,
       );
       const live = await withTemporal((client) => livePollers(client)).catch(() => null);
-      const out = rows.map((r) => ({ workerId: r.worker_id, typeId: r.type_id, scope: r.scope, version: r.version, sha256: r.sha256, loadedAt: r.loaded_at.toISOString(), live: live ? live.has(r.worker_id) : null }));
+      const out = rows.map((r) => ({
+        workerId: r.worker_id,
+        typeId: r.type_id,
+        scope: r.scope,
+        version: r.version,
+        sha256: r.sha256,
+        loadedAt: r.loaded_at.toISOString(),
+        live: live ? live.has(r.worker_id) : null,
+      }));
       if (opts.json) return void console.log(JSON.stringify(out));
-      if (out.length === 0) return void console.log('no worker has loaded a model yet (is the ml worker running? are models promoted? qs models list)');
-      for (const r of out) console.log(`${r.workerId.padEnd(36)} ${r.typeId.padEnd(24)} ${r.scope.padEnd(7)} v${String(r.version).padEnd(4)} ${short(r.sha256)} ${r.loadedAt} ${r.live === null ? '' : r.live ? 'live' : 'gone'}`);
+      if (out.length === 0)
+        return void console.log(
+          'no worker has loaded a model yet (is the ml worker running? are models promoted? qs models list)',
+        );
+      for (const r of out)
+        console.log(
+          `${r.workerId.padEnd(36)} ${r.typeId.padEnd(24)} ${r.scope.padEnd(7)} v${String(r.version).padEnd(4)} ${short(r.sha256)} ${r.loadedAt} ${r.live === null ? '' : r.live ? 'live' : 'gone'}`,
+        );
     });
 }

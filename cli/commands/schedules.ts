@@ -33,7 +33,13 @@ const NOTE_PREFIX = 'qs schedules apply; definition ';
 export function definitionDigest(def: ScheduleOptions): string {
   const { spec, action, policies } = def;
   return createHash('sha256')
-    .update(JSON.stringify({ spec, action: { ...action, typedSearchAttributes: JSON.stringify(action.typedSearchAttributes ?? null) }, policies }))
+    .update(
+      JSON.stringify({
+        spec,
+        action: { ...action, typedSearchAttributes: JSON.stringify(action.typedSearchAttributes ?? null) },
+        policies,
+      }),
+    )
     .digest('hex')
     .slice(0, 16);
 }
@@ -66,7 +72,13 @@ export async function applySchedules(client: Client, defs: readonly ScheduleOpti
       out.push({ scheduleId: def.scheduleId, result: 'unchanged' });
       continue;
     }
-    await handle.update((prev) => ({ ...prev, spec: def.spec, action: def.action, policies: { ...prev.policies, ...def.policies }, state: { ...prev.state, note } }));
+    await handle.update((prev) => ({
+      ...prev,
+      spec: def.spec,
+      action: def.action,
+      policies: { ...prev.policies, ...def.policies },
+      state: { ...prev.state, note },
+    }));
     out.push({ scheduleId: def.scheduleId, result: 'updated' });
   }
   return out;
@@ -78,7 +90,9 @@ export function allSchedules(ctx: ScheduleContext): ScheduleOptions[] {
 
 /** The context from the running stack's database: every active trading tenant. */
 async function scheduleContext(): Promise<ScheduleContext> {
-  return withAppPool(async (pool) => ({ tenantIds: (await listTenants(pool)).filter((t) => t.status === 'active').map((t) => t.id) }));
+  return withAppPool(async (pool) => ({
+    tenantIds: (await listTenants(pool)).filter((t) => t.status === 'active').map((t) => t.id),
+  }));
 }
 
 function describeSpec(def: ScheduleOptions): string {
@@ -86,7 +100,12 @@ function describeSpec(def: ScheduleOptions): string {
   const c = cals[0];
   if (!c) return JSON.stringify(def.spec);
   const tz = def.spec.timezone ?? 'UTC';
-  if (cals.length === 1 && typeof c.dayOfWeek === 'string' && typeof c.hour === 'number' && typeof c.minute === 'number') {
+  if (
+    cals.length === 1 &&
+    typeof c.dayOfWeek === 'string' &&
+    typeof c.hour === 'number' &&
+    typeof c.minute === 'number'
+  ) {
     return `${c.dayOfWeek} ${String(c.hour).padStart(2, '0')}:${String(c.minute).padStart(2, '0')} ${tz}`;
   }
   // Ranges (e.g. every 5 minutes in market hours): the calendars' own comments say it best.
@@ -94,7 +113,9 @@ function describeSpec(def: ScheduleOptions): string {
 }
 
 export function register(program: Command): void {
-  const schedules = program.command('schedules').description('Temporal Schedules: weekly retrains (and more as they are added)');
+  const schedules = program
+    .command('schedules')
+    .description('Temporal Schedules: weekly retrains (and more as they are added)');
   schedules
     .command('apply')
     .description('create or update every platform schedule (idempotent)')
@@ -102,8 +123,10 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const defs = allSchedules(await scheduleContext());
       const applied = await withTemporal((client) => applySchedules(client, defs));
-      if (opts.json) return void console.log(JSON.stringify(applied.map((a, i) => ({ ...a, when: describeSpec(defs[i]!) }))));
-      for (const [i, a] of applied.entries()) console.log(`${a.result.padEnd(9)} ${a.scheduleId.padEnd(34)} ${describeSpec(defs[i]!)}`);
+      if (opts.json)
+        return void console.log(JSON.stringify(applied.map((a, i) => ({ ...a, when: describeSpec(defs[i]!) }))));
+      for (const [i, a] of applied.entries())
+        console.log(`${a.result.padEnd(9)} ${a.scheduleId.padEnd(34)} ${describeSpec(defs[i]!)}`);
     });
   schedules
     .command('list')
@@ -116,15 +139,25 @@ export function register(program: Command): void {
           defs.map(async (d) => {
             try {
               const desc = await client.schedule.getHandle(d.scheduleId).describe();
-              return { scheduleId: d.scheduleId, when: describeSpec(d), exists: true, paused: desc.state.paused, nextRun: desc.info.nextActionTimes[0]?.toISOString() ?? null };
+              return {
+                scheduleId: d.scheduleId,
+                when: describeSpec(d),
+                exists: true,
+                paused: desc.state.paused,
+                nextRun: desc.info.nextActionTimes[0]?.toISOString() ?? null,
+              };
             } catch (err) {
-              if (err instanceof ScheduleNotFoundError) return { scheduleId: d.scheduleId, when: describeSpec(d), exists: false, paused: false, nextRun: null };
+              if (err instanceof ScheduleNotFoundError)
+                return { scheduleId: d.scheduleId, when: describeSpec(d), exists: false, paused: false, nextRun: null };
               throw err;
             }
           }),
         ),
       );
       if (opts.json) return void console.log(JSON.stringify(rows));
-      for (const r of rows) console.log(`${r.scheduleId.padEnd(34)} ${r.when.padEnd(28)} ${r.exists ? (r.paused ? 'paused' : `next ${r.nextRun}`) : 'not applied (qs schedules apply)'}`);
+      for (const r of rows)
+        console.log(
+          `${r.scheduleId.padEnd(34)} ${r.when.padEnd(28)} ${r.exists ? (r.paused ? 'paused' : `next ${r.nextRun}`) : 'not applied (qs schedules apply)'}`,
+        );
     });
 }

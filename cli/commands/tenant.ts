@@ -37,7 +37,11 @@ export function register(program: Command): void {
       withAppPool(async (pool) => {
         const ts = await listTenants(pool);
         if (opts.json) console.log(JSON.stringify(ts));
-        else for (const t of ts) console.log(`${String(t.id).padStart(4)}  ${t.slug.padEnd(24)} ${t.status.padEnd(10)} ${t.liveArmed ? 'LIVE-ARMED' : 'dry-run   '}  ${t.name}`);
+        else
+          for (const t of ts)
+            console.log(
+              `${String(t.id).padStart(4)}  ${t.slug.padEnd(24)} ${t.status.padEnd(10)} ${t.liveArmed ? 'LIVE-ARMED' : 'dry-run   '}  ${t.name}`,
+            );
       }),
     );
 
@@ -71,7 +75,10 @@ export function register(program: Command): void {
         const v = await verifyAuditChain(pool, t.id);
         if (opts.json) console.log(JSON.stringify(v));
         else if (v.ok) console.log(`audit chain of ${t.slug} is intact: ${v.rows} rows`);
-        else console.log(`audit chain of ${t.slug} is BROKEN at row id ${v.firstBroken!.id} (seq ${v.firstBroken!.seq}): ${v.firstBroken!.reason}`);
+        else
+          console.log(
+            `audit chain of ${t.slug} is BROKEN at row id ${v.firstBroken!.id} (seq ${v.firstBroken!.seq}): ${v.firstBroken!.reason}`,
+          );
         if (!v.ok) process.exitCode = 1;
       }),
     );

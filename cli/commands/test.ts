@@ -14,11 +14,15 @@ export function register(program: Command): void {
       console.log(describeCli(cli));
       // In band: the integration project shares one Temporal server, one Postgres and one
       // native Temporal runtime per process (see DESIGN.md, Testing).
-      const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', ...jestArgs], {
-        stdio: 'inherit',
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, TEMPORAL_CLI: cli.path },
-      });
+      const r = spawnSync(
+        process.execPath,
+        [path.join(PROJECT_ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', ...jestArgs],
+        {
+          stdio: 'inherit',
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, TEMPORAL_CLI: cli.path },
+        },
+      );
       process.exitCode = r.status ?? 1;
     });
 }

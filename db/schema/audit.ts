@@ -19,5 +19,9 @@ export const auditLog = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [unique('audit_log_tenant_seq').on(t.tenantId, t.seq), index('audit_log_event').on(t.tenantId, t.eventType), tenantIsolation('audit_log')],
+  (t) => [
+    unique('audit_log_tenant_seq').on(t.tenantId, t.seq),
+    index('audit_log_event').on(t.tenantId, t.eventType),
+    tenantIsolation('audit_log'),
+  ],
 ).enableRLS();

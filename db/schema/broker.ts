@@ -12,7 +12,9 @@ export const brokerAccounts = pgTable(
   'broker_accounts',
   {
     tenantId: tenantIdColumn().primaryKey(),
-    broker: text('broker', { enum: ['paper', 'kite'] }).notNull().default('paper'),
+    broker: text('broker', { enum: ['paper', 'kite'] })
+      .notNull()
+      .default('paper'),
     /** Non-secret settings, e.g. kite: { baseUrl, apiKey, timeoutMs }. */
     settings: jsonb('settings').notNull().default({}),
     /** Kite: the day's access token (from the login flow) and the app secret (postback checksums). */

@@ -18,5 +18,9 @@ export const marketSnapshots = pgTable(
     source: text('source').notNull(),
     chain: jsonb('chain').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.instrument, t.ts] }), index('market_snapshots_ts_brin').using('brin', t.ts), index('market_snapshots_id').on(t.snapshotId, t.ts)],
+  (t) => [
+    primaryKey({ columns: [t.instrument, t.ts] }),
+    index('market_snapshots_ts_brin').using('brin', t.ts),
+    index('market_snapshots_id').on(t.snapshotId, t.ts),
+  ],
 );

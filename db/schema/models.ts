@@ -4,7 +4,18 @@
  * variant. Rows are isolated like any tenant table, except that global rows are the ones seen
  * with no tenant set (see globalOrTenantIsolation).
  */
-import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { check } from 'drizzle-orm/pg-core';
 import { globalOrTenantIsolation } from './tenancy';
@@ -52,7 +63,10 @@ export const modelPointers = pgTable(
     previousVersionId: bigint('previous_version_id', { mode: 'number' }).references(() => modelVersions.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique('model_pointers_type_scope').on(t.typeId, t.tenantId).nullsNotDistinct(), globalOrTenantIsolation('model_pointers')],
+  (t) => [
+    unique('model_pointers_type_scope').on(t.typeId, t.tenantId).nullsNotDistinct(),
+    globalOrTenantIsolation('model_pointers'),
+  ],
 ).enableRLS();
 
 /** What each running worker serves right now (written by the workers on load / hot-swap). */

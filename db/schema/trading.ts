@@ -3,7 +3,21 @@
  * → fills → trade (costs). Money and prices are numeric, never floats.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { tenantIdColumn, tenantIsolation } from './tenancy';
 
 const money = (name: string) => numeric(name, { precision: 18, scale: 2 });
@@ -72,7 +86,10 @@ export const orders = pgTable(
     unique('orders_tenant_tag').on(t.tenantId, t.tag),
     index('orders_tenant_decision').on(t.tenantId, t.decisionId),
     index('orders_tenant_broker_order').on(t.tenantId, t.brokerOrderId),
-    check('orders_quantity_positive', sql`${t.quantity} > 0 AND ${t.filledQuantity} >= 0 AND ${t.filledQuantity} <= ${t.quantity}`),
+    check(
+      'orders_quantity_positive',
+      sql`${t.quantity} > 0 AND ${t.filledQuantity} >= 0 AND ${t.filledQuantity} <= ${t.quantity}`,
+    ),
     tenantIsolation('orders'),
   ],
 ).enableRLS();
@@ -133,7 +150,11 @@ export const trades = pgTable(
     totalCosts: money('total_costs').notNull().default('0'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('trades_tenant_decision').on(t.tenantId, t.decisionId), tenantIsolation('trades')],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('trades_tenant_decision').on(t.tenantId, t.decisionId),
+    tenantIsolation('trades'),
+  ],
 ).enableRLS();
 
 export const reconciliationRuns = pgTable(

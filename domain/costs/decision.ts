@@ -10,7 +10,11 @@ export type EconomicsReason = 'NET_EV_NON_POSITIVE' | 'HEDGE_BUDGET_EXCEEDED';
 
 export type EconomicsDecision =
   | { readonly accept: true; readonly reasonCode: null; readonly numbers: Readonly<Record<string, Rupees>> }
-  | { readonly accept: false; readonly reasonCode: EconomicsReason; readonly numbers: Readonly<Record<string, Rupees>> };
+  | {
+      readonly accept: false;
+      readonly reasonCode: EconomicsReason;
+      readonly numbers: Readonly<Record<string, Rupees>>;
+    };
 
 /** Refuse unless expected P&L strictly exceeds total costs. */
 export function evaluateNetEv(expectedPnl: DecimalInput, totalCosts: DecimalInput): EconomicsDecision {

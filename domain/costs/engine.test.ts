@@ -18,7 +18,9 @@ describe('worked examples, computed by hand component by component', () => {
     // slippage   : spread = max(0.05, 101.50 × 0.1%) = 0.1015; per unit = 0.1015 × (0.5 + 0.02 × 1) = 0.05278
     //              × 130 = 6.8614 → 6.86
     // total      = 20 + 0 + 4.62 + 0.07 + 0.01 + 0.40 + 4.45 + 6.86 = 36.41
-    const c = computeCosts([{ instrument: 'NIFTY', kind: 'option', side: 'BUY', lots: 2, price: 101.5, date: '2026-05-05' }]);
+    const c = computeCosts([
+      { instrument: 'NIFTY', kind: 'option', side: 'BUY', lots: 2, price: 101.5, date: '2026-05-05' },
+    ]);
     expect(c).toMatchObject({
       brokerage: '20.00',
       stt: '0.00',
@@ -51,7 +53,17 @@ describe('worked examples, computed by hand component by component', () => {
     const leg = { instrument: 'NIFTY', kind: 'option', side: 'SELL', lots: 3, price: '150.25' } as const;
     const before = computeCosts([{ ...leg, date: '2026-03-10' }]);
     const after = computeCosts([{ ...leg, date: '2026-04-06' }]);
-    expect(before).toMatchObject({ brokerage: '20.00', stt: '29.00', exchangeTxn: '10.26', ipft: '0.15', sebi: '0.03', stamp: '0.00', gst: '5.48', slippage: '15.82', total: '80.74' });
+    expect(before).toMatchObject({
+      brokerage: '20.00',
+      stt: '29.00',
+      exchangeTxn: '10.26',
+      ipft: '0.15',
+      sebi: '0.03',
+      stamp: '0.00',
+      gst: '5.48',
+      slippage: '15.82',
+      total: '80.74',
+    });
     expect(after).toMatchObject({ stt: '44.00', gst: '5.48', total: '95.74' });
   });
 
@@ -70,7 +82,17 @@ describe('worked examples, computed by hand component by component', () => {
       { instrument: 'BANKNIFTY', kind: 'future', side: 'BUY', lots: 1, price: '56000.40', date: '2026-03-16' },
       { instrument: 'NIFTY', kind: 'option', side: 'BUY', lots: 1, price: '42.35', date: '2026-03-24', exercise: true },
     ]);
-    expect(c).toMatchObject({ brokerage: '40.00', stt: '3.00', exchangeTxn: '29.06', ipft: '1.68', sebi: '1.68', stamp: '33.60', gst: '13.04', slippage: '16.80', total: '138.86' });
+    expect(c).toMatchObject({
+      brokerage: '40.00',
+      stt: '3.00',
+      exchangeTxn: '29.06',
+      ipft: '1.68',
+      sebi: '1.68',
+      stamp: '33.60',
+      gst: '13.04',
+      slippage: '16.80',
+      total: '138.86',
+    });
   });
 
   it('4. BANKNIFTY future SELL + NIFTY exercise after 1 Apr 2026', () => {
@@ -88,19 +110,25 @@ describe('worked examples, computed by hand component by component', () => {
 
   it('a small futures order pays the 0.03% brokerage, not ₹20', () => {
     // NIFTY futures on 2026-05-05, 1 lot @ 100 (an artificial price): turnover 6,500 → 0.03% = 1.95
-    const c = computeCosts([{ instrument: 'NIFTY', kind: 'future', side: 'SELL', lots: 1, price: 100, date: '2026-05-05' }]);
+    const c = computeCosts([
+      { instrument: 'NIFTY', kind: 'future', side: 'SELL', lots: 1, price: 100, date: '2026-05-05' },
+    ]);
     expect(c.brokerage).toBe('1.95');
   });
 
   it('an order above the freeze quantity is sliced and each slice pays brokerage', () => {
     // 30 lots × 65 = 1,950 units > 1,800 → 2 orders → ₹40
-    const c = computeCosts([{ instrument: 'NIFTY', kind: 'option', side: 'SELL', lots: 30, price: 10, date: '2026-05-05' }]);
+    const c = computeCosts([
+      { instrument: 'NIFTY', kind: 'option', side: 'SELL', lots: 30, price: 10, date: '2026-05-05' },
+    ]);
     expect(c.legs[0]).toMatchObject({ quantity: 1950, orders: 2 });
     expect(c.brokerage).toBe('40.00');
   });
 
   it('a short exercised leg (assignment) pays no exercise STT', () => {
-    const c = computeCosts([{ instrument: 'NIFTY', kind: 'option', side: 'SELL', lots: 1, price: 42.35, date: '2026-04-28', exercise: true }]);
+    const c = computeCosts([
+      { instrument: 'NIFTY', kind: 'option', side: 'SELL', lots: 1, price: 42.35, date: '2026-04-28', exercise: true },
+    ]);
     expect(c.stt).toBe('0.00');
   });
 
@@ -112,21 +140,25 @@ describe('worked examples, computed by hand component by component', () => {
   });
 
   it('names the bad field', () => {
-    expect(() => computeCosts([{ instrument: 'NIFTY', kind: 'option', side: 'BUY', lots: 1.5, price: 1, date: '2026-05-05' }])).toThrow('legs[0].lots');
+    expect(() =>
+      computeCosts([{ instrument: 'NIFTY', kind: 'option', side: 'BUY', lots: 1.5, price: 1, date: '2026-05-05' }]),
+    ).toThrow('legs[0].lots');
     expect(ratesOn('2026-03-31').sttOptionSell).toBe('0.001');
     expect(ratesOn('2026-04-01').sttOptionSell).toBe('0.0015');
   });
 });
 
-const legArb: fc.Arbitrary<CostLeg> = fc.record({
-  instrument: fc.constantFrom('NIFTY' as const, 'BANKNIFTY' as const),
-  kind: fc.constantFrom('option' as const, 'future' as const),
-  side: fc.constantFrom('BUY' as const, 'SELL' as const),
-  lots: fc.integer({ min: 1, max: 200 }),
-  price: fc.integer({ min: 0, max: 6_000_000 }).map((p) => (p / 100).toFixed(2)),
-  date: fc.constantFrom('2025-10-06', '2026-03-31', '2026-04-01', '2026-07-15'),
-  exercise: fc.boolean(),
-}).map((l) => (l.kind === 'future' ? { ...l, exercise: false } : l));
+const legArb: fc.Arbitrary<CostLeg> = fc
+  .record({
+    instrument: fc.constantFrom('NIFTY' as const, 'BANKNIFTY' as const),
+    kind: fc.constantFrom('option' as const, 'future' as const),
+    side: fc.constantFrom('BUY' as const, 'SELL' as const),
+    lots: fc.integer({ min: 1, max: 200 }),
+    price: fc.integer({ min: 0, max: 6_000_000 }).map((p) => (p / 100).toFixed(2)),
+    date: fc.constantFrom('2025-10-06', '2026-03-31', '2026-04-01', '2026-07-15'),
+    exercise: fc.boolean(),
+  })
+  .map((l) => (l.kind === 'future' ? { ...l, exercise: false } : l));
 
 describe('cost properties', () => {
   it('no cost component is ever negative, and the total is their sum', () => {
@@ -150,8 +182,16 @@ describe('cost properties', () => {
     fc.assert(
       fc.property(fc.array(legArb, { minLength: 1, maxLength: 3 }), (legs) => {
         const total = computeCosts(legs).total;
-        expect(evaluateNetEv(total, total)).toMatchObject({ accept: false, reasonCode: 'NET_EV_NON_POSITIVE', numbers: { netEv: '0.00' } });
-        expect(evaluateNetEv(new Decimal(total).plus('0.01'), total)).toMatchObject({ accept: true, reasonCode: null, numbers: { netEv: '0.01' } });
+        expect(evaluateNetEv(total, total)).toMatchObject({
+          accept: false,
+          reasonCode: 'NET_EV_NON_POSITIVE',
+          numbers: { netEv: '0.00' },
+        });
+        expect(evaluateNetEv(new Decimal(total).plus('0.01'), total)).toMatchObject({
+          accept: true,
+          reasonCode: null,
+          numbers: { netEv: '0.01' },
+        });
         expect(evaluateNetEv(new Decimal(total).minus('0.01'), total).accept).toBe(false);
       }),
       { numRuns: 100 },
@@ -162,14 +202,25 @@ describe('cost properties', () => {
 describe('tail hedge budget', () => {
   it('judges a hedge by monthly spend against a share of capital, not by EV', () => {
     // capital 10,00,000 × 0.5% = 5,000 budget; 3,200 spent + 1,500 = 4,700 → within
-    expect(evaluateHedgeBudget({ capital: '1000000', monthSpendSoFar: '3200', hedgeCost: '1500', maxMonthlyShare: '0.005' })).toMatchObject({
+    expect(
+      evaluateHedgeBudget({ capital: '1000000', monthSpendSoFar: '3200', hedgeCost: '1500', maxMonthlyShare: '0.005' }),
+    ).toMatchObject({
       accept: true,
       numbers: { budget: '5000.00', spendAfter: '4700.00' },
     });
     // + 1,800.01 → 5,000.01 > 5,000 → refused
     expect(
-      evaluateEconomics({ purpose: 'tail-hedge', capital: '1000000', monthSpendSoFar: '3200', hedgeCost: '1800.01', maxMonthlyShare: '0.005' }),
+      evaluateEconomics({
+        purpose: 'tail-hedge',
+        capital: '1000000',
+        monthSpendSoFar: '3200',
+        hedgeCost: '1800.01',
+        maxMonthlyShare: '0.005',
+      }),
     ).toMatchObject({ accept: false, reasonCode: 'HEDGE_BUDGET_EXCEEDED' });
-    expect(evaluateEconomics({ purpose: 'alpha', expectedPnl: '-10', totalCosts: '36.41' })).toMatchObject({ accept: false, numbers: { netEv: '-46.41' } });
+    expect(evaluateEconomics({ purpose: 'alpha', expectedPnl: '-10', totalCosts: '36.41' })).toMatchObject({
+      accept: false,
+      numbers: { netEv: '-46.41' },
+    });
   });
 });

@@ -85,7 +85,8 @@ interface RawLeg {
 }
 
 function checkLeg(leg: CostLeg, i: number): void {
-  if (!Number.isInteger(leg.lots) || leg.lots <= 0) throw new RangeError(`legs[${i}].lots: expected a positive integer`);
+  if (!Number.isInteger(leg.lots) || leg.lots <= 0)
+    throw new RangeError(`legs[${i}].lots: expected a positive integer`);
   if (dec(leg.price).isNegative()) throw new RangeError(`legs[${i}].price: must not be negative`);
   if (leg.orders !== undefined && (!Number.isInteger(leg.orders) || leg.orders <= 0)) {
     throw new RangeError(`legs[${i}].orders: expected a positive integer`);
@@ -116,7 +117,17 @@ function costLeg(leg: CostLeg, i: number, rateTable: readonly CostRates[], model
   const detail: LegCostDetail = { quantity, orders, turnover: rupees(turnover), ratesFrom: r.from };
   if (leg.exercise) {
     const stt = buy ? turnover.times(r.sttOptionExercise) : zero;
-    return { brokerage, stt, exchangeTxn: zero, ipft: zero, sebi: zero, stamp: zero, slippage: zero, detail, gstRate: dec(r.gst) };
+    return {
+      brokerage,
+      stt,
+      exchangeTxn: zero,
+      ipft: zero,
+      sebi: zero,
+      stamp: zero,
+      slippage: zero,
+      detail,
+      gstRate: dec(r.gst),
+    };
   }
   const stt = buy ? zero : turnover.times(isOption ? r.sttOptionSell : r.sttFuturesSell);
   const exchangeTxn = turnover.times(isOption ? r.exchangeTxnOption : r.exchangeTxnFutures);

@@ -51,8 +51,15 @@ export function estimateSlippage(input: SlippageInput, model: SlippageModel = DE
     input.spread !== undefined
       ? dec(input.spread)
       : Decimal.max(dec(model.minSpread), dec(input.price).times(model.defaultSpreadFraction[input.kind]));
-  const share = input.volume && input.volume > 0 ? Decimal.min(1, new Decimal(input.quantity).dividedBy(input.volume)) : new Decimal(0);
+  const share =
+    input.volume && input.volume > 0
+      ? Decimal.min(1, new Decimal(input.quantity).dividedBy(input.volume))
+      : new Decimal(0);
   const impact = share.isZero() ? share : share.pow(model.impactExponent).times(model.impact);
-  const perUnit = spread.times(dec(model.spreadShare).plus(dec(model.perLot).times(Math.max(0, input.lots - 1))).plus(impact));
+  const perUnit = spread.times(
+    dec(model.spreadShare)
+      .plus(dec(model.perLot).times(Math.max(0, input.lots - 1)))
+      .plus(impact),
+  );
   return perUnit.times(input.quantity);
 }

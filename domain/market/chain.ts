@@ -55,18 +55,34 @@ export function buildChain(snapshot: MarketSnapshot, options: ChainOptions = {})
         const g = black76({ type, forward, strike, years, rate: rates.rate, vol });
         const key = `${snapshot.instrument}|${expiry}|${strike}|${type}`;
         const mid = roundToTick(g.price, tick);
-        const half = Math.max(tick / 2, g.price * BASE_HALF_SPREAD * (1 + 0.4 * Math.abs(z)) * (1 + 2 * snapshot.stress));
+        const half = Math.max(
+          tick / 2,
+          g.price * BASE_HALF_SPREAD * (1 + 0.4 * Math.abs(z)) * (1 + 2 * snapshot.stress),
+        );
         let bid = g.price - half < tick ? 0 : floorToTick(g.price - half, tick);
         let ask = Math.max(ceilToTick(g.price + half, tick), tick);
         if (bid >= ask) bid = Number((ask - tick).toFixed(2));
         if (bid < 0) bid = 0;
         ask = Math.max(ask, Number((bid + tick).toFixed(2)));
         const liquidity = Math.exp(-0.35 * z * z) * expiryWeight;
-        const depthLots = Math.max(1, Math.round((5 + 60 * hashUniform(`${key}|${snapshot.minute}|d`)) * liquidity * (1 - 0.7 * snapshot.stress)));
-        const volLots = Math.round(
-          ATM_DAY_VOLUME_LOTS[snapshot.instrument] * liquidity * (1 + 1.5 * snapshot.stress) * Math.pow(minuteFrac, 0.9) * (0.6 + 0.8 * hashUniform(`${key}|${snapshot.date}|v`)),
+        const depthLots = Math.max(
+          1,
+          Math.round((5 + 60 * hashUniform(`${key}|${snapshot.minute}|d`)) * liquidity * (1 - 0.7 * snapshot.stress)),
         );
-        const oiLots = Math.round(ATM_OI_LOTS[snapshot.instrument] * Math.exp(-0.2 * z * z) * expiryWeight * (0.5 + hashUniform(`${key}|oi`)) * (1 + 0.1 * minuteFrac * (hashUniform(`${key}|${snapshot.date}|oid`) - 0.5)));
+        const volLots = Math.round(
+          ATM_DAY_VOLUME_LOTS[snapshot.instrument] *
+            liquidity *
+            (1 + 1.5 * snapshot.stress) *
+            Math.pow(minuteFrac, 0.9) *
+            (0.6 + 0.8 * hashUniform(`${key}|${snapshot.date}|v`)),
+        );
+        const oiLots = Math.round(
+          ATM_OI_LOTS[snapshot.instrument] *
+            Math.exp(-0.2 * z * z) *
+            expiryWeight *
+            (0.5 + hashUniform(`${key}|oi`)) *
+            (1 + 0.1 * minuteFrac * (hashUniform(`${key}|${snapshot.date}|oid`) - 0.5)),
+        );
         quotes.push({
           strike,
           type,
@@ -104,7 +120,12 @@ export function buildChain(snapshot: MarketSnapshot, options: ChainOptions = {})
 }
 
 /** The quote for a contract in a chain, if listed. */
-export function findQuote(chain: OptionChain, expiry: string, strike: number, type: 'call' | 'put'): OptionQuote | undefined {
+export function findQuote(
+  chain: OptionChain,
+  expiry: string,
+  strike: number,
+  type: 'call' | 'put',
+): OptionQuote | undefined {
   const e = chain.expiries.find((x) => x.expiry === expiry);
   return e?.quotes.find((q) => q.strike === strike && q.type === type);
 }

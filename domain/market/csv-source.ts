@@ -45,11 +45,14 @@ export function parseMarketCsv(text: string, options: CsvSourceOptions = {}): Ma
     if (!header) {
       header = cells.map((c) => c.toLowerCase());
       headerLine = lineNo;
-      for (const col of REQUIRED) if (!header.includes(col)) throw new MarketCsvError(`line ${lineNo}: missing column "${col}"`);
-      if (!header.includes('instrument') && !instrument) throw new MarketCsvError(`line ${lineNo}: no "instrument" column and no instrument given`);
+      for (const col of REQUIRED)
+        if (!header.includes(col)) throw new MarketCsvError(`line ${lineNo}: missing column "${col}"`);
+      if (!header.includes('instrument') && !instrument)
+        throw new MarketCsvError(`line ${lineNo}: no "instrument" column and no instrument given`);
       continue;
     }
-    if (cells.length !== header.length) throw new MarketCsvError(`line ${lineNo}: expected ${header.length} fields, found ${cells.length}`);
+    if (cells.length !== header.length)
+      throw new MarketCsvError(`line ${lineNo}: expected ${header.length} fields, found ${cells.length}`);
     const row = new Map(header.map((h, j) => [h, cells[j]!] as const));
     const cell = (col: string) => row.get(col);
     const num = (col: string, fallback?: number): number => {
@@ -59,14 +62,19 @@ export function parseMarketCsv(text: string, options: CsvSourceOptions = {}): Ma
         return fallback;
       }
       const v = Number(raw);
-      if (!Number.isFinite(v)) throw new MarketCsvError(`line ${lineNo}, column "${col}": not a number: ${JSON.stringify(raw)}`);
+      if (!Number.isFinite(v))
+        throw new MarketCsvError(`line ${lineNo}, column "${col}": not a number: ${JSON.stringify(raw)}`);
       return v;
     };
 
     const rowInstrument = cell('instrument');
     if (rowInstrument !== undefined && rowInstrument !== '') {
-      if (!isInstrument(rowInstrument)) throw new MarketCsvError(`line ${lineNo}, column "instrument": unknown instrument ${JSON.stringify(rowInstrument)}`);
-      if (instrument && rowInstrument !== instrument) throw new MarketCsvError(`line ${lineNo}, column "instrument": ${rowInstrument} differs from ${instrument}`);
+      if (!isInstrument(rowInstrument))
+        throw new MarketCsvError(
+          `line ${lineNo}, column "instrument": unknown instrument ${JSON.stringify(rowInstrument)}`,
+        );
+      if (instrument && rowInstrument !== instrument)
+        throw new MarketCsvError(`line ${lineNo}, column "instrument": ${rowInstrument} differs from ${instrument}`);
       instrument = rowInstrument;
     }
 
@@ -80,7 +88,8 @@ export function parseMarketCsv(text: string, options: CsvSourceOptions = {}): Ma
     if (p.second !== 0 || p.minuteOfDay < MARKET_OPEN_MINUTE || p.minuteOfDay >= MARKET_CLOSE_MINUTE) {
       throw new MarketCsvError(`line ${lineNo}, column "timestamp": bars must start on a whole minute 09:15–15:29 IST`);
     }
-    if (date && p.date !== date) throw new MarketCsvError(`line ${lineNo}, column "timestamp": ${p.date} differs from the file's date ${date}`);
+    if (date && p.date !== date)
+      throw new MarketCsvError(`line ${lineNo}, column "timestamp": ${p.date} differs from the file's date ${date}`);
     if (ms <= lastMs) throw new MarketCsvError(`line ${lineNo}, column "timestamp": not after the previous row`);
     date = p.date;
     lastMs = ms;
@@ -88,7 +97,8 @@ export function parseMarketCsv(text: string, options: CsvSourceOptions = {}): Ma
     const regimeRaw = cell('regime');
     let regime: Regime = 'calm';
     if (regimeRaw !== undefined && regimeRaw !== '') {
-      if (!isRegime(regimeRaw)) throw new MarketCsvError(`line ${lineNo}, column "regime": expected calm, trending or panic`);
+      if (!isRegime(regimeRaw))
+        throw new MarketCsvError(`line ${lineNo}, column "regime": expected calm, trending or panic`);
       regime = regimeRaw;
     }
     const typical = REGIME_PARAMS[regime];
@@ -105,16 +115,19 @@ export function parseMarketCsv(text: string, options: CsvSourceOptions = {}): Ma
       termSlope: num('term_slope', typical.termSlope),
       stress: num('stress', typical.stress),
     };
-    if (!(bar.open > 0 && bar.high > 0 && bar.low > 0 && bar.close > 0)) throw new MarketCsvError(`line ${lineNo}: prices must be positive`);
+    if (!(bar.open > 0 && bar.high > 0 && bar.low > 0 && bar.close > 0))
+      throw new MarketCsvError(`line ${lineNo}: prices must be positive`);
     if (bar.high < Math.max(bar.open, bar.close) || bar.low > Math.min(bar.open, bar.close)) {
       throw new MarketCsvError(`line ${lineNo}: high/low do not bracket open and close`);
     }
-    if (!(bar.atmVol > 0 && bar.atmVol < 5)) throw new MarketCsvError(`line ${lineNo}, column "atm_iv": expected a decimal vol such as 0.12`);
+    if (!(bar.atmVol > 0 && bar.atmVol < 5))
+      throw new MarketCsvError(`line ${lineNo}, column "atm_iv": expected a decimal vol such as 0.12`);
     if (bar.stress < 0 || bar.stress > 1) throw new MarketCsvError(`line ${lineNo}, column "stress": expected 0 … 1`);
     bars.push(bar);
   }
   if (!header) throw new MarketCsvError('empty CSV: no header line');
-  if (bars.length === 0 || !instrument || !date) throw new MarketCsvError(`no data rows after the header on line ${headerLine}`);
+  if (bars.length === 0 || !instrument || !date)
+    throw new MarketCsvError(`no data rows after the header on line ${headerLine}`);
   return { instrument, date, origin: 'csv', seed: null, bars };
 }
 

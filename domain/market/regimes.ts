@@ -28,9 +28,48 @@ export interface RegimeParams {
 }
 
 export const REGIME_PARAMS: Readonly<Record<Regime, RegimeParams>> = {
-  calm: { vol: 0.1, dayDrift: 0.001, driftDown: false, jumpsPerDay: 0.05, jumpMean: 0, jumpSd: 0.002, atmVol: 0.11, skew: -0.18, smile: 0.04, termSlope: 0.06, volOfVol: 0.002, stress: 0 },
-  trending: { vol: 0.16, dayDrift: 0.009, driftDown: false, jumpsPerDay: 0.3, jumpMean: 0, jumpSd: 0.003, atmVol: 0.145, skew: -0.2, smile: 0.045, termSlope: 0.02, volOfVol: 0.003, stress: 0.3 },
-  panic: { vol: 0.38, dayDrift: 0.02, driftDown: true, jumpsPerDay: 4, jumpMean: -0.004, jumpSd: 0.005, atmVol: 0.3, skew: -0.25, smile: 0.055, termSlope: -0.15, volOfVol: 0.006, stress: 1 },
+  calm: {
+    vol: 0.1,
+    dayDrift: 0.001,
+    driftDown: false,
+    jumpsPerDay: 0.05,
+    jumpMean: 0,
+    jumpSd: 0.002,
+    atmVol: 0.11,
+    skew: -0.18,
+    smile: 0.04,
+    termSlope: 0.06,
+    volOfVol: 0.002,
+    stress: 0,
+  },
+  trending: {
+    vol: 0.16,
+    dayDrift: 0.009,
+    driftDown: false,
+    jumpsPerDay: 0.3,
+    jumpMean: 0,
+    jumpSd: 0.003,
+    atmVol: 0.145,
+    skew: -0.2,
+    smile: 0.045,
+    termSlope: 0.02,
+    volOfVol: 0.003,
+    stress: 0.3,
+  },
+  panic: {
+    vol: 0.38,
+    dayDrift: 0.02,
+    driftDown: true,
+    jumpsPerDay: 4,
+    jumpMean: -0.004,
+    jumpSd: 0.005,
+    atmVol: 0.3,
+    skew: -0.25,
+    smile: 0.055,
+    termSlope: -0.15,
+    volOfVol: 0.006,
+    stress: 1,
+  },
 };
 
 /** Per-minute switching probabilities when the regime is not forced (rows sum below 1; the rest is "stay"). */

@@ -104,7 +104,11 @@ describe('option chains', () => {
     const spreadAt = (day: MarketDay) => {
       const snap = snapshotAt(day, '12:00');
       // Same spot and surface, only the stress differs: compare like with like.
-      const chain = buildChain({ ...snap, spot: 25_000, surface: { atmVol: 0.15, skew: -0.2, smile: 0.045, termSlope: 0 } });
+      const chain = buildChain({
+        ...snap,
+        spot: 25_000,
+        surface: { atmVol: 0.15, skew: -0.2, smile: 0.045, termSlope: 0 },
+      });
       const q = findQuote(chain, '2026-05-12', 25_000, 'put')!;
       return { spread: q.ask - q.bid, size: q.askQty };
     };
@@ -162,7 +166,8 @@ describe('CSV replay source', () => {
   });
 
   it('accepts bare OHLC candles and fills the surface from the regime', () => {
-    const text = 'timestamp,open,high,low,close\n2026-05-05T09:15:00+05:30,25000,25010,24990,25005\n2026-05-05T09:16:00+05:30,25005,25020,25000,25015\n';
+    const text =
+      'timestamp,open,high,low,close\n2026-05-05T09:15:00+05:30,25000,25010,24990,25005\n2026-05-05T09:16:00+05:30,25005,25020,25000,25015\n';
     const src = csvSource(text, { instrument: 'NIFTY' });
     expect(src.snapshotAt('09:17').spot).toBe(25015);
     expect(src.snapshotAt('12:00').surface.atmVol).toBe(0.11);
@@ -170,9 +175,15 @@ describe('CSV replay source', () => {
 
   it('names the line and column of bad input', () => {
     const head = 'timestamp,instrument,open,high,low,close,regime\n';
-    expect(() => parseMarketCsv(head + '2026-05-05T09:15:00+05:30,NIFTY,25000,25010,24990,abc,calm\n')).toThrow('line 2, column "close": not a number');
-    expect(() => parseMarketCsv(head + '2026-05-05T09:15:00+05:30,NIFTY,25000,25010,24990,25000,storm\n')).toThrow('line 2, column "regime"');
-    expect(() => parseMarketCsv(head + '2026-05-05T09:10:00+05:30,NIFTY,25000,25010,24990,25000,calm\n')).toThrow(/line 2, column "timestamp"/);
+    expect(() => parseMarketCsv(head + '2026-05-05T09:15:00+05:30,NIFTY,25000,25010,24990,abc,calm\n')).toThrow(
+      'line 2, column "close": not a number',
+    );
+    expect(() => parseMarketCsv(head + '2026-05-05T09:15:00+05:30,NIFTY,25000,25010,24990,25000,storm\n')).toThrow(
+      'line 2, column "regime"',
+    );
+    expect(() => parseMarketCsv(head + '2026-05-05T09:10:00+05:30,NIFTY,25000,25010,24990,25000,calm\n')).toThrow(
+      /line 2, column "timestamp"/,
+    );
     expect(() => parseMarketCsv('open,high\n')).toThrow(MarketCsvError);
   });
 });

@@ -168,7 +168,9 @@ export function simulateDays(options: SimulateDaysOptions): MarketDay[] {
   let prev: MarketBar | undefined;
   for (let i = 0; i < options.days; i++) {
     const gapRng = new Rng(`${options.seed}|${options.instrument}|${date}|gap`);
-    const startSpot = prev ? r2(prev.close * Math.exp(REGIME_PARAMS[prev.regime].vol * 0.35 * Math.sqrt(1 / 252) * gapRng.normal())) : options.startSpot;
+    const startSpot = prev
+      ? r2(prev.close * Math.exp(REGIME_PARAMS[prev.regime].vol * 0.35 * Math.sqrt(1 / 252) * gapRng.normal()))
+      : options.startSpot;
     const day = simulateDay({
       instrument: options.instrument,
       date,

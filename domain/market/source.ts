@@ -9,7 +9,14 @@ import { MARKET_OPEN_MINUTE, SESSION_MINUTES } from '../calendar';
 import { istParts, istTimestamp, parseTimeOfDay, timestampToEpochMs } from '../dates';
 import { buildChain } from './chain';
 import { simulateDay, type SimulateDayOptions } from './simulator';
-import { DEFAULT_RATES, type ChainOptions, type MarketDay, type MarketRates, type MarketSnapshot, type MarketSource } from './types';
+import {
+  DEFAULT_RATES,
+  type ChainOptions,
+  type MarketDay,
+  type MarketRates,
+  type MarketSnapshot,
+  type MarketSource,
+} from './types';
 
 /** Minute index from a number, 'HH:MM' (IST) or an ISO timestamp on the day. */
 export function resolveMinute(day: Pick<MarketDay, 'date'>, at: number | string): number {

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
-import { apply, applyAll, createOrder, orderInvariantViolations, ORDER_STATUSES, type Order, type OrderEvent } from './state-machine';
+import {
+  apply,
+  applyAll,
+  createOrder,
+  orderInvariantViolations,
+  ORDER_STATUSES,
+  type Order,
+  type OrderEvent,
+} from './state-machine';
 
-const limit = () => createOrder({ id: 'o1', tag: 'IC1LEG2', side: 'SELL', orderType: 'LIMIT', quantity: 130, limitPrice: '101.50' });
+const limit = () =>
+  createOrder({ id: 'o1', tag: 'IC1LEG2', side: 'SELL', orderType: 'LIMIT', quantity: 130, limitPrice: '101.50' });
 
 function run(o: Order, events: OrderEvent[]): Order {
   const r = applyAll(o, events);
@@ -49,8 +58,14 @@ describe('order state machine', () => {
 
   it('a rejected cancel restores the prior state, including a partial fill that happened meanwhile', () => {
     const accepted = run(limit(), [{ type: 'SUBMIT' }, { type: 'ACCEPT' }]);
-    expect(run(accepted, [{ type: 'CANCEL_REQUESTED' }, { type: 'CANCEL_REJECTED', reason: 'too late' }]).status).toBe('ACCEPTED');
-    const r = run(accepted, [{ type: 'CANCEL_REQUESTED' }, { type: 'FILL', fillId: 'f1', quantity: 10, price: '101.5' }, { type: 'CANCEL_REJECTED', reason: 'x' }]);
+    expect(run(accepted, [{ type: 'CANCEL_REQUESTED' }, { type: 'CANCEL_REJECTED', reason: 'too late' }]).status).toBe(
+      'ACCEPTED',
+    );
+    const r = run(accepted, [
+      { type: 'CANCEL_REQUESTED' },
+      { type: 'FILL', fillId: 'f1', quantity: 10, price: '101.5' },
+      { type: 'CANCEL_REJECTED', reason: 'x' },
+    ]);
     expect(r.status).toBe('PARTIALLY_FILLED');
     expect(r.reason).toBe('x');
   });
@@ -59,22 +74,48 @@ describe('order state machine', () => {
     const accepted = run(limit(), [{ type: 'SUBMIT' }, { type: 'ACCEPT' }]);
     const pend = run(accepted, [{ type: 'UPDATE_REQUESTED', limitPrice: '100.00' }]);
     expect(pend.status).toBe('PENDING_UPDATE');
-    expect(run(pend, [{ type: 'UPDATE_REJECTED', reason: 'band' }])).toMatchObject({ status: 'ACCEPTED', limitPrice: '101.5' });
+    expect(run(pend, [{ type: 'UPDATE_REJECTED', reason: 'band' }])).toMatchObject({
+      status: 'ACCEPTED',
+      limitPrice: '101.5',
+    });
     expect(run(pend, [{ type: 'UPDATED' }])).toMatchObject({ status: 'ACCEPTED', limitPrice: '100' });
     // Shrinking the order to what is already filled completes it.
-    const part = run(accepted, [{ type: 'FILL', fillId: 'f1', quantity: 65, price: '101.5' }, { type: 'UPDATE_REQUESTED', quantity: 65 }, { type: 'UPDATED' }]);
+    const part = run(accepted, [
+      { type: 'FILL', fillId: 'f1', quantity: 65, price: '101.5' },
+      { type: 'UPDATE_REQUESTED', quantity: 65 },
+      { type: 'UPDATED' },
+    ]);
     expect(part.status).toBe('FILLED');
   });
 
   it('refuses duplicate fill ids, overfills and invalid transitions with a code', () => {
-    const a = run(limit(), [{ type: 'SUBMIT' }, { type: 'ACCEPT' }, { type: 'FILL', fillId: 'f1', quantity: 100, price: '1' }]);
-    expect(apply(a, { type: 'FILL', fillId: 'f1', quantity: 1, price: '1' })).toMatchObject({ ok: false, error: { code: 'DUPLICATE_FILL' } });
-    expect(apply(a, { type: 'FILL', fillId: 'f2', quantity: 31, price: '1' })).toMatchObject({ ok: false, error: { code: 'OVERFILL' } });
+    const a = run(limit(), [
+      { type: 'SUBMIT' },
+      { type: 'ACCEPT' },
+      { type: 'FILL', fillId: 'f1', quantity: 100, price: '1' },
+    ]);
+    expect(apply(a, { type: 'FILL', fillId: 'f1', quantity: 1, price: '1' })).toMatchObject({
+      ok: false,
+      error: { code: 'DUPLICATE_FILL' },
+    });
+    expect(apply(a, { type: 'FILL', fillId: 'f2', quantity: 31, price: '1' })).toMatchObject({
+      ok: false,
+      error: { code: 'OVERFILL' },
+    });
     expect(apply(limit(), { type: 'ACCEPT' })).toMatchObject({ ok: false, error: { code: 'INVALID_TRANSITION' } });
-    expect(apply(limit(), { type: 'DENY', reason: 'RISK' })).toMatchObject({ ok: true, order: { status: 'DENIED', reason: 'RISK' } });
+    expect(apply(limit(), { type: 'DENY', reason: 'RISK' })).toMatchObject({
+      ok: true,
+      order: { status: 'DENIED', reason: 'RISK' },
+    });
     const rejected = run(limit(), [{ type: 'SUBMIT' }, { type: 'REJECT', reason: 'PRICE_BAND' }]);
-    expect(apply(rejected, { type: 'FILL', fillId: 'f1', quantity: 1, price: '1' })).toMatchObject({ ok: false, error: { code: 'INVALID_TRANSITION' } });
-    expect(apply(a, { type: 'FILL', fillId: 'f3', quantity: 1, price: '-1' })).toMatchObject({ ok: false, error: { code: 'INVALID_EVENT' } });
+    expect(apply(rejected, { type: 'FILL', fillId: 'f1', quantity: 1, price: '1' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_TRANSITION' },
+    });
+    expect(apply(a, { type: 'FILL', fillId: 'f3', quantity: 1, price: '-1' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_EVENT' },
+    });
   });
 
   it('random event sequences never produce an invalid order (property)', () => {

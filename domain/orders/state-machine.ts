@@ -76,7 +76,13 @@ export type OrderEvent =
   | { readonly type: 'CANCELED' }
   | { readonly type: 'CANCEL_REJECTED'; readonly reason: string }
   | { readonly type: 'EXPIRE' }
-  | { readonly type: 'FILL'; readonly fillId: string; readonly quantity: number; readonly price: string | number; readonly at?: string };
+  | {
+      readonly type: 'FILL';
+      readonly fillId: string;
+      readonly quantity: number;
+      readonly price: string | number;
+      readonly at?: string;
+    };
 
 export type OrderErrorCode = 'INVALID_TRANSITION' | 'DUPLICATE_FILL' | 'OVERFILL' | 'INVALID_EVENT';
 
@@ -105,7 +111,8 @@ function priceString(p: string | number): string | null {
 export function createOrder(o: NewOrder): Order {
   if (!Number.isInteger(o.quantity) || o.quantity <= 0) throw new RangeError('quantity: expected a positive integer');
   const limitPrice = o.limitPrice === undefined || o.limitPrice === null ? null : priceString(o.limitPrice);
-  if (o.orderType === 'LIMIT' && limitPrice === null) throw new RangeError('limitPrice: a LIMIT order needs a positive price');
+  if (o.orderType === 'LIMIT' && limitPrice === null)
+    throw new RangeError('limitPrice: a LIMIT order needs a positive price');
   return {
     id: o.id,
     tag: o.tag ?? null,
@@ -154,10 +161,14 @@ function workingStatus(filled: number, quantity: number): OrderStatus {
   return filled >= quantity ? 'FILLED' : filled > 0 ? 'PARTIALLY_FILLED' : 'ACCEPTED';
 }
 
-function applyUpdate(o: Order, quantity: number | null, limitPrice: string | null): ApplyResult | Pick<Order, 'quantity' | 'limitPrice'> {
+function applyUpdate(
+  o: Order,
+  quantity: number | null,
+  limitPrice: string | null,
+): ApplyResult | Pick<Order, 'quantity' | 'limitPrice'> {
   const q = quantity ?? o.quantity;
   if (q < o.filledQty) return err('INVALID_EVENT', `quantity ${q} is below the filled ${o.filledQty}`);
-  return { quantity: q, limitPrice: o.orderType === 'LIMIT' ? limitPrice ?? o.limitPrice : null };
+  return { quantity: q, limitPrice: o.orderType === 'LIMIT' ? (limitPrice ?? o.limitPrice) : null };
 }
 
 export function apply(o: Order, e: OrderEvent): ApplyResult {
@@ -171,7 +182,8 @@ export function apply(o: Order, e: OrderEvent): ApplyResult {
     case 'ACCEPT':
       if (o.status === 'SUBMITTED') return next(o, { status: 'ACCEPTED' });
       // Accepted while a request we sent before the ack is still pending.
-      if (PENDING.includes(o.status) && o.previousStatus === 'SUBMITTED') return next(o, { previousStatus: 'ACCEPTED' });
+      if (PENDING.includes(o.status) && o.previousStatus === 'SUBMITTED')
+        return next(o, { previousStatus: 'ACCEPTED' });
       return bad(o, e);
 
     case 'REJECT':
@@ -183,28 +195,46 @@ export function apply(o: Order, e: OrderEvent): ApplyResult {
     case 'UPDATE_REQUESTED': {
       if (!BASE_WORKING.includes(o.status)) return bad(o, e);
       const q = e.quantity ?? null;
-      if (q !== null && (!Number.isInteger(q) || q <= 0)) return err('INVALID_EVENT', 'quantity: expected a positive integer');
+      if (q !== null && (!Number.isInteger(q) || q <= 0))
+        return err('INVALID_EVENT', 'quantity: expected a positive integer');
       const lp = e.limitPrice === undefined ? null : priceString(e.limitPrice);
-      if (e.limitPrice !== undefined && lp === null) return err('INVALID_EVENT', 'limitPrice: expected a positive decimal');
-      return next(o, { status: 'PENDING_UPDATE', previousStatus: o.status, pendingUpdate: { quantity: q, limitPrice: lp } });
+      if (e.limitPrice !== undefined && lp === null)
+        return err('INVALID_EVENT', 'limitPrice: expected a positive decimal');
+      return next(o, {
+        status: 'PENDING_UPDATE',
+        previousStatus: o.status,
+        pendingUpdate: { quantity: q, limitPrice: lp },
+      });
     }
 
     case 'UPDATED': {
-      const allowed = o.status === 'PENDING_UPDATE' || o.status === 'PENDING_CANCEL' || o.status === 'ACCEPTED' || o.status === 'PARTIALLY_FILLED';
+      const allowed =
+        o.status === 'PENDING_UPDATE' ||
+        o.status === 'PENDING_CANCEL' ||
+        o.status === 'ACCEPTED' ||
+        o.status === 'PARTIALLY_FILLED';
       if (!allowed) return bad(o, e);
       const lp = e.limitPrice === undefined ? null : priceString(e.limitPrice);
-      if (e.limitPrice !== undefined && lp === null) return err('INVALID_EVENT', 'limitPrice: expected a positive decimal');
-      if (e.quantity !== undefined && (!Number.isInteger(e.quantity) || e.quantity <= 0)) return err('INVALID_EVENT', 'quantity: expected a positive integer');
-      const u = applyUpdate(o, e.quantity ?? o.pendingUpdate?.quantity ?? null, lp ?? o.pendingUpdate?.limitPrice ?? null);
+      if (e.limitPrice !== undefined && lp === null)
+        return err('INVALID_EVENT', 'limitPrice: expected a positive decimal');
+      if (e.quantity !== undefined && (!Number.isInteger(e.quantity) || e.quantity <= 0))
+        return err('INVALID_EVENT', 'quantity: expected a positive integer');
+      const u = applyUpdate(
+        o,
+        e.quantity ?? o.pendingUpdate?.quantity ?? null,
+        lp ?? o.pendingUpdate?.limitPrice ?? null,
+      );
       if ('ok' in u) return u;
-      if (u.quantity === o.filledQty) return next(o, { ...u, status: 'FILLED', previousStatus: null, pendingUpdate: null });
+      if (u.quantity === o.filledQty)
+        return next(o, { ...u, status: 'FILLED', previousStatus: null, pendingUpdate: null });
       if (o.status === 'PENDING_CANCEL') return next(o, { ...u, pendingUpdate: null }); // still waiting on the cancel
       const base = o.status === 'PENDING_UPDATE' ? o.previousStatus! : o.status;
       return next(o, { ...u, status: base, previousStatus: null, pendingUpdate: null });
     }
 
     case 'UPDATE_REJECTED':
-      if (o.status === 'PENDING_UPDATE') return next(o, { status: o.previousStatus!, previousStatus: null, pendingUpdate: null, reason: e.reason });
+      if (o.status === 'PENDING_UPDATE')
+        return next(o, { status: o.previousStatus!, previousStatus: null, pendingUpdate: null, reason: e.reason });
       if (o.status === 'PENDING_CANCEL') return next(o, { pendingUpdate: null, reason: e.reason });
       return bad(o, e);
 
@@ -246,11 +276,13 @@ function applyFill(o: Order, e: Extract<OrderEvent, { type: 'FILL' }>): ApplyRes
   if (!fillable) return bad(o, e);
   if (typeof e.fillId !== 'string' || e.fillId === '') return err('INVALID_EVENT', 'fillId: required');
   if (o.fills.some((f) => f.fillId === e.fillId)) return err('DUPLICATE_FILL', `fill ${e.fillId} was already applied`);
-  if (!Number.isInteger(e.quantity) || e.quantity <= 0) return err('INVALID_EVENT', 'quantity: expected a positive integer');
+  if (!Number.isInteger(e.quantity) || e.quantity <= 0)
+    return err('INVALID_EVENT', 'quantity: expected a positive integer');
   const price = priceString(e.price);
   if (price === null) return err('INVALID_EVENT', 'price: expected a positive decimal');
   const filled = o.filledQty + e.quantity;
-  if (filled > o.quantity) return err('OVERFILL', `fill of ${e.quantity} takes ${filled} past the order quantity ${o.quantity}`);
+  if (filled > o.quantity)
+    return err('OVERFILL', `fill of ${e.quantity} takes ${filled} past the order quantity ${o.quantity}`);
 
   const notional = new Decimal(o.filledNotional).plus(dec(price).times(e.quantity));
   const fill: OrderFill = { fillId: e.fillId, quantity: e.quantity, price, at: e.at ?? null, late };
@@ -298,6 +330,7 @@ export function orderInvariantViolations(o: Order): string[] {
   if (o.status === 'PARTIALLY_FILLED' && o.filledQty === 0) v.push('PARTIALLY_FILLED with nothing filled');
   if (PENDING.includes(o.status) !== (o.previousStatus !== null)) v.push('previousStatus set iff pending');
   if (o.previousStatus !== null && !BASE_WORKING.includes(o.previousStatus)) v.push(`pending over ${o.previousStatus}`);
-  if ((o.status === 'INITIALIZED' || o.status === 'DENIED' || o.status === 'REJECTED') && o.filledQty > 0) v.push(`${o.status} with fills`);
+  if ((o.status === 'INITIALIZED' || o.status === 'DENIED' || o.status === 'REJECTED') && o.filledQty > 0)
+    v.push(`${o.status} with fills`);
   return v;
 }

@@ -9,7 +9,23 @@ const contract: Contract = { instrument: 'NIFTY', expiry: '2026-05-12', strike: 
 
 /** A one-contract chain with a chosen touch, for exact fill arithmetic. */
 function chain(time: string, q: Partial<OptionQuote> = {}, spot = 25_000): OptionChain {
-  const quote: OptionQuote = { strike: 25_000, type: 'put', bid: 100, ask: 100.5, mid: 100.25, bidQty: 650, askQty: 650, iv: 0.12, delta: -0.5, gamma: 0.001, vega: 10, theta: -50, volume: 65_000, oi: 650_000, ...q };
+  const quote: OptionQuote = {
+    strike: 25_000,
+    type: 'put',
+    bid: 100,
+    ask: 100.5,
+    mid: 100.25,
+    bidQty: 650,
+    askQty: 650,
+    iv: 0.12,
+    delta: -0.5,
+    gamma: 0.001,
+    vega: 10,
+    theta: -50,
+    volume: 65_000,
+    oi: 650_000,
+    ...q,
+  };
   return {
     instrument: 'NIFTY',
     date: '2026-05-05',
@@ -40,7 +56,11 @@ const fresh = (capital = 1_000_000) => createExchange({ seed: 42, capital });
 
 describe('paper exchange', () => {
   it('a market buy reaches the exchange after its latency and fills at the ask', () => {
-    const r = stepAll(fresh(), [place('A1'), { type: 'MARKET', chain: chain('10:00') }, { type: 'MARKET', chain: chain('10:01') }]);
+    const r = stepAll(fresh(), [
+      place('A1'),
+      { type: 'MARKET', chain: chain('10:00') },
+      { type: 'MARKET', chain: chain('10:01') },
+    ]);
     expect(r.events.map((e) => e.type)).toEqual(['ORDER_SUBMITTED', 'ORDER_ACCEPTED', 'ORDER_FILLED']);
     const o = findOrderByTag(r.state, 'A1')!;
     expect(o.order).toMatchObject({ status: 'FILLED', filledQty: 130, avgPrice: '100.5' });
@@ -54,7 +74,10 @@ describe('paper exchange', () => {
 
   it('fills partially against thin displayed size, across ticks', () => {
     const thin = (t: string) => chain(t, { askQty: 65 });
-    const r = stepAll(fresh(), [place('P1', { quantity: 195 }), ...['10:01', '10:02', '10:03', '10:04'].map((t) => ({ type: 'MARKET' as const, chain: thin(t) }))]);
+    const r = stepAll(fresh(), [
+      place('P1', { quantity: 195 }),
+      ...['10:01', '10:02', '10:03', '10:04'].map((t) => ({ type: 'MARKET' as const, chain: thin(t) })),
+    ]);
     const fills = r.events.filter((e) => e.type === 'ORDER_FILLED');
     expect(fills.map((f) => (f.type === 'ORDER_FILLED' ? [f.quantity, f.status] : null))).toEqual([
       [65, 'PARTIALLY_FILLED'],
@@ -64,7 +87,10 @@ describe('paper exchange', () => {
   });
 
   it('a limit order rests until the market comes to it', () => {
-    const r1 = stepAll(fresh(), [place('L1', { side: 'SELL', orderType: 'LIMIT', limitPrice: '105.00', quantity: 65 }), { type: 'MARKET', chain: chain('10:01') }]);
+    const r1 = stepAll(fresh(), [
+      place('L1', { side: 'SELL', orderType: 'LIMIT', limitPrice: '105.00', quantity: 65 }),
+      { type: 'MARKET', chain: chain('10:01') },
+    ]);
     expect(findOrderByTag(r1.state, 'L1')!.order.status).toBe('ACCEPTED');
     const r2 = step(r1.state, { type: 'MARKET', chain: chain('10:02', { bid: 105.2, ask: 105.7, mid: 105.45 }) });
     expect(r2.events).toMatchObject([{ type: 'ORDER_FILLED', price: '105.2', quantity: 65 }]);
@@ -97,11 +123,18 @@ describe('paper exchange', () => {
   it('a cancel takes effect after its latency: a fill meanwhile is applied, the rest is canceled', () => {
     const thin = (t: string) => chain(t, { askQty: 65 });
     // Fixed 45 s latency so the race is deterministic.
-    const slow = createExchange({ seed: 42, capital: 1_000_000, config: { latencyMsMin: 45_000, latencyMsMax: 45_000 } });
+    const slow = createExchange({
+      seed: 42,
+      capital: 1_000_000,
+      config: { latencyMsMin: 45_000, latencyMsMax: 45_000 },
+    });
     let r = stepAll(slow, [place('C1', { quantity: 260 }), { type: 'MARKET', chain: thin('10:01') }]);
     expect(findOrderByTag(r.state, 'C1')!.order).toMatchObject({ status: 'PARTIALLY_FILLED', filledQty: 65 });
     // Cancel sent 10:01:30 arrives 10:02:15; the 10:02 tick still fills.
-    r = stepAll(r.state, [{ type: 'CANCEL', at: '2026-05-05T10:01:30+05:30', tag: 'C1' }, { type: 'MARKET', chain: thin('10:02') }]);
+    r = stepAll(r.state, [
+      { type: 'CANCEL', at: '2026-05-05T10:01:30+05:30', tag: 'C1' },
+      { type: 'MARKET', chain: thin('10:02') },
+    ]);
     expect(r.events.map((e) => e.type)).toEqual(['ORDER_CANCEL_REQUESTED', 'ORDER_FILLED']);
     expect(findOrderByTag(r.state, 'C1')!.order).toMatchObject({ status: 'PENDING_CANCEL', filledQty: 130 });
     r = step(r.state, { type: 'MARKET', chain: thin('10:03') });
@@ -109,7 +142,9 @@ describe('paper exchange', () => {
     expect(findOrderByTag(r.state, 'C1')!.order).toMatchObject({ status: 'CANCELED', filledQty: 130 });
     expect(valueBook(r.state).positions[0]!.netQty).toBe(130);
     // Cancelling again is refused with the reason.
-    expect(step(r.state, { type: 'CANCEL', at: '2026-05-05T10:04:00+05:30', tag: 'C1' }).events).toMatchObject([{ type: 'ORDER_CANCEL_REJECTED', reason: 'ORDER_CANCELED' }]);
+    expect(step(r.state, { type: 'CANCEL', at: '2026-05-05T10:04:00+05:30', tag: 'C1' }).events).toMatchObject([
+      { type: 'ORDER_CANCEL_REJECTED', reason: 'ORDER_CANCELED' },
+    ]);
   });
 
   it('positions: FIFO realised P&L, mark-to-market, and expiry settlement', () => {
@@ -120,9 +155,21 @@ describe('paper exchange', () => {
     ]);
     // Bought 130 @ 100.50, sold 65 @ 110.00: realised (110 − 100.50) × 65 = 617.50
     let book = valueBook(r.state);
-    expect(book.positions[0]).toMatchObject({ netQty: 65, avgPrice: '100.50', mark: '110.25', realizedPnl: '617.50', unrealizedPnl: '633.75' });
+    expect(book.positions[0]).toMatchObject({
+      netQty: 65,
+      avgPrice: '100.50',
+      mark: '110.25',
+      realizedPnl: '617.50',
+      unrealizedPnl: '633.75',
+    });
     // Settle at 24,900: intrinsic 100 on the remaining 65: realised += (100 − 100.50) × 65 = −32.50
-    r = step(r.state, { type: 'SETTLE_EXPIRY', at: '2026-05-12T15:30:00+05:30', instrument: 'NIFTY', expiry: '2026-05-12', settlementPrice: 24_900 });
+    r = step(r.state, {
+      type: 'SETTLE_EXPIRY',
+      at: '2026-05-12T15:30:00+05:30',
+      instrument: 'NIFTY',
+      expiry: '2026-05-12',
+      settlementPrice: 24_900,
+    });
     book = valueBook(r.state);
     expect(book.positions[0]).toMatchObject({ netQty: 0, realizedPnl: '585.00' });
     // Cash: 1,000,000 − 13,065 + 7,150 + 6,500 = 1,000,585.00
@@ -131,7 +178,11 @@ describe('paper exchange', () => {
   });
 
   it('working day orders expire at 15:30', () => {
-    const r = stepAll(fresh(), [place('E1', { orderType: 'LIMIT', limitPrice: '95' }), { type: 'MARKET', chain: chain('10:01') }, { type: 'MARKET', chain: chain('15:30') }]);
+    const r = stepAll(fresh(), [
+      place('E1', { orderType: 'LIMIT', limitPrice: '95' }),
+      { type: 'MARKET', chain: chain('10:01') },
+      { type: 'MARKET', chain: chain('15:30') },
+    ]);
     expect(findOrderByTag(r.state, 'E1')!.order.status).toBe('EXPIRED');
   });
 
@@ -143,8 +194,25 @@ describe('paper exchange', () => {
     const c: Contract = { instrument: 'NIFTY', expiry: e.expiry, strike: put.strike, type: 'put' };
     const commands: ExchangeCommand[] = [
       { type: 'MARKET', chain: first },
-      { type: 'PLACE', at: first.timestamp, tag: 'SIM1', contract: c, side: 'SELL', quantity: 650, orderType: 'MARKET' },
-      { type: 'PLACE', at: first.timestamp, tag: 'SIM2', contract: c, side: 'BUY', quantity: 130, orderType: 'LIMIT', limitPrice: put.bid },
+      {
+        type: 'PLACE',
+        at: first.timestamp,
+        tag: 'SIM1',
+        contract: c,
+        side: 'SELL',
+        quantity: 650,
+        orderType: 'MARKET',
+      },
+      {
+        type: 'PLACE',
+        at: first.timestamp,
+        tag: 'SIM2',
+        contract: c,
+        side: 'BUY',
+        quantity: 130,
+        orderType: 'LIMIT',
+        limitPrice: put.bid,
+      },
       ...[1, 2, 3, 4, 5].map((m) => ({ type: 'MARKET' as const, chain: src.chainAt(45 + m) })),
     ];
     const run = (seed: number) => stepAll(createExchange({ seed, capital: 5_000_000 }), commands);

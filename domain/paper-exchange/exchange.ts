@@ -68,7 +68,9 @@ export function getOrder(state: ExchangeState, orderId: string): ExchangeOrder |
 
 /** Mutable working copy used inside one step; the caller's state is never touched. */
 type Draft = {
-  -readonly [K in keyof ExchangeState]: K extends 'orders' | 'tagIndex' | 'positions' | 'marks' | 'spot' ? { [k: string]: ExchangeState[K][string & keyof ExchangeState[K]] } : ExchangeState[K];
+  -readonly [K in keyof ExchangeState]: K extends 'orders' | 'tagIndex' | 'positions' | 'marks' | 'spot'
+    ? { [k: string]: ExchangeState[K][string & keyof ExchangeState[K]] }
+    : ExchangeState[K];
 };
 
 function clone(state: ExchangeState): Draft {
@@ -127,7 +129,13 @@ export function stepAll(state: ExchangeState, commands: readonly ExchangeCommand
 function place(d: Draft, c: Extract<ExchangeCommand, { type: 'PLACE' }>, events: ExchangeEvent[]): void {
   const base = { at: c.at, tag: c.tag };
   if (typeof c.tag !== 'string' || !TAG_RE.test(c.tag)) {
-    events.push({ ...base, type: 'ORDER_REJECTED', orderId: null, reason: 'INVALID_TAG', detail: 'tag must be 1–20 letters or digits' });
+    events.push({
+      ...base,
+      type: 'ORDER_REJECTED',
+      orderId: null,
+      reason: 'INVALID_TAG',
+      detail: 'tag must be 1–20 letters or digits',
+    });
     return;
   }
   const existing = d.tagIndex[c.tag];
@@ -137,16 +145,36 @@ function place(d: Draft, c: Extract<ExchangeCommand, { type: 'PLACE' }>, events:
   }
   let order: Order;
   try {
-    order = createOrder({ id: `PX${d.nextSeq}`, tag: c.tag, side: c.side, orderType: c.orderType, quantity: c.quantity, limitPrice: c.limitPrice });
+    order = createOrder({
+      id: `PX${d.nextSeq}`,
+      tag: c.tag,
+      side: c.side,
+      orderType: c.orderType,
+      quantity: c.quantity,
+      limitPrice: c.limitPrice,
+    });
   } catch (e) {
-    events.push({ ...base, type: 'ORDER_REJECTED', orderId: null, reason: 'INVALID_ORDER', detail: (e as Error).message });
+    events.push({
+      ...base,
+      type: 'ORDER_REJECTED',
+      orderId: null,
+      reason: 'INVALID_ORDER',
+      detail: (e as Error).message,
+    });
     return;
   }
   const seq = d.nextSeq++;
   const atMs = timestampToEpochMs(c.at);
   const latency = d.config.latencyMsMin + Math.floor(draw(d) * (d.config.latencyMsMax - d.config.latencyMsMin + 1));
   order = transition(order, { type: 'SUBMIT' });
-  const record = (o: Order): ExchangeOrder => ({ seq, contract: c.contract, order: o, placedAt: c.at, activeAtMs: atMs + latency, cancelAtMs: null });
+  const record = (o: Order): ExchangeOrder => ({
+    seq,
+    contract: c.contract,
+    order: o,
+    placedAt: c.at,
+    activeAtMs: atMs + latency,
+    cancelAtMs: null,
+  });
   d.tagIndex[c.tag] = order.id;
   events.push({ ...base, type: 'ORDER_SUBMITTED', orderId: order.id });
 
@@ -154,8 +182,13 @@ function place(d: Draft, c: Extract<ExchangeCommand, { type: 'PLACE' }>, events:
   const date = istParts(atMs).date;
   let reject: [RejectReason, string] | null = null;
   if (!isMarketOpen(atMs)) reject = ['MARKET_CLOSED', 'orders are accepted 09:15–15:30 IST on trading days'];
-  else if (c.quantity % lotSize(c.contract.instrument, date) !== 0) reject = ['LOT_SIZE', `quantity must be a multiple of ${lotSize(c.contract.instrument, date)}`];
-  else if (c.quantity > freezeQuantity(c.contract.instrument, date)) reject = ['FREEZE_QUANTITY', `quantity ${c.quantity} exceeds the freeze quantity ${freezeQuantity(c.contract.instrument, date)}`];
+  else if (c.quantity % lotSize(c.contract.instrument, date) !== 0)
+    reject = ['LOT_SIZE', `quantity must be a multiple of ${lotSize(c.contract.instrument, date)}`];
+  else if (c.quantity > freezeQuantity(c.contract.instrument, date))
+    reject = [
+      'FREEZE_QUANTITY',
+      `quantity ${c.quantity} exceeds the freeze quantity ${freezeQuantity(c.contract.instrument, date)}`,
+    ];
   if (reject) {
     order = transition(order, { type: 'REJECT', reason: reject[0] });
     events.push({ ...base, type: 'ORDER_REJECTED', orderId: order.id, reason: reject[0], detail: reject[1] });
@@ -173,7 +206,11 @@ function cancel(d: Draft, c: Extract<ExchangeCommand, { type: 'CANCEL' }>, event
   }
   const r = apply(xo.order, { type: 'CANCEL_REQUESTED' });
   if (!r.ok) {
-    events.push({ ...base, type: 'ORDER_CANCEL_REJECTED', reason: xo.order.status === 'PENDING_CANCEL' ? 'CANCEL_PENDING' : `ORDER_${xo.order.status}` });
+    events.push({
+      ...base,
+      type: 'ORDER_CANCEL_REJECTED',
+      reason: xo.order.status === 'PENDING_CANCEL' ? 'CANCEL_PENDING' : `ORDER_${xo.order.status}`,
+    });
     return;
   }
   const latency = d.config.latencyMsMin + Math.floor(draw(d) * (d.config.latencyMsMax - d.config.latencyMsMin + 1));
@@ -188,7 +225,12 @@ function quoteFor(chain: OptionChain, xo: ExchangeOrder): OptionQuote | undefine
 }
 
 /** Capital an order needs on arrival: the premium of a buy, short margin for the opening part of a sell. */
-function marginCheck(d: Draft, xo: ExchangeOrder, q: OptionQuote, spot: number): { ok: boolean; need: Decimal; free: Decimal } {
+function marginCheck(
+  d: Draft,
+  xo: ExchangeOrder,
+  q: OptionQuote,
+  spot: number,
+): { ok: boolean; need: Decimal; free: Decimal } {
   const o = xo.order;
   const pos = d.positions[contractKey(xo.contract)];
   const held = pos?.netQty ?? 0;
@@ -197,7 +239,8 @@ function marginCheck(d: Draft, xo: ExchangeOrder, q: OptionQuote, spot: number):
   if (o.side === 'BUY') {
     const px = o.orderType === 'LIMIT' ? dec(o.limitPrice!) : dec(q.ask);
     // Buying back a short releases its margin.
-    const released = held < 0 ? dec(spot).times(Math.min(-held, o.quantity)).times(d.config.shortMarginRate) : new Decimal(0);
+    const released =
+      held < 0 ? dec(spot).times(Math.min(-held, o.quantity)).times(d.config.shortMarginRate) : new Decimal(0);
     need = px.times(o.quantity).minus(released);
   } else {
     const opening = Math.max(0, o.quantity - Math.max(held, 0));
@@ -228,7 +271,9 @@ function tick(d: Draft, chain: OptionChain, events: ExchangeEvent[]): void {
     }
     if (nowMs < xo.activeAtMs) continue;
 
-    const arriving = xo.order.status === 'SUBMITTED' || (xo.order.status === 'PENDING_CANCEL' && xo.order.previousStatus === 'SUBMITTED');
+    const arriving =
+      xo.order.status === 'SUBMITTED' ||
+      (xo.order.status === 'PENDING_CANCEL' && xo.order.previousStatus === 'SUBMITTED');
     if (arriving) {
       let reject: [RejectReason, string] | null = null;
       if (!q) reject = ['UNKNOWN_CONTRACT', `${contractKey(xo.contract)} is not listed`];
@@ -236,7 +281,11 @@ function tick(d: Draft, chain: OptionChain, events: ExchangeEvent[]): void {
         const mid = q.mid > 0 ? q.mid : (q.bid + q.ask) / 2;
         const width = Math.max(mid * d.config.priceBandFraction, d.config.priceBandFloor);
         const lp = Number(xo.order.limitPrice);
-        if (lp < Math.max(0.05, mid - width) || lp > mid + width) reject = ['PRICE_BAND', `limit ${xo.order.limitPrice} outside ${Math.max(0.05, mid - width).toFixed(2)}–${(mid + width).toFixed(2)}`];
+        if (lp < Math.max(0.05, mid - width) || lp > mid + width)
+          reject = [
+            'PRICE_BAND',
+            `limit ${xo.order.limitPrice} outside ${Math.max(0.05, mid - width).toFixed(2)}–${(mid + width).toFixed(2)}`,
+          ];
       }
       if (!reject && q) {
         const m = marginCheck(d, xo, q, chain.spot);
@@ -259,7 +308,10 @@ function tick(d: Draft, chain: OptionChain, events: ExchangeEvent[]): void {
     const buy = o.side === 'BUY';
     const touch = buy ? q.ask : q.bid;
     const shown = buy ? q.askQty : q.bidQty;
-    const marketable = touch > 0 && shown > 0 && (o.orderType === 'MARKET' || (buy ? touch <= Number(o.limitPrice) : touch >= Number(o.limitPrice)));
+    const marketable =
+      touch > 0 &&
+      shown > 0 &&
+      (o.orderType === 'MARKET' || (buy ? touch <= Number(o.limitPrice) : touch >= Number(o.limitPrice)));
     if (marketable) {
       const lot = chain.lotSize;
       const share = d.config.minParticipation + (1 - d.config.minParticipation) * draw(d);
@@ -285,7 +337,14 @@ function tick(d: Draft, chain: OptionChain, events: ExchangeEvent[]): void {
       const s = xo.order.status;
       if (s === 'SUBMITTED') {
         d.orders[xo.order.id] = { ...xo, order: transition(xo.order, { type: 'REJECT', reason: 'MARKET_CLOSED' }) };
-        events.push({ at, tag: xo.order.tag ?? '', orderId: xo.order.id, type: 'ORDER_REJECTED', reason: 'MARKET_CLOSED', detail: 'arrived after the close' });
+        events.push({
+          at,
+          tag: xo.order.tag ?? '',
+          orderId: xo.order.id,
+          type: 'ORDER_REJECTED',
+          reason: 'MARKET_CLOSED',
+          detail: 'arrived after the close',
+        });
       } else if (s === 'ACCEPTED' || s === 'PARTIALLY_FILLED' || s === 'PENDING_CANCEL' || s === 'PENDING_UPDATE') {
         d.orders[xo.order.id] = { ...xo, order: transition(xo.order, { type: 'EXPIRE' }) };
         events.push({ at, tag: xo.order.tag ?? '', orderId: xo.order.id, type: 'ORDER_EXPIRED' });
@@ -295,8 +354,10 @@ function tick(d: Draft, chain: OptionChain, events: ExchangeEvent[]): void {
 
   // Marks for everything we hold or work in this instrument.
   const keys = new Set<string>();
-  for (const p of Object.values(d.positions)) if (p.contract.instrument === chain.instrument) keys.add(contractKey(p.contract));
-  for (const xo of Object.values(d.orders)) if (xo.contract.instrument === chain.instrument && isOpen(xo.order)) keys.add(contractKey(xo.contract));
+  for (const p of Object.values(d.positions))
+    if (p.contract.instrument === chain.instrument) keys.add(contractKey(p.contract));
+  for (const xo of Object.values(d.orders))
+    if (xo.contract.instrument === chain.instrument && isOpen(xo.order)) keys.add(contractKey(xo.contract));
   for (const e of chain.expiries) {
     for (const q of e.quotes) {
       const key = `${chain.instrument}|${e.expiry}|${q.strike}|${q.type}`;
@@ -309,13 +370,23 @@ function settle(d: Draft, c: Extract<ExchangeCommand, { type: 'SETTLE_EXPIRY' }>
   for (const key of Object.keys(d.positions).sort()) {
     const p = d.positions[key]!;
     if (p.contract.instrument !== c.instrument || p.contract.expiry !== c.expiry || p.netQty === 0) continue;
-    const intrinsic = Math.max(p.contract.type === 'call' ? c.settlementPrice - p.contract.strike : p.contract.strike - c.settlementPrice, 0);
+    const intrinsic = Math.max(
+      p.contract.type === 'call' ? c.settlementPrice - p.contract.strike : p.contract.strike - c.settlementPrice,
+      0,
+    );
     const price = new Decimal(intrinsic.toFixed(2)).toString();
     const qty = p.netQty;
     const after = applyTrade(p, p.contract, -qty, price);
     d.positions[key] = after;
     d.cash = rupees(dec(d.cash).plus(dec(price).times(qty)));
     d.marks[key] = { bid: intrinsic, ask: intrinsic, mid: intrinsic, at: c.at };
-    events.push({ type: 'POSITION_SETTLED', at: c.at, contract: p.contract, quantity: qty, price, realizedPnl: after.realizedPnl });
+    events.push({
+      type: 'POSITION_SETTLED',
+      at: c.at,
+      contract: p.contract,
+      quantity: qty,
+      price,
+      realizedPnl: after.realizedPnl,
+    });
   }
 }

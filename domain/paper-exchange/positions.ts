@@ -15,7 +15,11 @@ export function applyTrade(pos: Position | undefined, contract: Contract, signed
     const lot = lots[0]!;
     const closing = Math.min(Math.abs(lot.qty), Math.abs(remaining));
     const dir = Math.sign(lot.qty); // +1 closing a long, −1 closing a short
-    realized = realized.plus(dec(price).minus(lot.price).times(closing * dir));
+    realized = realized.plus(
+      dec(price)
+        .minus(lot.price)
+        .times(closing * dir),
+    );
     const left = lot.qty - dir * closing;
     if (left === 0) lots.shift();
     else lots[0] = { qty: left, price: lot.price };

@@ -102,7 +102,13 @@ export type ExchangeCommand =
     }
   | { readonly type: 'CANCEL'; readonly at: IsoTimestamp; readonly tag: string }
   | { readonly type: 'MARKET'; readonly chain: OptionChain }
-  | { readonly type: 'SETTLE_EXPIRY'; readonly at: IsoTimestamp; readonly instrument: Instrument; readonly expiry: IsoDate; readonly settlementPrice: number };
+  | {
+      readonly type: 'SETTLE_EXPIRY';
+      readonly at: IsoTimestamp;
+      readonly instrument: Instrument;
+      readonly expiry: IsoDate;
+      readonly settlementPrice: number;
+    };
 
 export type RejectReason =
   | 'INVALID_TAG'
@@ -124,13 +130,27 @@ export type ExchangeEvent =
   | (Base & { readonly type: 'ORDER_SUBMITTED' })
   | (Base & { readonly type: 'ORDER_ACCEPTED' })
   | (Base & { readonly type: 'ORDER_REJECTED'; readonly reason: RejectReason; readonly detail: string })
-  | (Base & { readonly type: 'ORDER_FILLED'; readonly fillId: string; readonly quantity: number; readonly price: string; readonly status: string; readonly late: boolean })
+  | (Base & {
+      readonly type: 'ORDER_FILLED';
+      readonly fillId: string;
+      readonly quantity: number;
+      readonly price: string;
+      readonly status: string;
+      readonly late: boolean;
+    })
   | (Base & { readonly type: 'ORDER_CANCEL_REQUESTED' })
   | (Base & { readonly type: 'ORDER_CANCELED' })
   | (Base & { readonly type: 'ORDER_CANCEL_REJECTED'; readonly reason: string })
   | (Base & { readonly type: 'ORDER_EXPIRED' })
   | (Base & { readonly type: 'DUPLICATE_TAG' })
-  | { readonly type: 'POSITION_SETTLED'; readonly at: IsoTimestamp; readonly contract: Contract; readonly quantity: number; readonly price: string; readonly realizedPnl: Rupees };
+  | {
+      readonly type: 'POSITION_SETTLED';
+      readonly at: IsoTimestamp;
+      readonly contract: Contract;
+      readonly quantity: number;
+      readonly price: string;
+      readonly realizedPnl: Rupees;
+    };
 
 export interface StepResult {
   readonly state: ExchangeState;

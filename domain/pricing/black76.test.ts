@@ -44,10 +44,17 @@ describe('Black-76 greeks', () => {
     expect(g.delta).toBeCloseTo((up - dn) / (2 * h), 6);
     expect(g.gamma).toBeCloseTo((up - 2 * g.price + dn) / (h * h), 6);
     const dv = 1e-5;
-    const vegaFd = (black76Price({ ...base, type, vol: base.vol + dv }) - black76Price({ ...base, type, vol: base.vol - dv })) / (2 * dv);
+    const vegaFd =
+      (black76Price({ ...base, type, vol: base.vol + dv }) - black76Price({ ...base, type, vol: base.vol - dv })) /
+      (2 * dv);
     expect(g.vega / vegaFd).toBeCloseTo(1, 6);
     const dt = 1e-6;
-    const thetaFd = -(black76Price({ ...base, type, years: base.years + dt }) - black76Price({ ...base, type, years: base.years - dt })) / (2 * dt);
+    const thetaFd =
+      -(
+        black76Price({ ...base, type, years: base.years + dt }) -
+        black76Price({ ...base, type, years: base.years - dt })
+      ) /
+      (2 * dt);
     expect(g.theta / thetaFd).toBeCloseTo(1, 5);
   });
 
@@ -70,7 +77,9 @@ describe('implied volatility', () => {
     expect(below).toMatchObject({ ok: false, reason: 'NO_VOLATILITY_FITS' });
     const above = impliedVol({ type: 'put', price: 24_000, forward: 25_000, strike: 24_000, years: 0.02, rate: 0.065 });
     expect(above).toMatchObject({ ok: false, reason: 'NO_VOLATILITY_FITS' });
-    expect(impliedVol({ type: 'put', price: 10, forward: 100, strike: 100, years: 0, rate: 0 })).toMatchObject({ ok: false });
+    expect(impliedVol({ type: 'put', price: 10, forward: 100, strike: 100, years: 0, rate: 0 })).toMatchObject({
+      ok: false,
+    });
   });
 
   it('round-trips random strikes, tenors and vols (property)', () => {
@@ -88,7 +97,10 @@ describe('implied volatility', () => {
           fc.pre(price - lower > 0.01);
           const r = impliedVol({ ...input, price });
           expect(r.ok).toBe(true);
-          if (r.ok) expect(Math.abs(black76Price({ ...input, vol: r.vol }) - price)).toBeLessThanOrEqual(1e-9 * Math.max(1, price));
+          if (r.ok)
+            expect(Math.abs(black76Price({ ...input, vol: r.vol }) - price)).toBeLessThanOrEqual(
+              1e-9 * Math.max(1, price),
+            );
         },
       ),
       { numRuns: 1000 },

@@ -76,7 +76,13 @@ export function black76(input: Black76Input): Black76Result {
 }
 
 /** Discounted no-arbitrage bounds of a European option on a forward. */
-export function priceBounds(type: OptionType, forward: number, strike: number, years: number, rate: number): { lower: number; upper: number } {
+export function priceBounds(
+  type: OptionType,
+  forward: number,
+  strike: number,
+  years: number,
+  rate: number,
+): { lower: number; upper: number } {
   const df = Math.exp(-rate * years);
   return type === 'call'
     ? { lower: df * Math.max(forward - strike, 0), upper: df * forward }

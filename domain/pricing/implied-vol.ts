@@ -42,10 +42,19 @@ export function impliedVol(input: ImpliedVolInput, tolerance = 1e-12): ImpliedVo
   let lo = VOL_LO;
   let hi = VOL_HI;
   if (at(lo) > price || at(hi) < price) {
-    return { ok: false, reason: 'NO_VOLATILITY_FITS', detail: `no volatility in [${VOL_LO}, ${VOL_HI}] reproduces ${price}`, lower, upper };
+    return {
+      ok: false,
+      reason: 'NO_VOLATILITY_FITS',
+      detail: `no volatility in [${VOL_LO}, ${VOL_HI}] reproduces ${price}`,
+      lower,
+      upper,
+    };
   }
   // Brenner–Subrahmanyam start: σ ≈ √(2π/T)·C/F near the money, clamped into the bracket.
-  let vol = Math.min(Math.max((Math.sqrt((2 * Math.PI) / years) * price) / (forward * Math.exp(-rate * years)), 0.01), 3);
+  let vol = Math.min(
+    Math.max((Math.sqrt((2 * Math.PI) / years) * price) / (forward * Math.exp(-rate * years)), 0.01),
+    3,
+  );
   for (let i = 1; i <= MAX_ITER; i++) {
     const g = black76({ type, forward, strike, years, rate, vol });
     const diff = g.price - price;

@@ -12,7 +12,15 @@ import { sizeWall } from './walls/size';
 import type { CastleInput, Wall, WallName, WallOutcome } from './types';
 
 /** In order of evaluation (and of presentation). */
-export const CASTLE_WALLS: readonly Wall[] = [killSwitchWall, regimeWall, sizeWall, capitalWall, lossLimitsWall, greeksWall, eventExpiryWall];
+export const CASTLE_WALLS: readonly Wall[] = [
+  killSwitchWall,
+  regimeWall,
+  sizeWall,
+  capitalWall,
+  lossLimitsWall,
+  greeksWall,
+  eventExpiryWall,
+];
 
 export interface CastleResult {
   readonly pass: boolean;

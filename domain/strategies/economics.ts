@@ -27,7 +27,11 @@ export function structureRupees(s: Structure, lots: number): StructureRupees {
 }
 
 /** Legs for the cost engine, priced at mid or crossing the spread. */
-export function structureCostLegs(s: Structure, lots: number, options: { date?: IsoDate; price?: 'mid' | 'natural' } = {}): CostLeg[] {
+export function structureCostLegs(
+  s: Structure,
+  lots: number,
+  options: { date?: IsoDate; price?: 'mid' | 'natural' } = {},
+): CostLeg[] {
   return s.legs.map((l) => ({
     instrument: s.instrument,
     kind: 'option' as const,

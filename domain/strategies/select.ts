@@ -3,7 +3,11 @@ import { addDays, type IsoDate } from '../dates';
 import type { OptionType } from '../pricing/black76';
 import type { ChainExpiry, OptionChain, OptionQuote } from '../market/types';
 
-export function chooseExpiry(chain: OptionChain, expiry: IsoDate | undefined, minDaysToExpiry = 1): ChainExpiry | undefined {
+export function chooseExpiry(
+  chain: OptionChain,
+  expiry: IsoDate | undefined,
+  minDaysToExpiry = 1,
+): ChainExpiry | undefined {
   if (expiry !== undefined) return chain.expiries.find((e) => e.expiry === expiry);
   const earliest = addDays(chain.date, minDaysToExpiry);
   return chain.expiries.find((e) => e.expiry >= earliest);

@@ -6,7 +6,9 @@ import { structureCostLegs, structureRupees } from './economics';
 import { buildStructure, payoffAtExpiry } from './templates';
 import { STRUCTURE_KINDS, type Structure, type StructureParams } from './types';
 
-const chain = createSource(simulateDay({ instrument: 'NIFTY', date: '2026-05-05', seed: 21, regime: 'calm' })).chainAt('11:00');
+const chain = createSource(simulateDay({ instrument: 'NIFTY', date: '2026-05-05', seed: 21, regime: 'calm' })).chainAt(
+  '11:00',
+);
 
 function build(params: StructureParams): Structure {
   const r = buildStructure(chain, params);
@@ -38,10 +40,12 @@ describe('strategy templates', () => {
   });
 
   it('knows which structures are short volatility and short gamma', () => {
-    const flags = Object.fromEntries(STRUCTURE_KINDS.map((kind) => {
-      const s = build({ kind } as StructureParams);
-      return [kind, [s.shortVolatility, s.shortGamma]];
-    }));
+    const flags = Object.fromEntries(
+      STRUCTURE_KINDS.map((kind) => {
+        const s = build({ kind } as StructureParams);
+        return [kind, [s.shortVolatility, s.shortGamma]];
+      }),
+    );
     expect(flags).toEqual({
       BULL_PUT_SPREAD: [true, true],
       BEAR_CALL_SPREAD: [true, true],
@@ -60,7 +64,10 @@ describe('strategy templates', () => {
 
   it('bull put spread: sells the ~25-delta put, buys 4 strikes lower, loss bounded by width − credit', () => {
     const s = build({ kind: 'BULL_PUT_SPREAD', shortDelta: 0.25, widthStrikes: 4 });
-    expect(s.legs.map((l) => [l.side, l.type])).toEqual([['SELL', 'put'], ['BUY', 'put']]);
+    expect(s.legs.map((l) => [l.side, l.type])).toEqual([
+      ['SELL', 'put'],
+      ['BUY', 'put'],
+    ]);
     const [short, long] = s.legs as [Structure['legs'][0], Structure['legs'][0]];
     expect(Math.abs(short.delta)).toBeGreaterThan(0.18);
     expect(Math.abs(short.delta)).toBeLessThan(0.32);
@@ -123,9 +130,18 @@ describe('strategy templates', () => {
   });
 
   it('refuses bad parameters and missing expiries with a reason', () => {
-    expect(buildStructure(chain, { kind: 'BULL_PUT_SPREAD', shortDelta: 0.7 })).toMatchObject({ ok: false, reason: 'BAD_PARAMS' });
-    expect(buildStructure(chain, { kind: 'IRON_CONDOR', expiry: '2026-05-13' })).toMatchObject({ ok: false, reason: 'NO_EXPIRY' });
-    expect(buildStructure(chain, { kind: 'IRON_CONDOR', widthStrikes: 500 })).toMatchObject({ ok: false, reason: 'NO_STRIKE' });
+    expect(buildStructure(chain, { kind: 'BULL_PUT_SPREAD', shortDelta: 0.7 })).toMatchObject({
+      ok: false,
+      reason: 'BAD_PARAMS',
+    });
+    expect(buildStructure(chain, { kind: 'IRON_CONDOR', expiry: '2026-05-13' })).toMatchObject({
+      ok: false,
+      reason: 'NO_EXPIRY',
+    });
+    expect(buildStructure(chain, { kind: 'IRON_CONDOR', widthStrikes: 500 })).toMatchObject({
+      ok: false,
+      reason: 'NO_STRIKE',
+    });
     // @ts-expect-error the union is closed: there is no naked short put template
     const naked: StructureParams = { kind: 'NAKED_PUT' };
     expect(buildStructure(chain, naked)).toMatchObject({ ok: false, reason: 'BAD_PARAMS' });

@@ -19,7 +19,21 @@ type Fail = Extract<BuildResult, { ok: false }>;
 const fail = (reason: Fail['reason'], detail: string): Fail => ({ ok: false, reason, detail });
 
 function leg(side: 'BUY' | 'SELL', q: OptionQuote, expiry: string): StructureLeg {
-  return { side, type: q.type, strike: q.strike, expiry, ratio: 1, bid: q.bid, ask: q.ask, mid: q.mid, iv: q.iv, delta: q.delta, gamma: q.gamma, vega: q.vega, theta: q.theta };
+  return {
+    side,
+    type: q.type,
+    strike: q.strike,
+    expiry,
+    ratio: 1,
+    bid: q.bid,
+    ask: q.ask,
+    mid: q.mid,
+    iv: q.iv,
+    delta: q.delta,
+    gamma: q.gamma,
+    vega: q.vega,
+    theta: q.theta,
+  };
 }
 
 /** Per-unit premium: + for credits. `natural` sells at the bid and buys at the ask. */
@@ -50,14 +64,21 @@ interface Bounds {
   estimate?: boolean;
 }
 
-function finish(chain: OptionChain, kind: StructureKind, legs: StructureLeg[], bounds: (credit: Decimal) => Bounds): BuildResult {
+function finish(
+  chain: OptionChain,
+  kind: StructureKind,
+  legs: StructureLeg[],
+  bounds: (credit: Decimal) => Bounds,
+): BuildResult {
   const credit = premium(legs, false);
   const b = bounds(credit);
   const nearestExpiry = legs.reduce((m, l) => (l.expiry < m ? l.expiry : m), legs[0]!.expiry);
   const greeks = netGreeks(legs);
   // Short gamma is judged in the nearest expiry, where gamma risk concentrates (a calendar is
   // long vega overall but short the front month's gamma).
-  const nearGamma = legs.filter((l) => l.expiry === nearestExpiry).reduce((a, l) => a + (l.side === 'BUY' ? 1 : -1) * l.gamma, 0);
+  const nearGamma = legs
+    .filter((l) => l.expiry === nearestExpiry)
+    .reduce((a, l) => a + (l.side === 'BUY' ? 1 : -1) * l.gamma, 0);
   const structure: Structure = {
     kind,
     instrument: chain.instrument,
@@ -104,7 +125,13 @@ function deltaParam(v: number | undefined, dflt: number, name: string): number |
 const isFail = (x: unknown): x is Fail => typeof x === 'object' && x !== null && (x as Fail).ok === false;
 
 /** Short a target-delta option and buy the one `width` strikes further out. */
-function verticalCredit(e: ChainExpiry, type: OptionType, shortDelta: number, width: number, step: number): [StructureLeg, StructureLeg] | Fail {
+function verticalCredit(
+  e: ChainExpiry,
+  type: OptionType,
+  shortDelta: number,
+  width: number,
+  step: number,
+): [StructureLeg, StructureLeg] | Fail {
   const short = quoteByDelta(e, type, shortDelta);
   if (!short) return fail('NO_STRIKE', `no ${type} near delta ${shortDelta} in ${e.expiry}`);
   const longStrike = type === 'put' ? short.strike - width * step : short.strike + width * step;
@@ -119,7 +146,11 @@ function creditBounds(widthPoints: number) {
 
 export function buildStructure(chain: OptionChain, params: StructureParams): BuildResult {
   const e = chooseExpiry(chain, params.expiry, params.minDaysToExpiry);
-  if (!e) return fail('NO_EXPIRY', params.expiry ? `expiry ${params.expiry} is not in the chain` : 'no listed expiry far enough out');
+  if (!e)
+    return fail(
+      'NO_EXPIRY',
+      params.expiry ? `expiry ${params.expiry} is not in the chain` : 'no listed expiry far enough out',
+    );
   const step = chain.strikeStep;
 
   switch (params.kind) {
@@ -152,11 +183,23 @@ export function buildStructure(chain: OptionChain, params: StructureParams): Bui
       const w = positiveInt(params.wingStrikes, 6, 'wingStrikes');
       if (isFail(w)) return w;
       const k = e.atmStrike;
-      const qs = [quoteAt(e, k - w * step, 'put'), quoteAt(e, k, 'put'), quoteAt(e, k, 'call'), quoteAt(e, k + w * step, 'call')];
-      if (qs.some((q) => !q)) return fail('NO_STRIKE', `butterfly strikes ${k}±${w * step} not all listed in ${e.expiry}`);
+      const qs = [
+        quoteAt(e, k - w * step, 'put'),
+        quoteAt(e, k, 'put'),
+        quoteAt(e, k, 'call'),
+        quoteAt(e, k + w * step, 'call'),
+      ];
+      if (qs.some((q) => !q))
+        return fail('NO_STRIKE', `butterfly strikes ${k}±${w * step} not all listed in ${e.expiry}`);
       const [lp, sp, sc, lc] = qs as OptionQuote[];
-      const legs = [leg('BUY', lp!, e.expiry), leg('SELL', sp!, e.expiry), leg('SELL', sc!, e.expiry), leg('BUY', lc!, e.expiry)];
-      if (premium(legs, false).lessThanOrEqualTo(0)) return fail('NO_CREDIT', 'the butterfly collects no premium at mids');
+      const legs = [
+        leg('BUY', lp!, e.expiry),
+        leg('SELL', sp!, e.expiry),
+        leg('SELL', sc!, e.expiry),
+        leg('BUY', lc!, e.expiry),
+      ];
+      if (premium(legs, false).lessThanOrEqualTo(0))
+        return fail('NO_CREDIT', 'the butterfly collects no premium at mids');
       return finish(chain, 'IRON_BUTTERFLY', legs, creditBounds(w * step));
     }
     case 'LONG_STRADDLE': {
@@ -177,7 +220,9 @@ export function buildStructure(chain: OptionChain, params: StructureParams): Bui
     }
     case 'CALENDAR_SPREAD': {
       const type = params.optionType ?? 'call';
-      const far = params.farExpiry ? chain.expiries.find((x) => x.expiry === params.farExpiry) : chain.expiries.find((x) => x.expiry > e.expiry);
+      const far = params.farExpiry
+        ? chain.expiries.find((x) => x.expiry === params.farExpiry)
+        : chain.expiries.find((x) => x.expiry > e.expiry);
       if (!far || far.expiry <= e.expiry) return fail('NO_EXPIRY', 'no far expiry after the near one');
       const offset = params.strikeOffset ?? 0;
       if (!Number.isInteger(offset)) return fail('BAD_PARAMS', 'strikeOffset must be an integer');
@@ -191,7 +236,14 @@ export function buildStructure(chain: OptionChain, params: StructureParams): Bui
         // Best case: the index pins the strike at the near expiry; the far option then holds
         // its remaining time value (priced at today's far IV, forward = strike).
         const atNear = yearFraction(`${e.expiry}T15:30:00+05:30`, far.expiry);
-        const remaining = black76({ type, forward: k, strike: k, years: atNear, rate: chain.rates.rate, vol: fq.iv }).price;
+        const remaining = black76({
+          type,
+          forward: k,
+          strike: k,
+          years: atNear,
+          rate: chain.rates.rate,
+          vol: fq.iv,
+        }).price;
         return { maxLoss: debit, maxProfit: dec(remaining.toFixed(2)).minus(debit), estimate: true };
       });
     }
@@ -202,7 +254,10 @@ export function buildStructure(chain: OptionChain, params: StructureParams): Bui
       if (!p) return fail('NO_STRIKE', `no put near delta ${d}`);
       const legs = [leg('BUY', p, e.expiry)];
       // Pays at most the premium; gains at most strike − premium (index to zero).
-      return finish(chain, 'PROTECTIVE_PUT', legs, (credit) => ({ maxLoss: credit.negated(), maxProfit: dec(p.strike).plus(credit) }));
+      return finish(chain, 'PROTECTIVE_PUT', legs, (credit) => ({
+        maxLoss: credit.negated(),
+        maxProfit: dec(p.strike).plus(credit),
+      }));
     }
     default: {
       const never: never = params;

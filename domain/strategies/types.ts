@@ -97,4 +97,8 @@ export interface Structure {
 
 export type BuildResult =
   | { readonly ok: true; readonly structure: Structure }
-  | { readonly ok: false; readonly reason: 'NO_EXPIRY' | 'NO_STRIKE' | 'NO_CREDIT' | 'BAD_PARAMS'; readonly detail: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'NO_EXPIRY' | 'NO_STRIKE' | 'NO_CREDIT' | 'BAD_PARAMS';
+      readonly detail: string;
+    };

@@ -27,15 +27,31 @@ abstract class Loaded {
 }
 
 export class TrendClassifier extends Loaded {
-  constructor(id: LoadedIdentity, private readonly onnx: OnnxModel) { super(id); }
+  constructor(
+    id: LoadedIdentity,
+    private readonly onnx: OnnxModel,
+  ) {
+    super(id);
+  }
   /** P(index higher in 30 minutes) per feature row (MARKET_FEATURES order). */
-  async probabilityUp(rows: readonly (readonly number[])[]): Promise<number[]> { return Array.from(await this.onnx.predict(rows)); }
-  override release() { return this.onnx.release(); }
+  async probabilityUp(rows: readonly (readonly number[])[]): Promise<number[]> {
+    return Array.from(await this.onnx.predict(rows));
+  }
+  override release() {
+    return this.onnx.release();
+  }
 }
 
 export class StrikeSelector extends Loaded {
-  constructor(id: LoadedIdentity, private readonly onnx: OnnxModel) { super(id); }
-  async expectedPnl(rows: readonly (readonly number[])[]): Promise<number[]> { return Array.from(await this.onnx.predict(rows)); }
+  constructor(
+    id: LoadedIdentity,
+    private readonly onnx: OnnxModel,
+  ) {
+    super(id);
+  }
+  async expectedPnl(rows: readonly (readonly number[])[]): Promise<number[]> {
+    return Array.from(await this.onnx.predict(rows));
+  }
   /** Index of the candidate row with the highest expected P&L. */
   async select(candidates: readonly (readonly number[])[]): Promise<{ index: number; expectedPnl: number }> {
     const p = await this.expectedPnl(candidates);
@@ -43,27 +59,54 @@ export class StrikeSelector extends Loaded {
     for (let i = 1; i < p.length; i++) if (p[i]! > p[best]!) best = i;
     return { index: best, expectedPnl: p[best]! };
   }
-  override release() { return this.onnx.release(); }
+  override release() {
+    return this.onnx.release();
+  }
 }
 
 export class SlippageCoefficients extends Loaded {
-  constructor(id: LoadedIdentity, readonly state: SlippageState) { super(id); }
+  constructor(
+    id: LoadedIdentity,
+    readonly state: SlippageState,
+  ) {
+    super(id);
+  }
   static readonly features = SLIPPAGE_FEATURES;
-  share(x: readonly number[]): number { return slippageShare(this.state, x); }
+  share(x: readonly number[]): number {
+    return slippageShare(this.state, x);
+  }
   /** The parameter set the domain cost engine takes. */
-  asSlippageModel(): SlippageModel { return asSlippageModel(this.state, `${this.id.typeId}@v${this.id.version}`); }
+  asSlippageModel(): SlippageModel {
+    return asSlippageModel(this.state, `${this.id.typeId}@v${this.id.version}`);
+  }
 }
 
 export class AnomalyDetector extends Loaded {
-  constructor(id: LoadedIdentity, readonly state: AnomalyState) { super(id); }
+  constructor(
+    id: LoadedIdentity,
+    readonly state: AnomalyState,
+  ) {
+    super(id);
+  }
   static readonly features = ANOMALY_FEATURES;
-  score(x: readonly number[]): number { return mahalanobis(this.state, x); }
-  isAnomalous(x: readonly number[]): boolean { return isAnomalous(this.state, x); }
+  score(x: readonly number[]): number {
+    return mahalanobis(this.state, x);
+  }
+  isAnomalous(x: readonly number[]): boolean {
+    return isAnomalous(this.state, x);
+  }
 }
 
 export class FeatureDriftMonitor extends Loaded {
-  constructor(id: LoadedIdentity, readonly state: DriftState) { super(id); }
-  report(rows: readonly (readonly number[])[]): DriftReport { return driftReport(this.state, rows); }
+  constructor(
+    id: LoadedIdentity,
+    readonly state: DriftState,
+  ) {
+    super(id);
+  }
+  report(rows: readonly (readonly number[])[]): DriftReport {
+    return driftReport(this.state, rows);
+  }
 }
 
 export interface ModelsByType {

@@ -13,6 +13,7 @@ export function parseJsonArtifact<S>(bytes: Uint8Array, typeId: string): S {
     throw new Error(`${typeId}: artifact is not valid JSON (${(e as Error).message})`);
   }
   if (doc?.typeId !== typeId) throw new Error(`artifact is a ${String(doc?.typeId)} model, expected ${typeId}`);
-  if (doc.format !== 1 || typeof doc.state !== 'object' || doc.state === null) throw new Error(`${typeId}: unsupported artifact format ${String(doc.format)}`);
+  if (doc.format !== 1 || typeof doc.state !== 'object' || doc.state === null)
+    throw new Error(`${typeId}: unsupported artifact format ${String(doc.format)}`);
   return doc.state;
 }

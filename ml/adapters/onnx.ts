@@ -20,10 +20,16 @@ export class OnnxModel {
   ) {}
 
   static async fromBytes(bytes: Uint8Array, nFeatures: number): Promise<OnnxModel> {
-    const session = await runtime().InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    const session = await runtime().InferenceSession.create(bytes, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
     if (session.inputNames.length !== 1 || session.outputNames.length < 1) {
       await session.release();
-      throw new Error(`ONNX model must have one input and an output, has ${session.inputNames.length} and ${session.outputNames.length}`);
+      throw new Error(
+        `ONNX model must have one input and an output, has ${session.inputNames.length} and ${session.outputNames.length}`,
+      );
     }
     return new OnnxModel(session, session.inputNames[0]!, session.outputNames[0]!, nFeatures);
   }
@@ -33,7 +39,8 @@ export class OnnxModel {
     if (this.released) throw new Error('ONNX session already released (a newer version replaced it)');
     const data = new Float64Array(rows.length * this.nFeatures);
     rows.forEach((r, i) => {
-      if (r.length !== this.nFeatures) throw new RangeError(`row ${i} has ${r.length} features, the model reads ${this.nFeatures}`);
+      if (r.length !== this.nFeatures)
+        throw new RangeError(`row ${i} has ${r.length} features, the model reads ${this.nFeatures}`);
       data.set(r, i * this.nFeatures);
     });
     const input = new (runtime().Tensor)('float64', data, [rows.length, this.nFeatures]);

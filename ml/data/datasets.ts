@@ -60,10 +60,27 @@ export function strikeRows(day: MarketDay): RawRow[] {
     for (const z of STRIKE_CANDIDATES_Z) {
       let pnl = 0;
       let premium = 0;
-      for (const [type, sign] of [['put', -1], ['call', 1]] as const) {
+      for (const [type, sign] of [
+        ['put', -1],
+        ['call', 1],
+      ] as const) {
         const strike = Math.round((forward * Math.exp(sign * z * sd)) / spec.strikeStep) * spec.strikeStep;
-        const entry = black76({ type, forward, strike, years, rate: snap.rates.rate, vol: surfaceVol(snap.surface, forward, strike, years) }).price;
-        const close = black76({ type, forward: exitForward, strike, years: exitYears, rate: exit.rates.rate, vol: surfaceVol(exit.surface, exitForward, strike, exitYears) }).price;
+        const entry = black76({
+          type,
+          forward,
+          strike,
+          years,
+          rate: snap.rates.rate,
+          vol: surfaceVol(snap.surface, forward, strike, years),
+        }).price;
+        const close = black76({
+          type,
+          forward: exitForward,
+          strike,
+          years: exitYears,
+          rate: exit.rates.rate,
+          vol: surfaceVol(exit.surface, exitForward, strike, exitYears),
+        }).price;
         pnl += entry - close;
         premium += entry;
       }
@@ -100,7 +117,8 @@ export function anomalyRows(day: MarketDay): RawRow[] {
 
 export function driftRows(day: MarketDay): RawRow[] {
   const rows: RawRow[] = [];
-  for (let i = WARMUP_BARS; i < day.bars.length; i += 5) rows.push({ context_source: 'synthetic', group: day.date, label: 0, ...marketFeaturesAt(day, i) });
+  for (let i = WARMUP_BARS; i < day.bars.length; i += 5)
+    rows.push({ context_source: 'synthetic', group: day.date, label: 0, ...marketFeaturesAt(day, i) });
   return rows;
 }
 
@@ -120,7 +138,12 @@ export function simulatorRows(typeId: ModelTypeId, dataVersion: string, windowDa
   return simulatedWindow(end, windowDays).flatMap(BUILDERS[typeId]);
 }
 
-export async function rawTrainingRows(typeId: ModelTypeId, dataVersion: string, sources: readonly RowSource[] = [], windowDays?: number): Promise<RawRow[]> {
+export async function rawTrainingRows(
+  typeId: ModelTypeId,
+  dataVersion: string,
+  sources: readonly RowSource[] = [],
+  windowDays?: number,
+): Promise<RawRow[]> {
   const rows = simulatorRows(typeId, dataVersion, windowDays);
   for (const source of sources) rows.push(...(await source(typeId, dataVersion)));
   return rows;

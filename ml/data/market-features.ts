@@ -4,7 +4,17 @@
  */
 import type { MarketDay } from '../../domain/market';
 
-export const MARKET_FEATURES = ['ret5', 'ret15', 'ret30', 'rv30', 'day_ret', 'atm_vol', 'skew', 'stress', 'minute_frac'] as const;
+export const MARKET_FEATURES = [
+  'ret5',
+  'ret15',
+  'ret30',
+  'rv30',
+  'day_ret',
+  'atm_vol',
+  'skew',
+  'stress',
+  'minute_frac',
+] as const;
 export type MarketFeatureName = (typeof MARKET_FEATURES)[number];
 export type MarketFeatures = Record<MarketFeatureName, number>;
 

@@ -12,7 +12,8 @@ export const PLATFORM_MARKET_SEED = 20_260_101;
 export const TRAINING_INSTRUMENTS: readonly Instrument[] = ['NIFTY', 'BANKNIFTY'];
 
 export function assertDataVersion(dataVersion: string): IsoDate {
-  if (!isIsoDate(dataVersion)) throw new RangeError(`data version must be a date YYYY-MM-DD (the training data's end), got "${dataVersion}"`);
+  if (!isIsoDate(dataVersion))
+    throw new RangeError(`data version must be a date YYYY-MM-DD (the training data's end), got "${dataVersion}"`);
   return dataVersion;
 }
 
@@ -27,7 +28,11 @@ export function tradingWindow(end: IsoDate, count: number): IsoDate[] {
   return days.reverse();
 }
 
-export function simulatedWindow(end: IsoDate, count: number, instruments: readonly Instrument[] = TRAINING_INSTRUMENTS): MarketDay[] {
+export function simulatedWindow(
+  end: IsoDate,
+  count: number,
+  instruments: readonly Instrument[] = TRAINING_INSTRUMENTS,
+): MarketDay[] {
   const out: MarketDay[] = [];
   for (const date of tradingWindow(end, count)) {
     for (const instrument of instruments) out.push(simulateDay({ instrument, date, seed: PLATFORM_MARKET_SEED }));

@@ -7,7 +7,15 @@
 import { MODEL_TYPE_IDS } from '../model-types';
 import { TRAINERS, trainFromRows } from '../trainers';
 import { simulatorRows } from './datasets';
-import { assertRule1Schema, FORBIDDEN_FIELDS, REAL_WEIGHT, stripRule1, SYNTHETIC_WEIGHT, toExamples, type RawRow } from './rule1';
+import {
+  assertRule1Schema,
+  FORBIDDEN_FIELDS,
+  REAL_WEIGHT,
+  stripRule1,
+  SYNTHETIC_WEIGHT,
+  toExamples,
+  type RawRow,
+} from './rule1';
 
 function scramblePersonas(rows: readonly RawRow[], salt: number): RawRow[] {
   return rows.map((r, i) => ({
@@ -22,7 +30,8 @@ function scramblePersonas(rows: readonly RawRow[], salt: number): RawRow[] {
 describe('Rule 1 (no persona fields in any ML feature)', () => {
   it.each(MODEL_TYPE_IDS)('%s: the feature schema names no forbidden field', (typeId) => {
     expect(() => assertRule1Schema(TRAINERS[typeId].featureSchema)).not.toThrow();
-    for (const f of TRAINERS[typeId].featureSchema.features) for (const bad of FORBIDDEN_FIELDS) expect(f).not.toContain(bad);
+    for (const f of TRAINERS[typeId].featureSchema.features)
+      for (const bad of FORBIDDEN_FIELDS) expect(f).not.toContain(bad);
   });
 
   it('a schema that tries to carry a persona field, in any spelling, is refused', () => {
@@ -57,13 +66,20 @@ describe('Rule 1 (no persona fields in any ML feature)', () => {
 
   it('real rows weigh more than synthetic ones, and the weight moves the fit', async () => {
     const rows = simulatorRows('slippage_coefficients', '2026-05-22', 6);
-    const ex = toExamples([{ ...rows[0]!, context_source: 'real' }, rows[1]!], TRAINERS.slippage_coefficients.featureSchema);
+    const ex = toExamples(
+      [{ ...rows[0]!, context_source: 'real' }, rows[1]!],
+      TRAINERS.slippage_coefficients.featureSchema,
+    );
     expect(ex.map((e) => e.weight)).toEqual([REAL_WEIGHT, SYNTHETIC_WEIGHT]);
     expect(REAL_WEIGHT).toBeGreaterThan(SYNTHETIC_WEIGHT);
     // Half the rows turned "real" with a doubled label: the fit leans towards them.
-    const realDoubled = rows.map((r, i) => (i % 2 === 0 ? { ...r, context_source: 'real' as const, label: r.label * 2 } : r));
+    const realDoubled = rows.map((r, i) =>
+      i % 2 === 0 ? { ...r, context_source: 'real' as const, label: r.label * 2 } : r,
+    );
     const allSynthetic = realDoubled.map((r) => ({ ...r, context_source: 'synthetic' as const }));
     const share = (m: { artifact: Buffer }) => JSON.parse(m.artifact.toString()).state.spreadShare as number;
-    expect(share(await trainFromRows('slippage_coefficients', realDoubled))).toBeGreaterThan(share(await trainFromRows('slippage_coefficients', allSynthetic)));
+    expect(share(await trainFromRows('slippage_coefficients', realDoubled))).toBeGreaterThan(
+      share(await trainFromRows('slippage_coefficients', allSynthetic)),
+    );
   });
 });

@@ -32,7 +32,9 @@ export interface Example {
 }
 
 const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-const FORBIDDEN_NORMALISED = new Set([...FORBIDDEN_FIELDS, 'context_source', 'persona', 'synthetic', 'archetype', 'bias'].map(normalise));
+const FORBIDDEN_NORMALISED = new Set(
+  [...FORBIDDEN_FIELDS, 'context_source', 'persona', 'synthetic', 'archetype', 'bias'].map(normalise),
+);
 
 /** Throws if a feature name is, or contains, a forbidden field (any spelling). */
 export function assertRule1Schema(schema: FeatureSchema): void {
@@ -49,10 +51,16 @@ export function toExamples(rows: readonly RawRow[], schema: FeatureSchema): Exam
   return rows.map((row) => {
     const x = schema.features.map((name) => {
       const v = row[name];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`feature "${name}" is not a finite number in a ${row.context_source} row of ${row.group}`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new Error(`feature "${name}" is not a finite number in a ${row.context_source} row of ${row.group}`);
       return v;
     });
-    return { x, y: row.label, weight: row.context_source === 'real' ? REAL_WEIGHT : SYNTHETIC_WEIGHT, group: row.group };
+    return {
+      x,
+      y: row.label,
+      weight: row.context_source === 'real' ? REAL_WEIGHT : SYNTHETIC_WEIGHT,
+      group: row.group,
+    };
   });
 }
 

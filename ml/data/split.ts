@@ -9,7 +9,10 @@ export interface HoldoutSpec {
   readonly mode: HoldoutMode;
 }
 
-export function splitHoldout(examples: readonly Example[], spec: HoldoutSpec): { train: Example[]; holdout: Example[] } {
+export function splitHoldout(
+  examples: readonly Example[],
+  spec: HoldoutSpec,
+): { train: Example[]; holdout: Example[] } {
   const groups = [...new Set(examples.map((e) => e.group))].sort();
   if (groups.length < 2) throw new Error(`need at least 2 days of data for a holdout, got ${groups.length}`);
   const nHold = Math.max(1, Math.round(groups.length * spec.fraction));
@@ -17,7 +20,9 @@ export function splitHoldout(examples: readonly Example[], spec: HoldoutSpec): {
   if (spec.mode === 'tail') held = new Set(groups.slice(groups.length - nHold));
   else {
     const step = groups.length / nHold;
-    held = new Set(Array.from({ length: nHold }, (_, k) => groups[Math.min(groups.length - 1, Math.floor(k * step + step / 2))]!));
+    held = new Set(
+      Array.from({ length: nHold }, (_, k) => groups[Math.min(groups.length - 1, Math.floor(k * step + step / 2))]!),
+    );
   }
   return { train: examples.filter((e) => !held.has(e.group)), holdout: examples.filter((e) => held.has(e.group)) };
 }

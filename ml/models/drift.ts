@@ -47,7 +47,13 @@ export interface DriftReport {
 export function driftReport(state: DriftState, rows: readonly (readonly number[])[]): DriftReport {
   const out: Record<string, number> = {};
   state.features.forEach((f, j) => {
-    out[f.name] = psi(f.expected, binShares(f.edges, rows.map((r) => r[j]!)));
+    out[f.name] = psi(
+      f.expected,
+      binShares(
+        f.edges,
+        rows.map((r) => r[j]!),
+      ),
+    );
   });
   const values = Object.values(out);
   return { psi: out, maxPsi: Math.max(...values), drifted: Object.keys(out).filter((k) => out[k]! > state.alertPsi) };

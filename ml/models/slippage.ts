@@ -24,5 +24,12 @@ export function slippageShare(s: SlippageState, x: readonly number[]): number {
 
 export function asSlippageModel(s: SlippageState, version: string): SlippageModel {
   const fix = (v: number) => Math.max(0, v).toFixed(6);
-  return { ...DEFAULT_SLIPPAGE_MODEL, version, spreadShare: fix(s.spreadShare + s.depth), perLot: fix(s.perLot), impact: fix(s.impact), impactExponent: '0.5' };
+  return {
+    ...DEFAULT_SLIPPAGE_MODEL,
+    version,
+    spreadShare: fix(s.spreadShare + s.depth),
+    perLot: fix(s.perLot),
+    impact: fix(s.impact),
+    impactExponent: '0.5',
+  };
 }

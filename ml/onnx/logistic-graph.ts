@@ -11,7 +11,8 @@ export const LOGISTIC_OUTPUT = 'probability';
 
 export function logisticToOnnx(state: LogisticState, meta: { typeId: string; features: readonly string[] }): Buffer {
   const f = state.weights.length;
-  if (meta.features.length !== f) throw new Error(`feature names (${meta.features.length}) do not match the weights (${f})`);
+  if (meta.features.length !== f)
+    throw new Error(`feature names (${meta.features.length}) do not match the weights (${f})`);
   return encodeModel({
     graphName: meta.typeId,
     docString: 'logistic regression on standardised features',

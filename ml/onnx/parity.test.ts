@@ -26,12 +26,25 @@ function perturbed(rows: readonly (readonly number[])[], seed: string): number[]
 describe('ONNX export parity with the TypeScript reference (onnxruntime-node)', () => {
   it('trend classifier: logistic regression graph', async () => {
     const ex = toExamples(simulatorRows('trend_classifier', '2026-05-22', 12), trendClassifierTrainer.featureSchema);
-    const state = fitLogistic(ex.map((e) => e.x), ex.map((e) => e.y), ex.map((e) => e.weight));
-    const bytes = logisticToOnnx(state, { typeId: 'trend_classifier', features: trendClassifierTrainer.featureSchema.features });
+    const state = fitLogistic(
+      ex.map((e) => e.x),
+      ex.map((e) => e.y),
+      ex.map((e) => e.weight),
+    );
+    const bytes = logisticToOnnx(state, {
+      typeId: 'trend_classifier',
+      features: trendClassifierTrainer.featureSchema.features,
+    });
     expect(decodeModel(bytes).graph?.node?.map((n) => n.opType)).toEqual(['Sub', 'Div', 'MatMul', 'Add', 'Sigmoid']);
     const model = await OnnxModel.fromBytes(bytes, state.weights.length);
     try {
-      const inputs = [...ex.map((e) => [...e.x]), ...perturbed(ex.slice(0, 300).map((e) => e.x), 'trend-parity')];
+      const inputs = [
+        ...ex.map((e) => [...e.x]),
+        ...perturbed(
+          ex.slice(0, 300).map((e) => e.x),
+          'trend-parity',
+        ),
+      ];
       const onnx = await model.predict(inputs);
       let worst = 0;
       inputs.forEach((x, i) => (worst = Math.max(worst, Math.abs(onnx[i]! - predictLogistic(state, x)))));
@@ -44,8 +57,15 @@ describe('ONNX export parity with the TypeScript reference (onnxruntime-node)', 
 
   it('strike selector: random forest as TreeEnsembleRegressor', async () => {
     const ex = toExamples(simulatorRows('strike_selector', '2026-05-22', 4), strikeSelectorTrainer.featureSchema);
-    const forest = await trainForest(ex.map((e) => e.x), ex.map((e) => e.y), { nEstimators: 6, maxDepth: 5, minNumSamples: 10, maxFeatures: 0.8, seed: 11 });
-    const bytes = forestToOnnx(forest, { typeId: 'strike_selector', features: strikeSelectorTrainer.featureSchema.features });
+    const forest = await trainForest(
+      ex.map((e) => e.x),
+      ex.map((e) => e.y),
+      { nEstimators: 6, maxDepth: 5, minNumSamples: 10, maxFeatures: 0.8, seed: 11 },
+    );
+    const bytes = forestToOnnx(forest, {
+      typeId: 'strike_selector',
+      features: strikeSelectorTrainer.featureSchema.features,
+    });
     const proto = decodeModel(bytes);
     expect(proto.opsetImport.map((o) => `${o.domain}:${o.version}`)).toContain('ai.onnx.ml:3');
     expect(proto.graph?.node?.[0]?.opType).toBe('TreeEnsembleRegressor');
@@ -60,7 +80,14 @@ describe('ONNX export parity with the TypeScript reference (onnxruntime-node)', 
         onThresholds.push(x);
       });
     }
-    const inputs = [...ex.map((e) => [...e.x]), ...perturbed(ex.map((e) => e.x), 'forest-parity'), ...onThresholds];
+    const inputs = [
+      ...ex.map((e) => [...e.x]),
+      ...perturbed(
+        ex.map((e) => e.x),
+        'forest-parity',
+      ),
+      ...onThresholds,
+    ];
     const model = await OnnxModel.fromBytes(bytes, forest.nFeatures);
     try {
       const onnx = await model.predict(inputs);

@@ -43,14 +43,25 @@ export function floatAttr(name: string, value: number): onnx.IAttributeProto {
   return { name, type: AttrType.FLOAT, f: value };
 }
 
-export function node(opType: string, inputs: string[], outputs: string[], attributes: onnx.IAttributeProto[] = [], domain = ''): onnx.INodeProto {
+export function node(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  attributes: onnx.IAttributeProto[] = [],
+  domain = '',
+): onnx.INodeProto {
   return { opType, input: inputs, output: outputs, attribute: attributes, domain, name: `${opType}_${outputs[0]}` };
 }
 
 export function valueInfo(name: string, elemType: number, shape: Dim[]): onnx.IValueInfoProto {
   return {
     name,
-    type: { tensorType: { elemType, shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
   };
 }
 

@@ -11,8 +11,18 @@ export const FOREST_INPUT = 'features';
 export const FOREST_OUTPUT = 'prediction';
 
 export function forestToOnnx(forest: Forest, meta: { typeId: string; features: readonly string[] }): Buffer {
-  if (meta.features.length !== forest.nFeatures) throw new Error(`feature names (${meta.features.length}) do not match the forest (${forest.nFeatures})`);
-  const n = { tree: [] as number[], id: [] as number[], feature: [] as number[], value: [] as number[], mode: [] as string[], yes: [] as number[], no: [] as number[], missing: [] as number[] };
+  if (meta.features.length !== forest.nFeatures)
+    throw new Error(`feature names (${meta.features.length}) do not match the forest (${forest.nFeatures})`);
+  const n = {
+    tree: [] as number[],
+    id: [] as number[],
+    feature: [] as number[],
+    value: [] as number[],
+    mode: [] as string[],
+    yes: [] as number[],
+    no: [] as number[],
+    missing: [] as number[],
+  };
   const target = { tree: [] as number[], node: [] as number[], id: [] as number[], weight: [] as number[] };
   forest.trees.forEach((t, ti) => {
     for (let i = 0; i < t.feature.length; i++) {

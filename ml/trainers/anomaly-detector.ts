@@ -12,7 +12,10 @@ export function fitAnomaly(data: readonly Example[], quantile: number): AnomalyS
   const wsum = data.reduce((s, e) => s + e.weight, 0);
   const mean = Array.from({ length: p }, (_, j) => data.reduce((s, e) => s + e.weight * e.x[j]!, 0) / wsum);
   const cov = Matrix.zeros(p, p);
-  for (const e of data) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) cov.set(i, j, cov.get(i, j) + (e.weight * (e.x[i]! - mean[i]!) * (e.x[j]! - mean[j]!)) / wsum);
+  for (const e of data)
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j < p; j++)
+        cov.set(i, j, cov.get(i, j) + (e.weight * (e.x[i]! - mean[i]!) * (e.x[j]! - mean[j]!)) / wsum);
   for (let i = 0; i < p; i++) cov.set(i, i, cov.get(i, i) + 1e-9);
   const precision = inverse(cov).to2DArray();
   const partial: AnomalyState = { mean, precision, threshold: Infinity, quantile };
@@ -20,7 +23,8 @@ export function fitAnomaly(data: readonly Example[], quantile: number): AnomalyS
   return { ...partial, threshold: d[Math.min(d.length - 1, Math.floor(quantile * d.length))]! };
 }
 
-const inlierRate = (s: AnomalyState, data: readonly Example[]) => data.filter((e) => mahalanobis(s, e.x) <= s.threshold).length / data.length;
+const inlierRate = (s: AnomalyState, data: readonly Example[]) =>
+  data.filter((e) => mahalanobis(s, e.x) <= s.threshold).length / data.length;
 
 export const anomalyDetectorTrainer: Trainer = {
   typeId: TYPE_ID,

@@ -10,7 +10,9 @@ const featureSchema = { features: [...MARKET_FEATURES], output: 'psi_by_feature'
 export function fitDrift(data: readonly Example[], bins: number, alertPsi: number): DriftState {
   const features = featureSchema.features.map((name, j) => {
     const values = data.map((e) => e.x[j]!).sort((a, b) => a - b);
-    const edges = [...new Set(Array.from({ length: bins - 1 }, (_, k) => values[Math.floor(((k + 1) * values.length) / bins)]!))];
+    const edges = [
+      ...new Set(Array.from({ length: bins - 1 }, (_, k) => values[Math.floor(((k + 1) * values.length) / bins)]!)),
+    ];
     return { name, edges, expected: binShares(edges, values) };
   });
   return { features, alertPsi };
@@ -25,7 +27,10 @@ export const driftMonitorTrainer: Trainer = {
     const bins = options.hyperparameters?.bins ?? 10;
     const alertPsi = options.hyperparameters?.alert_psi ?? 0.25;
     const state = fitDrift(train, bins, alertPsi);
-    const report = driftReport(state, holdout.map((e) => e.x));
+    const report = driftReport(
+      state,
+      holdout.map((e) => e.x),
+    );
     // Stability: the share of features whose held-out days stay within the alert level.
     const stability = 1 - report.drifted.length / featureSchema.features.length;
     return {

@@ -54,7 +54,8 @@ function flatten(root: CartNode, columns: readonly number[]): FlatTree {
       t.left[id] = visit(n.left);
       t.right[id] = visit(n.right);
     } else {
-      if (typeof n.distribution !== 'number' || !Number.isFinite(n.distribution)) throw new Error('forest: leaf without a value');
+      if (typeof n.distribution !== 'number' || !Number.isFinite(n.distribution))
+        throw new Error('forest: leaf without a value');
       t.value[id] = n.distribution;
     }
     return id;
@@ -82,7 +83,10 @@ export async function trainForest(
       seed: options.seed + start,
       treeOptions: { maxDepth: options.maxDepth, minNumSamples: options.minNumSamples },
     });
-    rf.train(xs.map((x) => [...x]), [...ys]);
+    rf.train(
+      xs.map((x) => [...x]),
+      [...ys],
+    );
     const estimators = (rf as unknown as { estimators: Array<{ root: CartNode }>; indexes: number[][] }).estimators;
     const indexes = (rf as unknown as { indexes: number[][] }).indexes;
     estimators.forEach((est, i) => trees.push(flatten(est.root, indexes[i]!)));

@@ -22,7 +22,11 @@ export interface TrainingRun extends TrainedModel {
   readonly dataSummary: Record<string, number>;
 }
 
-export async function trainFromRows(typeId: ModelTypeId, rows: readonly RawRow[], options: TrainOptions = {}): Promise<TrainingRun> {
+export async function trainFromRows(
+  typeId: ModelTypeId,
+  rows: readonly RawRow[],
+  options: TrainOptions = {},
+): Promise<TrainingRun> {
   const trainer = TRAINERS[typeId];
   const examples = toExamples(rows, trainer.featureSchema);
   const { train, holdout } = splitHoldout(examples, trainer.holdout);
@@ -31,7 +35,12 @@ export async function trainFromRows(typeId: ModelTypeId, rows: readonly RawRow[]
 }
 
 /** Registry metadata for a weekly training run on one data version (the data's last day). */
-export function metadataForRun(typeId: string, run: TrainingRun, dataVersion: string, overrides: Partial<ModelMetadata> = {}): ModelMetadata {
+export function metadataForRun(
+  typeId: string,
+  run: TrainingRun,
+  dataVersion: string,
+  overrides: Partial<ModelMetadata> = {},
+): ModelMetadata {
   return {
     typeId,
     framework: run.framework,

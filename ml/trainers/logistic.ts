@@ -17,7 +17,10 @@ export interface LogisticOptions {
   readonly iterations?: number;
 }
 
-export function standardiser(xs: readonly (readonly number[])[], weights: readonly number[]): { mean: number[]; scale: number[] } {
+export function standardiser(
+  xs: readonly (readonly number[])[],
+  weights: readonly number[],
+): { mean: number[]; scale: number[] } {
   const p = xs[0]!.length;
   const wsum = weights.reduce((a, b) => a + b, 0);
   const mean = Array.from({ length: p }, (_, j) => xs.reduce((a, x, i) => a + x[j]! * weights[i]!, 0) / wsum);
@@ -28,7 +31,12 @@ export function standardiser(xs: readonly (readonly number[])[], weights: readon
   return { mean, scale };
 }
 
-export function fitLogistic(xs: readonly (readonly number[])[], ys: readonly number[], weights: readonly number[], options: LogisticOptions = {}): LogisticState {
+export function fitLogistic(
+  xs: readonly (readonly number[])[],
+  ys: readonly number[],
+  weights: readonly number[],
+  options: LogisticOptions = {},
+): LogisticState {
   const l2 = options.l2 ?? 1;
   const iterations = options.iterations ?? 25;
   const { mean, scale } = standardiser(xs, weights);

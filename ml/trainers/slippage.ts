@@ -20,7 +20,10 @@ export function fitSlippage(data: readonly Example[]): SlippageState {
 
 export function r2(state: SlippageState, data: readonly Example[]): number {
   const w = data.map((e) => e.weight);
-  const mean = weightedMean(data.map((e) => e.y), w);
+  const mean = weightedMean(
+    data.map((e) => e.y),
+    w,
+  );
   let ssr = 0;
   let sst = 0;
   data.forEach((e) => {
@@ -41,7 +44,10 @@ export const slippageTrainer: Trainer = {
       framework: 'json',
       artifact: jsonArtifact(TYPE_ID, state),
       featureSchema,
-      hyperparameters: { algorithm: 'weighted_least_squares', form: 'share = a + b(lots-1) + c(units/displayed) + d*sqrt(volume share) + e*stress' },
+      hyperparameters: {
+        algorithm: 'weighted_least_squares',
+        form: 'share = a + b(lots-1) + c(units/displayed) + d*sqrt(volume share) + e*stress',
+      },
       trainMetrics: { n_samples: train.length, r2: r2(state, train) },
       validationMetrics: { n_samples: holdout.length, holdout_r2: r2(state, holdout) },
     };

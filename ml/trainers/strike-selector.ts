@@ -11,14 +11,17 @@ import { predictForest, trainForest } from './forest';
 import type { Trainer, TrainedModel, TrainOptions } from './trainer';
 
 const TYPE_ID = 'strike_selector';
-const featureSchema = { features: [...MARKET_FEATURES, 'days_to_expiry', 'width_z', 'premium_pct'], output: FOREST_OUTPUT };
+const featureSchema = {
+  features: [...MARKET_FEATURES, 'days_to_expiry', 'width_z', 'premium_pct'],
+  output: FOREST_OUTPUT,
+};
 
 export const STRIKE_DEFAULTS = { nEstimators: 24, maxDepth: 5, minNumSamples: 12, maxFeatures: 0.8, seed: 7 };
 
 function ranks(values: readonly number[]): number[] {
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
   const r = new Array<number>(values.length);
-  for (let k = 0; k < order.length; ) {
+  for (let k = 0; k < order.length;) {
     let end = k;
     while (end + 1 < order.length && order[end + 1]![0] === order[k]![0]) end++;
     for (let m = k; m <= end; m++) r[order[m]![1]] = (k + end) / 2;
@@ -44,7 +47,8 @@ export function spearman(a: readonly number[], b: readonly number[]): number {
   return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
 }
 
-const rmse = (pred: readonly number[], data: readonly Example[]) => Math.sqrt(data.reduce((s, e, i) => s + (pred[i]! - e.y) ** 2, 0) / data.length);
+const rmse = (pred: readonly number[], data: readonly Example[]) =>
+  Math.sqrt(data.reduce((s, e, i) => s + (pred[i]! - e.y) ** 2, 0) / data.length);
 
 /** Real rows weigh more: the forest has no sample weights, so a row of weight w appears w times. */
 export function replicateByWeight(data: readonly Example[]): Example[] {
@@ -72,8 +76,22 @@ export const strikeSelectorTrainer: Trainer = {
       artifact: forestToOnnx(forest, { typeId: TYPE_ID, features: featureSchema.features }),
       featureSchema,
       hyperparameters: { algorithm: 'random_forest_regression', ...hp },
-      trainMetrics: { n_samples: train.length, rmse: rmse(predTrain, train), rank_ic: spearman(predTrain, train.map((e) => e.y)) },
-      validationMetrics: { n_samples: holdout.length, holdout_rmse: rmse(predHold, holdout), holdout_rank_ic: spearman(predHold, holdout.map((e) => e.y)) },
+      trainMetrics: {
+        n_samples: train.length,
+        rmse: rmse(predTrain, train),
+        rank_ic: spearman(
+          predTrain,
+          train.map((e) => e.y),
+        ),
+      },
+      validationMetrics: {
+        n_samples: holdout.length,
+        holdout_rmse: rmse(predHold, holdout),
+        holdout_rank_ic: spearman(
+          predHold,
+          holdout.map((e) => e.y),
+        ),
+      },
     };
   },
 };

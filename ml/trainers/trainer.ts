@@ -29,7 +29,8 @@ export interface Trainer {
 /** Lets timers and heartbeats run between synchronous chunks of training. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export const jsonArtifact = (typeId: string, state: unknown): Buffer => Buffer.from(JSON.stringify({ typeId, format: 1, state }), 'utf8');
+export const jsonArtifact = (typeId: string, state: unknown): Buffer =>
+  Buffer.from(JSON.stringify({ typeId, format: 1, state }), 'utf8');
 
 export function weightedMean(values: readonly number[], weights: readonly number[]): number {
   let s = 0;

@@ -47,7 +47,12 @@ export const trendClassifierTrainer: Trainer = {
       featureSchema,
       hyperparameters: { algorithm: 'logistic_regression_irls', l2 },
       trainMetrics: { n_samples: train.length, accuracy: tr.accuracy, logloss: tr.logloss },
-      validationMetrics: { n_samples: holdout.length, holdout_accuracy: ho.accuracy, holdout_logloss: ho.logloss, holdout_base_rate: ho.baseRate },
+      validationMetrics: {
+        n_samples: holdout.length,
+        holdout_accuracy: ho.accuracy,
+        holdout_logloss: ho.logloss,
+        holdout_base_rate: ho.baseRate,
+      },
     };
   },
 };

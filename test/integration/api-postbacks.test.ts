@@ -13,29 +13,54 @@ describe('POST /postbacks/kite/:tenantId', () => {
 
   beforeAll(async () => {
     const env = testEnv();
-    const config = loadConfig({ TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, QS_LOG_LEVEL: 'silent', QS_SESSION_SECRET: 'p'.repeat(32) });
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: env.temporalAddress,
+      TEMPORAL_NAMESPACE: env.namespace,
+      QS_LOG_LEVEL: 'silent',
+      QS_SESSION_SECRET: 'p'.repeat(32),
+    });
     api = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, env.appUrl);
     tenantId = (await createTenant(app, { slug: `postback-${process.pid}`, name: 'Postback' })).id;
     await withTenant(app, tenantId, ({ client }) =>
-      client.query("INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', '{}', 'tok', 'kitesecret')", [tenantId]),
+      client.query(
+        "INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', '{}', 'tok', 'kitesecret')",
+        [tenantId],
+      ),
     );
   });
   afterAll(() => api.close());
 
   const post = (id: string | number, body: unknown) =>
-    fetch(`${api.url}/postbacks/kite/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const order = { order_id: '250000000000009', order_timestamp: '2026-05-06 10:01:02', status: 'COMPLETE', tag: 'QSNOTOURS' };
+    fetch(`${api.url}/postbacks/kite/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const order = {
+    order_id: '250000000000009',
+    order_timestamp: '2026-05-06 10:01:02',
+    status: 'COMPLETE',
+    tag: 'QSNOTOURS',
+  };
 
   it('accepts a postback whose checksum matches the tenant secret', async () => {
-    const res = await post(tenantId, { ...order, checksum: postbackChecksum(order.order_id, order.order_timestamp, 'kitesecret') });
+    const res = await post(tenantId, {
+      ...order,
+      checksum: postbackChecksum(order.order_id, order.order_timestamp, 'kitesecret'),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true }); // not one of our orders: reconciliation records it
   });
 
   it('refuses a forged postback and audits the refusal', async () => {
-    const res = await post(tenantId, { ...order, checksum: postbackChecksum(order.order_id, order.order_timestamp, 'guessed') });
+    const res = await post(tenantId, {
+      ...order,
+      checksum: postbackChecksum(order.order_id, order.order_timestamp, 'guessed'),
+    });
     expect(res.status).toBe(401);
-    const { rows } = await withTenant(app, tenantId, ({ client }) => client.query("SELECT payload FROM audit_log WHERE event_type = 'broker.postback_rejected'"));
+    const { rows } = await withTenant(app, tenantId, ({ client }) =>
+      client.query("SELECT payload FROM audit_log WHERE event_type = 'broker.postback_rejected'"),
+    );
     expect(rows).toEqual([{ payload: { orderId: order.order_id, reason: 'checksum mismatch' } }]);
   });
 

@@ -13,7 +13,12 @@ describe('POST /api/v1/auth/login', () => {
 
   beforeAll(async () => {
     const env = testEnv();
-    const config = loadConfig({ TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, QS_LOG_LEVEL: 'silent', QS_SESSION_SECRET: 'k'.repeat(40) });
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: env.temporalAddress,
+      TEMPORAL_NAMESPACE: env.namespace,
+      QS_LOG_LEVEL: 'silent',
+      QS_SESSION_SECRET: 'k'.repeat(40),
+    });
     api = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, env.appUrl);
     tenantId = (await createTenant(app, { slug, name: 'Auth' })).id;
     await createUser(app, tenantId, { email: 'ops@auth.test', role: 'operator', password: 'a very good password' });
@@ -21,7 +26,11 @@ describe('POST /api/v1/auth/login', () => {
   afterAll(() => api.close());
 
   const login = (body: unknown) =>
-    fetch(`${api.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${api.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it('issues a session (cookie and token) that /me accepts, and audits the login', async () => {
     const res = await login({ tenant: slug, email: 'OPS@auth.test', password: 'a very good password' });
@@ -34,10 +43,14 @@ describe('POST /api/v1/auth/login', () => {
     const me = await fetch(`${api.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${body.token}` } });
     expect(me.status).toBe(200);
     expect(((await me.json()) as { session: { tenantId: number } }).session.tenantId).toBe(tenantId);
-    const cookieMe = await fetch(`${api.url}/api/v1/auth/me`, { headers: { cookie: res.headers.get('set-cookie')!.split(';')[0] } });
+    const cookieMe = await fetch(`${api.url}/api/v1/auth/me`, {
+      headers: { cookie: res.headers.get('set-cookie')!.split(';')[0] },
+    });
     expect(cookieMe.status).toBe(200);
 
-    const logins = await withTenant(app, tenantId, ({ client }) => client.query("SELECT count(*)::int AS n FROM audit_log WHERE event_type = 'user.login'"));
+    const logins = await withTenant(app, tenantId, ({ client }) =>
+      client.query("SELECT count(*)::int AS n FROM audit_log WHERE event_type = 'user.login'"),
+    );
     expect(logins.rows[0].n).toBe(1);
   });
 
@@ -63,6 +76,8 @@ describe('POST /api/v1/auth/login', () => {
 
   it('refuses /me without a session', async () => {
     expect((await fetch(`${api.url}/api/v1/auth/me`)).status).toBe(401);
-    expect((await fetch(`${api.url}/api/v1/auth/me`, { headers: { authorization: 'Bearer forged.token' } })).status).toBe(401);
+    expect(
+      (await fetch(`${api.url}/api/v1/auth/me`, { headers: { authorization: 'Bearer forged.token' } })).status,
+    ).toBe(401);
   });
 });

@@ -29,7 +29,9 @@ describe('qs stack up refuses bad configuration', () => {
       const dir = dataDir('port-in-use');
       const r = await runQs(['stack', 'up'], { QS_DATA_DIR: dir, QS_API_PORT: String(port) });
       expect(r.code).not.toBe(0);
-      expect(r.stderr).toContain(`port ${port} (API) is already in use; stop whatever holds it or set QS_API_PORT to another port`);
+      expect(r.stderr).toContain(
+        `port ${port} (API) is already in use; stop whatever holds it or set QS_API_PORT to another port`,
+      );
       expect(fs.existsSync(path.join(dir, 'postgres'))).toBe(false);
     } finally {
       blocker.close();

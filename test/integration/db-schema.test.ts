@@ -3,7 +3,11 @@ import { testEnv, testPool } from '../support/env';
 import { runQs } from '../support/run-qs';
 import { forEachTenant } from '../../db/tenant';
 
-const env = () => ({ DATABASE_URL: testEnv().adminUrl, QS_APP_DATABASE_URL: testEnv().appUrl, QS_DATA_DIR: `${testEnv().tmp}/no-stack` });
+const env = () => ({
+  DATABASE_URL: testEnv().adminUrl,
+  QS_APP_DATABASE_URL: testEnv().appUrl,
+  QS_DATA_DIR: `${testEnv().tmp}/no-stack`,
+});
 
 describe('schema', () => {
   const app = testPool('app');
@@ -22,17 +26,23 @@ describe('schema', () => {
   it('stores market snapshots in daily partitions that qs_app can only reach through the parent', async () => {
     const made = await app.query("SELECT ensure_market_snapshot_partitions('2026-05-04', '2026-05-06') AS n");
     expect(made.rows[0].n).toBe(3);
-    expect((await app.query("SELECT ensure_market_snapshot_partitions('2026-05-04', '2026-05-06') AS n")).rows[0].n).toBe(0);
+    expect(
+      (await app.query("SELECT ensure_market_snapshot_partitions('2026-05-04', '2026-05-06') AS n")).rows[0].n,
+    ).toBe(0);
     await app.query(
       `INSERT INTO market_snapshots (ts, instrument, snapshot_id, spot, regime, source, chain)
        VALUES ('2026-05-05T10:00:00+05:30', 'NIFTY', 'snap-1', 24012.35, 'calm', 'sim', '[]')`,
     );
-    const through = await app.query("SELECT snapshot_id, spot FROM market_snapshots WHERE ts >= '2026-05-05T00:00:00+05:30' AND ts < '2026-05-06T00:00:00+05:30'");
+    const through = await app.query(
+      "SELECT snapshot_id, spot FROM market_snapshots WHERE ts >= '2026-05-05T00:00:00+05:30' AND ts < '2026-05-06T00:00:00+05:30'",
+    );
     expect(through.rows).toEqual([{ snapshot_id: 'snap-1', spot: '24012.3500' }]);
     await expect(app.query('SELECT * FROM market_snapshots_20260505')).rejects.toThrow(/permission denied/);
     // Partitioned by day in IST, with a BRIN index on time.
     const admin = testPool('admin');
-    const part = await admin.query("SELECT pg_get_expr(relpartbound, oid) AS bound FROM pg_class WHERE relname = 'market_snapshots_20260505'");
+    const part = await admin.query(
+      "SELECT pg_get_expr(relpartbound, oid) AS bound FROM pg_class WHERE relname = 'market_snapshots_20260505'",
+    );
     expect(part.rows[0].bound).toBe("FOR VALUES FROM ('2026-05-04 18:30:00+00') TO ('2026-05-05 18:30:00+00')");
     const brin = await admin.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'market_snapshots_ts_brin'");
     expect(brin.rows[0].indexdef).toMatch(/USING brin \(ts\)/);
@@ -46,7 +56,9 @@ describe('schema', () => {
       const { rows } = await client.query("SELECT current_setting('app.tenant_id') AS s");
       seen.push({ tenant: tenantId, setting: rows[0].s });
     });
-    const ids = (await app.query('SELECT id FROM tenants WHERE slug = ANY($1) ORDER BY id', [slugs])).rows.map((r) => r.id);
+    const ids = (await app.query('SELECT id FROM tenants WHERE slug = ANY($1) ORDER BY id', [slugs])).rows.map(
+      (r) => r.id,
+    );
     for (const id of ids) expect(seen).toContainEqual({ tenant: id, setting: String(id) });
     expect(seen.find((s) => s.tenant === 0)).toBeUndefined(); // the platform tenant is not a trading tenant
   });

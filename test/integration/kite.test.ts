@@ -6,7 +6,13 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AmbiguousOutcomeError, BrokerAuthError, BrokerUnavailableError, OrderNotOpenError, OrderRejectedError } from '../../broker/errors';
+import {
+  AmbiguousOutcomeError,
+  BrokerAuthError,
+  BrokerUnavailableError,
+  OrderNotOpenError,
+  OrderRejectedError,
+} from '../../broker/errors';
 import { KiteBroker } from '../../broker/kite/kite-broker';
 import { kitePostbackListener, postbackChecksum, verifyPostback } from '../../broker/kite/postback';
 import { formatTradingsymbol } from '../../broker/tradingsymbol';
@@ -32,30 +38,68 @@ async function fakeKite(): Promise<FakeKite> {
 }
 
 const req = (tag: string, over: Partial<Parameters<KiteBroker['placeOrder']>[0]> = {}) => ({
-  tag, exchange: 'NFO' as const, tradingsymbol: 'NIFTY2651224500PE', side: 'SELL' as const, quantity: 65, orderType: 'LIMIT' as const, price: '101.05', product: 'NRML' as const, ...over,
+  tag,
+  exchange: 'NFO' as const,
+  tradingsymbol: 'NIFTY2651224500PE',
+  side: 'SELL' as const,
+  quantity: 65,
+  orderType: 'LIMIT' as const,
+  price: '101.05',
+  product: 'NRML' as const,
+  ...over,
 });
 
 function legs(): OrderLeg[] {
   const mk = (strike: number, side: 'BUY' | 'SELL', price: string): OrderLeg => ({
-    exchange: 'NFO', tradingsymbol: formatTradingsymbol({ instrument: 'NIFTY', expiry: '2026-05-12', strike, type: 'put' }), instrument: 'NIFTY', expiry: '2026-05-12', strike,
-    optionType: 'PE', side, quantity: 65, orderType: 'LIMIT', limitPrice: price, exitPrice: price,
+    exchange: 'NFO',
+    tradingsymbol: formatTradingsymbol({ instrument: 'NIFTY', expiry: '2026-05-12', strike, type: 'put' }),
+    instrument: 'NIFTY',
+    expiry: '2026-05-12',
+    strike,
+    optionType: 'PE',
+    side,
+    quantity: 65,
+    orderType: 'LIMIT',
+    limitPrice: price,
+    exitPrice: price,
   });
   return [mk(24300, 'BUY', '42.50'), mk(24500, 'SELL', '88.10')];
 }
 
-async function kiteTenant(fake: FakeKite, opts: { armed: boolean; timeoutMs?: number; settleMs?: number }): Promise<number> {
+async function kiteTenant(
+  fake: FakeKite,
+  opts: { armed: boolean; timeoutMs?: number; settleMs?: number },
+): Promise<number> {
   const { id } = await createTenant(pool, 'kite');
   await pool.query('UPDATE tenants SET live_armed = $2 WHERE id = $1', [id, opts.armed]);
   await withTenant(pool, id, ({ client }) =>
-    client.query(`INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', $2, $3, $4)`, [
-      id, JSON.stringify({ baseUrl: fake.url, apiKey: creds.apiKey, timeoutMs: opts.timeoutMs ?? 800, settleMs: opts.settleMs ?? 5000 }), creds.accessToken, creds.apiSecret,
-    ]),
+    client.query(
+      `INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', $2, $3, $4)`,
+      [
+        id,
+        JSON.stringify({
+          baseUrl: fake.url,
+          apiKey: creds.apiKey,
+          timeoutMs: opts.timeoutMs ?? 800,
+          settleMs: opts.settleMs ?? 5000,
+        }),
+        creds.accessToken,
+        creds.apiSecret,
+      ],
+    ),
   );
   return id;
 }
 
 const input = (tenantId: number, decisionId: string): OrderPlacementInput => ({
-  tenantId, decisionId, structure: 'BULL_PUT_SPREAD', instrument: 'NIFTY', tradingDate: '2026-05-06', lots: 1, legs: legs(), options: FAST,
+  tenantId,
+  decisionId,
+  structure: 'BULL_PUT_SPREAD',
+  instrument: 'NIFTY',
+  tradingDate: '2026-05-06',
+  lots: 1,
+  legs: legs(),
+  options: FAST,
 });
 
 describe('Kite Connect adapter over real HTTP', () => {
@@ -68,10 +112,29 @@ describe('Kite Connect adapter over real HTTP', () => {
     expect(post.headers['x-kite-version']).toBe('3');
     expect(post.headers.authorization).toBe('token kiteapikey:daytoken123');
     expect(post.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(Object.fromEntries(new URLSearchParams(post.body))).toMatchObject({ tag: 'FILLS1', transaction_type: 'SELL', order_type: 'LIMIT', quantity: '65', price: '101.05', product: 'NRML', exchange: 'NFO' });
-    expect(await kite.getOrder(brokerOrderId)).toMatchObject({ brokerOrderId, tag: 'FILLS1', status: 'FILLED', brokerStatus: 'COMPLETE', filledQuantity: 65, averagePrice: '101.05' });
-    expect(await kite.getOrderTrades(brokerOrderId)).toEqual([expect.objectContaining({ brokerOrderId, quantity: 65, price: '101.05', side: 'SELL' })]);
-    expect(await kite.getPositions()).toEqual([{ tradingsymbol: 'NIFTY2651224500PE', exchange: 'NFO', quantity: -65, averagePrice: '101.05' }]);
+    expect(Object.fromEntries(new URLSearchParams(post.body))).toMatchObject({
+      tag: 'FILLS1',
+      transaction_type: 'SELL',
+      order_type: 'LIMIT',
+      quantity: '65',
+      price: '101.05',
+      product: 'NRML',
+      exchange: 'NFO',
+    });
+    expect(await kite.getOrder(brokerOrderId)).toMatchObject({
+      brokerOrderId,
+      tag: 'FILLS1',
+      status: 'FILLED',
+      brokerStatus: 'COMPLETE',
+      filledQuantity: 65,
+      averagePrice: '101.05',
+    });
+    expect(await kite.getOrderTrades(brokerOrderId)).toEqual([
+      expect.objectContaining({ brokerOrderId, quantity: 65, price: '101.05', side: 'SELL' }),
+    ]);
+    expect(await kite.getPositions()).toEqual([
+      { tradingsymbol: 'NIFTY2651224500PE', exchange: 'NFO', quantity: -65, averagePrice: '101.05' },
+    ]);
     expect(await kite.getMargins()).toEqual({ available: '500000', used: '0', net: '500000' });
 
     const resting = await kite.placeOrder(req('RESTING1', { side: 'BUY' }));
@@ -79,13 +142,22 @@ describe('Kite Connect adapter over real HTTP', () => {
     await kite.modifyOrder(resting.brokerOrderId, { price: '99.50' });
     expect((await kite.getOrder(resting.brokerOrderId)).price).toBe('99.5');
     await kite.cancelOrder(resting.brokerOrderId);
-    expect(await kite.getOrder(resting.brokerOrderId)).toMatchObject({ status: 'CANCELED', brokerStatus: 'CANCELLED', cancelledQuantity: 65 });
+    expect(await kite.getOrder(resting.brokerOrderId)).toMatchObject({
+      status: 'CANCELED',
+      brokerStatus: 'CANCELLED',
+      cancelledQuantity: 65,
+    });
     await expect(kite.cancelOrder(brokerOrderId)).rejects.toBeInstanceOf(OrderNotOpenError);
   });
 
   it('tells definite rejections from ambiguous outcomes', async () => {
     const fake = await fakeKite();
-    const kite = new KiteBroker({ baseUrl: fake.url, apiKey: creds.apiKey, accessToken: creds.accessToken, timeoutMs: 400 });
+    const kite = new KiteBroker({
+      baseUrl: fake.url,
+      apiKey: creds.apiKey,
+      accessToken: creds.accessToken,
+      timeoutMs: 400,
+    });
     fake.placeScript.push({ kind: 'error', status: 400, errorType: 'MarginException', message: 'Insufficient funds.' });
     await expect(kite.placeOrder(req('REJ1'))).rejects.toBeInstanceOf(OrderRejectedError);
     fake.placeScript.push({ kind: 'http400_timeout_then_create', createAfterMs: 50 });
@@ -94,9 +166,13 @@ describe('Kite Connect adapter over real HTTP', () => {
     await expect(kite.placeOrder(req('AMB2'))).rejects.toBeInstanceOf(AmbiguousOutcomeError);
     fake.placeScript.push({ kind: 'error', status: 503, errorType: 'NetworkException', message: 'Gateway timed out' });
     await expect(kite.placeOrder(req('AMB3'))).rejects.toBeInstanceOf(AmbiguousOutcomeError);
-    await expect(new KiteBroker({ baseUrl: fake.url, apiKey: creds.apiKey, accessToken: 'stale' }).getOrders()).rejects.toBeInstanceOf(BrokerAuthError);
+    await expect(
+      new KiteBroker({ baseUrl: fake.url, apiKey: creds.apiKey, accessToken: 'stale' }).getOrders(),
+    ).rejects.toBeInstanceOf(BrokerAuthError);
     const closed = await freePort();
-    await expect(new KiteBroker({ baseUrl: `http://127.0.0.1:${closed}`, apiKey: 'k', accessToken: 't' }).placeOrder(req('DOWN1'))).rejects.toBeInstanceOf(BrokerUnavailableError);
+    await expect(
+      new KiteBroker({ baseUrl: `http://127.0.0.1:${closed}`, apiKey: 'k', accessToken: 't' }).placeOrder(req('DOWN1')),
+    ).rejects.toBeInstanceOf(BrokerUnavailableError);
     // Both ambiguous orders did land: that is why nothing may be re-sent blindly.
     await new Promise((r) => setTimeout(r, 150));
     expect(fake.ordersWithTag('AMB1')).toHaveLength(1);
@@ -114,7 +190,11 @@ describe('Kite Connect adapter over real HTTP', () => {
   });
 
   it('verifies postback checksums (SHA-256 of order_id + order_timestamp + api_secret)', () => {
-    const p = { order_id: '250000000000001', order_timestamp: '2026-05-06 10:01:02', checksum: postbackChecksum('250000000000001', '2026-05-06 10:01:02', 'kitesecret') };
+    const p = {
+      order_id: '250000000000001',
+      order_timestamp: '2026-05-06 10:01:02',
+      checksum: postbackChecksum('250000000000001', '2026-05-06 10:01:02', 'kitesecret'),
+    };
     expect(verifyPostback(p, 'kitesecret')).toBe(true);
     expect(verifyPostback({ ...p, order_timestamp: '2026-05-06 10:01:03' }, 'kitesecret')).toBe(false);
     expect(verifyPostback(p, 'othersecret')).toBe(false);
@@ -174,11 +254,16 @@ describe('OrderPlacement through Kite', () => {
     try {
       fake.postbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/postbacks/kite/${tenantId}`;
       fake.noFill.add(legs()[1]!.tradingsymbol);
-      const result = await orderWorkers(pool, true).run(() => place(client, { ...input(tenantId, 'kite-postback'), options: { ...FAST, fillTimeoutMs: 1500 } }));
+      const result = await orderWorkers(pool, true).run(() =>
+        place(client, { ...input(tenantId, 'kite-postback'), options: { ...FAST, fillTimeoutMs: 1500 } }),
+      );
       expect(result.status).toBe('unwound');
       expect(fake.postbacksSent.length).toBeGreaterThanOrEqual(3);
       expect(fake.postbacksSent.every((p) => p.status === 200)).toBe(true);
-      const forged = await fetch(fake.postbackUrl, { method: 'POST', body: JSON.stringify({ order_id: '1', order_timestamp: '2026-05-06 10:00:00', checksum: 'ab'.repeat(32) }) });
+      const forged = await fetch(fake.postbackUrl, {
+        method: 'POST',
+        body: JSON.stringify({ order_id: '1', order_timestamp: '2026-05-06 10:00:00', checksum: 'ab'.repeat(32) }),
+      });
       expect(forged.status).toBe(401);
       expect(await auditCount(pool, tenantId, 'broker.postback_rejected')).toBe(1);
     } finally {

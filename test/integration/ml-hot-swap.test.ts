@@ -16,7 +16,9 @@ import { testEnv, testPool } from '../support/env';
 const ROOT = path.join(__dirname, '..', '..');
 
 async function trained(typeId: ModelTypeId, dataVersion: string, windowDays: number, hp?: Record<string, number>) {
-  const run: TrainingRun = await trainFromRows(typeId, simulatorRows(typeId, dataVersion, windowDays), { hyperparameters: hp });
+  const run: TrainingRun = await trainFromRows(typeId, simulatorRows(typeId, dataVersion, windowDays), {
+    hyperparameters: hp,
+  });
   return {
     scope: 'global' as const,
     artifact: run.artifact,
@@ -75,11 +77,22 @@ describe('a running ml worker hot-swaps promoted models', () => {
     const pid = worker.pid!;
     const workerId = `ml@${os.hostname()}:${pid}`;
     const served = async (typeId: string) =>
-      (await pool.query<{ version: number; sha256: string }>("SELECT version, sha256 FROM worker_models WHERE worker_id = $1 AND type_id = $2 AND scope = 'global'", [workerId, typeId])).rows[0];
+      (
+        await pool.query<{ version: number; sha256: string }>(
+          "SELECT version, sha256 FROM worker_models WHERE worker_id = $1 AND type_id = $2 AND scope = 'global'",
+          [workerId, typeId],
+        )
+      ).rows[0];
 
     try {
       // Boot prewarm: the worker serves both v1s.
-      await until('the worker to prewarm', async () => (await served('strike_selector'))?.version === strike1.saved.version && (await served('anomaly_detector'))?.version === anomaly1.saved.version, 60_000);
+      await until(
+        'the worker to prewarm',
+        async () =>
+          (await served('strike_selector'))?.version === strike1.saved.version &&
+          (await served('anomaly_detector'))?.version === anomaly1.saved.version,
+        60_000,
+      );
       await until('the worker to listen', async () => output.includes('model cache listening for promotions'));
 
       // A promotion committed by someone else reaches the running worker.
@@ -93,11 +106,17 @@ describe('a running ml worker hot-swaps promoted models', () => {
 
       const anomaly2 = await registry.saveModel(await trained('anomaly_detector', '2026-01-23', 6));
       expect(anomaly2.promotion?.outcome).toBe('promoted');
-      await until('the JSON model to hot-swap', async () => (await served('anomaly_detector'))?.version === anomaly2.saved.version);
+      await until(
+        'the JSON model to hot-swap',
+        async () => (await served('anomaly_detector'))?.version === anomaly2.saved.version,
+      );
 
       // A rollback is a pointer flip like any other: the worker follows it.
       await registry.rollback('strike_selector', 'global', { actor: 'hot-swap-test' });
-      await until('the rollback to reach the worker', async () => (await served('strike_selector'))?.version === strike1.saved.version);
+      await until(
+        'the rollback to reach the worker',
+        async () => (await served('strike_selector'))?.version === strike1.saved.version,
+      );
 
       expect(worker.exitCode).toBeNull();
       expect(worker.pid).toBe(pid); // same process: no restart
@@ -107,7 +126,9 @@ describe('a running ml worker hot-swaps promoted models', () => {
       const exited = new Promise((r) => worker!.once('exit', r));
       worker.kill('SIGTERM');
       await exited;
-      expect((await pool.query('SELECT count(*)::int AS n FROM worker_models WHERE worker_id = $1', [workerId])).rows[0].n).toBe(0);
+      expect(
+        (await pool.query('SELECT count(*)::int AS n FROM worker_models WHERE worker_id = $1', [workerId])).rows[0].n,
+      ).toBe(0);
     } catch (err) {
       process.stderr.write(`--- ml worker output ---\n${output.slice(-4000)}\n`);
       throw err;

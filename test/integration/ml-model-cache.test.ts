@@ -35,7 +35,11 @@ describe('ModelCache (LISTEN/NOTIFY hot-swap in process)', () => {
       expect(promotion?.outcome).toBe('promoted');
       return saved;
     };
-    const tenant = (await pool.query("INSERT INTO tenants (slug, name) VALUES ($1, 'cache test') RETURNING id", [`cache-${Date.now()}`])).rows[0].id as number;
+    const tenant = (
+      await pool.query("INSERT INTO tenants (slug, name) VALUES ($1, 'cache test') RETURNING id", [
+        `cache-${Date.now()}`,
+      ])
+    ).rows[0].id as number;
     const g1 = await save('global', '2026-02-20');
 
     const cache = new ModelCache({ pool, listenUrl: testEnv().appUrl, workerId: 'cache-test', releaseGraceMs: 50 });
@@ -60,22 +64,36 @@ describe('ModelCache (LISTEN/NOTIFY hot-swap in process)', () => {
 
       // Kill the LISTEN connection, change production while it is down: the NOTIFY is lost,
       // the reconnect reloads everything and catches up.
-      const killed = await testPool('super').query("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'qs-model-cache:cache-test'");
+      const killed = await testPool('super').query(
+        "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'qs-model-cache:cache-test'",
+      );
       expect(killed.rows).toEqual([{ ok: true }]);
       await registry.rollback(TYPE, 'global', { actor: 'cache-test' });
-      await until('the cache to reconnect and catch up', async () => (await cache.get(TYPE))?.id.version === g1.version);
+      await until(
+        'the cache to reconnect and catch up',
+        async () => (await cache.get(TYPE))?.id.version === g1.version,
+      );
 
       // Accessors reach the same cached model; worker_models says what this "worker" serves.
       const model = (await anomalyDetector.get())!;
       expect(model.id.version).toBe(g1.version);
       expect(model.isAnomalous([0, 0.02, 0, 0.05])).toBe(false);
       expect(model.isAnomalous([-3, 4, 5, 6])).toBe(true);
-      const rows = (await pool.query("SELECT scope, version FROM worker_models WHERE worker_id = 'cache-test' ORDER BY scope")).rows;
-      expect(rows).toEqual(expect.arrayContaining([{ scope: 'global', version: g1.version }, { scope: String(tenant), version: t1.version }]));
+      const rows = (
+        await pool.query("SELECT scope, version FROM worker_models WHERE worker_id = 'cache-test' ORDER BY scope")
+      ).rows;
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { scope: 'global', version: g1.version },
+          { scope: String(tenant), version: t1.version },
+        ]),
+      );
     } finally {
       installModelCache(null);
       await cache.stop();
     }
-    expect((await pool.query("SELECT count(*)::int AS n FROM worker_models WHERE worker_id = 'cache-test'")).rows[0].n).toBe(0);
+    expect(
+      (await pool.query("SELECT count(*)::int AS n FROM worker_models WHERE worker_id = 'cache-test'")).rows[0].n,
+    ).toBe(0);
   });
 });

@@ -19,7 +19,14 @@ async function qs(...args: string[]): Promise<{ code: number; stdout: string; st
   try {
     const { stdout, stderr } = await run(process.execPath, ['bin/qs.js', ...args], {
       cwd: ROOT,
-      env: { ...process.env, QS_DATA_DIR: path.join(env.tmp, 'cli-data'), DATABASE_URL: env.adminUrl, QS_APP_DATABASE_URL: env.appUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace },
+      env: {
+        ...process.env,
+        QS_DATA_DIR: path.join(env.tmp, 'cli-data'),
+        DATABASE_URL: env.adminUrl,
+        QS_APP_DATABASE_URL: env.appUrl,
+        TEMPORAL_ADDRESS: env.temporalAddress,
+        TEMPORAL_NAMESPACE: env.namespace,
+      },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -34,35 +41,102 @@ describe('qs models', () => {
     const worker = await testWorker({
       taskQueue: TASK_QUEUES.ml,
       identity: 'ml@cli-test',
-      activities: { ...createRetrainActivities({ pool, workerId: 'ml@cli-test' }), ...createMlModelActivities({ pool, workerId: 'ml@cli-test', cache: null }) },
+      activities: {
+        ...createRetrainActivities({ pool, workerId: 'ml@cli-test' }),
+        ...createMlModelActivities({ pool, workerId: 'ml@cli-test', cache: null }),
+      },
     });
     await worker.runUntil(async () => {
-      const retrained = await qs('models', 'retrain', '--type', 'slippage_coefficients', '--data-version', '2026-05-22', '--wait', '--json');
+      const retrained = await qs(
+        'models',
+        'retrain',
+        '--type',
+        'slippage_coefficients',
+        '--data-version',
+        '2026-05-22',
+        '--wait',
+        '--json',
+      );
       expect(retrained.code).toBe(0);
       const r = JSON.parse(retrained.stdout);
-      expect(r).toMatchObject({ workflowId: 'retrain/slippage_coefficients/global/2026-05-22', typeId: 'slippage_coefficients', result: 'promoted', validation: { passed: true } });
+      expect(r).toMatchObject({
+        workflowId: 'retrain/slippage_coefficients/global/2026-05-22',
+        typeId: 'slippage_coefficients',
+        result: 'promoted',
+        validation: { passed: true },
+      });
 
       // Same data version again: joins the finished run instead of training twice.
-      const again = JSON.parse((await qs('models', 'retrain', '--type', 'slippage_coefficients', '--data-version', '2026-05-22', '--wait', '--json')).stdout);
+      const again = JSON.parse(
+        (
+          await qs(
+            'models',
+            'retrain',
+            '--type',
+            'slippage_coefficients',
+            '--data-version',
+            '2026-05-22',
+            '--wait',
+            '--json',
+          )
+        ).stdout,
+      );
       expect(again).toMatchObject({ version: r.version, sha256: r.sha256 });
 
       const list = await qs('models', 'list', '--json');
       expect(list.code).toBe(0);
-      const rows = JSON.parse(list.stdout) as Array<{ typeId: string; productionVersion: number | null; sha256: string | null }>;
-      expect(rows.map((x) => x.typeId)).toEqual(expect.arrayContaining(['trend_classifier', 'strike_selector', 'slippage_coefficients', 'anomaly_detector', 'feature_drift_monitor']));
-      expect(rows.find((x) => x.typeId === 'slippage_coefficients')).toMatchObject({ productionVersion: r.version, sha256: r.sha256 });
+      const rows = JSON.parse(list.stdout) as Array<{
+        typeId: string;
+        productionVersion: number | null;
+        sha256: string | null;
+      }>;
+      expect(rows.map((x) => x.typeId)).toEqual(
+        expect.arrayContaining([
+          'trend_classifier',
+          'strike_selector',
+          'slippage_coefficients',
+          'anomaly_detector',
+          'feature_drift_monitor',
+        ]),
+      );
+      expect(rows.find((x) => x.typeId === 'slippage_coefficients')).toMatchObject({
+        productionVersion: r.version,
+        sha256: r.sha256,
+      });
 
       // A tenant's variant that fails its contract stays staged; promoting it by hand is refused (exit 1).
       const slug = `cli-ml-${Date.now()}`;
       await pool.query("INSERT INTO tenants (slug, name) VALUES ($1, 'CLI ML test')", [slug]);
-      const staged = JSON.parse((await qs('models', 'retrain', '--type', 'feature_drift_monitor', '--tenant', slug, '--data-version', '2026-05-22', '--wait', '--json')).stdout);
+      const staged = JSON.parse(
+        (
+          await qs(
+            'models',
+            'retrain',
+            '--type',
+            'feature_drift_monitor',
+            '--tenant',
+            slug,
+            '--data-version',
+            '2026-05-22',
+            '--wait',
+            '--json',
+          )
+        ).stdout,
+      );
       expect(staged).toMatchObject({ result: 'staged', version: 1, validation: { passed: false } });
       const refused = await qs('models', 'promote', 'feature_drift_monitor', '1', '--tenant', slug);
       expect(refused.code).toBe(1);
       expect(refused.stdout).toMatch(/refused by the contract; production stays none/);
       expect(refused.stdout).toMatch(/FAIL holdout_metric: holdout_stability = /);
-      const tenantList = JSON.parse((await qs('models', 'list', '--tenant', slug, '--json')).stdout) as Array<{ typeId: string; productionVersion: number | null; staged: number }>;
-      expect(tenantList.find((x) => x.typeId === 'feature_drift_monitor')).toMatchObject({ productionVersion: null, staged: 1 });
+      const tenantList = JSON.parse((await qs('models', 'list', '--tenant', slug, '--json')).stdout) as Array<{
+        typeId: string;
+        productionVersion: number | null;
+        staged: number;
+      }>;
+      expect(tenantList.find((x) => x.typeId === 'feature_drift_monitor')).toMatchObject({
+        productionVersion: null,
+        staged: 1,
+      });
 
       const unknown = await qs('models', 'promote', 'slippage_coefficients', '999');
       expect(unknown).toMatchObject({ code: 2 });
@@ -74,7 +148,11 @@ describe('qs models', () => {
          ON CONFLICT DO NOTHING`,
         [r.version, r.sha256],
       );
-      const served = JSON.parse((await qs('models', 'workers', '--json')).stdout) as Array<{ workerId: string; version: number; live: boolean | null }>;
+      const served = JSON.parse((await qs('models', 'workers', '--json')).stdout) as Array<{
+        workerId: string;
+        version: number;
+        live: boolean | null;
+      }>;
       expect(served.find((w) => w.workerId === 'ml@cli-test')).toMatchObject({ version: r.version, live: true });
       expect(served.find((w) => w.workerId === 'ml@gone:1')).toMatchObject({ live: false });
       await pool.query("DELETE FROM worker_models WHERE worker_id IN ('ml@cli-test', 'ml@gone:1')");
@@ -85,16 +163,30 @@ describe('qs models', () => {
     });
 
     // qs schedules apply: created, then unchanged; list shows them applied.
-    const applied = JSON.parse((await qs('schedules', 'apply', '--json')).stdout) as Array<{ scheduleId: string; result: string; when: string }>;
+    const applied = JSON.parse((await qs('schedules', 'apply', '--json')).stdout) as Array<{
+      scheduleId: string;
+      result: string;
+      when: string;
+    }>;
     try {
-      expect(applied.find((a) => a.scheduleId === 'retrain/trend_classifier')).toMatchObject({ result: 'created', when: 'SUNDAY 03:00 Asia/Kolkata' });
+      expect(applied.find((a) => a.scheduleId === 'retrain/trend_classifier')).toMatchObject({
+        result: 'created',
+        when: 'SUNDAY 03:00 Asia/Kolkata',
+      });
       const reapplied = JSON.parse((await qs('schedules', 'apply', '--json')).stdout) as Array<{ result: string }>;
       expect(new Set(reapplied.map((a) => a.result))).toEqual(new Set(['unchanged']));
-      const listed = JSON.parse((await qs('schedules', 'list', '--json')).stdout) as Array<{ exists: boolean; nextRun: string | null }>;
+      const listed = JSON.parse((await qs('schedules', 'list', '--json')).stdout) as Array<{
+        exists: boolean;
+        nextRun: string | null;
+      }>;
       expect(listed.every((l) => l.exists && l.nextRun)).toBe(true);
     } finally {
       const client = await testClient();
-      for (const a of applied) await client.schedule.getHandle(a.scheduleId).delete().catch(() => undefined);
+      for (const a of applied)
+        await client.schedule
+          .getHandle(a.scheduleId)
+          .delete()
+          .catch(() => undefined);
     }
 
     const workers = await qs('models', 'workers', '--json');
@@ -105,7 +197,10 @@ describe('qs models', () => {
       [['models', 'show', 'nope'], /qs: unknown model type "nope" \(known: trend_classifier/],
       [['models', 'promote', 'trend_classifier', 'v2'], /qs: version must be a positive integer, got "v2"/],
       [['models', 'rollback', 'trend_classifier', '--to', '1.5'], /qs: --to must be a positive integer, got "1.5"/],
-      [['models', 'retrain', '--type', 'trend_classifier', '--data-version', 'last-week'], /qs: --data-version must be a date/],
+      [
+        ['models', 'retrain', '--type', 'trend_classifier', '--data-version', 'last-week'],
+        /qs: --data-version must be a date/,
+      ],
       [['models', 'list', '--tenant', 'no-such-tenant'], /qs: unknown tenant "no-such-tenant"/],
     ] as const) {
       const res = await qs(...args);

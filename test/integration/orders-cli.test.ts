@@ -22,7 +22,14 @@ async function qs(...args: string[]): Promise<{ code: number; stdout: string; st
   try {
     const r = await run(process.execPath, [path.join(ROOT, 'bin', 'qs.js'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, QS_DATA_DIR: dataDir, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, DATABASE_URL: env.adminUrl, QS_APP_DATABASE_URL: env.appUrl },
+      env: {
+        ...process.env,
+        QS_DATA_DIR: dataDir,
+        TEMPORAL_ADDRESS: env.temporalAddress,
+        TEMPORAL_NAMESPACE: env.namespace,
+        DATABASE_URL: env.adminUrl,
+        QS_APP_DATABASE_URL: env.appUrl,
+      },
     });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
@@ -35,10 +42,22 @@ describe('qs orders / qs reconcile', () => {
   it('refuses bad flags with a usage error naming the flag', async () => {
     const { slug } = await createTenant(pool, 'cli');
     const cases: Array<[string[], RegExp]> = [
-      [['orders', 'place', '--tenant', slug, '--structure', 'butterfly-of-doom', '--lots', '1'], /--structure: unknown structure "butterfly-of-doom"/],
-      [['orders', 'place', '--tenant', slug, '--structure', 'iron-condor', '--lots', '1.5'], /--lots: expected a positive integer/],
-      [['orders', 'place', '--tenant', slug, '--structure', 'iron-condor', '--lots', '-2'], /--lots: expected a positive integer/],
-      [['orders', 'place', '--tenant', 'no-such-tenant', '--structure', 'iron-condor', '--lots', '1'], /--tenant: no tenant with slug "no-such-tenant"/],
+      [
+        ['orders', 'place', '--tenant', slug, '--structure', 'butterfly-of-doom', '--lots', '1'],
+        /--structure: unknown structure "butterfly-of-doom"/,
+      ],
+      [
+        ['orders', 'place', '--tenant', slug, '--structure', 'iron-condor', '--lots', '1.5'],
+        /--lots: expected a positive integer/,
+      ],
+      [
+        ['orders', 'place', '--tenant', slug, '--structure', 'iron-condor', '--lots', '-2'],
+        /--lots: expected a positive integer/,
+      ],
+      [
+        ['orders', 'place', '--tenant', 'no-such-tenant', '--structure', 'iron-condor', '--lots', '1'],
+        /--tenant: no tenant with slug "no-such-tenant"/,
+      ],
       [['reconcile', '--tenant', 'no-such-tenant'], /--tenant: no tenant with slug/],
     ];
     for (const [args, message] of cases) {
@@ -53,7 +72,20 @@ describe('qs orders / qs reconcile', () => {
     const { id, slug } = await createTenant(pool, 'cli');
     await configurePaperAccount(pool, id, { market: PAPER_DAY, exchange: { latencyMsMin: 1, latencyMsMax: 5 } });
     await orderWorkers(pool).run(async () => {
-      const placed = await qs('orders', 'place', '--tenant', slug, '--structure', 'bear-call-spread', '--instrument', 'NIFTY', '--lots', '2', '--wait', '--json');
+      const placed = await qs(
+        'orders',
+        'place',
+        '--tenant',
+        slug,
+        '--structure',
+        'bear-call-spread',
+        '--instrument',
+        'NIFTY',
+        '--lots',
+        '2',
+        '--wait',
+        '--json',
+      );
       expect(placed.stderr).toBe('');
       const p = JSON.parse(placed.stdout);
       expect(p).toMatchObject({ tenant: slug, tenantId: id, structure: 'BEAR_CALL_SPREAD', lots: 2, status: 'filled' });
@@ -71,7 +103,9 @@ describe('qs orders / qs reconcile', () => {
       const { Connection, Client } = await import('@temporalio/client');
       const connection = await Connection.connect({ address: testEnv().temporalAddress });
       try {
-        await new Client({ connection, namespace: testEnv().namespace }).workflow.getHandle(plain.stdout.split('\n')[0]!.replace('started ', '')).result();
+        await new Client({ connection, namespace: testEnv().namespace }).workflow
+          .getHandle(plain.stdout.split('\n')[0]!.replace('started ', ''))
+          .result();
       } finally {
         await connection.close();
       }

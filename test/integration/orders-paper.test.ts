@@ -15,14 +15,27 @@ const pool = testPool('app');
 
 async function ledger(tenantId: number) {
   return withTenant(pool, tenantId, async ({ client }) => ({
-    orders: (await client.query('SELECT tag, purpose, side, quantity, status, filled_quantity, broker_order_id FROM orders WHERE tenant_id = $1 ORDER BY id', [tenantId])).rows,
-    positions: (await client.query('SELECT tradingsymbol, quantity FROM positions WHERE tenant_id = $1 AND quantity <> 0 ORDER BY tradingsymbol', [tenantId])).rows,
-    trade: (await client.query('SELECT status, reason, total_costs FROM trades WHERE tenant_id = $1', [tenantId])).rows[0],
+    orders: (
+      await client.query(
+        'SELECT tag, purpose, side, quantity, status, filled_quantity, broker_order_id FROM orders WHERE tenant_id = $1 ORDER BY id',
+        [tenantId],
+      )
+    ).rows,
+    positions: (
+      await client.query(
+        'SELECT tradingsymbol, quantity FROM positions WHERE tenant_id = $1 AND quantity <> 0 ORDER BY tradingsymbol',
+        [tenantId],
+      )
+    ).rows,
+    trade: (await client.query('SELECT status, reason, total_costs FROM trades WHERE tenant_id = $1', [tenantId]))
+      .rows[0],
   }));
 }
 
 async function brokerPositions(tenantId: number) {
-  return (await new PaperBroker(pool, tenantId).getPositions()).filter((p) => p.quantity !== 0).map((p) => ({ tradingsymbol: p.tradingsymbol, quantity: p.quantity }));
+  return (await new PaperBroker(pool, tenantId).getPositions())
+    .filter((p) => p.quantity !== 0)
+    .map((p) => ({ tradingsymbol: p.tradingsymbol, quantity: p.quantity }));
 }
 
 describe('OrderPlacement on the paper broker', () => {
@@ -42,7 +55,12 @@ describe('OrderPlacement on the paper broker', () => {
     expect(l.positions).toHaveLength(2);
     expect(Number(l.trade.total_costs)).toBeGreaterThan(0);
     const chain = await tradeProvenance(pool, tenantId, input.decisionId);
-    expect(chain).toMatchObject({ tradeId: input.decisionId, decision: { id: input.decisionId }, workflowId: result.workflowId, runId: result.runId });
+    expect(chain).toMatchObject({
+      tradeId: input.decisionId,
+      decision: { id: input.decisionId },
+      workflowId: result.workflowId,
+      runId: result.runId,
+    });
     expect(chain!.legs.map((x) => x.tag)).toEqual(result.legs.map((x) => x.tag));
     expect(chain!.legs.every((x) => x.brokerOrderId && x.fills.length > 0)).toBe(true);
     expect(Number(chain!.costs.total)).toBeGreaterThan(0);
@@ -59,7 +77,17 @@ describe('OrderPlacement on the paper broker', () => {
     const input = await placementInput(pool, tenantId, 'BULL_PUT_SPREAD', 3);
     const result = await workers.run(() => place(client, input));
     expect(result.status).toBe('filled');
-    const fills = await withTenant(pool, tenantId, async ({ client: c }) => (await c.query('SELECT count(*)::int AS n FROM fills WHERE tenant_id = $1 AND order_tag = $2', [tenantId, result.legs[1]!.tag])).rows[0].n);
+    const fills = await withTenant(
+      pool,
+      tenantId,
+      async ({ client: c }) =>
+        (
+          await c.query('SELECT count(*)::int AS n FROM fills WHERE tenant_id = $1 AND order_tag = $2', [
+            tenantId,
+            result.legs[1]!.tag,
+          ])
+        ).rows[0].n,
+    );
     expect(fills).toBeGreaterThanOrEqual(3); // one lot per tick: partial, partial, complete
     expect((await ledger(tenantId)).positions).toEqual(await brokerPositions(tenantId));
     await maybeRecordHistory(client, result.workflowId, 'order-placement-partial');
@@ -67,7 +95,9 @@ describe('OrderPlacement on the paper broker', () => {
 
   it('unwinds leg 1 when leg 2 is rejected', async () => {
     const client = await testClient();
-    const tenantId = await paperTenant(pool, { rules: [{ action: 'reject', purpose: 'E', leg: 1, message: 'RMS: margin shortfall (test)' }] });
+    const tenantId = await paperTenant(pool, {
+      rules: [{ action: 'reject', purpose: 'E', leg: 1, message: 'RMS: margin shortfall (test)' }],
+    });
     const input = await placementInput(pool, tenantId, 'BULL_PUT_SPREAD', 1);
     const result = await workers.run(() => place(client, input));
     expect(result.status).toBe('unwound');
@@ -75,7 +105,12 @@ describe('OrderPlacement on the paper broker', () => {
     const entry0 = result.legs.find((l) => l.purpose === 'entry' && l.leg === 0)!;
     const unwind = result.legs.find((l) => l.purpose === 'unwind')!;
     expect(entry0.status).toBe('FILLED');
-    expect(unwind).toMatchObject({ leg: 0, side: entry0.side === 'BUY' ? 'SELL' : 'BUY', status: 'FILLED', filledQuantity: entry0.filledQuantity });
+    expect(unwind).toMatchObject({
+      leg: 0,
+      side: entry0.side === 'BUY' ? 'SELL' : 'BUY',
+      status: 'FILLED',
+      filledQuantity: entry0.filledQuantity,
+    });
     expect((await ledger(tenantId)).positions).toEqual([]);
     expect(await brokerPositions(tenantId)).toEqual([]);
     await maybeRecordHistory(client, result.workflowId, 'order-placement-rejected-unwound');
@@ -103,7 +138,10 @@ describe('OrderPlacement on the paper broker', () => {
     const result = await workers.run(() => place(client, input));
     expect(result.status).toBe('unwound');
     expect(result.reason).toMatch(/fill timeout/);
-    expect(result.legs.find((l) => l.purpose === 'entry' && l.leg === 1)).toMatchObject({ status: 'CANCELED', filledQuantity: 0 });
+    expect(result.legs.find((l) => l.purpose === 'entry' && l.leg === 1)).toMatchObject({
+      status: 'CANCELED',
+      filledQuantity: 0,
+    });
     expect(result.legs.find((l) => l.purpose === 'unwind')).toMatchObject({ leg: 0, status: 'FILLED' });
     expect(await auditCount(pool, tenantId, 'order.cancel_requested')).toBe(1);
     expect(await brokerPositions(tenantId)).toEqual([]);
@@ -126,14 +164,20 @@ describe('OrderPlacement on the paper broker', () => {
     const client = await testClient();
     const tenantId = await paperTenant(pool);
     await withTenant(pool, tenantId, ({ client: c }) =>
-      c.query(`INSERT INTO tenant_trading_state (tenant_id, reconciliation_clean, unresolved) VALUES ($1, false, '[{"kind":"position_mismatch"}]')`, [tenantId]),
+      c.query(
+        `INSERT INTO tenant_trading_state (tenant_id, reconciliation_clean, unresolved) VALUES ($1, false, '[{"kind":"position_mismatch"}]')`,
+        [tenantId],
+      ),
     );
     const r1 = await workers.run(async () => place(client, await placementInput(pool, tenantId, 'BULL_PUT_SPREAD', 1)));
     expect(r1.status).toBe('refused');
     expect(r1.reason).toMatch(/reconciliation is not clean/);
     await withTenant(pool, tenantId, async ({ client: c }) => {
       await c.query('UPDATE tenant_trading_state SET reconciliation_clean = true WHERE tenant_id = $1', [tenantId]);
-      await c.query(`INSERT INTO kill_switches (tenant_id, scope, target, active, reason) VALUES ($1, 'instrument', 'NIFTY', true, 'test halt')`, [tenantId]);
+      await c.query(
+        `INSERT INTO kill_switches (tenant_id, scope, target, active, reason) VALUES ($1, 'instrument', 'NIFTY', true, 'test halt')`,
+        [tenantId],
+      );
     });
     const r2 = await workers.run(async () => place(client, await placementInput(pool, tenantId, 'BULL_PUT_SPREAD', 1)));
     expect(r2.status).toBe('refused');

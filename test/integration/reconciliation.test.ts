@@ -9,11 +9,23 @@ import { reconciliationSchedules } from '../../activities/reconciliation-schedul
 import { applySchedules } from '../../cli/commands/schedules';
 import { withTenant } from '../../db/tenant';
 import { formatTradingsymbol } from '../../broker/tradingsymbol';
-import { reconciliationWorkflowId, type ReconciliationInput, type ReconciliationResult } from '../../workflows/reconciliation';
+import {
+  reconciliationWorkflowId,
+  type ReconciliationInput,
+  type ReconciliationResult,
+} from '../../workflows/reconciliation';
 import { TASK_QUEUES } from '../../workflows/task-queues';
 import { testClient, testPool } from '../support/env';
 import { FakeKite } from '../support/fake-kite';
-import { auditCount, createTenant, FAST, orderWorkers, paperTenant, place, placementInput } from '../support/orders-env';
+import {
+  auditCount,
+  createTenant,
+  FAST,
+  orderWorkers,
+  paperTenant,
+  place,
+  placementInput,
+} from '../support/orders-env';
 import { maybeRecordHistory } from '../support/record-history';
 
 const pool = testPool('app');
@@ -26,7 +38,16 @@ const reconcile = (client: Client, tenantId: number, extra: Partial<Reconciliati
   });
 
 const tradingState = (tenantId: number) =>
-  withTenant(pool, tenantId, async ({ client }) => (await client.query('SELECT reconciliation_clean, unresolved FROM tenant_trading_state WHERE tenant_id = $1', [tenantId])).rows[0]);
+  withTenant(
+    pool,
+    tenantId,
+    async ({ client }) =>
+      (
+        await client.query('SELECT reconciliation_clean, unresolved FROM tenant_trading_state WHERE tenant_id = $1', [
+          tenantId,
+        ])
+      ).rows[0],
+  );
 
 describe('Reconciliation', () => {
   it('is clean after a filled structure on the paper broker', async () => {
@@ -38,7 +59,16 @@ describe('Reconciliation', () => {
     const v = await orderWorkers(pool).run(() => reconcile(client, tenantId));
     expect(v).toMatchObject({ clean: true, ledgerOrders: 4, brokerOrders: 4, mismatches: [] });
     expect(await tradingState(tenantId)).toMatchObject({ reconciliation_clean: true, unresolved: [] });
-    const runs = await withTenant(pool, tenantId, async ({ client: c }) => (await c.query('SELECT clean, ledger_orders, broker_orders FROM reconciliation_runs WHERE tenant_id = $1', [tenantId])).rows);
+    const runs = await withTenant(
+      pool,
+      tenantId,
+      async ({ client: c }) =>
+        (
+          await c.query('SELECT clean, ledger_orders, broker_orders FROM reconciliation_runs WHERE tenant_id = $1', [
+            tenantId,
+          ])
+        ).rows,
+    );
     expect(runs).toEqual([{ clean: true, ledger_orders: 4, broker_orders: 4 }]);
     await maybeRecordHistory(client, v.workflowId, 'reconciliation-clean');
   });
@@ -51,30 +81,60 @@ describe('Reconciliation', () => {
       const { id: tenantId } = await createTenant(pool, 'recon');
       await pool.query('UPDATE tenants SET live_armed = true WHERE id = $1', [tenantId]);
       await withTenant(pool, tenantId, ({ client: c }) =>
-        c.query(`INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', $2, $3, $4)`, [tenantId, JSON.stringify({ baseUrl: fake.url, apiKey: creds.apiKey, timeoutMs: 800, settleMs: 2000 }), creds.accessToken, creds.apiSecret]),
+        c.query(
+          `INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', $2, $3, $4)`,
+          [
+            tenantId,
+            JSON.stringify({ baseUrl: fake.url, apiKey: creds.apiKey, timeoutMs: 800, settleMs: 2000 }),
+            creds.accessToken,
+            creds.apiSecret,
+          ],
+        ),
       );
       const symbol = formatTradingsymbol({ instrument: 'NIFTY', expiry: '2026-05-12', strike: 24000, type: 'put' });
-      const ext = fake.placeExternal({ tradingsymbol: symbol, side: 'BUY', quantity: 130, price: 35.5, tag: 'manualapp' });
+      const ext = fake.placeExternal({
+        tradingsymbol: symbol,
+        side: 'BUY',
+        quantity: 130,
+        price: 35.5,
+        tag: 'manualapp',
+      });
       fake.hiddenTrades.add(ext.order_id); // its trades are missing from /trades: the fill must be inferred
 
       const v1 = await orderWorkers(pool, true).run(() => reconcile(client, tenantId));
       expect(v1.clean).toBe(true);
       expect(v1.mismatches.map((m) => m.kind).sort()).toEqual(['external_order', 'inferred_fill']);
-      const fills = await withTenant(pool, tenantId, async ({ client: c }) => (await c.query('SELECT id, quantity, price::text, inferred FROM fills WHERE tenant_id = $1', [tenantId])).rows);
-      expect(fills).toEqual([{ id: `inferred:ext:${ext.order_id}:130`, quantity: 130, price: '35.5000', inferred: true }]);
+      const fills = await withTenant(
+        pool,
+        tenantId,
+        async ({ client: c }) =>
+          (await c.query('SELECT id, quantity, price::text, inferred FROM fills WHERE tenant_id = $1', [tenantId]))
+            .rows,
+      );
+      expect(fills).toEqual([
+        { id: `inferred:ext:${ext.order_id}:130`, quantity: 130, price: '35.5000', inferred: true },
+      ]);
       await maybeRecordHistory(client, v1.workflowId, 'reconciliation-external-inferred');
 
       // The real trade turns up: the inferred fill is superseded, positions unchanged.
       fake.hiddenTrades.delete(ext.order_id);
       const v2 = await orderWorkers(pool, true).run(() => reconcile(client, tenantId));
       expect(v2).toMatchObject({ clean: true, mismatches: [] });
-      const after = await withTenant(pool, tenantId, async ({ client: c }) => (await c.query('SELECT inferred, quantity FROM fills WHERE tenant_id = $1', [tenantId])).rows);
+      const after = await withTenant(
+        pool,
+        tenantId,
+        async ({ client: c }) =>
+          (await c.query('SELECT inferred, quantity FROM fills WHERE tenant_id = $1', [tenantId])).rows,
+      );
       expect(after).toEqual([{ inferred: false, quantity: 130 }]);
 
       // Our ledger claims an order the broker has never heard of: not clean, new orders refused.
       await withTenant(pool, tenantId, ({ client: c }) =>
-        c.query(`INSERT INTO orders (tenant_id, tag, purpose, broker, instrument, tradingsymbol, side, quantity, order_type, status, broker_order_id, filled_quantity)
-                 VALUES ($1, 'QLOSTORDER00000E00', 'entry', 'kite', 'NIFTY', $2, 'SELL', 65, 'LIMIT', 'FILLED', '999999', 0)`, [tenantId, symbol]),
+        c.query(
+          `INSERT INTO orders (tenant_id, tag, purpose, broker, instrument, tradingsymbol, side, quantity, order_type, status, broker_order_id, filled_quantity)
+                 VALUES ($1, 'QLOSTORDER00000E00', 'entry', 'kite', 'NIFTY', $2, 'SELL', 65, 'LIMIT', 'FILLED', '999999', 0)`,
+          [tenantId, symbol],
+        ),
       );
       const v3 = await orderWorkers(pool, true).run(() => reconcile(client, tenantId));
       expect(v3.clean).toBe(false);
@@ -82,19 +142,53 @@ describe('Reconciliation', () => {
       expect(await tradingState(tenantId)).toMatchObject({ reconciliation_clean: false });
       await maybeRecordHistory(client, v3.workflowId, 'reconciliation-unclean');
 
-      const legs = [{ exchange: 'NFO' as const, tradingsymbol: symbol, instrument: 'NIFTY' as const, expiry: '2026-05-12', strike: 24000, optionType: 'PE' as const, side: 'BUY' as const, quantity: 65, orderType: 'LIMIT' as const, limitPrice: '35.50', exitPrice: '35.00' }];
+      const legs = [
+        {
+          exchange: 'NFO' as const,
+          tradingsymbol: symbol,
+          instrument: 'NIFTY' as const,
+          expiry: '2026-05-12',
+          strike: 24000,
+          optionType: 'PE' as const,
+          side: 'BUY' as const,
+          quantity: 65,
+          orderType: 'LIMIT' as const,
+          limitPrice: '35.50',
+          exitPrice: '35.00',
+        },
+      ];
       const refused = await orderWorkers(pool, true).run(() =>
-        place(client, { tenantId, decisionId: 'after-unclean', structure: 'PROTECTIVE_PUT', instrument: 'NIFTY', tradingDate: '2026-05-06', lots: 1, legs, options: FAST }),
+        place(client, {
+          tenantId,
+          decisionId: 'after-unclean',
+          structure: 'PROTECTIVE_PUT',
+          instrument: 'NIFTY',
+          tradingDate: '2026-05-06',
+          lots: 1,
+          legs,
+          options: FAST,
+        }),
       );
       expect(refused.status).toBe('refused');
       const sentBefore = fake.placeRequests;
 
       // An operator resolves it (the row was bogus); the next reconciliation is clean and trading resumes.
-      await withTenant(pool, tenantId, ({ client: c }) => c.query(`DELETE FROM orders WHERE tenant_id = $1 AND tag = 'QLOSTORDER00000E00'`, [tenantId]));
+      await withTenant(pool, tenantId, ({ client: c }) =>
+        c.query(`DELETE FROM orders WHERE tenant_id = $1 AND tag = 'QLOSTORDER00000E00'`, [tenantId]),
+      );
       const v4 = await orderWorkers(pool, true).run(() => reconcile(client, tenantId));
       expect(v4.clean).toBe(true);
       const ok = await orderWorkers(pool, true).run(() =>
-        place(client, { tenantId, decisionId: 'after-clean', structure: 'PROTECTIVE_PUT', instrument: 'NIFTY', tradingDate: '2026-05-06', lots: 1, legs, options: FAST }),
+        place(client, {
+          tenantId,
+          decisionId: 'after-clean',
+          structure: 'PROTECTIVE_PUT',
+          instrument: 'NIFTY',
+          tradingDate: '2026-05-06',
+          lots: 1,
+          legs,
+          options: FAST,
+        }),
       );
       expect(ok.status).toBe('filled');
       expect(fake.placeRequests).toBe(sentBefore + 1);
@@ -105,12 +199,25 @@ describe('Reconciliation', () => {
       const v5 = await orderWorkers(pool, true).run(() => reconcile(client, tenantId));
       expect(v5.clean).toBe(false);
       expect(v5.mismatches.filter((m) => !m.resolved).map((m) => m.kind)).toEqual(['duplicate_tag']);
-      const ours = await withTenant(pool, tenantId, async ({ client: c }) =>
-        (await c.query('SELECT tag, broker_order_id, filled_quantity, external FROM orders WHERE tenant_id = $1 AND (tag = $2 OR broker_order_id = $3) ORDER BY id', [tenantId, ok.legs[0]!.tag, fake.ordersWithTag(ok.legs[0]!.tag)[1]!.order_id])).rows,
+      const ours = await withTenant(
+        pool,
+        tenantId,
+        async ({ client: c }) =>
+          (
+            await c.query(
+              'SELECT tag, broker_order_id, filled_quantity, external FROM orders WHERE tenant_id = $1 AND (tag = $2 OR broker_order_id = $3) ORDER BY id',
+              [tenantId, ok.legs[0]!.tag, fake.ordersWithTag(ok.legs[0]!.tag)[1]!.order_id],
+            )
+          ).rows,
       );
       expect(ours).toEqual([
         { tag: ok.legs[0]!.tag, broker_order_id: ok.legs[0]!.brokerOrderId, filled_quantity: 65, external: false },
-        { tag: `ext:${fake.ordersWithTag(ok.legs[0]!.tag)[1]!.order_id}`, broker_order_id: fake.ordersWithTag(ok.legs[0]!.tag)[1]!.order_id, filled_quantity: 65, external: true },
+        {
+          tag: `ext:${fake.ordersWithTag(ok.legs[0]!.tag)[1]!.order_id}`,
+          broker_order_id: fake.ordersWithTag(ok.legs[0]!.tag)[1]!.order_id,
+          filled_quantity: 65,
+          external: true,
+        },
       ]);
     } finally {
       await fake.stop();
@@ -127,9 +234,18 @@ describe('Reconciliation', () => {
     const d = await client.schedule.getHandle(`reconcile-intraday/${tenantId}`).describe();
     expect(d.spec.timezone).toBe('Asia/Kolkata');
     expect(d.spec.calendars).toHaveLength(3);
-    expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'reconciliation', taskQueue: 'trading', args: [{ tenantId, trigger: 'schedule' }] });
+    expect(d.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'reconciliation',
+      taskQueue: 'trading',
+      args: [{ tenantId, trigger: 'schedule' }],
+    });
     const pre = await client.schedule.getHandle(`reconcile-pre-open/${tenantId}`).describe();
-    expect(pre.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 8, end: 8, step: 1 }], minute: [{ start: 45, end: 45, step: 1 }] });
-    for (const id of [`reconcile-intraday/${tenantId}`, `reconcile-pre-open/${tenantId}`]) await client.schedule.getHandle(id).delete();
+    expect(pre.spec.calendars?.[0]).toMatchObject({
+      hour: [{ start: 8, end: 8, step: 1 }],
+      minute: [{ start: 45, end: 45, step: 1 }],
+    });
+    for (const id of [`reconcile-intraday/${tenantId}`, `reconcile-pre-open/${tenantId}`])
+      await client.schedule.getHandle(id).delete();
   });
 });

@@ -22,10 +22,17 @@ describe('WeeklyRetrain workflow', () => {
     const taskQueue = uniqueQueue('ml-retrain');
     const worker = await testWorker({
       taskQueue,
-      activities: { ...createRetrainActivities({ pool, workerId: 'retrain-test' }), ...createMlModelActivities({ pool, workerId: 'retrain-test', cache: null }) },
+      activities: {
+        ...createRetrainActivities({ pool, workerId: 'retrain-test' }),
+        ...createMlModelActivities({ pool, workerId: 'retrain-test', cache: null }),
+      },
     });
 
-    const retrain = (typeId: string, dataVersion: string, workflowId = retrainWorkflowId(typeId, 'global', dataVersion)) =>
+    const retrain = (
+      typeId: string,
+      dataVersion: string,
+      workflowId = retrainWorkflowId(typeId, 'global', dataVersion),
+    ) =>
       client.workflow.execute<typeof weeklyRetrain>('weeklyRetrain', {
         taskQueue,
         workflowId,
@@ -39,25 +46,48 @@ describe('WeeklyRetrain workflow', () => {
     await worker.runUntil(async () => {
       // 1. A passing candidate is promoted (the first one has no production to compare with).
       const first = await retrain('feature_drift_monitor', '2026-03-13');
-      expect(first).toMatchObject({ result: 'promoted', version: 1, trained: true, validation: { passed: true, comparedWith: null } });
+      expect(first).toMatchObject({
+        result: 'promoted',
+        version: 1,
+        trained: true,
+        validation: { passed: true, comparedWith: null },
+      });
       expect(first.rows).toBeGreaterThan(1000);
-      await maybeRecordHistory(client, retrainWorkflowId('feature_drift_monitor', 'global', '2026-03-13'), 'weekly-retrain-promoted');
+      await maybeRecordHistory(
+        client,
+        retrainWorkflowId('feature_drift_monitor', 'global', '2026-03-13'),
+        'weekly-retrain-promoted',
+      );
 
       // 2. A candidate that fails the contract stays staged; the old version keeps serving.
       const second = await retrain('feature_drift_monitor', '2026-05-22');
-      expect(second).toMatchObject({ result: 'staged', version: 2, promotion: null, validation: { passed: false, comparedWith: 1 } });
+      expect(second).toMatchObject({
+        result: 'staged',
+        version: 2,
+        promotion: null,
+        validation: { passed: false, comparedWith: 1 },
+      });
       expect(second.validation.checks.find((c) => c.name === 'holdout_metric')?.passed).toBe(false);
       expect((await registry.loadProduction('feature_drift_monitor'))?.version).toBe(1);
       expect((await registry.describe('feature_drift_monitor')).versions.map((v) => [v.version, v.status])).toEqual([
         [1, 'production'],
         [2, 'staged'],
       ]);
-      await maybeRecordHistory(client, retrainWorkflowId('feature_drift_monitor', 'global', '2026-05-22'), 'weekly-retrain-staged');
+      await maybeRecordHistory(
+        client,
+        retrainWorkflowId('feature_drift_monitor', 'global', '2026-05-22'),
+        'weekly-retrain-staged',
+      );
 
       // 3. Idempotent per (type, data version): the same id is refused while the first stands;
       //    a second run under another id reuses the saved version instead of training again.
       await expect(
-        client.workflow.start('weeklyRetrain', { taskQueue, workflowId: retrainWorkflowId('feature_drift_monitor', 'global', '2026-03-13'), args: [{ typeId: 'feature_drift_monitor', scope: 'global', dataVersion: '2026-03-13' }], workflowIdReusePolicy: 'REJECT_DUPLICATE' }),
+        client.workflow.start('weeklyRetrain', {
+          taskQueue,
+          workflowId: retrainWorkflowId('feature_drift_monitor', 'global', '2026-03-13'),
+          args: [{ typeId: 'feature_drift_monitor', scope: 'global', dataVersion: '2026-03-13' }],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
       ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
       const again = await retrain('feature_drift_monitor', '2026-03-13', `retrain-again-${Date.now()}`);
       expect(again).toMatchObject({ version: 1, trained: false, result: 'already_production' });
@@ -70,19 +100,30 @@ describe('WeeklyRetrain workflow', () => {
       const back = await client.workflow.execute<typeof modelRollback>('modelRollback', {
         taskQueue,
         workflowId: rollbackId,
-        args: [{ typeId: 'feature_drift_monitor', scope: 'global', actor: 'operator:test', reason: 'drift alerts too noisy' }],
+        args: [
+          {
+            typeId: 'feature_drift_monitor',
+            scope: 'global',
+            actor: 'operator:test',
+            reason: 'drift alerts too noisy',
+          },
+        ],
       });
       expect(back).toMatchObject({ fromVersion: 3, toVersion: 1 });
       expect((await registry.loadProduction('feature_drift_monitor'))?.version).toBe(1);
       await maybeRecordHistory(client, rollbackId, 'model-rollback');
 
       // Visible by model type in the Web UI's search.
-      const desc = await client.workflow.getHandle(retrainWorkflowId('feature_drift_monitor', 'global', '2026-03-13')).describe();
+      const desc = await client.workflow
+        .getHandle(retrainWorkflowId('feature_drift_monitor', 'global', '2026-03-13'))
+        .describe();
       expect(desc.typedSearchAttributes.get(ModelType)).toBe('feature_drift_monitor');
 
       // Each run's outcome is audited once, under the platform tenant.
       const audit = await withTenant(pool, 0, ({ client: c }) =>
-        c.query("SELECT payload->>'result' AS result FROM audit_log WHERE tenant_id = 0 AND event_type = 'model.retrain_completed' AND payload->>'typeId' = 'feature_drift_monitor' ORDER BY seq"),
+        c.query(
+          "SELECT payload->>'result' AS result FROM audit_log WHERE tenant_id = 0 AND event_type = 'model.retrain_completed' AND payload->>'typeId' = 'feature_drift_monitor' ORDER BY seq",
+        ),
       );
       expect(audit.rows.map((r) => r.result)).toEqual(['promoted', 'staged', 'already_production', 'promoted']);
     });

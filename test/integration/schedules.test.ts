@@ -41,7 +41,12 @@ describe('retrain schedules', () => {
         expect(hour * 60 + minute + 30).toBeLessThanOrEqual(6 * 60 + 30);
         slots.push(`${hour}:${minute}`);
         expect(d.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
-        expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'scheduledRetrain', taskQueue: 'ml', args: [{ typeId }] });
+        expect(d.action).toMatchObject({
+          type: 'startWorkflow',
+          workflowType: 'scheduledRetrain',
+          taskQueue: 'ml',
+          args: [{ typeId }],
+        });
         // The next run is a Sunday, at the slot's IST time.
         const next = d.info.nextActionTimes[0]!;
         const ist = new Date(next.getTime() + 330 * 60_000);
@@ -51,9 +56,13 @@ describe('retrain schedules', () => {
       expect(new Set(slots).size).toBe(MODEL_TYPE_IDS.length); // one model per slot
 
       // A changed definition updates the existing schedule rather than adding one.
-      const moved = defs.map((d, i) => (i === 0 ? { ...d, spec: { ...d.spec, calendars: [{ dayOfWeek: 'SUNDAY' as const, hour: 6, minute: 0 }] } } : d));
+      const moved = defs.map((d, i) =>
+        i === 0 ? { ...d, spec: { ...d.spec, calendars: [{ dayOfWeek: 'SUNDAY' as const, hour: 6, minute: 0 }] } } : d,
+      );
       const third = await applySchedules(client, moved);
-      expect(third.filter((a) => a.result === 'updated').map((a) => a.scheduleId)).toEqual([retrainScheduleId(MODEL_TYPE_IDS[0]!)]);
+      expect(third.filter((a) => a.result === 'updated').map((a) => a.scheduleId)).toEqual([
+        retrainScheduleId(MODEL_TYPE_IDS[0]!),
+      ]);
       const d0 = await client.schedule.getHandle(retrainScheduleId(MODEL_TYPE_IDS[0]!)).describe();
       expect((d0.spec.calendars![0]!.hour as Array<{ start: number }>)[0]!.start).toBe(6);
 
@@ -63,7 +72,10 @@ describe('retrain schedules', () => {
       const worker = await testWorker({
         taskQueue: TASK_QUEUES.ml,
         identity: 'ml@schedules-test',
-        activities: { ...createRetrainActivities({ pool, workerId: 'ml@schedules-test' }), ...createMlModelActivities({ pool, workerId: 'ml@schedules-test', cache: null }) },
+        activities: {
+          ...createRetrainActivities({ pool, workerId: 'ml@schedules-test' }),
+          ...createMlModelActivities({ pool, workerId: 'ml@schedules-test', cache: null }),
+        },
       });
       await worker.runUntil(async () => {
         const handle = client.schedule.getHandle(retrainScheduleId('slippage_coefficients'));
@@ -77,12 +89,19 @@ describe('retrain schedules', () => {
         const result = await client.workflow.getHandle<typeof scheduledRetrain>(workflowId!).result();
         expect(result.typeId).toBe('slippage_coefficients');
         expect(result.dataVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-        expect(result.runs[0]).toMatchObject({ scope: 'global', workflowId: `retrain/slippage_coefficients/global/${result.dataVersion}` });
+        expect(result.runs[0]).toMatchObject({
+          scope: 'global',
+          workflowId: `retrain/slippage_coefficients/global/${result.dataVersion}`,
+        });
         expect(['promoted', 'staged', 'already_production', 'already_run']).toContain(result.runs[0]!.result);
         await maybeRecordHistory(client, workflowId!, 'scheduled-retrain');
       });
     } finally {
-      for (const d of defs) await client.schedule.getHandle(d.scheduleId).delete().catch(() => undefined);
+      for (const d of defs)
+        await client.schedule
+          .getHandle(d.scheduleId)
+          .delete()
+          .catch(() => undefined);
     }
   });
 });

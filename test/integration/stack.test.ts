@@ -60,7 +60,11 @@ describe('qs stack up', () => {
     // First run: a demo tenant, and the printed credentials really log in.
     const creds = /(\{"tenant":"demo","email":"[^"]+","password":"[^"]+"\})/.exec(first.output());
     expect(creds).not.toBeNull();
-    const login = await fetch(`http://127.0.0.1:${ports.api}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: creds![1] });
+    const login = await fetch(`http://127.0.0.1:${ports.api}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: creds![1],
+    });
     expect(login.status).toBe(200);
 
     const check = await runQs(['check', '--json'], { QS_DATA_DIR: dataDir });
@@ -78,7 +82,15 @@ describe('qs stack up', () => {
     try {
       expect(second.output()).toMatch(/Database schema is up to date/);
       expect(second.output()).not.toMatch(/"password"/); // credentials are shown once
-      expect((await fetch(`http://127.0.0.1:${ports.api}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: creds![1] })).status).toBe(200);
+      expect(
+        (
+          await fetch(`http://127.0.0.1:${ports.api}/api/v1/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: creds![1],
+          })
+        ).status,
+      ).toBe(200);
       const pg = new PgClient({ connectionString: readStackEnv(dataDir)!.QS_APP_DATABASE_URL });
       await pg.connect();
       const rows = await pg.query('SELECT workflow_id FROM system_checks WHERE check_id = $1', [result.checkId]);

@@ -13,16 +13,32 @@ describe('SystemCheck workflow on the real Temporal server and Postgres', () => 
     const client = await testClient();
     const trading = await testWorker({
       taskQueue: TASK_QUEUES.trading,
-      activities: { ...createSystemCheckActivities({ pool, workerId: 'trading-test' }), ...createWorkerIdentityActivities({ workerId: 'trading-test' }) },
+      activities: {
+        ...createSystemCheckActivities({ pool, workerId: 'trading-test' }),
+        ...createWorkerIdentityActivities({ workerId: 'trading-test' }),
+      },
     });
-    const broker = await testWorker({ taskQueue: TASK_QUEUES.broker, activities: createWorkerIdentityActivities({ workerId: 'broker-test' }) });
+    const broker = await testWorker({
+      taskQueue: TASK_QUEUES.broker,
+      activities: createWorkerIdentityActivities({ workerId: 'broker-test' }),
+    });
 
     await trading.runUntil(
       broker.runUntil(async () => {
         const checkId = randomUUID();
         const workflowId = `system-check/${checkId}`;
-        const first = await client.workflow.execute<typeof systemCheck>('systemCheck', { taskQueue: TASK_QUEUES.trading, workflowId, args: [{ checkId }] });
-        expect(first).toMatchObject({ checkId, workflowId, worker: 'trading-test', brokerWorker: 'broker-test', inserted: true });
+        const first = await client.workflow.execute<typeof systemCheck>('systemCheck', {
+          taskQueue: TASK_QUEUES.trading,
+          workflowId,
+          args: [{ checkId }],
+        });
+        expect(first).toMatchObject({
+          checkId,
+          workflowId,
+          worker: 'trading-test',
+          brokerWorker: 'broker-test',
+          inserted: true,
+        });
 
         // Same business key again (a retry, a second workflow): the write happens once.
         const again = await client.workflow.execute<typeof systemCheck>('systemCheck', {
@@ -37,7 +53,12 @@ describe('SystemCheck workflow on the real Temporal server and Postgres', () => 
 
         // Workflow ids are business keys: starting the same one twice is refused, not duplicated.
         await expect(
-          client.workflow.start('systemCheck', { taskQueue: TASK_QUEUES.trading, workflowId, args: [{ checkId }], workflowIdReusePolicy: 'REJECT_DUPLICATE' }),
+          client.workflow.start('systemCheck', {
+            taskQueue: TASK_QUEUES.trading,
+            workflowId,
+            args: [{ checkId }],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
         ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
 
         await maybeRecordHistory(client, workflowId, 'system-check');

@@ -8,7 +8,9 @@ describe('tenant table catalog', () => {
     const c = await admin.connect();
     try {
       expect(await tenantTableViolations(c)).toEqual([]);
-      const { rows } = await c.query("SELECT count(*)::int AS n FROM pg_attribute a JOIN pg_class cl ON cl.oid = a.attrelid WHERE a.attname = 'tenant_id' AND cl.relkind IN ('r','p') AND cl.relnamespace = 'public'::regnamespace");
+      const { rows } = await c.query(
+        "SELECT count(*)::int AS n FROM pg_attribute a JOIN pg_class cl ON cl.oid = a.attrelid WHERE a.attname = 'tenant_id' AND cl.relkind IN ('r','p') AND cl.relnamespace = 'public'::regnamespace",
+      );
       expect(rows[0].n).toBeGreaterThanOrEqual(12); // the check really looked at tables
     } finally {
       c.release();
@@ -22,16 +24,27 @@ describe('tenant table catalog', () => {
       await c.query('CREATE TABLE careless_notes (id int PRIMARY KEY, tenant_id int NOT NULL, body text)');
       await c.query('CREATE TABLE half_done (id int PRIMARY KEY, tenant_id int NOT NULL)');
       await c.query('ALTER TABLE half_done ENABLE ROW LEVEL SECURITY');
-      await c.query("CREATE POLICY p ON half_done FOR SELECT USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::int)");
+      await c.query(
+        "CREATE POLICY p ON half_done FOR SELECT USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::int)",
+      );
       const v = await tenantTableViolations(c);
       expect(v).toEqual(
         expect.arrayContaining([
           { table: 'careless_notes', problem: 'row-level security is not enabled' },
           { table: 'careless_notes', problem: 'row-level security is not forced (the owner would bypass it)' },
-          { table: 'careless_notes', problem: 'no policy FOR ALL with USING and WITH CHECK comparing tenant_id to app.tenant_id' },
+          {
+            table: 'careless_notes',
+            problem: 'no policy FOR ALL with USING and WITH CHECK comparing tenant_id to app.tenant_id',
+          },
           { table: 'half_done', problem: 'row-level security is not forced (the owner would bypass it)' },
-          { table: 'half_done', problem: 'no policy FOR ALL with USING and WITH CHECK comparing tenant_id to app.tenant_id' },
-          { table: 'half_done', problem: 'no enforce_tenant_id trigger (an insert without a tenant would not get a clear error)' },
+          {
+            table: 'half_done',
+            problem: 'no policy FOR ALL with USING and WITH CHECK comparing tenant_id to app.tenant_id',
+          },
+          {
+            table: 'half_done',
+            problem: 'no enforce_tenant_id trigger (an insert without a tenant would not get a clear error)',
+          },
         ]),
       );
       // The shared helper fixes a table completely.

@@ -37,7 +37,9 @@ describe('tenant isolation as qs_app', () => {
     }
     tenants = [];
     for (let i = 0; i < TENANTS; i++) {
-      const { rows } = await app.query('INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id', [`iso-${process.pid}-${i}`]);
+      const { rows } = await app.query('INSERT INTO tenants (slug, name) VALUES ($1, $1) RETURNING id', [
+        `iso-${process.pid}-${i}`,
+      ]);
       tenants.push(rows[0].id);
     }
     for (const t of tenants) {
@@ -49,7 +51,9 @@ describe('tenant isolation as qs_app', () => {
         }
       });
       for (const table of tables) {
-        const { rows } = await withTenant(app, t, ({ client }) => client.query(`SELECT count(*)::int AS n FROM ${table}`));
+        const { rows } = await withTenant(app, t, ({ client }) =>
+          client.query(`SELECT count(*)::int AS n FROM ${table}`),
+        );
         own.set(`${table}/${t}`, rows[0].n);
       }
     }
@@ -80,38 +84,52 @@ describe('tenant isolation as qs_app', () => {
   });
 
   it('an insert without a tenant id gets a clear error', async () => {
-    await expect(withTenant(app, tenants[0], ({ client }) => client.query("INSERT INTO kill_switches (scope, active, reason) VALUES ('tenant', true, 'x')"))).rejects.toThrow(
-      'tenant_id required: kill_switches rows belong to a tenant (run the write inside withTenant)',
-    );
+    await expect(
+      withTenant(app, tenants[0], ({ client }) =>
+        client.query("INSERT INTO kill_switches (scope, active, reason) VALUES ('tenant', true, 'x')"),
+      ),
+    ).rejects.toThrow('tenant_id required: kill_switches rows belong to a tenant (run the write inside withTenant)');
   });
 
   it(`a randomized probe (every tenant table × random tenant pairs, ≥ 1000 probes) finds no leak`, async () => {
     let probes = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...tables), fc.integer({ min: 0, max: TENANTS - 1 }), fc.integer({ min: 0, max: TENANTS - 1 }), async (table, ai, bi) => {
-        fc.pre(ai !== bi);
-        const [a, b] = [tenants[ai], tenants[bi]];
-        probes++;
-        await withTenant(app, a, async ({ client }) => {
-          const seen = await client.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE tenant_id IS DISTINCT FROM $1)::int AS foreign FROM ${table}`, [a]);
-          expect(seen.rows[0]).toEqual({ n: own.get(`${table}/${a}`), foreign: 0 });
-          const other = await client.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [b]);
-          expect(other.rows[0].n).toBe(0);
-          await client.query('SAVEPOINT probe');
-          if (appendOnly.has(table)) {
-            // Append-only tables (audit_log, model_promotions): qs_app has no UPDATE at all.
-            await expect(client.query(`UPDATE ${table} SET tenant_id = tenant_id WHERE tenant_id = $1`, [b])).rejects.toThrow(/permission denied/);
+      fc.asyncProperty(
+        fc.constantFrom(...tables),
+        fc.integer({ min: 0, max: TENANTS - 1 }),
+        fc.integer({ min: 0, max: TENANTS - 1 }),
+        async (table, ai, bi) => {
+          fc.pre(ai !== bi);
+          const [a, b] = [tenants[ai], tenants[bi]];
+          probes++;
+          await withTenant(app, a, async ({ client }) => {
+            const seen = await client.query(
+              `SELECT count(*)::int AS n, count(*) FILTER (WHERE tenant_id IS DISTINCT FROM $1)::int AS foreign FROM ${table}`,
+              [a],
+            );
+            expect(seen.rows[0]).toEqual({ n: own.get(`${table}/${a}`), foreign: 0 });
+            const other = await client.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [b]);
+            expect(other.rows[0].n).toBe(0);
+            await client.query('SAVEPOINT probe');
+            if (appendOnly.has(table)) {
+              // Append-only tables (audit_log, model_promotions): qs_app has no UPDATE at all.
+              await expect(
+                client.query(`UPDATE ${table} SET tenant_id = tenant_id WHERE tenant_id = $1`, [b]),
+              ).rejects.toThrow(/permission denied/);
+              await client.query('ROLLBACK TO SAVEPOINT probe');
+            } else {
+              const upd = await client.query(`UPDATE ${table} SET tenant_id = tenant_id WHERE tenant_id = $1`, [b]);
+              expect(upd.rowCount).toBe(0);
+              const del = await client.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [b]);
+              expect(del.rowCount).toBe(0);
+            }
+            await expect(TENANT_TABLE_FIXTURES[table](client, b, 1000 + probes)).rejects.toThrow(
+              /row-level security|violates|written in a transaction for/,
+            );
             await client.query('ROLLBACK TO SAVEPOINT probe');
-          } else {
-            const upd = await client.query(`UPDATE ${table} SET tenant_id = tenant_id WHERE tenant_id = $1`, [b]);
-            expect(upd.rowCount).toBe(0);
-            const del = await client.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [b]);
-            expect(del.rowCount).toBe(0);
-          }
-          await expect(TENANT_TABLE_FIXTURES[table](client, b, 1000 + probes)).rejects.toThrow(/row-level security|violates|written in a transaction for/);
-          await client.query('ROLLBACK TO SAVEPOINT probe');
-        });
-      }),
+          });
+        },
+      ),
       { numRuns: 1000, seed: 20261123 },
     );
     expect(probes).toBeGreaterThanOrEqual(1000); // numRuns counts only runs that pass fc.pre (a ≠ b)
@@ -120,7 +138,9 @@ describe('tenant isolation as qs_app', () => {
 
   it('cross-tenant update of a row to another tenant is refused', async () => {
     await expect(
-      withTenant(app, tenants[0], ({ client }) => client.query('UPDATE orders SET tenant_id = $1 WHERE tenant_id = $2', [tenants[1], tenants[0]])),
+      withTenant(app, tenants[0], ({ client }) =>
+        client.query('UPDATE orders SET tenant_id = $1 WHERE tenant_id = $2', [tenants[1], tenants[0]]),
+      ),
     ).rejects.toThrow(/row-level security/);
   });
 });

@@ -18,14 +18,22 @@ describe('committed workflow histories replay deterministically', () => {
   });
 
   it.each(fixtures)('%s', async (file) => {
-    const outcome = await replayHistory(bundle(), readHistoryFile(path.join(HISTORIES, file)), path.basename(file, '.json'));
+    const outcome = await replayHistory(
+      bundle(),
+      readHistoryFile(path.join(HISTORIES, file)),
+      path.basename(file, '.json'),
+    );
     expect(outcome).toEqual({ workflowId: path.basename(file, '.json'), deterministic: true });
   });
 
   it('detects a deliberately altered workflow as non-deterministic', async () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qs-altered-')), 'bundle.js');
     await buildWorkflowBundle(out, require.resolve('./altered/workflows'));
-    const outcome = await replayHistory({ workflowBundle: { codePath: out } }, readHistoryFile(path.join(HISTORIES, 'system-check.json')), 'system-check');
+    const outcome = await replayHistory(
+      { workflowBundle: { codePath: out } },
+      readHistoryFile(path.join(HISTORIES, 'system-check.json')),
+      'system-check',
+    );
     expect(outcome.deterministic).toBe(false);
     expect(outcome.error).toMatch(/nondetermin|does not match|Activity/i);
   });

@@ -37,13 +37,21 @@ export async function testClient(): Promise<Client> {
 
 export function testPool(which: 'app' | 'admin' | 'super' = 'app'): Pool {
   const env = testEnv();
-  const pool = createPool(which === 'app' ? env.appUrl : which === 'admin' ? env.adminUrl : env.superUrl.replace(/\/postgres$/, '/quantsentinel'));
+  const pool = createPool(
+    which === 'app'
+      ? env.appUrl
+      : which === 'admin'
+        ? env.adminUrl
+        : env.superUrl.replace(/\/postgres$/, '/quantsentinel'),
+  );
   cleanups.push(() => pool.end());
   return pool;
 }
 
 /** A worker on the run's shared workflow bundle. Unique task queues keep tests apart. */
-export async function testWorker(options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>): Promise<Worker> {
+export async function testWorker(
+  options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>,
+): Promise<Worker> {
   const connection = await NativeConnection.connect({ address: testEnv().temporalAddress });
   const worker = await Worker.create({
     connection,

@@ -17,9 +17,16 @@ export type PlaceScript =
   | { kind: 'error'; status: number; errorType: string; message: string };
 
 /** Kite's order as the adapter reads it, with what the fake always fills in. */
-export type FakeOrder = Omit<KiteOrder, 'order_timestamp'> & { order_timestamp: string; product: string; validity: string };
+export type FakeOrder = Omit<KiteOrder, 'order_timestamp'> & {
+  order_timestamp: string;
+  product: string;
+  validity: string;
+};
 
-export type FakeTrade = Omit<KiteTrade, 'fill_timestamp' | 'exchange_timestamp'> & { fill_timestamp: string; exchange_timestamp: string };
+export type FakeTrade = Omit<KiteTrade, 'fill_timestamp' | 'exchange_timestamp'> & {
+  fill_timestamp: string;
+  exchange_timestamp: string;
+};
 
 const istNow = () => new Date(Date.now() + 330 * 60_000).toISOString().slice(0, 19).replace('T', ' ');
 
@@ -64,8 +71,23 @@ export class FakeKite {
   }
 
   /** An order placed by hand on the Kite app (not by Quantsentinel). */
-  placeExternal(o: { tradingsymbol: string; side: 'BUY' | 'SELL'; quantity: number; price: number; tag?: string }): FakeOrder {
-    return this.create({ tradingsymbol: o.tradingsymbol, transaction_type: o.side, quantity: String(o.quantity), price: String(o.price), order_type: 'LIMIT', exchange: 'NFO', product: 'NRML', tag: o.tag ?? '' });
+  placeExternal(o: {
+    tradingsymbol: string;
+    side: 'BUY' | 'SELL';
+    quantity: number;
+    price: number;
+    tag?: string;
+  }): FakeOrder {
+    return this.create({
+      tradingsymbol: o.tradingsymbol,
+      transaction_type: o.side,
+      quantity: String(o.quantity),
+      price: String(o.price),
+      order_type: 'LIMIT',
+      exchange: 'NFO',
+      product: 'NRML',
+      tag: o.tag ?? '',
+    });
   }
 
   private later(ms: number, fn: () => void) {
@@ -89,22 +111,46 @@ export class FakeKite {
       const body = Buffer.concat(chunks).toString('utf8');
       const path = (req.url ?? '').split('?')[0]!;
       this.requests.push({ method: req.method ?? '', path, headers: req.headers, body });
-      if (req.headers['x-kite-version'] !== '3') return this.fail(res, 400, 'InputException', 'X-Kite-Version header must be 3');
-      if (req.headers.authorization !== `token ${this.creds.apiKey}:${this.creds.accessToken}`) return this.fail(res, 403, 'TokenException', 'Incorrect `api_key` or `access_token`.');
+      if (req.headers['x-kite-version'] !== '3')
+        return this.fail(res, 400, 'InputException', 'X-Kite-Version header must be 3');
+      if (req.headers.authorization !== `token ${this.creds.apiKey}:${this.creds.accessToken}`)
+        return this.fail(res, 403, 'TokenException', 'Incorrect `api_key` or `access_token`.');
       const form = Object.fromEntries(new URLSearchParams(body));
       const m = /^\/orders\/regular\/([^/]+)$/.exec(path);
       if (req.method === 'POST' && path === '/orders/regular') return this.place(res, form);
       if (req.method === 'PUT' && m) return this.modify(res, m[1]!, form);
       if (req.method === 'DELETE' && m) return this.cancel(res, m[1]!);
-      if (req.method === 'GET' && path === '/orders') return this.send(res, 200, { status: 'success', data: [...this.orders.values()] });
+      if (req.method === 'GET' && path === '/orders')
+        return this.send(res, 200, { status: 'success', data: [...this.orders.values()] });
       const one = /^\/orders\/([^/]+)$/.exec(path);
       if (req.method === 'GET' && one) {
         const o = this.orders.get(one[1]!);
-        return o ? this.send(res, 200, { status: 'success', data: [{ ...o, status: 'PUT ORDER REQ RECEIVED', filled_quantity: 0 }, o] }) : this.fail(res, 400, 'InputException', "Couldn't find that order.");
+        return o
+          ? this.send(res, 200, {
+              status: 'success',
+              data: [{ ...o, status: 'PUT ORDER REQ RECEIVED', filled_quantity: 0 }, o],
+            })
+          : this.fail(res, 400, 'InputException', "Couldn't find that order.");
       }
-      if (req.method === 'GET' && path === '/trades') return this.send(res, 200, { status: 'success', data: this.trades.filter((t) => !this.hiddenTrades.has(t.order_id)) });
-      if (req.method === 'GET' && path === '/portfolio/positions') return this.send(res, 200, { status: 'success', data: { net: this.positions(), day: this.positions() } });
-      if (req.method === 'GET' && path === '/user/margins') return this.send(res, 200, { status: 'success', data: { equity: { enabled: true, net: 500000, available: { live_balance: 500000, cash: 500000 }, utilised: { debits: 0 } } } });
+      if (req.method === 'GET' && path === '/trades')
+        return this.send(res, 200, {
+          status: 'success',
+          data: this.trades.filter((t) => !this.hiddenTrades.has(t.order_id)),
+        });
+      if (req.method === 'GET' && path === '/portfolio/positions')
+        return this.send(res, 200, { status: 'success', data: { net: this.positions(), day: this.positions() } });
+      if (req.method === 'GET' && path === '/user/margins')
+        return this.send(res, 200, {
+          status: 'success',
+          data: {
+            equity: {
+              enabled: true,
+              net: 500000,
+              available: { live_balance: 500000, cash: 500000 },
+              utilised: { debits: 0 },
+            },
+          },
+        });
       this.fail(res, 404, 'GeneralException', `no route ${req.method} ${path}`);
     });
   }
@@ -118,7 +164,8 @@ export class FakeKite {
       return this.fail(res, 429, 'NetworkException', 'Too many requests');
     }
     this.placeTimes.push(now);
-    if (form.tag && !/^[A-Za-z0-9]{1,20}$/.test(form.tag)) return this.fail(res, 400, 'InputException', 'Tag length should be less than 20 and alphanumeric.');
+    if (form.tag && !/^[A-Za-z0-9]{1,20}$/.test(form.tag))
+      return this.fail(res, 400, 'InputException', 'Tag length should be less than 20 and alphanumeric.');
     const script = this.placeScript.shift() ?? { kind: 'ok' };
     switch (script.kind) {
       case 'ok':
@@ -138,9 +185,24 @@ export class FakeKite {
     const id = String(this.seq++);
     const qty = Number(form.quantity);
     const o: FakeOrder = {
-      order_id: id, status: 'OPEN', status_message: null, order_timestamp: istNow(), exchange_timestamp: istNow(), exchange: form.exchange ?? 'NFO',
-      tradingsymbol: form.tradingsymbol!, order_type: form.order_type ?? 'LIMIT', transaction_type: form.transaction_type as 'BUY' | 'SELL', product: form.product ?? 'NRML',
-      validity: form.validity ?? 'DAY', quantity: qty, price: Number(form.price ?? 0), average_price: 0, filled_quantity: 0, pending_quantity: qty, cancelled_quantity: 0, tag: form.tag || null,
+      order_id: id,
+      status: 'OPEN',
+      status_message: null,
+      order_timestamp: istNow(),
+      exchange_timestamp: istNow(),
+      exchange: form.exchange ?? 'NFO',
+      tradingsymbol: form.tradingsymbol!,
+      order_type: form.order_type ?? 'LIMIT',
+      transaction_type: form.transaction_type as 'BUY' | 'SELL',
+      product: form.product ?? 'NRML',
+      validity: form.validity ?? 'DAY',
+      quantity: qty,
+      price: Number(form.price ?? 0),
+      average_price: 0,
+      filled_quantity: 0,
+      pending_quantity: qty,
+      cancelled_quantity: 0,
+      tag: form.tag || null,
     };
     this.orders.set(id, o);
     if (!this.noFill.has(o.tag ?? '') && !this.noFill.has(o.tradingsymbol)) this.fill(o, qty);
@@ -150,7 +212,17 @@ export class FakeKite {
 
   private fill(o: FakeOrder, qty: number) {
     const px = o.price || 100;
-    this.trades.push({ trade_id: String(this.tradeSeq++), order_id: o.order_id, exchange: o.exchange, tradingsymbol: o.tradingsymbol, transaction_type: o.transaction_type, quantity: qty, average_price: px, fill_timestamp: istNow(), exchange_timestamp: istNow() });
+    this.trades.push({
+      trade_id: String(this.tradeSeq++),
+      order_id: o.order_id,
+      exchange: o.exchange,
+      tradingsymbol: o.tradingsymbol,
+      transaction_type: o.transaction_type,
+      quantity: qty,
+      average_price: px,
+      fill_timestamp: istNow(),
+      exchange_timestamp: istNow(),
+    });
     o.average_price = px;
     o.filled_quantity += qty;
     o.pending_quantity = o.quantity - o.filled_quantity;
@@ -161,7 +233,8 @@ export class FakeKite {
   private modify(res: http.ServerResponse, id: string, form: Record<string, string>) {
     const o = this.orders.get(id);
     if (!o) return this.fail(res, 400, 'InputException', "Couldn't find that order.");
-    if (o.status !== 'OPEN') return this.fail(res, 400, 'InputException', `Order cannot be modified as it is ${o.status.toLowerCase()}.`);
+    if (o.status !== 'OPEN')
+      return this.fail(res, 400, 'InputException', `Order cannot be modified as it is ${o.status.toLowerCase()}.`);
     if (form.price) o.price = Number(form.price);
     if (form.quantity) {
       o.quantity = Number(form.quantity);
@@ -173,7 +246,13 @@ export class FakeKite {
   private cancel(res: http.ServerResponse, id: string) {
     const o = this.orders.get(id);
     if (!o) return this.fail(res, 400, 'InputException', "Couldn't find that order.");
-    if (o.status !== 'OPEN') return this.fail(res, 400, 'InputException', `Order cannot be cancelled as it is ${o.status === 'COMPLETE' ? 'already completed' : o.status.toLowerCase()}.`);
+    if (o.status !== 'OPEN')
+      return this.fail(
+        res,
+        400,
+        'InputException',
+        `Order cannot be cancelled as it is ${o.status === 'COMPLETE' ? 'already completed' : o.status.toLowerCase()}.`,
+      );
     o.status = 'CANCELLED';
     o.cancelled_quantity = o.pending_quantity;
     o.pending_quantity = 0;
@@ -197,15 +276,26 @@ export class FakeKite {
       net.set(t.tradingsymbol, p);
     }
     return [...net.entries()].map(([tradingsymbol, p]) => ({
-      tradingsymbol, exchange: 'NFO', product: 'NRML', quantity: p.qty,
+      tradingsymbol,
+      exchange: 'NFO',
+      product: 'NRML',
+      quantity: p.qty,
       average_price: p.qty > 0 ? p.buyVal / p.buyQty : p.qty < 0 ? p.sellVal / p.sellQty : 0,
     }));
   }
 
   private postback(o: FakeOrder) {
     if (!this.postbackUrl) return;
-    const payload = { ...o, user_id: 'AB1234', checksum: postbackChecksum(o.order_id, o.order_timestamp, this.creds.apiSecret) };
-    fetch(this.postbackUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) })
+    const payload = {
+      ...o,
+      user_id: 'AB1234',
+      checksum: postbackChecksum(o.order_id, o.order_timestamp, this.creds.apiSecret),
+    };
+    fetch(this.postbackUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(payload),
+    })
       .then((r) => this.postbacksSent.push({ status: r.status, order_id: o.order_id }))
       .catch(() => undefined);
   }

@@ -16,18 +16,35 @@ async function main(): Promise<void> {
     return v;
   };
   const quiet = () => undefined;
-  Runtime.install({ logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: (m) => process.stderr.write(`${m}\n`) } });
+  Runtime.install({
+    logger: {
+      log: quiet,
+      trace: quiet,
+      debug: quiet,
+      info: quiet,
+      warn: quiet,
+      error: (m) => process.stderr.write(`${m}\n`),
+    },
+  });
   const pool = createPool(env('QS_TEST_APP_URL'), { max: 12 });
   const connection = await NativeConnection.connect({ address: env('QS_TEST_TEMPORAL_ADDRESS') });
   const namespace = env('QS_TEST_NAMESPACE');
   const trading = await Worker.create({
-    connection, namespace, taskQueue: TASK_QUEUES.trading, workflowBundle: { codePath: env('QS_TEST_BUNDLE') },
+    connection,
+    namespace,
+    taskQueue: TASK_QUEUES.trading,
+    workflowBundle: { codePath: env('QS_TEST_BUNDLE') },
     // A killed worker's sticky queue is abandoned fast, so its workflows move to the next incarnation.
     stickyQueueScheduleToStartTimeout: '1 second',
-    activities: tradingOrderActivities({ pool }), shutdownGraceTime: '1 second',
+    activities: tradingOrderActivities({ pool }),
+    shutdownGraceTime: '1 second',
   });
   const broker = await Worker.create({
-    connection, namespace, taskQueue: TASK_QUEUES.broker, activities: brokerOrderActivities({ pool, config: { liveTrading: false } }), shutdownGraceTime: '1 second',
+    connection,
+    namespace,
+    taskQueue: TASK_QUEUES.broker,
+    activities: brokerOrderActivities({ pool, config: { liveTrading: false } }),
+    shutdownGraceTime: '1 second',
   });
   process.stdout.write('ready\n');
   await Promise.all([trading.run(), broker.run()]);

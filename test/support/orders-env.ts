@@ -16,11 +16,19 @@ import { TASK_QUEUES } from '../../workflows/task-queues';
 import { testWorker } from './env';
 
 export const PAPER_DAY = { date: '2026-05-06', seed: 11, startMinute: 30, speed: 1 };
-export const FAST: OrderPlacementOptions = { pollIntervalMs: 100, watchMaxMs: 5_000, heartbeatTimeoutMs: 5_000, fillTimeoutMs: 10_000 };
+export const FAST: OrderPlacementOptions = {
+  pollIntervalMs: 100,
+  watchMaxMs: 5_000,
+  heartbeatTimeoutMs: 5_000,
+  fillTimeoutMs: 10_000,
+};
 
 export async function createTenant(pool: Pool, prefix = 't'): Promise<{ id: number; slug: string }> {
   const slug = `${prefix}-${randomUUID().slice(0, 8)}`;
-  const { rows } = await pool.query<{ id: number }>('INSERT INTO tenants (slug, name) VALUES ($1, $2) RETURNING id', [slug, `Tenant ${slug}`]);
+  const { rows } = await pool.query<{ id: number }>('INSERT INTO tenants (slug, name) VALUES ($1, $2) RETURNING id', [
+    slug,
+    `Tenant ${slug}`,
+  ]);
   return { id: rows[0]!.id, slug };
 }
 
@@ -34,16 +42,37 @@ export async function paperTenant(pool: Pool, faults: PaperFaults = {}): Promise
 export function orderWorkers(pool: Pool, liveTrading = false) {
   return {
     async run<T>(fn: () => Promise<T>): Promise<T> {
-      const trading = await testWorker({ taskQueue: TASK_QUEUES.trading, activities: tradingOrderActivities({ pool }) });
-      const broker = await testWorker({ taskQueue: TASK_QUEUES.broker, activities: brokerOrderActivities({ pool, config: { liveTrading } }) });
+      const trading = await testWorker({
+        taskQueue: TASK_QUEUES.trading,
+        activities: tradingOrderActivities({ pool }),
+      });
+      const broker = await testWorker({
+        taskQueue: TASK_QUEUES.broker,
+        activities: brokerOrderActivities({ pool, config: { liveTrading } }),
+      });
       return trading.runUntil(broker.runUntil(fn));
     },
   };
 }
 
-export async function placementInput(pool: Pool, tenantId: number, kind: StructureKind, lots: number, options: OrderPlacementOptions = FAST): Promise<OrderPlacementInput> {
+export async function placementInput(
+  pool: Pool,
+  tenantId: number,
+  kind: StructureKind,
+  lots: number,
+  options: OrderPlacementOptions = FAST,
+): Promise<OrderPlacementInput> {
   const built = await buildPaperStructure(pool, tenantId, kind, 'NIFTY', lots);
-  return { tenantId, decisionId: `test-${randomUUID().slice(0, 8)}`, structure: kind, instrument: 'NIFTY', tradingDate: built.tradingDate, lots, legs: built.legs, options };
+  return {
+    tenantId,
+    decisionId: `test-${randomUUID().slice(0, 8)}`,
+    structure: kind,
+    instrument: 'NIFTY',
+    tradingDate: built.tradingDate,
+    lots,
+    legs: built.legs,
+    options,
+  };
 }
 
 export async function place(client: Client, input: OrderPlacementInput): Promise<OrderPlacementResult> {
@@ -57,5 +86,14 @@ export async function place(client: Client, input: OrderPlacementInput): Promise
 
 export async function auditCount(pool: Pool, tenantId: number, eventType: string): Promise<number> {
   const { withTenant } = await import('../../db/tenant');
-  return withTenant(pool, tenantId, async ({ client }) => Number((await client.query('SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND event_type = $2', [tenantId, eventType])).rows[0].count));
+  return withTenant(pool, tenantId, async ({ client }) =>
+    Number(
+      (
+        await client.query('SELECT count(*) FROM audit_log WHERE tenant_id = $1 AND event_type = $2', [
+          tenantId,
+          eventType,
+        ])
+      ).rows[0].count,
+    ),
+  );
 }

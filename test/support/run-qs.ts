@@ -12,7 +12,10 @@ export interface QsResult {
 
 export function runQs(args: string[], env: NodeJS.ProcessEnv, input?: string, timeoutMs = 60_000): Promise<QsResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [QS_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [QS_BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -30,9 +33,17 @@ export function runQs(args: string[], env: NodeJS.ProcessEnv, input?: string, ti
 }
 
 /** Starts a long-running `qs` command; resolves once `readyLine` appears on stdout. */
-export function startQs(args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp, timeoutMs = 180_000): Promise<{ child: ChildProcess; output: () => string }> {
+export function startQs(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  readyLine: RegExp,
+  timeoutMs = 180_000,
+): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [QS_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [QS_BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`qs ${args.join(' ')} not ready in time:\n${out}`)), timeoutMs);
     const onData = (d: Buffer) => {

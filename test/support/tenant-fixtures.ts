@@ -7,38 +7,84 @@ import type { PoolClient } from 'pg';
 type Insert = (c: PoolClient, tenantId: number, n: number) => Promise<unknown>;
 
 export const TENANT_TABLE_FIXTURES: Record<string, Insert> = {
-  users: (c, t, n) => c.query("INSERT INTO users (tenant_id, email, password_hash, role) VALUES ($1, $2, 'x', 'trader')", [t, `u${n}@t${t}.test`]),
-  audit_log: (c, t, n) => c.query("INSERT INTO audit_log (tenant_id, event_type, payload, seq, prev_hash, hash) VALUES ($1, 'probe', $2, 0, '', '')", [t, { n }]),
-  kill_switches: (c, t, n) => c.query("INSERT INTO kill_switches (tenant_id, scope, target, active, reason) VALUES ($1, 'strategy', $2, false, 'probe')", [t, `s${n}`]),
-  tenant_trading_state: (c, t) => c.query('INSERT INTO tenant_trading_state (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [t]),
+  users: (c, t, n) =>
+    c.query("INSERT INTO users (tenant_id, email, password_hash, role) VALUES ($1, $2, 'x', 'trader')", [
+      t,
+      `u${n}@t${t}.test`,
+    ]),
+  audit_log: (c, t, n) =>
+    c.query(
+      "INSERT INTO audit_log (tenant_id, event_type, payload, seq, prev_hash, hash) VALUES ($1, 'probe', $2, 0, '', '')",
+      [t, { n }],
+    ),
+  kill_switches: (c, t, n) =>
+    c.query(
+      "INSERT INTO kill_switches (tenant_id, scope, target, active, reason) VALUES ($1, 'strategy', $2, false, 'probe')",
+      [t, `s${n}`],
+    ),
+  tenant_trading_state: (c, t) =>
+    c.query('INSERT INTO tenant_trading_state (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [t]),
   decisions: (c, t, n) =>
-    c.query("INSERT INTO decisions (tenant_id, id, trading_date, workflow_id, run_id, structure, instrument, lots, status) VALUES ($1, $2, '2026-05-05', 'wf', 'run', 'iron_condor', 'NIFTY', 1, 'probe')", [t, `d${n}`]),
+    c.query(
+      "INSERT INTO decisions (tenant_id, id, trading_date, workflow_id, run_id, structure, instrument, lots, status) VALUES ($1, $2, '2026-05-05', 'wf', 'run', 'iron_condor', 'NIFTY', 1, 'probe')",
+      [t, `d${n}`],
+    ),
   orders: (c, t, n) =>
-    c.query("INSERT INTO orders (tenant_id, tag, broker, instrument, tradingsymbol, side, quantity, order_type, status) VALUES ($1, $2, 'paper', 'NIFTY', 'NIFTY26MAY24000CE', 'BUY', 65, 'MARKET', 'FILLED')", [t, `T${t}N${n}`]),
-  fills: (c, t, n) => c.query("INSERT INTO fills (tenant_id, id, order_tag, quantity, price, filled_at) VALUES ($1, $2, 'tag', 65, 101.5, now())", [t, `f${n}`]),
-  positions: (c, t, n) => c.query("INSERT INTO positions (tenant_id, tradingsymbol, instrument, quantity, average_price) VALUES ($1, $2, 'NIFTY', 65, 100)", [t, `SYM${n}`]),
-  trades: (c, t, n) => c.query("INSERT INTO trades (tenant_id, id, decision_id, workflow_id, run_id, structure, instrument, status) VALUES ($1, $2, 'd', 'wf', 'run', 'iron_condor', 'NIFTY', 'filled')", [t, `tr${n}`]),
+    c.query(
+      "INSERT INTO orders (tenant_id, tag, broker, instrument, tradingsymbol, side, quantity, order_type, status) VALUES ($1, $2, 'paper', 'NIFTY', 'NIFTY26MAY24000CE', 'BUY', 65, 'MARKET', 'FILLED')",
+      [t, `T${t}N${n}`],
+    ),
+  fills: (c, t, n) =>
+    c.query(
+      "INSERT INTO fills (tenant_id, id, order_tag, quantity, price, filled_at) VALUES ($1, $2, 'tag', 65, 101.5, now())",
+      [t, `f${n}`],
+    ),
+  positions: (c, t, n) =>
+    c.query(
+      "INSERT INTO positions (tenant_id, tradingsymbol, instrument, quantity, average_price) VALUES ($1, $2, 'NIFTY', 65, 100)",
+      [t, `SYM${n}`],
+    ),
+  trades: (c, t, n) =>
+    c.query(
+      "INSERT INTO trades (tenant_id, id, decision_id, workflow_id, run_id, structure, instrument, status) VALUES ($1, $2, 'd', 'wf', 'run', 'iron_condor', 'NIFTY', 'filled')",
+      [t, `tr${n}`],
+    ),
   reconciliation_runs: (c, t, n) =>
-    c.query('INSERT INTO reconciliation_runs (tenant_id, workflow_id, run_id, clean, ledger_orders, broker_orders) VALUES ($1, $2, $3, true, 0, 0)', [t, `wf${n}`, `r${n}`]),
+    c.query(
+      'INSERT INTO reconciliation_runs (tenant_id, workflow_id, run_id, clean, ledger_orders, broker_orders) VALUES ($1, $2, $3, true, 0, 0)',
+      [t, `wf${n}`, `r${n}`],
+    ),
   model_versions: (c, t, n) =>
     c.query(
       "INSERT INTO model_versions (type_id, tenant_id, version, framework, artifact, sha256, size_bytes, metadata, feature_schema, training_data_version) VALUES ('probe', $1, $2, 'json', '\\x00', 'h', 1, '{}', '[]', $3)",
       [t, n, `dv${n}`],
     ),
-  broker_accounts: (c, t) => c.query("INSERT INTO broker_accounts (tenant_id, broker) VALUES ($1, 'paper') ON CONFLICT DO NOTHING", [t]),
-  paper_accounts: (c, t) => c.query("INSERT INTO paper_accounts (tenant_id, exchange_state, market) VALUES ($1, '{}', '{}') ON CONFLICT DO NOTHING", [t]),
+  broker_accounts: (c, t) =>
+    c.query("INSERT INTO broker_accounts (tenant_id, broker) VALUES ($1, 'paper') ON CONFLICT DO NOTHING", [t]),
+  paper_accounts: (c, t) =>
+    c.query(
+      "INSERT INTO paper_accounts (tenant_id, exchange_state, market) VALUES ($1, '{}', '{}') ON CONFLICT DO NOTHING",
+      [t],
+    ),
   model_promotions: async (c, t, n) => {
     const { rows } = await c.query(
       "INSERT INTO model_versions (type_id, tenant_id, version, framework, artifact, sha256, size_bytes, metadata, feature_schema, training_data_version) VALUES ($2, $1, 1, 'json', '\\x00', 'h', 1, '{}', '[]', 'dv') RETURNING id",
       [t, `promo${n}`],
     );
-    return c.query("INSERT INTO model_promotions (type_id, tenant_id, to_version_id, kind, actor) VALUES ($2, $1, $3, 'promote', 'probe')", [t, `promo${n}`, rows[0].id]);
+    return c.query(
+      "INSERT INTO model_promotions (type_id, tenant_id, to_version_id, kind, actor) VALUES ($2, $1, $3, 'promote', 'probe')",
+      [t, `promo${n}`, rows[0].id],
+    );
   },
   model_pointers: async (c, t, n) => {
     const { rows } = await c.query(
       "INSERT INTO model_versions (type_id, tenant_id, version, framework, artifact, sha256, size_bytes, metadata, feature_schema, training_data_version) VALUES ($2, $1, 1, 'json', '\\x00', 'h', 1, '{}', '[]', 'dv') RETURNING id",
       [t, `ptr${n}`],
     );
-    return c.query('INSERT INTO model_pointers (type_id, tenant_id, version_id) VALUES ($2, $1, $3)', [t, `ptr${n}`, rows[0].id]);
+    return c.query('INSERT INTO model_pointers (type_id, tenant_id, version_id) VALUES ($2, $1, $3)', [
+      t,
+      `ptr${n}`,
+      rows[0].id,
+    ]);
   },
 };

@@ -8,7 +8,9 @@ import type { Wall } from '../types';
 
 export const eventExpiryWall: Wall = ({ proposal, market, limits }) => {
   const now = timestampToEpochMs(market.timestamp);
-  const window = limits.blackoutWindows.find((w) => timestampToEpochMs(w.from) <= now && now < timestampToEpochMs(w.to));
+  const window = limits.blackoutWindows.find(
+    (w) => timestampToEpochMs(w.from) <= now && now < timestampToEpochMs(w.to),
+  );
   const cutoff = parseTimeOfDay(limits.expiryShortGammaCutoff);
   const { minuteOfDay } = istParts(now);
   const expiringToday = proposal.legs.some((l) => l.expiry === market.date);

@@ -17,7 +17,8 @@ export const greeksWall: Wall = ({ proposal, portfolio, limits }) => {
     netVegaAfter: r(vegaAfter),
     maxNetVega: limits.maxNetVega,
   };
-  const breach = (after: number, before: number, limit: number) => Math.abs(after) > limit && Math.abs(after) > Math.abs(before);
+  const breach = (after: number, before: number, limit: number) =>
+    Math.abs(after) > limit && Math.abs(after) > Math.abs(before);
   let reasonCode: string | null = null;
   if (breach(deltaAfter, portfolio.netDelta, limits.maxNetDelta)) reasonCode = 'NET_DELTA_LIMIT';
   else if (breach(vegaAfter, portfolio.netVega, limits.maxNetVega)) reasonCode = 'NET_VEGA_LIMIT';
