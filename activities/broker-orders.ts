@@ -26,7 +26,7 @@ import {
 import type { BrokerOrder, BrokerPort, BrokerPosition, BrokerTrade, PlaceOrderRequest } from '../broker/port';
 import type { BrokerRegistry } from '../broker/registry';
 import { isFinalStatus } from '../broker/status';
-import { snapshotFingerprint, type LegSnapshot, type Mismatch } from '../workflows/order-types';
+import { snapshotFingerprint, type LegSnapshot, type Mismatch } from '../contracts/orders';
 
 export interface PlaceOrderInput {
   tenantId: number;

@@ -10,7 +10,7 @@ import { recordOrderIntents, type OrderIntent } from '../db/ledger';
 import { withTenant } from '../db/tenant';
 import { computeCosts, type CostLeg } from '../domain/costs';
 import { lotSize, type Instrument } from '../domain/instruments';
-import type { StructureOutcome } from '../workflows/order-types';
+import type { StructureOutcome } from '../contracts/orders';
 
 export interface GateInput {
   tenantId: number;

@@ -13,7 +13,7 @@ import { ledgerOrder, ledgerOrders, ledgerPositions, recordOrderIntents, syncOrd
 import { withTenant } from '../db/tenant';
 import { istEpochMs, istParts } from '../domain/dates';
 import { instrumentOfSymbol } from '../broker/tradingsymbol';
-import type { Mismatch, ReconciliationVerdict } from '../workflows/order-types';
+import type { Mismatch, ReconciliationVerdict } from '../contracts/orders';
 import type { BrokerState } from './broker-orders';
 
 export function createReconciliationActivities(deps: { pool: Pool }) {

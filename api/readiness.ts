@@ -5,7 +5,7 @@
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { TASK_QUEUES, WORKFLOW_QUEUES } from '../workflows/task-queues';
+import { TASK_QUEUES, WORKFLOW_QUEUES } from '../contracts/task-queues';
 
 export interface PartState {
   ok: boolean;

@@ -4,7 +4,7 @@
  * in the same run on the same server, the same insert into an identical table without RLS.
  */
 import { Client } from 'pg';
-import { startEphemeralServers } from '../runtime/ephemeral-servers';
+import { startEphemeralServers } from '../stack/ephemeral-servers';
 import { createPool } from '../db/client';
 import { withTenant, inTransaction } from '../db/tenant';
 import { formatSummary, intFlag, runConcurrent, summarize } from './stats';

@@ -2,13 +2,14 @@
  * What the Temporal benchmarks share: their own throwaway servers, a quiet SDK runtime, client
  * and worker connections, the SystemCheck floor, and a teardown that always runs.
  */
+import { executeWorkflow } from '../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { startEphemeralServers, EphemeralServers } from '../runtime/ephemeral-servers';
+import { startEphemeralServers, EphemeralServers } from '../stack/ephemeral-servers';
 import { createPool } from '../db/client';
-import { TASK_QUEUES } from '../workflows/task-queues';
+import { TASK_QUEUES } from '../contracts/task-queues';
 import { runConcurrent } from './stats';
 
 export interface BenchContext {
@@ -45,7 +46,7 @@ export async function withBenchServers(
 export function systemCheckFloor(client: Client, n: number, concurrency: number) {
   return runConcurrent(n, concurrency, async () => {
     const id = randomUUID();
-    await client.workflow.execute('systemCheck', {
+    await executeWorkflow(client, 'systemCheck', {
       taskQueue: TASK_QUEUES.trading,
       workflowId: `bench/system-check/${id}`,
       args: [{ checkId: id }],

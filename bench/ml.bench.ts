@@ -8,7 +8,7 @@
  * 4. Hot-swap: promotion committed → every running cache serving it (NOTIFY path), on an
  *    embedded PostgreSQL started for the run.
  */
-import { startEphemeralServers } from '../runtime/ephemeral-servers';
+import { startEphemeralServers } from '../stack/ephemeral-servers';
 import { createPool } from '../db/client';
 import { OnnxModel } from '../ml/adapters/onnx';
 import { simulatorRows } from '../ml/data/datasets';

@@ -7,6 +7,7 @@
  * Real servers (Temporal dev server + embedded Postgres) started here; paper exchange latency
  * 1–5 ms so the figures show the platform, not a simulated venue.
  */
+import { executeWorkflow } from '../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { createSystemCheckActivities } from '../activities/system-check';
@@ -14,9 +15,8 @@ import { createWorkerIdentityActivities } from '../activities/worker-identity';
 import { brokerOrderActivities, tradingOrderActivities } from '../activities/orders-activities';
 import { configurePaperAccount } from '../broker/paper/paper-broker';
 import { buildPaperStructure } from '../broker/paper/structures';
-import { orderPlacementWorkflowId } from '../workflows/order-placement';
-import type { OrderPlacementInput, OrderPlacementResult } from '../workflows/order-types';
-import { TASK_QUEUES } from '../workflows/task-queues';
+import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts/orders';
+import { TASK_QUEUES } from '../contracts/task-queues';
 import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
 import { runBench, systemCheckFloor, withBenchServers } from './harness';
 
@@ -82,14 +82,11 @@ runBench(async () => {
           const outcomes: Record<string, number> = {};
           const r = await runConcurrent(batch.length, concurrency, async (i) => {
             const input = batch[i]!;
-            const res = await client.workflow.execute<(x: OrderPlacementInput) => Promise<OrderPlacementResult>>(
-              'orderPlacement',
-              {
-                taskQueue: TASK_QUEUES.trading,
-                workflowId: orderPlacementWorkflowId(input.tenantId, input.decisionId),
-                args: [input],
-              },
-            );
+            const res = await executeWorkflow(client, 'orderPlacement', {
+              taskQueue: TASK_QUEUES.trading,
+              workflowId: orderPlacementWorkflowId(input.tenantId, input.decisionId),
+              args: [input],
+            });
             outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
           });
           return { ...r, outcomes };

@@ -3,11 +3,12 @@
  * Round-trip latency and throughput of N SystemChecks (worker → activity → Postgres → result)
  * against, in the same run, N empty workflows: the Temporal floor. Real servers, started here.
  */
+import { executeWorkflow } from '../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { createSystemCheckActivities } from '../activities/system-check';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
-import { TASK_QUEUES } from '../workflows/task-queues';
+import { TASK_QUEUES } from '../contracts/task-queues';
 import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
 import { runBench, systemCheckFloor, withBenchServers } from './harness';
 
@@ -37,7 +38,7 @@ runBench(async () => {
       broker.runUntil(async () => {
         const empty = () =>
           runConcurrent(n, concurrency, async () => {
-            await client.workflow.execute('emptyWorkflow', {
+            await executeWorkflow(client, 'emptyWorkflow', {
               taskQueue: TASK_QUEUES.trading,
               workflowId: `bench/empty/${randomUUID()}`,
             });

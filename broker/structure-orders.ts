@@ -7,7 +7,7 @@
  */
 import { ceilToTick, floorToTick } from '../domain/money';
 import type { Structure } from '../domain/strategies';
-import type { OrderLeg } from '../workflows/order-types';
+import type { OrderLeg } from '../contracts/orders';
 import { formatTradingsymbol } from './tradingsymbol';
 
 export function structureToLegs(

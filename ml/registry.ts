@@ -23,6 +23,9 @@ import {
   type ValidationResult,
   type VersionStatus,
 } from './types';
+import type { PromotionOutcome, RollbackResult } from '../contracts/models';
+
+export type { PromotionOutcome, RollbackResult } from '../contracts/models';
 
 export const MODEL_EVENTS_CHANNEL = 'qs_model_events';
 
@@ -86,22 +89,11 @@ export interface LoadedArtifact extends VersionRow {
   readonly artifact: Buffer;
 }
 
-export type PromotionOutcome =
-  | { outcome: 'promoted'; version: number; previousVersion: number | null; validation: ValidationResult }
-  | { outcome: 'refused'; version: number; productionVersion: number | null; validation: ValidationResult }
-  | { outcome: 'already_production'; version: number };
-
 export interface PromoteOptions {
   readonly actor?: string;
   /** The production version the caller expects to replace (null: none); default what the first attempt sees. */
   readonly expectedProduction?: number | null;
   readonly tx?: TxOptions;
-}
-
-export interface RollbackResult {
-  readonly fromVersion: number;
-  readonly toVersion: number;
-  readonly sha256: string;
 }
 
 export interface TypeSummary {

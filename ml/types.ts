@@ -1,9 +1,9 @@
 /** Shapes shared by the registry, trainers, adapters and the model cache. */
+import type { Scope } from '../contracts/models';
+
+export type { Scope, ContractCheck, ValidationResult } from '../contracts/models';
 
 export type Framework = 'onnx' | 'json';
-
-/** 'global' or a tenant id: which production pointer a model belongs to. */
-export type Scope = 'global' | number;
 
 export const scopeKey = (scope: Scope): string => (scope === 'global' ? 'global' : String(scope));
 export const tenantOf = (scope: Scope): number | null => (scope === 'global' ? null : scope);
@@ -38,17 +38,3 @@ export interface ModelMetadata {
 }
 
 export type VersionStatus = 'staged' | 'production' | 'retired' | 'rejected';
-
-export interface ContractCheck {
-  readonly name: 'holdout_metric' | 'feature_schema' | 'artifact_size' | 'sha256';
-  readonly passed: boolean;
-  readonly detail: string;
-}
-
-export interface ValidationResult {
-  readonly passed: boolean;
-  readonly checks: readonly ContractCheck[];
-  /** Production version the candidate was compared with (null: first model of its scope). */
-  readonly comparedWith: number | null;
-  readonly at: string;
-}

@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { loadConfig, Config } from '../runtime/config';
 import { createLogger, Logger } from '../runtime/logger';
 import { createPool } from '../db/client';
-import { TaskQueue, WORKFLOW_QUEUES } from '../workflows/task-queues';
+import { TaskQueue, WORKFLOW_QUEUES } from '../contracts/task-queues';
 import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { appDatabaseUrl } from '../runtime/database';
 

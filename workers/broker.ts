@@ -3,7 +3,7 @@
  * so the queue-wide activity rate is capped below that (shared by every broker worker).
  */
 import { main } from './bootstrap';
-import { TASK_QUEUES } from '../workflows/task-queues';
+import { TASK_QUEUES } from '../contracts/task-queues';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
 import { brokerOrderActivities } from '../activities/orders-activities';
 

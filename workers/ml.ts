@@ -1,6 +1,6 @@
 /** Worker for the `ml` task queue: retrain, validate, promote. */
 import { main } from './bootstrap';
-import { TASK_QUEUES } from '../workflows/task-queues';
+import { TASK_QUEUES } from '../contracts/task-queues';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
 import { createMlActivities } from '../activities/ml';
 

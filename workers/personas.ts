@@ -1,6 +1,6 @@
 /** Worker for the `personas` task queue: isolated, and refuses broker credentials (Rule 2). */
 import { main } from './bootstrap';
-import { TASK_QUEUES } from '../workflows/task-queues';
+import { TASK_QUEUES } from '../contracts/task-queues';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
 import { assertNoBrokerCredentials } from './rule2';
 

@@ -1,6 +1,6 @@
 /** Worker for the `trading` task queue. */
 import { main } from './bootstrap';
-import { TASK_QUEUES } from '../workflows/task-queues';
+import { TASK_QUEUES } from '../contracts/task-queues';
 import { createSystemCheckActivities } from '../activities/system-check';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
 import { tradingOrderActivities } from '../activities/orders-activities';

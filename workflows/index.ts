@@ -1,5 +1,6 @@
-/** Every workflow type, for the single workflow bundle all workers load. */
+/** Every workflow type, for the single workflow bundle all workers load (contracts/workflows.ts names them). */
 export * from './system-check';
-export * from './order-workflows';
+export * from './order-placement';
+export * from './reconciliation';
 export * from './weekly-retrain';
 export * from './model-rollback';

@@ -5,23 +5,13 @@
  */
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { MlModelActivities } from '../activities/ml-models';
-import type { RollbackResult } from '../ml/registry';
-import type { Scope } from '../ml/types';
-import { ModelType, TenantId } from '../runtime/search-attributes';
+import type { ModelRollbackInput, RollbackResult } from '../contracts/models';
+import { ModelType, TenantId } from '../contracts/search-attributes';
 
 const { rollbackModel } = proxyActivities<MlModelActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumAttempts: 5 },
 });
-
-export interface ModelRollbackInput {
-  readonly typeId: string;
-  readonly scope: Scope;
-  /** Omitted: the version production had before the current one. */
-  readonly toVersion?: number;
-  readonly actor: string;
-  readonly reason?: string;
-}
 
 export async function modelRollback(input: ModelRollbackInput): Promise<RollbackResult> {
   upsertSearchAttributes([

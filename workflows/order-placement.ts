@@ -19,7 +19,6 @@
 import {
   CancellationScope,
   condition,
-  defineSignal,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -30,9 +29,11 @@ import {
 import { apply, createOrder, isTerminal, type Order, type OrderEvent } from '../domain/orders';
 import type { BrokerActivities } from '../activities/broker-orders';
 import type { OrderActivities } from '../activities/orders';
-import { OrderTag, TenantId } from '../runtime/search-attributes';
+import { OrderTag, TenantId } from '../contracts/search-attributes';
 import { orderTag } from './order-tags';
 import {
+  brokerUpdateSignal,
+  orderPlacementWorkflowId,
   snapshotFingerprint,
   type LegReport,
   type LegSnapshot,
@@ -41,13 +42,8 @@ import {
   type OrderPlacementInput,
   type OrderPlacementResult,
   type StructureOutcome,
-} from './order-types';
-import { TASK_QUEUES } from './task-queues';
-
-export const brokerUpdateSignal =
-  defineSignal<[{ tag: string; brokerOrderId: string; status: string }]>('brokerUpdate');
-
-export const orderPlacementWorkflowId = (tenantId: number, decisionId: string) => `order/${tenantId}/${decisionId}`;
+} from '../contracts/orders';
+import { TASK_QUEUES } from '../contracts/task-queues';
 
 interface LegRun {
   leg: number;

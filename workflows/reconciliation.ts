@@ -1,7 +1,7 @@
 /**
  * Reconciliation: a tenant's broker (order book, trades, positions) against our ledger, on
  * demand, before each trading day and every few minutes in market hours (Temporal Schedule,
- * activities/reconciliation-schedules.ts). The broker snapshot is fetched on the broker queue
+ * stack/schedules/reconciliation.ts). The broker snapshot is fetched on the broker queue
  * and lands in this history, so every verdict can be replayed with the data it was made on.
  * A first verdict that is not clean is re-checked once after a short pause (an order filling
  * between the two reads is not a mismatch); the second verdict stands.
@@ -9,19 +9,9 @@
 import { proxyActivities, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { BrokerActivities } from '../activities/broker-orders';
 import type { ReconciliationActivities } from '../activities/reconciliation';
-import { TenantId } from '../runtime/search-attributes';
-import type { ReconciliationVerdict } from './order-types';
-import { TASK_QUEUES } from './task-queues';
-
-export interface ReconciliationInput {
-  tenantId: number;
-  trigger?: 'on_demand' | 'schedule' | 'pre_open' | 'placement';
-  recheckAfterMs?: number;
-}
-
-export type ReconciliationResult = ReconciliationVerdict & { workflowId: string; runId: string };
-
-export const reconciliationWorkflowId = (tenantId: number, suffix: string) => `reconcile/${tenantId}/${suffix}`;
+import { TenantId } from '../contracts/search-attributes';
+import type { ReconciliationInput, ReconciliationResult } from '../contracts/reconciliation';
+import { TASK_QUEUES } from '../contracts/task-queues';
 
 const ledger = proxyActivities<ReconciliationActivities>({
   startToCloseTimeout: '2 minutes',

@@ -2,7 +2,8 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SystemCheckActivities } from '../activities/system-check';
 import type { WorkerIdentityActivities } from '../activities/worker-identity';
-import { TASK_QUEUES } from './task-queues';
+import type { SystemCheckResult } from '../contracts/system-check';
+import { TASK_QUEUES } from '../contracts/task-queues';
 
 const { recordSystemCheck } = proxyActivities<SystemCheckActivities>({
   startToCloseTimeout: '30 seconds',
@@ -15,15 +16,6 @@ const broker = proxyActivities<WorkerIdentityActivities>({
   startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: '60 seconds',
 });
-
-export interface SystemCheckResult {
-  checkId: string;
-  workflowId: string;
-  worker: string;
-  brokerWorker: string;
-  inserted: boolean;
-  dbTime: string;
-}
 
 export async function systemCheck(input: { checkId: string }): Promise<SystemCheckResult> {
   const record = await recordSystemCheck({ checkId: input.checkId });

@@ -18,12 +18,16 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RetrainActivities, RetrainOutcome } from '../activities/retrain';
-import { previousTradingDay } from '../domain/calendar';
-import { istParts } from '../domain/dates';
-import { ModelType, TenantId } from '../runtime/search-attributes';
-import type { PromotionOutcome } from '../ml/registry';
-import type { Scope, ValidationResult } from '../ml/types';
-import { TASK_QUEUES } from './task-queues';
+import { ModelType, TenantId } from '../contracts/search-attributes';
+import {
+  dataVersionAt,
+  retrainWorkflowId,
+  type PromotionOutcome,
+  type ScheduledRetrainResult,
+  type WeeklyRetrainInput,
+  type WeeklyRetrainResult,
+} from '../contracts/models';
+import { TASK_QUEUES } from '../contracts/task-queues';
 
 const quick = proxyActivities<RetrainActivities>({
   startToCloseTimeout: '2 minutes',
@@ -35,32 +39,6 @@ const training = proxyActivities<RetrainActivities>({
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 3 },
 });
-
-export interface WeeklyRetrainInput {
-  readonly typeId: string;
-  readonly scope: Scope;
-  /** The training data's end date (YYYY-MM-DD). */
-  readonly dataVersion: string;
-  /** Default true: promote when the contract passes. */
-  readonly autoPromote?: boolean;
-  readonly actor?: string;
-}
-
-export interface WeeklyRetrainResult {
-  readonly typeId: string;
-  readonly scope: Scope;
-  readonly dataVersion: string;
-  readonly version: number;
-  readonly sha256: string;
-  readonly trained: boolean;
-  readonly rows: number;
-  readonly validation: ValidationResult;
-  readonly promotion: PromotionOutcome | null;
-  readonly result: RetrainOutcome['result'];
-}
-
-export const retrainWorkflowId = (typeId: string, scope: Scope, dataVersion: string): string =>
-  `retrain/${typeId}/${scope}/${dataVersion}`;
 
 export async function weeklyRetrain(input: WeeklyRetrainInput): Promise<WeeklyRetrainResult> {
   const { typeId, scope, dataVersion } = input;
@@ -110,17 +88,6 @@ export async function weeklyRetrain(input: WeeklyRetrainInput): Promise<WeeklyRe
     promotion,
     result,
   };
-}
-
-export interface ScheduledRetrainResult {
-  readonly typeId: string;
-  readonly dataVersion: string;
-  readonly runs: Array<{ scope: Scope; workflowId: string; result: string }>;
-}
-
-/** The data version for a run at `ms`: the last trading day strictly before that IST date. */
-export function dataVersionAt(ms: number): string {
-  return previousTradingDay(istParts(ms).date);
 }
 
 export async function scheduledRetrain(input: { typeId: string }): Promise<ScheduledRetrainResult> {

@@ -4,6 +4,7 @@
  * call: after verifying it we signal the OrderPlacement workflow that owns the tag, which then
  * asks the broker for the truth (postbacks carry no trade ids and may arrive out of order).
  */
+import { brokerUpdateSignal } from '../../contracts/orders';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'pg';
@@ -29,8 +30,6 @@ export function verifyPostback(
   const given = Buffer.from(payload.checksum, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
-
-export const BROKER_UPDATE_SIGNAL = 'brokerUpdate';
 
 export interface PostbackOutcome {
   status: number;
@@ -65,13 +64,11 @@ export async function handleKitePostback(
   if (!found.verified) return { status: 401, body: { ok: false, error: 'checksum verification failed' } };
   if (!found.order?.workflow_id) return { status: 200, body: { ok: true } }; // not ours: reconciliation records it
   try {
-    await deps.client.workflow
-      .getHandle(found.order.workflow_id)
-      .signal(BROKER_UPDATE_SIGNAL, {
-        tag: found.order.tag,
-        brokerOrderId: String(payload.order_id),
-        status: String(payload.status ?? ''),
-      });
+    await deps.client.workflow.getHandle(found.order.workflow_id).signal(brokerUpdateSignal, {
+      tag: found.order.tag,
+      brokerOrderId: String(payload.order_id),
+      status: String(payload.status ?? ''),
+    });
   } catch {
     // The workflow has finished: nothing to wake; reconciliation covers what happens later.
   }

@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import { istParts } from '../../domain/dates';
 import type { Instrument } from '../../domain/instruments';
 import { buildStructure, type Structure, type StructureKind, type StructureParams } from '../../domain/strategies';
-import type { OrderLeg } from '../../workflows/order-types';
+import type { OrderLeg } from '../../contracts/orders';
 import { structureToLegs } from '../structure-orders';
 import { chainAt } from './market';
 import { paperMarketSession } from './paper-broker';

@@ -1,8 +1,8 @@
+import { executeWorkflow } from '../../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { withTemporal } from '../context';
-import { TASK_QUEUES } from '../../workflows/task-queues';
-import type { systemCheck } from '../../workflows/system-check';
+import { TASK_QUEUES } from '../../contracts/task-queues';
 
 export function register(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function register(program: Command): void {
       await withTemporal(async (client) => {
         const checkId = randomUUID();
         const started = process.hrtime.bigint();
-        const result = await client.workflow.execute<typeof systemCheck>('systemCheck', {
+        const result = await executeWorkflow(client, 'systemCheck', {
           taskQueue: TASK_QUEUES.trading,
           workflowId: `system-check/${checkId}`,
           args: [{ checkId }],

@@ -4,6 +4,7 @@
  * and flips the pointer; rollback runs the ModelRollback workflow (visible in the Web UI);
  * workers shows which version each worker serves. Bad input is a UsageError naming it.
  */
+import { executeWorkflow, startWorkflow, workflowHandle } from '../../runtime/workflow-client';
 import os from 'node:os';
 import { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
@@ -13,15 +14,9 @@ import { isIsoDate } from '../../domain/dates';
 import { isModelTypeId, MODEL_TYPE_IDS, type ModelTypeId } from '../../ml/model-types';
 import { ArtifactIntegrityError, ModelNotFound, ModelRegistry, PromotionConflict } from '../../ml/registry';
 import type { Scope } from '../../ml/types';
-import { ModelType, TenantId } from '../../runtime/search-attributes';
-import type { modelRollback } from '../../workflows/model-rollback';
-import { TASK_QUEUES } from '../../workflows/task-queues';
-import {
-  dataVersionAt,
-  retrainWorkflowId,
-  type weeklyRetrain,
-  type WeeklyRetrainResult,
-} from '../../workflows/weekly-retrain';
+import { ModelType, TenantId } from '../../contracts/search-attributes';
+import { TASK_QUEUES } from '../../contracts/task-queues';
+import { dataVersionAt, retrainWorkflowId, type WeeklyRetrainResult } from '../../contracts/models';
 import { withAppPool, withTemporal } from '../context';
 import { UsageError } from '../usage-error';
 
@@ -161,7 +156,7 @@ export function register(program: Command): void {
         const workflowId = retrainWorkflowId(typeId, scope, dataVersion);
         let started = true;
         try {
-          await client.workflow.start<typeof weeklyRetrain>('weeklyRetrain', {
+          await startWorkflow(client, 'weeklyRetrain', {
             taskQueue: TASK_QUEUES.ml,
             workflowId,
             args: [{ typeId, scope, dataVersion, actor: actor() }],
@@ -175,7 +170,7 @@ export function register(program: Command): void {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
           started = false;
         }
-        const handle = client.workflow.getHandle<typeof weeklyRetrain>(workflowId);
+        const handle = workflowHandle(client, 'weeklyRetrain', workflowId);
         if (!opts.wait) {
           const note = started ? 'started' : 'already ran or running for this data version';
           return void console.log(
@@ -230,7 +225,7 @@ export function register(program: Command): void {
         const workflowId = `model-rollback/${typeId}/${scope}/${new Date().toISOString()}`;
         let result;
         try {
-          result = await client.workflow.execute<typeof modelRollback>('modelRollback', {
+          result = await executeWorkflow(client, 'modelRollback', {
             taskQueue: TASK_QUEUES.ml,
             workflowId,
             args: [{ typeId, scope, toVersion, actor: actor(), reason: opts.reason }],

@@ -6,6 +6,7 @@
  *   qs orders show --tenant <slug> [--limit n] [--json]   the ledger's recent orders and trades;
  *   qs reconcile --tenant <slug> [--json]                 runs Reconciliation and prints the verdict.
  */
+import { executeWorkflow, startWorkflow } from '../../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import type { Pool } from 'pg';
@@ -13,14 +14,9 @@ import { buildPaperStructure } from '../../broker/paper/structures';
 import { withTenant } from '../../db/tenant';
 import { INSTRUMENTS, isInstrument } from '../../domain/instruments';
 import { STRUCTURE_KINDS, type StructureKind } from '../../domain/strategies';
-import { orderPlacementWorkflowId } from '../../workflows/order-placement';
-import type { OrderPlacementInput, OrderPlacementResult } from '../../workflows/order-types';
-import {
-  reconciliationWorkflowId,
-  type ReconciliationInput,
-  type ReconciliationResult,
-} from '../../workflows/reconciliation';
-import { TASK_QUEUES } from '../../workflows/task-queues';
+import { orderPlacementWorkflowId, type OrderPlacementInput } from '../../contracts/orders';
+import { reconciliationWorkflowId } from '../../contracts/reconciliation';
+import { TASK_QUEUES } from '../../contracts/task-queues';
 import { withAppPool, withTemporal } from '../context';
 import { UsageError } from '../usage-error';
 
@@ -121,15 +117,12 @@ export function register(program: Command): void {
         });
         const workflowId = orderPlacementWorkflowId(input.tenantId, input.decisionId);
         await withTemporal(async (client) => {
-          const handle = await client.workflow.start<(i: OrderPlacementInput) => Promise<OrderPlacementResult>>(
-            'orderPlacement',
-            {
-              taskQueue: TASK_QUEUES.trading,
-              workflowId,
-              args: [input],
-              workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            },
-          );
+          const handle = await startWorkflow(client, 'orderPlacement', {
+            taskQueue: TASK_QUEUES.trading,
+            workflowId,
+            args: [input],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          });
           const started = {
             workflowId,
             runId: handle.firstExecutionRunId,
@@ -212,15 +205,12 @@ export function register(program: Command): void {
       const tenantId = await withAppPool((pool) => tenantBySlug(pool, opts.tenant));
       await withTemporal(async (client) => {
         const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '');
-        const r = await client.workflow.execute<(i: ReconciliationInput) => Promise<ReconciliationResult>>(
-          'reconciliation',
-          {
-            taskQueue: TASK_QUEUES.trading,
-            workflowId: reconciliationWorkflowId(tenantId, `manual-${stamp}`),
-            args: [{ tenantId, trigger: 'on_demand' }],
-            workflowExecutionTimeout: '5 minutes',
-          },
-        );
+        const r = await executeWorkflow(client, 'reconciliation', {
+          taskQueue: TASK_QUEUES.trading,
+          workflowId: reconciliationWorkflowId(tenantId, `manual-${stamp}`),
+          args: [{ tenantId, trigger: 'on_demand' }],
+          workflowExecutionTimeout: '5 minutes',
+        });
         print(
           !!opts.json,
           { tenant: opts.tenant, ...r },

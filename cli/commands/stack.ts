@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { stackUp } from '../../runtime/stack';
+import { stackUp } from '../../stack/stack-up';
 
 export function register(program: Command): void {
   const stack = program.command('stack').description('run the whole platform locally');

@@ -2,7 +2,7 @@
 import { loadConfig } from '../../runtime/config';
 import { startApiServer, ApiServer } from '../../api/server';
 import { freshNamespace, testClient, testEnv, testWorker } from '../support/env';
-import { TASK_QUEUES } from '../../workflows/task-queues';
+import { TASK_QUEUES } from '../../contracts/task-queues';
 import { createWorkerIdentityActivities } from '../../activities/worker-identity';
 
 describe('API health endpoints', () => {

@@ -5,16 +5,17 @@
  * end: every workflow finished, no tag reached the exchange twice, every broker order is in
  * the ledger with the same status and fills, positions agree, and a full reconciliation is clean.
  */
+import { executeWorkflow, startWorkflow } from '../../runtime/workflow-client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PaperBroker } from '../../broker/paper/paper-broker';
 import { withTenant } from '../../db/tenant';
 import type { StructureKind } from '../../domain/strategies';
-import { orderPlacementWorkflowId } from '../../workflows/order-placement';
-import type { OrderPlacementResult } from '../../workflows/order-types';
-import { reconciliationWorkflowId } from '../../workflows/reconciliation';
-import { TASK_QUEUES } from '../../workflows/task-queues';
+import { orderPlacementWorkflowId } from '../../contracts/orders';
+import type { OrderPlacementResult } from '../../contracts/orders';
+import { reconciliationWorkflowId } from '../../contracts/reconciliation';
+import { TASK_QUEUES } from '../../contracts/task-queues';
 import { testClient, testPool } from '../support/env';
 import { auditCount, paperTenant, placementInput } from '../support/orders-env';
 
@@ -58,7 +59,7 @@ describe('chaos: SIGKILL the order workers while structures are being placed', (
     const launch = async () => {
       const input = await placementInput(pool, tenantId, kinds[started % kinds.length]!, 1 + (started % 3), options);
       started++;
-      const handle = await client.workflow.start('orderPlacement', {
+      const handle = await startWorkflow(client, 'orderPlacement', {
         taskQueue: TASK_QUEUES.trading,
         workflowId: orderPlacementWorkflowId(tenantId, input.decisionId),
         args: [input],
@@ -168,7 +169,7 @@ describe('chaos: SIGKILL the order workers while structures are being placed', (
     const verifier = await startWorkers();
     let verdict;
     try {
-      verdict = await client.workflow.execute('reconciliation', {
+      verdict = await executeWorkflow(client, 'reconciliation', {
         taskQueue: TASK_QUEUES.trading,
         workflowId: reconciliationWorkflowId(tenantId, `chaos-${randomUUID()}`),
         args: [{ tenantId, recheckAfterMs: 500 }],

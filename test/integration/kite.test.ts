@@ -18,7 +18,7 @@ import { kitePostbackListener, postbackChecksum, verifyPostback } from '../../br
 import { formatTradingsymbol } from '../../broker/tradingsymbol';
 import { freePort } from '../../runtime/ports';
 import { withTenant } from '../../db/tenant';
-import type { OrderLeg, OrderPlacementInput } from '../../workflows/order-types';
+import type { OrderLeg, OrderPlacementInput } from '../../contracts/orders';
 import { testClient, testPool } from '../support/env';
 import { FakeKite } from '../support/fake-kite';
 import { auditCount, createTenant, FAST, orderWorkers, place } from '../support/orders-env';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createMlModelActivities } from '../../activities/ml-models';
 import { createRetrainActivities } from '../../activities/retrain';
-import { TASK_QUEUES } from '../../workflows/task-queues';
+import { TASK_QUEUES } from '../../contracts/task-queues';
 import { testClient, testEnv, testPool, testWorker } from '../support/env';
 
 const run = promisify(execFile);

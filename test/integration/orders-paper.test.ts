@@ -5,7 +5,7 @@
  */
 import { PaperBroker } from '../../broker/paper/paper-broker';
 import { withTenant } from '../../db/tenant';
-import { OrderTag, TenantId } from '../../runtime/search-attributes';
+import { OrderTag, TenantId } from '../../contracts/search-attributes';
 import { tradeProvenance } from '../../db/provenance';
 import { testClient, testPool } from '../support/env';
 import { maybeRecordHistory } from '../support/record-history';

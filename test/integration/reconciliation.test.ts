@@ -4,17 +4,14 @@
  * deterministic ids; an unresolved mismatch marks the tenant not clean and new orders are
  * refused until a later reconciliation is clean; schedules applied idempotently.
  */
+import { executeWorkflow } from '../../runtime/workflow-client';
 import type { Client } from '@temporalio/client';
-import { reconciliationSchedules } from '../../activities/reconciliation-schedules';
-import { applySchedules } from '../../cli/commands/schedules';
+import { reconciliationSchedules } from '../../stack/schedules/reconciliation';
+import { applySchedules } from '../../stack/schedules/apply';
 import { withTenant } from '../../db/tenant';
 import { formatTradingsymbol } from '../../broker/tradingsymbol';
-import {
-  reconciliationWorkflowId,
-  type ReconciliationInput,
-  type ReconciliationResult,
-} from '../../workflows/reconciliation';
-import { TASK_QUEUES } from '../../workflows/task-queues';
+import { reconciliationWorkflowId, type ReconciliationInput } from '../../contracts/reconciliation';
+import { TASK_QUEUES } from '../../contracts/task-queues';
 import { testClient, testPool } from '../support/env';
 import { FakeKite } from '../support/fake-kite';
 import {
@@ -31,7 +28,7 @@ import { maybeRecordHistory } from '../support/record-history';
 const pool = testPool('app');
 let n = 0;
 const reconcile = (client: Client, tenantId: number, extra: Partial<ReconciliationInput> = {}) =>
-  client.workflow.execute<(i: ReconciliationInput) => Promise<ReconciliationResult>>('reconciliation', {
+  executeWorkflow(client, 'reconciliation', {
     taskQueue: TASK_QUEUES.trading,
     workflowId: reconciliationWorkflowId(tenantId, `test-${process.pid}-${n++}`),
     args: [{ tenantId, trigger: 'on_demand', recheckAfterMs: 200, ...extra }],

@@ -3,13 +3,13 @@
  * staged → contract → promote (or stay staged) → record; idempotent per data version; the
  * operator's ModelRollback workflow. Histories are recorded as replay fixtures.
  */
+import { executeWorkflow, startWorkflow } from '../../runtime/workflow-client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { createMlModelActivities } from '../../activities/ml-models';
 import { createRetrainActivities } from '../../activities/retrain';
 import { ModelRegistry } from '../../ml/registry';
-import { ModelType, TenantId } from '../../runtime/search-attributes';
-import type { modelRollback } from '../../workflows/model-rollback';
-import { dataVersionAt, retrainWorkflowId, type weeklyRetrain } from '../../workflows/weekly-retrain';
+import { ModelType, TenantId } from '../../contracts/search-attributes';
+import { dataVersionAt, retrainWorkflowId } from '../../contracts/models';
 import { withTenant } from '../../db/tenant';
 import { testClient, testPool, testWorker, uniqueQueue } from '../support/env';
 import { maybeRecordHistory } from '../support/record-history';
@@ -33,7 +33,7 @@ describe('WeeklyRetrain workflow', () => {
       dataVersion: string,
       workflowId = retrainWorkflowId(typeId, 'global', dataVersion),
     ) =>
-      client.workflow.execute<typeof weeklyRetrain>('weeklyRetrain', {
+      executeWorkflow(client, 'weeklyRetrain', {
         taskQueue,
         workflowId,
         args: [{ typeId, scope: 'global', dataVersion }],
@@ -82,7 +82,7 @@ describe('WeeklyRetrain workflow', () => {
       // 3. Idempotent per (type, data version): the same id is refused while the first stands;
       //    a second run under another id reuses the saved version instead of training again.
       await expect(
-        client.workflow.start('weeklyRetrain', {
+        startWorkflow(client, 'weeklyRetrain', {
           taskQueue,
           workflowId: retrainWorkflowId('feature_drift_monitor', 'global', '2026-03-13'),
           args: [{ typeId: 'feature_drift_monitor', scope: 'global', dataVersion: '2026-03-13' }],
@@ -97,7 +97,7 @@ describe('WeeklyRetrain workflow', () => {
       const third = await retrain('feature_drift_monitor', '2026-01-16');
       expect(third).toMatchObject({ result: 'promoted', version: 3, validation: { comparedWith: 1 } });
       const rollbackId = `model-rollback/feature_drift_monitor/global/test-${Date.now()}`;
-      const back = await client.workflow.execute<typeof modelRollback>('modelRollback', {
+      const back = await executeWorkflow(client, 'modelRollback', {
         taskQueue,
         workflowId: rollbackId,
         args: [

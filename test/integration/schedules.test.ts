@@ -3,15 +3,15 @@
  * model type, each on its own Sunday slot between 03:00 and 06:30 Asia/Kolkata, overlap skip;
  * a changed definition is updated in place, not duplicated.
  */
+import { workflowHandle } from '../../runtime/workflow-client';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { createMlModelActivities } from '../../activities/ml-models';
 import { createRetrainActivities } from '../../activities/retrain';
-import { applySchedules } from '../../cli/commands/schedules';
-import { TASK_QUEUES } from '../../workflows/task-queues';
-import type { scheduledRetrain } from '../../workflows/weekly-retrain';
+import { applySchedules } from '../../stack/schedules/apply';
+import { TASK_QUEUES } from '../../contracts/task-queues';
 import { maybeRecordHistory } from '../support/record-history';
 import { MODEL_TYPE_IDS } from '../../ml/model-types';
-import { retrainScheduleId, retrainSchedules } from '../../ml/schedules';
+import { retrainScheduleId, retrainSchedules } from '../../stack/schedules/retrain';
 import { testClient, testPool, testWorker } from '../support/env';
 
 describe('retrain schedules', () => {
@@ -86,7 +86,7 @@ describe('retrain schedules', () => {
           if (!workflowId) await new Promise((r) => setTimeout(r, 100));
         }
         expect(workflowId).toMatch(/^scheduled-retrain\/slippage_coefficients/);
-        const result = await client.workflow.getHandle<typeof scheduledRetrain>(workflowId!).result();
+        const result = await workflowHandle(client, 'scheduledRetrain', workflowId!).result();
         expect(result.typeId).toBe('slippage_coefficients');
         expect(result.dataVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
         expect(result.runs[0]).toMatchObject({

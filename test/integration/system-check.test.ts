@@ -1,11 +1,11 @@
+import { executeWorkflow, startWorkflow } from '../../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { testClient, testPool, testWorker } from '../support/env';
 import { maybeRecordHistory } from '../support/record-history';
 import { createSystemCheckActivities } from '../../activities/system-check';
 import { createWorkerIdentityActivities } from '../../activities/worker-identity';
-import { TASK_QUEUES } from '../../workflows/task-queues';
-import type { systemCheck } from '../../workflows/system-check';
+import { TASK_QUEUES } from '../../contracts/task-queues';
 
 describe('SystemCheck workflow on the real Temporal server and Postgres', () => {
   it('round-trips worker → activity → idempotent Postgres write → result', async () => {
@@ -27,7 +27,7 @@ describe('SystemCheck workflow on the real Temporal server and Postgres', () => 
       broker.runUntil(async () => {
         const checkId = randomUUID();
         const workflowId = `system-check/${checkId}`;
-        const first = await client.workflow.execute<typeof systemCheck>('systemCheck', {
+        const first = await executeWorkflow(client, 'systemCheck', {
           taskQueue: TASK_QUEUES.trading,
           workflowId,
           args: [{ checkId }],
@@ -41,7 +41,7 @@ describe('SystemCheck workflow on the real Temporal server and Postgres', () => 
         });
 
         // Same business key again (a retry, a second workflow): the write happens once.
-        const again = await client.workflow.execute<typeof systemCheck>('systemCheck', {
+        const again = await executeWorkflow(client, 'systemCheck', {
           taskQueue: TASK_QUEUES.trading,
           workflowId: `${workflowId}/again`,
           args: [{ checkId }],
@@ -53,7 +53,7 @@ describe('SystemCheck workflow on the real Temporal server and Postgres', () => 
 
         // Workflow ids are business keys: starting the same one twice is refused, not duplicated.
         await expect(
-          client.workflow.start('systemCheck', {
+          startWorkflow(client, 'systemCheck', {
             taskQueue: TASK_QUEUES.trading,
             workflowId,
             args: [{ checkId }],

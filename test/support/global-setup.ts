@@ -1,9 +1,9 @@
 /**
  * Jest global setup for the integration project: ONE Temporal dev server and ONE embedded
- * Postgres per run (runtime/ephemeral-servers), migrated fresh, plus the workflow bundle.
+ * Postgres per run (stack/ephemeral-servers), migrated fresh, plus the workflow bundle.
  * Addresses reach the tests through QS_TEST_* variables (tests run in band, in this process).
  */
-import { startEphemeralServers } from '../../runtime/ephemeral-servers';
+import { startEphemeralServers } from '../../stack/ephemeral-servers';
 import bundleSetup from './bundle-setup';
 
 export default async function globalSetup(): Promise<void> {

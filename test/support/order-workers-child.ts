@@ -7,7 +7,7 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { brokerOrderActivities, tradingOrderActivities } from '../../activities/orders-activities';
 import { createPool } from '../../db/client';
-import { TASK_QUEUES } from '../../workflows/task-queues';
+import { TASK_QUEUES } from '../../contracts/task-queues';
 
 async function main(): Promise<void> {
   const env = (k: string) => {

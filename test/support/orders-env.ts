@@ -2,6 +2,7 @@
  * Shared setup for the order tests: a fresh tenant with a paper account on a fixed simulated
  * day, workers for the trading and broker queues, and helpers to start a structure.
  */
+import { executeWorkflow } from '../../runtime/workflow-client';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
@@ -10,9 +11,9 @@ import { configurePaperAccount } from '../../broker/paper/paper-broker';
 import { buildPaperStructure } from '../../broker/paper/structures';
 import type { PaperFaults } from '../../broker/paper/faults';
 import type { StructureKind } from '../../domain/strategies';
-import { orderPlacementWorkflowId } from '../../workflows/order-placement';
-import type { OrderPlacementInput, OrderPlacementOptions, OrderPlacementResult } from '../../workflows/order-types';
-import { TASK_QUEUES } from '../../workflows/task-queues';
+import { orderPlacementWorkflowId } from '../../contracts/orders';
+import type { OrderPlacementInput, OrderPlacementOptions, OrderPlacementResult } from '../../contracts/orders';
+import { TASK_QUEUES } from '../../contracts/task-queues';
 import { testWorker } from './env';
 
 export const PAPER_DAY = { date: '2026-05-06', seed: 11, startMinute: 30, speed: 1 };
@@ -76,7 +77,7 @@ export async function placementInput(
 }
 
 export async function place(client: Client, input: OrderPlacementInput): Promise<OrderPlacementResult> {
-  return client.workflow.execute<(i: OrderPlacementInput) => Promise<OrderPlacementResult>>('orderPlacement', {
+  return executeWorkflow(client, 'orderPlacement', {
     taskQueue: TASK_QUEUES.trading,
     workflowId: orderPlacementWorkflowId(input.tenantId, input.decisionId),
     args: [input],

@@ -4,9 +4,9 @@
  * scheduledRetrain on the ml queue, which retrains the global model and every tenant variant.
  */
 import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
-import { ModelType } from '../runtime/search-attributes';
-import { TASK_QUEUES } from '../workflows/task-queues';
-import { MODEL_TYPE_IDS, type ModelTypeId } from './model-types';
+import { ModelType } from '../../contracts/search-attributes';
+import { TASK_QUEUES } from '../../contracts/task-queues';
+import { MODEL_TYPE_IDS, type ModelTypeId } from '../../ml/model-types';
 
 export const RETRAIN_TIMEZONE = 'Asia/Kolkata';
 export const RETRAIN_WINDOW = { startMinute: 3 * 60, endMinute: 6 * 60 + 30, slotMinutes: 30 } as const;

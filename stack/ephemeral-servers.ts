@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureTemporalCli } from './temporal-cli';
-import { startTemporalDevServer, DevServer } from './temporal-dev-server';
-import { openDatabase, DatabaseHandle } from './database';
-import { loadConfig } from './config';
-import { freePort } from './ports';
+import { ensureTemporalCli } from '../runtime/temporal-cli';
+import { startTemporalDevServer, DevServer } from '../runtime/temporal-dev-server';
+import { openDatabase, DatabaseHandle } from '../runtime/database';
+import { loadConfig } from '../runtime/config';
+import { freePort } from '../runtime/ports';
 import { runMigrations } from '../db/migrate';
 import { buildWorkflowBundle } from '../workers/bundle';
 

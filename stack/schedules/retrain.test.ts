@@ -1,5 +1,5 @@
-import { MODEL_TYPE_IDS } from './model-types';
-import { retrainSchedules, retrainSlot } from './schedules';
+import { MODEL_TYPE_IDS } from '../../ml/model-types';
+import { retrainSchedules, retrainSlot } from './retrain';
 
 describe('retrain schedule slots', () => {
   it('one type per 30-minute slot, all inside Sunday 03:00–06:30 IST', () => {

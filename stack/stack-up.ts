@@ -6,20 +6,20 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { loadConfig, Config } from './config';
-import { createLogger } from './logger';
-import { assertPortsFree } from './ports';
-import { ensureTemporalCli, describeCli, PROJECT_ROOT } from './temporal-cli';
-import { startTemporalDevServer, DevServer } from './temporal-dev-server';
-import { openDatabase, DatabaseHandle } from './database';
-import { ManagedProcess } from './managed-process';
+import { loadConfig, Config } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
+import { assertPortsFree } from '../runtime/ports';
+import { ensureTemporalCli, describeCli, PROJECT_ROOT } from '../runtime/temporal-cli';
+import { startTemporalDevServer, DevServer } from '../runtime/temporal-dev-server';
+import { openDatabase, DatabaseHandle } from '../runtime/database';
+import { ManagedProcess } from '../runtime/managed-process';
 import { runMigrations } from '../db/migrate';
 import { buildWorkflowBundle } from '../workers/bundle';
 import { brokerCredentialsIn } from '../workers/rule2';
-import { TASK_QUEUES } from '../workflows/task-queues';
-import { killLeftovers, writePidFile, removePidFile } from './pid-file';
+import { TASK_QUEUES } from '../contracts/task-queues';
+import { killLeftovers, writePidFile, removePidFile } from '../runtime/pid-file';
 import { afterMigrate } from './after-migrate';
-import { writeStackEnv } from './stack-env';
+import { writeStackEnv } from '../runtime/stack-env';
 
 const RUN_TS = path.join(PROJECT_ROOT, 'bin', 'run-ts.js');
 

@@ -6,9 +6,9 @@
  * Exchange holidays still fire: a reconciliation on a holiday is harmless and cheap.
  */
 import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
-import { TenantId } from '../runtime/search-attributes';
-import { TASK_QUEUES } from '../workflows/task-queues';
-import type { ReconciliationInput } from '../workflows/reconciliation';
+import { TenantId } from '../../contracts/search-attributes';
+import { TASK_QUEUES } from '../../contracts/task-queues';
+import type { ReconciliationInput } from '../../contracts/reconciliation';
 
 const WEEKDAYS = { start: 'MONDAY', end: 'FRIDAY' } as const;
 export const RECONCILIATION_TIMEZONE = 'Asia/Kolkata';

@@ -1,5 +1,21 @@
 /** What OrderPlacement and Reconciliation take and return (plain JSON, shared with activities). */
+import type { SignalDefinition } from '@temporalio/common';
 import type { OrderStatus } from '../domain/orders';
+
+/** OrderPlacement's business key: one structure per (tenant, decision). */
+export const orderPlacementWorkflowId = (tenantId: number, decisionId: string) => `order/${tenantId}/${decisionId}`;
+
+/** A broker postback for one of the workflow's orders: wakes the fill wait early. */
+export interface BrokerUpdate {
+  readonly tag: string;
+  readonly brokerOrderId: string;
+  readonly status: string;
+}
+// Built as defineSignal builds it (that function lives in the workflow package; clients need the definition too).
+export const brokerUpdateSignal = { type: 'signal', name: 'brokerUpdate' } as SignalDefinition<
+  [BrokerUpdate],
+  'brokerUpdate'
+>;
 
 export type LegSide = 'BUY' | 'SELL';
 

@@ -1,0 +1,33 @@
+/**
+ * Every workflow type by name with its signature: clients and parents start workflows through
+ * these names (runtime/workflow-client.ts) and never import workflow code. workflows/index.ts is
+ * checked against this list at compile time and in a unit test.
+ */
+import type { ModelRollbackInput, RollbackResult, ScheduledRetrainResult } from './models';
+import type { WeeklyRetrainInput, WeeklyRetrainResult } from './models';
+import type { OrderPlacementInput, OrderPlacementResult } from './orders';
+import type { ReconciliationInput, ReconciliationResult } from './reconciliation';
+import type { SystemCheckResult } from './system-check';
+
+export interface WorkflowSignatures {
+  systemCheck: (input: { checkId: string }) => Promise<SystemCheckResult>;
+  /** Does nothing: the Temporal floor benchmarks compare against. */
+  emptyWorkflow: () => Promise<void>;
+  orderPlacement: (input: OrderPlacementInput) => Promise<OrderPlacementResult>;
+  reconciliation: (input: ReconciliationInput) => Promise<ReconciliationResult>;
+  weeklyRetrain: (input: WeeklyRetrainInput) => Promise<WeeklyRetrainResult>;
+  scheduledRetrain: (input: { typeId: string }) => Promise<ScheduledRetrainResult>;
+  modelRollback: (input: ModelRollbackInput) => Promise<RollbackResult>;
+}
+
+export type WorkflowType = keyof WorkflowSignatures;
+
+export const WORKFLOW_TYPES = [
+  'systemCheck',
+  'emptyWorkflow',
+  'orderPlacement',
+  'reconciliation',
+  'weeklyRetrain',
+  'scheduledRetrain',
+  'modelRollback',
+] as const satisfies readonly WorkflowType[];
