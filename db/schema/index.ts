@@ -8,3 +8,4 @@ export * from './market';
 export * from './models';
 export * from './system';
 export * from './broker';
+export * from './login-throttle';
