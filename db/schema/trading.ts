@@ -78,6 +78,8 @@ export const orders = pgTable(
     averagePrice: price('average_price'),
     /** Placed outside Quantsentinel and found by reconciliation. */
     external: boolean('external').notNull().default(false),
+    /** Closed by reconciliation rather than by broker truth: 'never_sent' (an intent its workflow never sent). */
+    resolution: text('resolution', { enum: ['never_sent'] }),
     statusMessage: text('status_message'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -86,6 +88,7 @@ export const orders = pgTable(
     unique('orders_tenant_tag').on(t.tenantId, t.tag),
     index('orders_tenant_decision').on(t.tenantId, t.decisionId),
     index('orders_tenant_broker_order').on(t.tenantId, t.brokerOrderId),
+    check('orders_resolution', sql`${t.resolution} IS NULL OR ${t.resolution} = 'never_sent'`),
     check(
       'orders_quantity_positive',
       sql`${t.quantity} > 0 AND ${t.filledQuantity} >= 0 AND ${t.filledQuantity} <= ${t.quantity}`,
@@ -165,6 +168,8 @@ export const reconciliationRuns = pgTable(
     runId: text('run_id').notNull(),
     clean: boolean('clean').notNull(),
     ledgerOrders: integer('ledger_orders').notNull(),
+    /** Ledger rows the run accounted for (clean needs all of them); null before it was recorded. */
+    accountedOrders: integer('accounted_orders'),
     brokerOrders: integer('broker_orders').notNull(),
     mismatches: jsonb('mismatches').notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
