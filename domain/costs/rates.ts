@@ -3,8 +3,8 @@
  * row in force on its own trade date (the row with the latest `from` on or before it).
  * Rates are decimal strings so they enter the arithmetic exactly.
  *
- * Figures (Finance Act 2026 for STT; NSE, SEBI and stamp schedules): STT on options 0.1% of sell premium and 0.125% of exercised intrinsic
- * value until 31 Mar 2026, 0.15% and 0.15% from 1 Apr 2026; STT on futures 0.02% → 0.05% of
+ * Figures: STT on options 0.1% of sell premium and 0.125% of exercised intrinsic value until
+ * 31 Mar 2026, 0.15% and 0.15% from 1 Apr 2026; STT on futures 0.02% → 0.05% of
  * sell value; NSE transaction charge 0.03503% (options premium) / 0.00173% (futures); NSE IPFT
  * 0.0005% / 0.0001%; SEBI fee ₹10 per crore; stamp duty 0.003% / 0.002% of the buy side;
  * GST 18%; brokerage ₹20 per executed order (futures: the lower of 0.03% and ₹20).
