@@ -27,8 +27,23 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** No further transitions except late fills into CANCELED/EXPIRED. */
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['FILLED', 'CANCELED', 'EXPIRED', 'REJECTED', 'DENIED'];
+/**
+ * Final without being filled: the venue will work the order no further (a fill already in flight
+ * may still land on CANCELED/EXPIRED and is kept as late).
+ */
+export const DEAD_STATUSES: readonly OrderStatus[] = ['CANCELED', 'EXPIRED', 'REJECTED', 'DENIED'];
+
+/** Final: FILLED or dead. No further transitions except late fills into CANCELED/EXPIRED. */
+export const FINAL_STATUSES: readonly OrderStatus[] = ['FILLED', ...DEAD_STATUSES];
+
+/** For statuses read back as plain text (ledger rows, venue reports mapped by broker/status.ts). */
+export function isFinalStatus(status: string): boolean {
+  return (FINAL_STATUSES as readonly string[]).includes(status);
+}
+
+export function isDead(status: OrderStatus): boolean {
+  return DEAD_STATUSES.includes(status);
+}
 
 export type OrderSide = 'BUY' | 'SELL';
 export type OrderType = 'MARKET' | 'LIMIT';
@@ -140,7 +155,7 @@ const BASE_WORKING: readonly OrderStatus[] = ['SUBMITTED', 'ACCEPTED', 'PARTIALL
 const PENDING: readonly OrderStatus[] = ['PENDING_UPDATE', 'PENDING_CANCEL'];
 
 export function isTerminal(status: OrderStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
+  return FINAL_STATUSES.includes(status);
 }
 
 /** Still working at (or on its way to) the venue. */
