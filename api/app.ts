@@ -1,11 +1,12 @@
 /** The Express app: routes mounted on shared dependencies. Later issues add their routers here. */
-import express, { NextFunction, Request, Response } from 'express';
+import express from 'express';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../runtime/logger';
 import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
 import { postbackRoutes } from './routes/postbacks';
+import { errorHandler } from './errors';
 import type { Metrics } from './metrics';
 
 export interface ApiDeps {
@@ -20,7 +21,10 @@ export interface ApiDeps {
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '256kb' }));
+  // X-Forwarded-For counts only from a proxy on this host or a private network (Caddy in the
+  // compose stack), so req.ip is the real client for login throttling and cannot be forged
+  // from the internet.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use((req, res, next) => {
     const end = deps.metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
@@ -32,14 +36,6 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
   });
-  // Malformed JSON and anything thrown: a clear JSON error, never a stack trace.
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (err.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'bad_request', message: 'request body is not valid JSON' });
-      return;
-    }
-    deps.log.error({ err }, 'unhandled API error');
-    res.status(err.status ?? 500).json({ error: 'internal_error' });
-  });
+  app.use(errorHandler(deps.log));
   return app;
 }

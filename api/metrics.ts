@@ -17,7 +17,23 @@ export function createMetrics() {
     labelNames: ['part'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, readinessFailures };
+  const postbacksRejected = new Counter({
+    name: 'qs_postbacks_rejected_total',
+    help: 'Broker postbacks refused, by reason (malformed_tenant, invalid_body, no_kite_account, checksum_mismatch)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const loginFailures = new Counter({
+    name: 'qs_login_failures_total',
+    help: 'Logins refused for wrong credentials',
+    registers: [registry],
+  });
+  const loginThrottled = new Counter({
+    name: 'qs_login_throttled_total',
+    help: 'Logins refused with 429 while the account or client address was backing off',
+    registers: [registry],
+  });
+  return { registry, httpDuration, readinessFailures, postbacksRejected, loginFailures, loginThrottled };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

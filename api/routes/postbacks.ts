@@ -1,25 +1,20 @@
 /**
  * POST /postbacks/kite/:tenantId — Kite's order postbacks. Verified by checksum against the
  * tenant's API secret, then a wake-up signal to the OrderPlacement workflow (broker/kite/postback.ts).
+ * Refusals are counted by reason, never written anywhere: the endpoint is open to the internet.
  */
-import { Router } from 'express';
+import { Router, Request, Response } from 'express';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { handleKitePostback } from '../../broker/kite/postback';
+import type { Metrics } from '../metrics';
+import { jsonBody } from '../json-body';
 
-export function postbackRoutes(deps: { pool: Pool; client: Client }): Router {
+export function postbackRoutes(deps: { pool: Pool; client: Client; metrics: Metrics }): Router {
   const r = Router();
-  r.post('/postbacks/kite/:tenantId', async (req, res) => {
-    const tenantId = Number(req.params.tenantId);
-    if (!Number.isInteger(tenantId) || tenantId <= 0) {
-      res.status(404).json({ ok: false, error: 'not found' });
-      return;
-    }
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-      res.status(400).json({ ok: false, error: 'body must be a JSON object' });
-      return;
-    }
-    const outcome = await handleKitePostback(deps, tenantId, req.body as Record<string, unknown>);
+  r.post('/postbacks/kite/:tenantId', jsonBody, async (req: Request, res: Response) => {
+    const outcome = await handleKitePostback(deps, String(req.params.tenantId), req.body);
+    if (outcome.rejected) deps.metrics.postbacksRejected.inc({ reason: outcome.rejected });
     res.status(outcome.status).json(outcome.body);
   });
   return r;

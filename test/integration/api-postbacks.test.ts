@@ -1,4 +1,7 @@
-/** Kite postbacks reach the API over real HTTP: verified by checksum, refused and audited otherwise. */
+/**
+ * Kite postbacks reach the API over real HTTP: verified by checksum; everything else is refused
+ * with a 4xx before it can reach the database wrongly, counted in a metric and never audited.
+ */
 import { loadConfig } from '../../runtime/config';
 import { startApiServer, ApiServer } from '../../api/server';
 import { createTenant } from '../../db/tenants';
@@ -10,6 +13,7 @@ describe('POST /postbacks/kite/:tenantId', () => {
   let api: ApiServer;
   const app = testPool('app');
   let tenantId: number;
+  let paperTenantId: number;
 
   beforeAll(async () => {
     const env = testEnv();
@@ -21,6 +25,7 @@ describe('POST /postbacks/kite/:tenantId', () => {
     });
     api = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, env.appUrl);
     tenantId = (await createTenant(app, { slug: `postback-${process.pid}`, name: 'Postback' })).id;
+    paperTenantId = (await createTenant(app, { slug: `postback-paper-${process.pid}`, name: 'Paper only' })).id;
     await withTenant(app, tenantId, ({ client }) =>
       client.query(
         "INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', '{}', 'tok', 'kitesecret')",
@@ -30,11 +35,11 @@ describe('POST /postbacks/kite/:tenantId', () => {
   });
   afterAll(() => api.close());
 
-  const post = (id: string | number, body: unknown) =>
+  const post = (id: string | number, body: unknown, contentType = 'application/json') =>
     fetch(`${api.url}/postbacks/kite/${id}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      headers: { 'content-type': contentType },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   const order = {
     order_id: '250000000000009',
@@ -42,30 +47,102 @@ describe('POST /postbacks/kite/:tenantId', () => {
     status: 'COMPLETE',
     tag: 'QSNOTOURS',
   };
+  const signed = (o: typeof order, secret = 'kitesecret') => ({
+    ...o,
+    checksum: postbackChecksum(o.order_id, o.order_timestamp, secret),
+  });
+  const rejected = async (): Promise<Record<string, number>> => {
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    const counts: Record<string, number> = {};
+    for (const m of text.matchAll(/^qs_postbacks_rejected_total\{reason="(\w+)"\} (\d+)$/gm)) counts[m[1]] = +m[2];
+    return counts;
+  };
+  const auditRows = async (id: number) =>
+    (
+      await withTenant(app, id, ({ client }) =>
+        client.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1', [id]),
+      )
+    ).rows[0].n;
 
   it('accepts a postback whose checksum matches the tenant secret', async () => {
-    const res = await post(tenantId, {
-      ...order,
-      checksum: postbackChecksum(order.order_id, order.order_timestamp, 'kitesecret'),
-    });
+    const res = await post(tenantId, { ...signed(order), filled_quantity: 65, status_message: null, meta: {} });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true }); // not one of our orders: reconciliation records it
   });
 
-  it('refuses a forged postback and audits the refusal', async () => {
-    const res = await post(tenantId, {
-      ...order,
-      checksum: postbackChecksum(order.order_id, order.order_timestamp, 'guessed'),
-    });
+  it('refuses a forged postback, counts it and writes nothing', async () => {
+    const before = await rejected();
+    const audited = await auditRows(tenantId);
+    const res = await post(tenantId, signed(order, 'guessed'));
     expect(res.status).toBe(401);
-    const { rows } = await withTenant(app, tenantId, ({ client }) =>
-      client.query("SELECT payload FROM audit_log WHERE event_type = 'broker.postback_rejected'"),
-    );
-    expect(rows).toEqual([{ payload: { orderId: order.order_id, reason: 'checksum mismatch' } }]);
+    expect(await res.json()).toMatchObject({ ok: false, error: 'checksum_mismatch' });
+    expect((await rejected()).checksum_mismatch).toBe((before.checksum_mismatch ?? 0) + 1);
+    expect(await auditRows(tenantId)).toBe(audited);
   });
 
-  it('answers 404 for a malformed tenant and 400 for a non-object body', async () => {
-    expect((await post('abc', order)).status).toBe(404);
-    expect((await post(tenantId, [1, 2])).status).toBe(400);
+  it.each(['abc', '1e3', '0x10', '2147483648', '-1', '01', '0', '+1', '1.0', '%20' + '1', '%00', '9'.repeat(30)])(
+    'answers 404 for the malformed tenant id %s, before any query',
+    async (id) => {
+      const before = await rejected();
+      const res = await post(id, signed(order));
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ ok: false, error: 'not_found' });
+      expect((await rejected()).malformed_tenant).toBe((before.malformed_tenant ?? 0) + 1);
+    },
+  );
+
+  it('answers 404 for an unknown tenant and for a tenant without a Kite account, alike', async () => {
+    const before = await rejected();
+    const unknown = await post(999999, signed(order));
+    const paper = await post(paperTenantId, signed(order));
+    const largest = await post(2147483647, signed(order));
+    for (const res of [unknown, paper, largest]) {
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ ok: false, error: 'not_found', message: 'no such postback endpoint' });
+    }
+    expect((await rejected()).no_kite_account).toBe((before.no_kite_account ?? 0) + 3);
+    expect(await auditRows(paperTenantId)).toBe(1); // tenant.created only
+  });
+
+  it.each([
+    ['order_id', { ...order, order_id: '2500\u00000009' }],
+    ['tag', { ...order, tag: 'QS\u0000' }],
+    ['status', { ...order, status: 'COMPLETE\ud800' }],
+    ['order_timestamp', { ...order, order_timestamp: 12 }],
+    ['order_id', { ...order, order_id: 'x'.repeat(65) }],
+  ])('answers 400 naming %s when it is not storable text', async (field, body) => {
+    const before = await rejected();
+    const res = await post(tenantId, { ...body, checksum: 'ab'.repeat(32) });
+    expect(res.status).toBe(400);
+    const answer = (await res.json()) as { error: string; message: string };
+    expect(answer.error).toBe('bad_request');
+    expect(answer.message).toMatch(new RegExp(`^${field}: `));
+    expect((await rejected()).invalid_body).toBe((before.invalid_body ?? 0) + 1);
+  });
+
+  it('answers 400 naming the missing checksum, and 400 "must be a JSON object" for null, arrays and scalars', async () => {
+    const missing = await post(tenantId, order);
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { message: string }).message).toMatch(/^checksum: /);
+    for (const body of ['null', '[1,2]', '42', '"text"']) {
+      const res = await post(tenantId, body);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ ok: false, error: 'bad_request', message: 'the body must be a JSON object' });
+    }
+  });
+
+  it('answers 400 for malformed JSON, 413 for an oversized body and 415 for another content type', async () => {
+    const bad = await post(tenantId, '{"order_id": ');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'bad_request', message: 'request body is not valid JSON' });
+    const huge = await post(tenantId, { ...signed(order), pad: 'x'.repeat(300_000) });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ error: 'payload_too_large' });
+    const form = await post(tenantId, 'order_id=1', 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(415);
+    expect(await form.json()).toMatchObject({ error: 'unsupported_media_type' });
+    const charset = await post(tenantId, JSON.stringify(signed(order)), 'application/json; charset=latin-9');
+    expect(charset.status).toBe(415);
+    expect(await charset.json()).toMatchObject({ error: 'unsupported_media_type' });
   });
 });

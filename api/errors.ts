@@ -1,0 +1,35 @@
+/**
+ * The last middleware: every error becomes a JSON answer with its own status. A client's
+ * mistake (4xx: bad JSON, too large, wrong type, a malformed path) is a warn line without a
+ * stack; anything else is a server fault, logged at error with its stack, answered 500.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../runtime/logger';
+
+const CLIENT_ERRORS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+type HttpError = Error & { status?: number; statusCode?: number; type?: string; expose?: boolean };
+
+export function errorHandler(log: Logger) {
+  return (err: HttpError, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(err);
+    const status = err.status ?? err.statusCode ?? 500;
+    if (Number.isInteger(status) && status >= 400 && status < 500) {
+      const message = err.type === 'entity.parse.failed' ? 'request body is not valid JSON' : err.message;
+      log.warn({ status, type: err.type, method: req.method, path: req.path, reason: err.message }, 'client error');
+      res.status(status).json({ error: CLIENT_ERRORS[status] ?? 'client_error', message });
+      return;
+    }
+    log.error({ err, method: req.method, path: req.path }, 'unhandled API error');
+    res.status(500).json({ error: 'internal_error' });
+  };
+}

@@ -1,0 +1,39 @@
+/** What a broker postback needs from the database: the tenant's Kite secret and the order it names. */
+import type { Pool } from 'pg';
+import { and, asc, eq, or } from 'drizzle-orm';
+import { withTenant } from './tenant';
+import { brokerAccounts } from './schema/broker';
+import { orders } from './schema/trading';
+
+/** The tenant's Kite API secret; undefined when the tenant does not exist or has no Kite account. */
+export async function kiteApiSecret(pool: Pool, tenantId: number): Promise<string | undefined> {
+  const rows = await withTenant(pool, tenantId, ({ db }) =>
+    db
+      .select({ secret: brokerAccounts.apiSecret })
+      .from(brokerAccounts)
+      .where(and(eq(brokerAccounts.tenantId, tenantId), eq(brokerAccounts.broker, 'kite'))),
+  );
+  return rows[0]?.secret ?? undefined;
+}
+
+/** The ledger order a postback is about: by our tag, else by the broker's order id. */
+export async function orderForPostback(
+  pool: Pool,
+  tenantId: number,
+  ref: { tag: string | undefined; brokerOrderId: string },
+): Promise<{ tag: string; workflowId: string | null } | undefined> {
+  const rows = await withTenant(pool, tenantId, ({ db }) =>
+    db
+      .select({ tag: orders.tag, workflowId: orders.workflowId })
+      .from(orders)
+      .where(
+        and(
+          eq(orders.tenantId, tenantId),
+          or(eq(orders.tag, ref.tag ?? ''), eq(orders.brokerOrderId, ref.brokerOrderId)),
+        ),
+      )
+      .orderBy(asc(orders.id))
+      .limit(1),
+  );
+  return rows[0];
+}
