@@ -1,5 +1,5 @@
 /**
- * Broker-queue activities: every call that reaches a broker, plus the ledger write that
+ * Broker calls (broker queue): every activity that reaches a broker, plus the ledger write that
  * records what it learned (in the same activity, so broker truth reaches the ledger even if
  * the workflow is slow to come back).
  *
@@ -10,10 +10,11 @@
  * anything else; only a broker that definitely did not act lets the order be sent again.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { auditIn } from '../db/audit';
-import { ledgerOrder, markTenantUnclean, setOrderStatus, syncOrderFromBroker } from '../db/ledger';
-import { withTenant } from '../db/tenant';
+import { ledgerOrder, markCancelRequested, setOrderStatus, syncOrderFromBroker, withOrderTagLock } from '../db/ledger';
+import { withTenant, type TenantTx } from '../db/tenant';
+import { markTenantUnclean } from '../db/trading-state';
 import {
   AmbiguousOutcomeError,
   BrokerAuthError,
@@ -23,19 +24,21 @@ import {
   OrderNotOpenError,
   OrderRejectedError,
 } from '../broker/errors';
-import type { BrokerOrder, BrokerPort, BrokerPosition, BrokerTrade, PlaceOrderRequest } from '../broker/port';
+import type { BrokerPort, PlaceOrderRequest } from '../broker/port';
 import type { BrokerRegistry } from '../broker/registry';
-import { isFinalStatus } from '../broker/status';
+import type { BrokerOrder, BrokerState, BrokerTrade } from '../contracts/broker-reports';
 import { snapshotFingerprint, type LegSnapshot, type Mismatch } from '../contracts/orders';
+import { syncedMismatches } from './synced-mismatches';
+import { isFinalStatus, type OrderSide, type OrderType } from '../domain/orders';
 
 export interface PlaceOrderInput {
   tenantId: number;
   tag: string;
   exchange: 'NFO';
   tradingsymbol: string;
-  side: 'BUY' | 'SELL';
+  side: OrderSide;
   quantity: number;
-  orderType: 'LIMIT' | 'MARKET';
+  orderType: OrderType;
   price?: string;
 }
 
@@ -54,15 +57,6 @@ export interface WatchInput {
   pollIntervalMs: number;
 }
 
-export interface BrokerState {
-  broker: 'paper' | 'kite';
-  horizon: 'day' | 'all';
-  fetchedAt: string;
-  orders: BrokerOrder[];
-  trades: BrokerTrade[];
-  positions: BrokerPosition[];
-}
-
 function heartbeatWhile<T>(work: Promise<T>, details?: unknown, everyMs = 1000): Promise<T> {
   const ctx = Context.current();
   ctx.heartbeat(details);
@@ -70,30 +64,18 @@ function heartbeatWhile<T>(work: Promise<T>, details?: unknown, everyMs = 1000):
   return work.finally(() => clearInterval(timer));
 }
 
-/** Holds a session-level advisory lock on (tenant, tag) while fn runs; waits (heartbeating) for it. */
-async function withTagLock<T>(pool: Pool, tenantId: number, tag: string, fn: () => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  const key = `${tenantId}:${tag}`;
-  try {
-    for (;;) {
-      const { rows } = await client.query<{ ok: boolean }>(
-        `SELECT pg_try_advisory_lock(hashtext('qs.order-tag'), hashtext($1)) AS ok`,
-        [key],
-      );
-      if (rows[0]?.ok) break;
+/** The tag's exactly-once lock (db/ledger.ts), waited for with heartbeats. */
+function withTagLock<T>(pool: Pool, tenantId: number, tag: string, fn: () => Promise<T>): Promise<T> {
+  return withOrderTagLock(
+    pool,
+    tenantId,
+    tag,
+    async () => {
       Context.current().heartbeat({ waitingForTagLock: tag });
       await Context.current().sleep(200);
-    }
-    try {
-      return await fn();
-    } finally {
-      await client
-        .query(`SELECT pg_advisory_unlock(hashtext('qs.order-tag'), hashtext($1))`, [key])
-        .catch(() => undefined);
-    }
-  } finally {
-    client.release();
-  }
+    },
+    fn,
+  );
 }
 
 function toSnapshot(
@@ -135,8 +117,7 @@ function toSnapshot(
 
 export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegistry }) {
   const { pool, registry } = deps;
-  const tx = <T>(tenantId: number, fn: (c: PoolClient) => Promise<T>) =>
-    withTenant(pool, tenantId, ({ client }) => fn(client));
+  const tx = <T>(tenantId: number, fn: (t: TenantTx) => Promise<T>) => withTenant(pool, tenantId, fn);
 
   /** Look for the tag at the broker, for up to `settleMs` (an ambiguous order may appear late). */
   async function findByTag(broker: BrokerPort, tag: string, settleMs: number): Promise<BrokerOrder[]> {
@@ -159,7 +140,7 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
     const [order, trades] = await heartbeatWhile(
       Promise.all([broker.getOrder(brokerOrderId), broker.getOrderTrades(brokerOrderId)]),
     );
-    await tx(tenantId, (c) => syncOrderFromBroker(c, tenantId, tag, order, trades));
+    await tx(tenantId, (t) => syncOrderFromBroker(t, tag, order, trades));
     return toSnapshot(tag, order, trades, duplicates);
   }
 
@@ -168,10 +149,10 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       const { tenantId, tag } = input;
       const attempt = Context.current().info.attempt;
       return withTagLock(pool, tenantId, tag, async () => {
-        const row = await tx(tenantId, (c) => ledgerOrder(c, tenantId, tag));
+        const row = await tx(tenantId, (t) => ledgerOrder(t, tag));
         if (!row) throw ApplicationFailure.nonRetryable(`no ledger intent for tag ${tag}`, 'NoIntent');
         if (row.status === 'DENIED')
-          return { outcome: 'denied', message: 'refused by the dry-run lock', snapshot: null };
+          return { outcome: 'denied', message: row.statusMessage ?? 'refused by the dry-run lock', snapshot: null };
         if (row.status === 'REJECTED' && !row.brokerOrderId)
           return { outcome: 'rejected', message: 'rejected by the broker', snapshot: null };
         const broker = await registry.forTenant(tenantId);
@@ -182,8 +163,8 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
           // An earlier attempt may have reached the broker: the tag decides, not a resend.
           const found = await findByTag(broker, tag, row.status === 'SUBMITTED' ? broker.settleMs : 0);
           if (found.length > 0) {
-            await tx(tenantId, (c) =>
-              auditIn(c, tenantId, null, 'order.found_by_tag', {
+            await tx(tenantId, (t) =>
+              auditIn(t.client, tenantId, null, 'order.found_by_tag', {
                 tag,
                 brokerOrderId: found[0]!.brokerOrderId,
                 attempt,
@@ -198,7 +179,7 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
           }
         }
 
-        await tx(tenantId, (c) => setOrderStatus(c, tenantId, tag, 'SUBMITTED'));
+        await tx(tenantId, (t) => setOrderStatus(t, tag, 'SUBMITTED'));
         const req: PlaceOrderRequest = {
           tag,
           exchange: input.exchange,
@@ -211,8 +192,8 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
         };
         try {
           const { brokerOrderId } = await heartbeatWhile(broker.placeOrder(req), { placing: tag });
-          await tx(tenantId, (c) =>
-            auditIn(c, tenantId, null, 'order.placed', {
+          await tx(tenantId, (t) =>
+            auditIn(t.client, tenantId, null, 'order.placed', {
               tag,
               brokerOrderId,
               broker: broker.name,
@@ -225,32 +206,40 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
           return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, brokerOrderId) };
         } catch (e) {
           if (e instanceof DryRunRefusedError) {
-            await tx(tenantId, async (c) => {
-              await setOrderStatus(c, tenantId, tag, 'DENIED', e.message);
-              await auditIn(c, tenantId, null, 'order.denied', { tag, reason: e.message });
+            await tx(tenantId, async (t) => {
+              await setOrderStatus(t, tag, 'DENIED', e.message);
+              await auditIn(t.client, tenantId, null, 'order.denied', { tag, reason: e.message });
             });
             return { outcome: 'denied', message: e.message, snapshot: null };
           }
           if (e instanceof OrderRejectedError || e instanceof BrokerAuthError) {
-            await tx(tenantId, async (c) => {
-              await setOrderStatus(c, tenantId, tag, 'REJECTED', e.message);
-              await auditIn(c, tenantId, null, 'order.rejected', { tag, code: e.code ?? null, reason: e.message });
+            await tx(tenantId, async (t) => {
+              await setOrderStatus(t, tag, 'REJECTED', e.message);
+              await auditIn(t.client, tenantId, null, 'order.rejected', {
+                tag,
+                code: e.code ?? null,
+                reason: e.message,
+              });
             });
             return { outcome: 'rejected', message: e.message, snapshot: null };
           }
           if (e instanceof BrokerUnavailableError) {
             // Definitely not processed: the next attempt may send without looking first.
-            await tx(tenantId, (c) => setOrderStatus(c, tenantId, tag, 'INITIALIZED'));
+            await tx(tenantId, (t) => setOrderStatus(t, tag, 'INITIALIZED'));
             throw ApplicationFailure.retryable(e.message, 'BrokerUnavailable');
           }
           if (e instanceof AmbiguousOutcomeError) {
-            await tx(tenantId, (c) =>
-              auditIn(c, tenantId, null, 'order.ambiguous', { tag, reason: e.message, settleMs: broker.settleMs }),
+            await tx(tenantId, (t) =>
+              auditIn(t.client, tenantId, null, 'order.ambiguous', {
+                tag,
+                reason: e.message,
+                settleMs: broker.settleMs,
+              }),
             );
             const found = await findByTag(broker, tag, broker.settleMs);
             if (found.length > 0) {
-              await tx(tenantId, (c) =>
-                auditIn(c, tenantId, null, 'order.found_by_tag', {
+              await tx(tenantId, (t) =>
+                auditIn(t.client, tenantId, null, 'order.found_by_tag', {
                   tag,
                   brokerOrderId: found[0]!.brokerOrderId,
                   attempt,
@@ -306,12 +295,9 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
           throw ApplicationFailure.retryable(e.message, e.constructor.name);
         throw e;
       }
-      await tx(tenantId, async (c) => {
-        await c.query(
-          `UPDATE orders SET status = 'PENDING_CANCEL', updated_at = now() WHERE tenant_id = $1 AND tag = $2 AND NOT (status = ANY($3::text[]))`,
-          [tenantId, tag, ['FILLED', 'CANCELED', 'EXPIRED', 'REJECTED', 'DENIED']],
-        );
-        await auditIn(c, tenantId, null, 'order.cancel_requested', { tag, brokerOrderId: id });
+      await tx(tenantId, async (t) => {
+        await markCancelRequested(t, tag);
+        await auditIn(t.client, tenantId, null, 'order.cancel_requested', { tag, brokerOrderId: id });
       });
       return { accepted: true, reason: null };
     },
@@ -327,9 +313,9 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       const broker = await registry.forTenant(tenantId);
       const [orders, trades] = await heartbeatWhile(Promise.all([broker.getOrders(), broker.getTrades()]));
       const mismatches: Mismatch[] = [...(input.unresolved ?? [])];
-      await tx(tenantId, async (c) => {
+      await tx(tenantId, async (t) => {
         for (const tag of input.tags) {
-          const row = await ledgerOrder(c, tenantId, tag);
+          const row = await ledgerOrder(t, tag);
           const at = orders.filter(
             (o) => o.tag === tag || (row?.brokerOrderId && o.brokerOrderId === row.brokerOrderId),
           );
@@ -360,29 +346,12 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
               });
             continue;
           }
-          const before = `${row.status}|${row.filledQuantity}`;
-          const out = await syncOrderFromBroker(c, tenantId, tag, b, trades);
-          if (out.statusChanged && before !== `${b.status}|${b.filledQuantity}`)
-            mismatches.push({
-              kind: 'status_synced',
-              resolved: true,
-              tag,
-              brokerOrderId: b.brokerOrderId,
-              detail: `ledger ${before} → broker ${b.status}|${b.filledQuantity}`,
-            });
-          if (out.inferredQuantity > 0)
-            mismatches.push({
-              kind: 'inferred_fill',
-              resolved: true,
-              tag,
-              brokerOrderId: b.brokerOrderId,
-              detail: `${out.inferredQuantity} units filled without trades: inferred`,
-            });
+          mismatches.push(...syncedMismatches(row, b, await syncOrderFromBroker(t, tag, b, trades)));
         }
         const unresolved = mismatches.filter((m) => !m.resolved);
         if (unresolved.length > 0) {
-          await markTenantUnclean(c, tenantId, unresolved, input.workflowId);
-          await auditIn(c, tenantId, null, 'reconciliation.unclean', {
+          await markTenantUnclean(t, unresolved, input.workflowId);
+          await auditIn(t.client, tenantId, null, 'reconciliation.unclean', {
             workflowId: input.workflowId,
             scope: 'placement',
             unresolved,
@@ -400,6 +369,7 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       return {
         broker: broker.name,
         horizon: broker.orderBookHorizon,
+        settleMs: broker.settleMs,
         fetchedAt: new Date().toISOString(),
         orders,
         trades,
@@ -411,15 +381,15 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
   async function syncLegs(broker: BrokerPort, tenantId: number, legs: WatchInput['legs']): Promise<LegSnapshot[]> {
     const orders = await heartbeatWhile(broker.getOrders());
     const trades = await heartbeatWhile(broker.getTrades());
-    return tx(tenantId, async (c) => {
+    return tx(tenantId, async (t) => {
       const out: LegSnapshot[] = [];
       for (const leg of legs) {
         const matches = orders.filter(
           (o) => o.tag === leg.tag || (leg.brokerOrderId !== null && o.brokerOrderId === leg.brokerOrderId),
         );
         const b = matches.find((o) => o.brokerOrderId === leg.brokerOrderId) ?? matches[0];
-        if (b) await syncOrderFromBroker(c, tenantId, leg.tag, b, trades);
-        const status = b ? undefined : (await ledgerOrder(c, tenantId, leg.tag))?.status;
+        if (b) await syncOrderFromBroker(t, leg.tag, b, trades);
+        const status = b ? undefined : (await ledgerOrder(t, leg.tag))?.status;
         out.push(toSnapshot(leg.tag, b, trades, matches.length, status));
       }
       return out;

@@ -1,13 +1,17 @@
 /**
- * Trading-queue activities of OrderPlacement (database only): the fail-closed gate, order
- * intents, and the trade row that heads the provenance chain (with costs from the domain
- * cost engine on the actual fills).
+ * OrderPlacement's ledger activities (trading queue, database only): the fail-closed gate,
+ * order intents, and the trade row that heads the provenance chain (with costs from the
+ * domain cost engine on the actual fills).
  */
 import type { Pool } from 'pg';
 import { Context } from '@temporalio/activity';
 import { auditIn } from '../db/audit';
-import { recordOrderIntents, type OrderIntent } from '../db/ledger';
-import { withTenant } from '../db/tenant';
+import { brokerNameOf } from '../db/broker-accounts';
+import { recordDecision, setDecisionOutcome } from '../db/decisions';
+import { closeNeverSent, filledOrders, ledgerOrder, recordOrderIntents, type OrderIntent } from '../db/ledger';
+import { withTenant, type TenantTx } from '../db/tenant';
+import { upsertTrade } from '../db/trades';
+import { activeKillSwitches, reconciliationState, tenantFlags } from '../db/trading-state';
 import { computeCosts, type CostLeg } from '../domain/costs';
 import { lotSize, type Instrument } from '../domain/instruments';
 import type { StructureOutcome } from '../contracts/orders';
@@ -48,30 +52,36 @@ function workflowOf(): { workflowId: string; runId: string } {
   return wf;
 }
 
+/**
+ * A finished placement closes the intents it never sent (a leg after a rejected one, or one
+ * the broker definitely refused to take): nothing will send them now, and the ledger says so
+ * at once instead of leaving them for a reconciliation to find.
+ */
+async function closeUnsentIntents(tx: TenantTx, tags: readonly string[]): Promise<string[]> {
+  const closed: string[] = [];
+  for (const tag of tags) {
+    const row = await ledgerOrder(tx, tag);
+    if (row?.status !== 'INITIALIZED' || row.brokerOrderId) continue;
+    if (await closeNeverSent(tx, tag, 'never sent: its placement finished without sending it')) closed.push(tag);
+  }
+  return closed;
+}
+
 export function createOrderActivities(deps: { pool: Pool }) {
   const { pool } = deps;
   return {
     /** New orders only when the tenant is active, reconciled clean and no kill switch applies. */
     async checkTradingGate(input: GateInput): Promise<GateVerdict> {
-      return withTenant(pool, input.tenantId, async ({ client }) => {
+      return withTenant(pool, input.tenantId, async (tx) => {
         const reasons: string[] = [];
-        const t = await client.query<{ status: string }>('SELECT status FROM tenants WHERE id = $1', [input.tenantId]);
-        if (t.rows[0]?.status !== 'active') reasons.push(`tenant is ${t.rows[0]?.status ?? 'unknown'}`);
-        const kills = await client.query<{ scope: string; target: string; reason: string }>(
-          `SELECT scope, target, reason FROM kill_switches WHERE tenant_id = $1 AND active
-              AND (scope = 'tenant' OR (scope = 'instrument' AND target = $2) OR (scope = 'strategy' AND target = $3)) ORDER BY scope`,
-          [input.tenantId, input.instrument, input.structure],
-        );
-        for (const k of kills.rows)
+        const tenant = await tenantFlags(tx);
+        if (tenant?.status !== 'active') reasons.push(`tenant is ${tenant?.status ?? 'unknown'}`);
+        for (const k of await activeKillSwitches(tx, input))
           reasons.push(`kill switch (${k.scope}${k.scope === 'tenant' ? '' : ` ${k.target}`}): ${k.reason}`);
-        const st = await client.query<{ reconciliation_clean: boolean; unresolved: unknown[] }>(
-          'SELECT reconciliation_clean, unresolved FROM tenant_trading_state WHERE tenant_id = $1',
-          [input.tenantId],
-        );
-        if (st.rows[0] && !st.rows[0].reconciliation_clean)
-          reasons.push(`reconciliation is not clean (${st.rows[0].unresolved.length} unresolved)`);
+        const recon = await reconciliationState(tx);
+        if (recon && !recon.clean) reasons.push(`reconciliation is not clean (${recon.unresolved.length} unresolved)`);
         if (reasons.length > 0)
-          await auditIn(client, input.tenantId, null, 'orders.refused', { decisionId: input.decisionId, reasons });
+          await auditIn(tx.client, input.tenantId, null, 'orders.refused', { decisionId: input.decisionId, reasons });
         return { allowed: reasons.length === 0, reasons };
       });
     },
@@ -79,26 +89,15 @@ export function createOrderActivities(deps: { pool: Pool }) {
     /** The decision row (if new) and one order row per tag, written once whatever the retries. */
     async recordOrderIntents(input: IntentsInput): Promise<{ inserted: string[] }> {
       const wf = workflowOf();
-      return withTenant(pool, input.tenantId, async ({ client }) => {
-        const acct = await client.query<{ broker: string }>('SELECT broker FROM broker_accounts WHERE tenant_id = $1', [
-          input.tenantId,
-        ]);
-        const broker = acct.rows[0]?.broker ?? 'paper';
-        if (input.decision) {
-          const d = input.decision;
-          await client.query(
-            `INSERT INTO decisions (tenant_id, id, trading_date, workflow_id, run_id, structure, instrument, lots, status)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'placing') ON CONFLICT (tenant_id, id) DO NOTHING`,
-            [input.tenantId, d.id, d.tradingDate, wf.workflowId, wf.runId, d.structure, d.instrument, d.lots],
-          );
-        }
+      return withTenant(pool, input.tenantId, async (tx) => {
+        const broker = await brokerNameOf(tx);
+        if (input.decision) await recordDecision(tx, { ...input.decision, workflowId: wf.workflowId, runId: wf.runId });
         const inserted = await recordOrderIntents(
-          client,
-          input.tenantId,
+          tx,
           input.orders.map((o) => ({ ...o, broker, workflowId: wf.workflowId, runId: wf.runId })),
         );
         if (inserted.length > 0)
-          await auditIn(client, input.tenantId, null, 'orders.intents_recorded', {
+          await auditIn(tx.client, input.tenantId, null, 'orders.intents_recorded', {
             workflowId: wf.workflowId,
             tags: inserted,
           });
@@ -109,62 +108,42 @@ export function createOrderActivities(deps: { pool: Pool }) {
     /** The trade row for the structure (idempotent on the decision id) with exact costs of what filled. */
     async recordTrade(input: RecordTradeInput): Promise<{ tradeId: string; totalCosts: string }> {
       const wf = workflowOf();
-      return withTenant(pool, input.tenantId, async ({ client }) => {
-        const { rows } = await client.query<{
-          tag: string;
-          side: 'BUY' | 'SELL';
-          instrument: string;
-          qty: string;
-          notional: string;
-        }>(
-          `SELECT o.tag, o.side, o.instrument, sum(f.quantity)::text AS qty, sum(f.quantity * f.price)::text AS notional
-             FROM orders o JOIN fills f ON f.tenant_id = o.tenant_id AND f.order_tag = o.tag
-            WHERE o.tenant_id = $1 AND o.tag = ANY($2::text[]) GROUP BY o.tag, o.side, o.instrument ORDER BY o.tag`,
-          [input.tenantId, input.allTags],
-        );
-        const costLegs: CostLeg[] = rows.map((r) => {
+      return withTenant(pool, input.tenantId, async (tx) => {
+        const costLegs: CostLeg[] = (await filledOrders(tx, input.allTags)).map((r) => {
           const instrument = r.instrument as Instrument;
-          const qty = Number(r.qty);
           return {
             instrument,
             kind: 'option',
             side: r.side,
-            lots: qty / lotSize(instrument, input.tradingDate),
-            price: (Number(r.notional) / qty).toFixed(4),
+            lots: r.quantity / lotSize(instrument, input.tradingDate),
+            price: (Number(r.notional) / r.quantity).toFixed(4),
             date: input.tradingDate,
           };
         });
         const costs = costLegs.length > 0 ? computeCosts(costLegs) : null;
         const totalCosts = costs?.total ?? '0.00';
-        await client.query(
-          `INSERT INTO trades (tenant_id, id, decision_id, workflow_id, run_id, structure, instrument, status, reason, leg_tags, cost_breakdown, total_costs)
-           VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11)
-           ON CONFLICT (tenant_id, id) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason, leg_tags = EXCLUDED.leg_tags,
-             cost_breakdown = EXCLUDED.cost_breakdown, total_costs = EXCLUDED.total_costs, run_id = EXCLUDED.run_id`,
-          [
-            input.tenantId,
-            input.decisionId,
-            wf.workflowId,
-            wf.runId,
-            input.structure,
-            input.instrument,
-            input.status,
-            input.reason,
-            JSON.stringify(input.allTags),
-            JSON.stringify(costs ?? {}),
-            totalCosts,
-          ],
-        );
-        await client.query(
-          'UPDATE decisions SET status = $3, cost_breakdown = $4::jsonb WHERE tenant_id = $1 AND id = $2',
-          [input.tenantId, input.decisionId, input.status, JSON.stringify(costs ?? {})],
-        );
-        await auditIn(client, input.tenantId, null, 'trade.recorded', {
+        await upsertTrade(tx, {
+          id: input.decisionId,
+          decisionId: input.decisionId,
+          workflowId: wf.workflowId,
+          runId: wf.runId,
+          structure: input.structure,
+          instrument: input.instrument,
+          status: input.status,
+          reason: input.reason,
+          legTags: input.allTags,
+          costBreakdown: costs ?? {},
+          totalCosts,
+        });
+        await setDecisionOutcome(tx, input.decisionId, { status: input.status, costBreakdown: costs ?? {} });
+        const unsent = await closeUnsentIntents(tx, input.allTags);
+        await auditIn(tx.client, input.tenantId, null, 'trade.recorded', {
           tradeId: input.decisionId,
           workflowId: wf.workflowId,
           status: input.status,
           reason: input.reason,
           totalCosts,
+          ...(unsent.length > 0 ? { closedNeverSent: unsent } : {}),
         });
         return { tradeId: input.decisionId, totalCosts };
       });

@@ -10,9 +10,7 @@
 import { executeWorkflow } from '../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
-import { createSystemCheckActivities } from '../activities/system-check';
-import { createWorkerIdentityActivities } from '../activities/worker-identity';
-import { brokerOrderActivities, tradingOrderActivities } from '../activities/orders-activities';
+import { brokerActivities, tradingActivities } from '../workers/activities';
 import { configurePaperAccount } from '../broker/paper/paper-broker';
 import { buildPaperStructure } from '../broker/paper/structures';
 import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts/orders';
@@ -30,19 +28,12 @@ runBench(async () => {
       ...common,
       taskQueue: TASK_QUEUES.trading,
       workflowBundle: { codePath: servers.bundlePath },
-      activities: {
-        ...createSystemCheckActivities({ pool, workerId: 'bench-trading' }),
-        ...createWorkerIdentityActivities({ workerId: 'bench-trading' }),
-        ...tradingOrderActivities({ pool }),
-      },
+      activities: tradingActivities({ pool, workerId: 'bench-trading' }),
     });
     const broker = await Worker.create({
       ...common,
       taskQueue: TASK_QUEUES.broker,
-      activities: {
-        ...createWorkerIdentityActivities({ workerId: 'bench-broker' }),
-        ...brokerOrderActivities({ pool, config: { liveTrading: false } }),
-      },
+      activities: brokerActivities({ pool, workerId: 'bench-broker', liveTrading: false }),
     });
 
     const tenantIds: number[] = [];

@@ -7,16 +7,10 @@
 import type { Pool } from 'pg';
 import { audit } from '../db/audit';
 import { withTenant } from '../db/tenant';
+import { tenantFlags } from '../db/trading-state';
 import { DryRunRefusedError } from './errors';
-import type {
-  BrokerMargins,
-  BrokerOrder,
-  BrokerPort,
-  BrokerPosition,
-  BrokerTrade,
-  ModifyOrderRequest,
-  PlaceOrderRequest,
-} from './port';
+import type { BrokerMargins, BrokerPort, ModifyOrderRequest, PlaceOrderRequest } from './port';
+import type { BrokerOrder, BrokerPosition, BrokerTrade } from '../contracts/broker-reports';
 
 export interface LockVerdict {
   allowed: boolean;
@@ -28,12 +22,7 @@ export class DryRunLock {
   constructor(private readonly deps: { pool: Pool; liveTrading: boolean }) {}
 
   async verdict(tenantId: number): Promise<LockVerdict> {
-    const armed = await withTenant(this.deps.pool, tenantId, async ({ client }) => {
-      const { rows } = await client.query<{ live_armed: boolean }>('SELECT live_armed FROM tenants WHERE id = $1', [
-        tenantId,
-      ]);
-      return rows[0]?.live_armed === true;
-    });
+    const armed = await withTenant(this.deps.pool, tenantId, async (tx) => (await tenantFlags(tx))?.liveArmed === true);
     return { allowed: armed && this.deps.liveTrading, tenantArmed: armed, processLive: this.deps.liveTrading };
   }
 

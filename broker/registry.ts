@@ -4,22 +4,18 @@
  * account (api key), so every tenant on the same account draws from the same budget.
  */
 import type { Pool } from 'pg';
+import { brokerAccount } from '../db/broker-accounts';
 import { withTenant } from '../db/tenant';
 import { BrokerAuthError } from './errors';
 import { DryRunLock, LiveGuardedBroker } from './dry-run-lock';
 import { KiteBroker, newKiteLimiters, type KiteLimiters } from './kite/kite-broker';
 import { PaperBroker } from './paper/paper-broker';
 import type { BrokerPort } from './port';
+import type { BrokerName } from '../contracts/broker-reports';
 
 export interface BrokerRegistry {
   forTenant(tenantId: number): Promise<BrokerPort>;
-  brokerName(tenantId: number): Promise<'paper' | 'kite'>;
-}
-
-interface AccountRow {
-  broker: 'paper' | 'kite';
-  settings: { baseUrl?: string; apiKey?: string; timeoutMs?: number; settleMs?: number };
-  access_token: string | null;
+  brokerName(tenantId: number): Promise<BrokerName>;
 }
 
 export function createBrokerRegistry(deps: {
@@ -29,14 +25,7 @@ export function createBrokerRegistry(deps: {
 }): BrokerRegistry {
   const lock = new DryRunLock({ pool: deps.pool, liveTrading: deps.liveTrading });
   const limiters = new Map<string, KiteLimiters>();
-  const account = (tenantId: number) =>
-    withTenant(deps.pool, tenantId, async ({ client }) => {
-      const { rows } = await client.query<AccountRow>(
-        'SELECT broker, settings, access_token FROM broker_accounts WHERE tenant_id = $1',
-        [tenantId],
-      );
-      return rows[0];
-    });
+  const account = (tenantId: number) => withTenant(deps.pool, tenantId, brokerAccount);
   return {
     async brokerName(tenantId) {
       return (await account(tenantId))?.broker ?? 'paper';
@@ -45,7 +34,7 @@ export function createBrokerRegistry(deps: {
       const row = await account(tenantId);
       if (!row || row.broker === 'paper') return new PaperBroker(deps.pool, tenantId);
       const { baseUrl, apiKey } = row.settings;
-      if (!baseUrl || !apiKey || !row.access_token)
+      if (!baseUrl || !apiKey || !row.accessToken)
         throw new BrokerAuthError(
           `tenant ${tenantId}: kite account needs settings.baseUrl, settings.apiKey and an access token`,
         );
@@ -55,7 +44,7 @@ export function createBrokerRegistry(deps: {
         {
           baseUrl,
           apiKey,
-          accessToken: row.access_token,
+          accessToken: row.accessToken,
           timeoutMs: row.settings.timeoutMs,
           settleMs: row.settings.settleMs,
         },

@@ -28,9 +28,3 @@ export function mapVenueStatus(status: string, filledQuantity: number, quantity:
       return 'SUBMITTED';
   }
 }
-
-export const FINAL_STATUSES: readonly OrderStatus[] = ['FILLED', 'CANCELED', 'EXPIRED', 'REJECTED', 'DENIED'];
-
-export function isFinalStatus(s: string): boolean {
-  return (FINAL_STATUSES as readonly string[]).includes(s);
-}

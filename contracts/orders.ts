@@ -1,6 +1,6 @@
 /** What OrderPlacement and Reconciliation take and return (plain JSON, shared with activities). */
 import type { SignalDefinition } from '@temporalio/common';
-import type { OrderStatus } from '../domain/orders';
+import type { OrderSide, OrderStatus, OrderType } from '../domain/orders';
 
 /** OrderPlacement's business key: one structure per (tenant, decision). */
 export const orderPlacementWorkflowId = (tenantId: number, decisionId: string) => `order/${tenantId}/${decisionId}`;
@@ -17,7 +17,7 @@ export const brokerUpdateSignal = { type: 'signal', name: 'brokerUpdate' } as Si
   'brokerUpdate'
 >;
 
-export type LegSide = 'BUY' | 'SELL';
+export type LegSide = OrderSide;
 
 export interface OrderLeg {
   readonly exchange: 'NFO';
@@ -29,7 +29,7 @@ export interface OrderLeg {
   readonly side: LegSide;
   /** Units (lots × lot size). */
   readonly quantity: number;
-  readonly orderType: 'LIMIT' | 'MARKET';
+  readonly orderType: OrderType;
   /** Marketable limit for the entry (decimal string). */
   readonly limitPrice?: string;
   /** Marketable limit for the opposite side, used if the leg has to be unwound. */
@@ -118,20 +118,65 @@ export interface Mismatch {
     | 'status_synced'
     | 'fills_synced'
     | 'inferred_fill'
-    | 'position_mismatch';
+    | 'position_mismatch'
+    /** An intent never confirmed in the ledger that the broker has (found by its tag): linked. */
+    | 'intent_linked'
+    /** An intent its workflow never sent (gone, or stuck past the grace period): closed as never sent. */
+    | 'intent_never_sent'
+    /** An intent that may have been sent and cannot be confirmed either way yet. */
+    | 'intent_unconfirmed'
+    /** An order still working at the broker whose workflow failed or was terminated: nothing manages it. */
+    | 'abandoned_order';
   readonly resolved: boolean;
   readonly tag?: string;
   readonly brokerOrderId?: string;
   readonly tradingsymbol?: string;
+  /** The order's workflow and its state, when that is what the mismatch is about. */
+  readonly workflowId?: string;
+  readonly workflowStatus?: OrderWorkflowStatus;
   readonly detail: string;
 }
 
 export interface ReconciliationVerdict {
   readonly tenantId: number;
+  /** Every mismatch resolved and every ledger row accounted for (accountedOrders === ledgerOrders). */
   readonly clean: boolean;
+  /** Every order row in the ledger (including external orders recorded by this run). */
   readonly ledgerOrders: number;
+  /** Rows whose state is explained: matched to the broker, final, closed as never sent, or in flight. */
+  readonly accountedOrders: number;
   readonly brokerOrders: number;
   readonly mismatches: readonly Mismatch[];
+}
+
+/** Temporal's word for a workflow's state, or NOT_FOUND when it has no such workflow (any more). */
+export type OrderWorkflowStatus =
+  | 'RUNNING'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'TERMINATED'
+  | 'CONTINUED_AS_NEW'
+  | 'TIMED_OUT'
+  | 'PAUSED'
+  | 'UNSPECIFIED'
+  | 'UNKNOWN'
+  | 'NOT_FOUND';
+
+/** Workflows that will never act again: their unsent intents can be closed. */
+export const GONE_WORKFLOW_STATUSES: readonly OrderWorkflowStatus[] = [
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TERMINATED',
+  'TIMED_OUT',
+  'NOT_FOUND',
+];
+
+/** The state of every workflow that owned a not-yet-final order, as Temporal described it at checkedAt. */
+export interface OrderWorkflowStates {
+  readonly checkedAt: string;
+  readonly workflows: Readonly<Record<string, OrderWorkflowStatus>>;
 }
 
 /** What the workflow compares to decide whether a leg changed (shared with the watch activity). */

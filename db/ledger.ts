@@ -1,17 +1,21 @@
 /**
- * The trading ledger's write paths: order intents, broker truth synced into orders and fills,
- * and positions rebuilt from fills. Everything is idempotent (business keys: the tag, the
- * broker's trade id, deterministic inferred-fill ids) and runs inside a tenant transaction.
+ * The trading ledger: order intents, broker truth synced into orders and fills, positions
+ * rebuilt from fills, and the per-tag lock that makes a broker send exactly-once. Everything
+ * is idempotent (business keys: the tag, the broker's trade id, deterministic inferred-fill
+ * ids) and runs inside a tenant transaction.
  *
  * Positions are derived, never incremented: a symbol's position is recomputed from all its
  * fills under a per-(tenant, symbol) transaction lock, so retries and concurrent syncs cannot
  * count a fill twice or lose one.
  */
-import type { PoolClient } from 'pg';
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Pool } from 'pg';
 import { dec, rupees } from '../domain/money';
+import { FINAL_STATUSES, type OrderSide, type OrderStatus, type OrderType } from '../domain/orders';
 import { applyTrade, openCost, type Position } from '../domain/paper-exchange';
-import type { BrokerOrder, BrokerTrade } from '../broker/port';
-import { isFinalStatus } from '../broker/status';
+import type { BrokerOrder, BrokerTrade } from '../contracts/broker-reports';
+import { fills, orders, positions } from './schema';
+import type { TenantTx } from './tenant';
 
 export interface OrderIntent {
   tag: string;
@@ -26,52 +30,31 @@ export interface OrderIntent {
   expiry: string | null;
   strike: number | null;
   optionType: string | null;
-  side: 'BUY' | 'SELL';
+  side: OrderSide;
   quantity: number;
-  orderType: 'MARKET' | 'LIMIT';
+  orderType: OrderType;
   limitPrice: string | null;
-  status?: string;
+  status?: OrderStatus;
   external?: boolean;
 }
 
 /** Insert order rows once per tag; returns the tags that were new. */
-export async function recordOrderIntents(
-  client: PoolClient,
-  tenantId: number,
-  intents: readonly OrderIntent[],
-): Promise<string[]> {
-  const inserted: string[] = [];
-  for (const o of intents) {
-    const { rows } = await client.query<{ tag: string }>(
-      `INSERT INTO orders (tenant_id, tag, decision_id, leg_index, purpose, workflow_id, run_id, broker, instrument, tradingsymbol,
-                           expiry, strike, option_type, side, quantity, order_type, limit_price, status, external)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
-       ON CONFLICT (tenant_id, tag) DO NOTHING RETURNING tag`,
-      [
-        tenantId,
-        o.tag,
-        o.decisionId,
-        o.legIndex,
-        o.purpose,
-        o.workflowId,
-        o.runId,
-        o.broker,
-        o.instrument,
-        o.tradingsymbol,
-        o.expiry,
-        o.strike,
-        o.optionType,
-        o.side,
-        o.quantity,
-        o.orderType,
-        o.limitPrice,
-        o.status ?? 'INITIALIZED',
-        o.external ?? false,
-      ],
-    );
-    if (rows[0]) inserted.push(rows[0].tag);
-  }
-  return inserted;
+export async function recordOrderIntents(tx: TenantTx, intents: readonly OrderIntent[]): Promise<string[]> {
+  if (intents.length === 0) return [];
+  const rows = await tx.db
+    .insert(orders)
+    .values(
+      intents.map((o) => ({
+        ...o,
+        tenantId: tx.tenantId,
+        strike: o.strike === null ? null : String(o.strike),
+        status: o.status ?? 'INITIALIZED',
+        external: o.external ?? false,
+      })),
+    )
+    .onConflictDoNothing({ target: [orders.tenantId, orders.tag] })
+    .returning({ tag: orders.tag });
+  return rows.map((r) => r.tag);
 }
 
 export interface LedgerOrder {
@@ -82,51 +65,146 @@ export interface LedgerOrder {
   brokerOrderId: string | null;
   tradingsymbol: string;
   instrument: string;
-  side: 'BUY' | 'SELL';
+  side: OrderSide;
   quantity: number;
   status: string;
   filledQuantity: number;
   averagePrice: string | null;
   external: boolean;
+  statusMessage: string | null;
+  resolution: 'never_sent' | null;
   createdAt: Date;
+  updatedAt: Date;
 }
 
-const ORDER_COLUMNS = `tag, decision_id AS "decisionId", workflow_id AS "workflowId", purpose, broker_order_id AS "brokerOrderId", tradingsymbol, instrument,
-  side, quantity, status, filled_quantity AS "filledQuantity", average_price::text AS "averagePrice", external, created_at AS "createdAt"`;
+const ORDER_COLUMNS = {
+  tag: orders.tag,
+  decisionId: orders.decisionId,
+  workflowId: orders.workflowId,
+  purpose: orders.purpose,
+  brokerOrderId: orders.brokerOrderId,
+  tradingsymbol: orders.tradingsymbol,
+  instrument: orders.instrument,
+  side: orders.side,
+  quantity: orders.quantity,
+  status: orders.status,
+  filledQuantity: orders.filledQuantity,
+  averagePrice: orders.averagePrice,
+  external: orders.external,
+  statusMessage: orders.statusMessage,
+  resolution: orders.resolution,
+  createdAt: orders.createdAt,
+  updatedAt: orders.updatedAt,
+};
 
-export async function ledgerOrder(client: PoolClient, tenantId: number, tag: string): Promise<LedgerOrder | undefined> {
-  const { rows } = await client.query<LedgerOrder>(
-    `SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 AND tag = $2`,
-    [tenantId, tag],
-  );
-  return rows[0];
+const byTag = (tx: TenantTx, tag: string) => and(eq(orders.tenantId, tx.tenantId), eq(orders.tag, tag));
+
+export async function ledgerOrder(tx: TenantTx, tag: string): Promise<LedgerOrder | undefined> {
+  const [row] = await tx.db.select(ORDER_COLUMNS).from(orders).where(byTag(tx, tag));
+  return row;
 }
 
-export async function ledgerOrders(client: PoolClient, tenantId: number): Promise<LedgerOrder[]> {
-  const { rows } = await client.query<LedgerOrder>(
-    `SELECT ${ORDER_COLUMNS} FROM orders WHERE tenant_id = $1 ORDER BY id`,
-    [tenantId],
-  );
-  return rows;
+/** Every order of the tenant, oldest first. */
+export async function ledgerOrders(tx: TenantTx): Promise<LedgerOrder[]> {
+  return tx.db.select(ORDER_COLUMNS).from(orders).where(eq(orders.tenantId, tx.tenantId)).orderBy(asc(orders.id));
+}
+
+/** Workflows that own orders not yet final: the ones Reconciliation asks Temporal about. */
+export async function workflowsWithOpenOrders(tx: TenantTx): Promise<string[]> {
+  const rows = await tx.db
+    .selectDistinct({ workflowId: orders.workflowId })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.tenantId, tx.tenantId),
+        notInArray(orders.status, [...FINAL_STATUSES]),
+        sql`${orders.workflowId} IS NOT NULL`,
+      ),
+    )
+    .orderBy(asc(orders.workflowId));
+  return rows.map((r) => r.workflowId!);
 }
 
 export async function setOrderStatus(
-  client: PoolClient,
-  tenantId: number,
+  tx: TenantTx,
   tag: string,
-  status: string,
+  status: OrderStatus,
   message: string | null = null,
 ): Promise<void> {
-  await client.query(
-    'UPDATE orders SET status = $3, status_message = COALESCE($4, status_message), updated_at = now() WHERE tenant_id = $1 AND tag = $2',
-    [tenantId, tag, status, message],
+  await tx.db
+    .update(orders)
+    .set({ status, updatedAt: sql`now()`, ...(message === null ? {} : { statusMessage: message }) })
+    .where(byTag(tx, tag));
+}
+
+/** A cancel the broker accepted: PENDING_CANCEL unless broker truth already made the order final. */
+export async function markCancelRequested(tx: TenantTx, tag: string): Promise<void> {
+  await tx.db
+    .update(orders)
+    .set({ status: 'PENDING_CANCEL', updatedAt: sql`now()` })
+    .where(and(byTag(tx, tag), notInArray(orders.status, [...FINAL_STATUSES])));
+}
+
+const TAG_LOCK = `hashtext('qs.order-tag')`;
+const tagLockKey = (tenantId: number, tag: string) => `${tenantId}:${tag}`;
+
+/**
+ * Holds a session-level advisory lock on (tenant, tag) while fn runs, on a connection of its
+ * own (a dead worker's connection drops and releases it). `wait` runs between tries.
+ */
+export async function withOrderTagLock<T>(
+  pool: Pool,
+  tenantId: number,
+  tag: string,
+  wait: () => Promise<void>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  const key = tagLockKey(tenantId, tag);
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ ok: boolean }>(
+        `SELECT pg_try_advisory_lock(${TAG_LOCK}, hashtext($1)) AS ok`,
+        [key],
+      );
+      if (rows[0]?.ok) break;
+      await wait();
+    }
+    try {
+      return await fn();
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(${TAG_LOCK}, hashtext($1))`, [key]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Closes an intent its workflow never sent (no broker order id, not final): status DENIED with
+ * resolution 'never_sent'. Skipped (false) while a placement holds the tag's lock: it may be
+ * sending right now. Once closed, a placement that comes back finds DENIED and sends nothing.
+ */
+export async function closeNeverSent(tx: TenantTx, tag: string, detail: string): Promise<boolean> {
+  const locked = await tx.client.query<{ ok: boolean }>(
+    `SELECT pg_try_advisory_xact_lock(${TAG_LOCK}, hashtext($1)) AS ok`,
+    [tagLockKey(tx.tenantId, tag)],
   );
+  if (!locked.rows[0]?.ok) return false;
+  const closed = await tx.db
+    .update(orders)
+    .set({ status: 'DENIED', resolution: 'never_sent', statusMessage: detail, updatedAt: sql`now()` })
+    .where(
+      and(byTag(tx, tag), sql`${orders.brokerOrderId} IS NULL`, inArray(orders.status, ['INITIALIZED', 'SUBMITTED'])),
+    )
+    .returning({ tag: orders.tag });
+  return closed.length > 0;
 }
 
 /** Serialises every writer of one symbol's fills and position within a tenant. */
-export async function lockSymbol(client: PoolClient, tenantId: number, tradingsymbol: string): Promise<void> {
-  await client.query(`SELECT pg_advisory_xact_lock(hashtext('qs.position'), hashtext($1))`, [
-    `${tenantId}:${tradingsymbol}`,
+export async function lockSymbol(tx: TenantTx, tradingsymbol: string): Promise<void> {
+  await tx.client.query(`SELECT pg_advisory_xact_lock(hashtext('qs.position'), hashtext($1))`, [
+    `${tx.tenantId}:${tradingsymbol}`,
   ]);
 }
 
@@ -138,130 +216,146 @@ export interface SyncOutcome {
 
 /**
  * Broker truth about one of our orders into the ledger: status, filled quantity and average
- * price (never moving backwards: an older snapshot arriving late cannot undo a newer one),
- * the broker's trades as fills, and — when the broker reports more filled than its trades
+ * price (never moving backwards: an older snapshot arriving late cannot undo a newer one,
+ * except that a row never linked to a broker order takes whatever the broker says), the
+ * broker's trades as fills, and — when the broker reports more filled than its trades
  * show — an inferred fill with a deterministic id for the difference, superseded as soon as
- * the real trades arrive.
+ * the real trades arrive. Linking clears a 'never_sent' resolution: the broker has it.
  */
 export async function syncOrderFromBroker(
-  client: PoolClient,
-  tenantId: number,
+  tx: TenantTx,
   tag: string,
   b: BrokerOrder,
   trades: readonly BrokerTrade[],
 ): Promise<SyncOutcome> {
-  const existing = await ledgerOrder(client, tenantId, tag);
+  const existing = await ledgerOrder(tx, tag);
   if (!existing) throw new Error(`ledger: no order with tag ${tag}`);
-  await lockSymbol(client, tenantId, existing.tradingsymbol);
+  await lockSymbol(tx, existing.tradingsymbol);
   const filled = Math.min(b.filledQuantity, existing.quantity);
-  const { rowCount } = await client.query(
-    `UPDATE orders SET broker_order_id = $3, status = $4, filled_quantity = $5, average_price = NULLIF($6, '0')::numeric,
-            status_message = $7, updated_at = now()
+  const { rowCount } = await tx.client.query(
+    `UPDATE orders SET broker_order_id = $3, status = $4, filled_quantity = $5,
+            average_price = NULLIF($6, '0')::numeric, status_message = $7, resolution = NULL, updated_at = now()
       WHERE tenant_id = $1 AND tag = $2
-        AND (filled_quantity < $5 OR (filled_quantity = $5 AND (NOT (status = ANY($8::text[])) OR status = $4)))
-        AND (status IS DISTINCT FROM $4 OR filled_quantity <> $5 OR broker_order_id IS DISTINCT FROM $3 OR average_price IS DISTINCT FROM NULLIF($6, '0')::numeric)`,
-    [tenantId, tag, b.brokerOrderId, b.status, filled, b.averagePrice, b.statusMessage, FINAL],
+        AND (broker_order_id IS NULL OR filled_quantity < $5
+             OR (filled_quantity = $5 AND (NOT (status = ANY($8::text[])) OR status = $4)))
+        AND (status IS DISTINCT FROM $4 OR filled_quantity <> $5 OR broker_order_id IS DISTINCT FROM $3
+             OR average_price IS DISTINCT FROM NULLIF($6, '0')::numeric)`,
+    [tx.tenantId, tag, b.brokerOrderId, b.status, filled, b.averagePrice, b.statusMessage, FINAL_STATUSES],
   );
-  let newFills = 0;
-  for (const t of trades) {
-    if (t.brokerOrderId !== b.brokerOrderId) continue;
-    const r = await client.query(
-      `INSERT INTO fills (tenant_id, id, order_tag, broker_order_id, quantity, price, filled_at, inferred)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, false) ON CONFLICT (tenant_id, id) DO NOTHING`,
-      [tenantId, t.tradeId, tag, t.brokerOrderId, t.quantity, t.price, t.filledAt],
-    );
-    newFills += r.rowCount ?? 0;
-  }
-  const inferredQuantity = await reconcileInferredFills(client, tenantId, tag, b);
+  const ours = trades.filter((t) => t.brokerOrderId === b.brokerOrderId);
+  const inserted =
+    ours.length === 0
+      ? []
+      : await tx.db
+          .insert(fills)
+          .values(
+            ours.map((t) => ({
+              tenantId: tx.tenantId,
+              id: t.tradeId,
+              orderTag: tag,
+              brokerOrderId: t.brokerOrderId,
+              quantity: t.quantity,
+              price: t.price,
+              filledAt: new Date(t.filledAt),
+              inferred: false,
+            })),
+          )
+          .onConflictDoNothing({ target: [fills.tenantId, fills.id] })
+          .returning({ id: fills.id });
+  const newFills = inserted.length;
+  const inferredQuantity = await reconcileInferredFills(tx, tag, b);
   if (newFills > 0 || inferredQuantity !== 0 || (rowCount ?? 0) > 0)
-    await rebuildPosition(client, tenantId, existing.tradingsymbol, existing.instrument);
+    await rebuildPosition(tx, existing.tradingsymbol, existing.instrument);
   return { newFills, inferredQuantity, statusChanged: (rowCount ?? 0) > 0 };
 }
 
-const FINAL = ['FILLED', 'CANCELED', 'EXPIRED', 'REJECTED', 'DENIED'];
-
-async function reconcileInferredFills(
-  client: PoolClient,
-  tenantId: number,
-  tag: string,
-  b: BrokerOrder,
-): Promise<number> {
-  const { rows } = await client.query<{ real: string | null }>(
+async function reconcileInferredFills(tx: TenantTx, tag: string, b: BrokerOrder): Promise<number> {
+  const { rows } = await tx.client.query<{ real: string | null }>(
     'SELECT sum(quantity)::text AS real FROM fills WHERE tenant_id = $1 AND order_tag = $2 AND NOT inferred',
-    [tenantId, tag],
+    [tx.tenantId, tag],
   );
   const real = Number(rows[0]?.real ?? 0);
   const missing = b.filledQuantity - real;
   const id = `inferred:${tag}:${b.filledQuantity}`;
-  await client.query('DELETE FROM fills WHERE tenant_id = $1 AND order_tag = $2 AND inferred AND id <> $3', [
-    tenantId,
+  await tx.client.query('DELETE FROM fills WHERE tenant_id = $1 AND order_tag = $2 AND inferred AND id <> $3', [
+    tx.tenantId,
     tag,
     missing > 0 ? id : '',
   ]);
   if (missing <= 0) return 0;
   const price = dec(b.averagePrice).isZero() ? null : b.averagePrice;
   if (price === null) return 0;
-  const r = await client.query(
+  const r = await tx.client.query(
     `INSERT INTO fills (tenant_id, id, order_tag, broker_order_id, quantity, price, filled_at, inferred)
      VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()), true) ON CONFLICT (tenant_id, id) DO NOTHING`,
-    [tenantId, id, tag, b.brokerOrderId, missing, price, b.updatedAt ?? b.placedAt],
+    [tx.tenantId, id, tag, b.brokerOrderId, missing, price, b.updatedAt ?? b.placedAt],
   );
   return (r.rowCount ?? 0) > 0 ? missing : 0;
 }
 
 /** Recompute one symbol's position from all its fills (FIFO lots, exact realised P&L). */
 export async function rebuildPosition(
-  client: PoolClient,
-  tenantId: number,
+  tx: TenantTx,
   tradingsymbol: string,
   instrument: string,
 ): Promise<{ quantity: number }> {
-  const { rows } = await client.query<{ quantity: number; price: string; side: 'BUY' | 'SELL' }>(
+  const { rows } = await tx.client.query<{ quantity: number; price: string; side: OrderSide }>(
     `SELECT f.quantity, f.price::text AS price, o.side FROM fills f
        JOIN orders o ON o.tenant_id = f.tenant_id AND o.tag = f.order_tag
       WHERE f.tenant_id = $1 AND o.tradingsymbol = $2 ORDER BY f.filled_at, f.id`,
-    [tenantId, tradingsymbol],
+    [tx.tenantId, tradingsymbol],
   );
   const contract = { instrument: instrument as 'NIFTY', expiry: '', strike: 0, type: 'call' as const };
   let pos: Position | undefined;
   for (const r of rows) pos = applyTrade(pos, contract, r.side === 'BUY' ? r.quantity : -r.quantity, r.price);
   const quantity = pos?.netQty ?? 0;
   const avg = pos && quantity !== 0 ? openCost(pos).dividedBy(quantity).toDecimalPlaces(4).toString() : '0';
-  await client.query(
+  await tx.client.query(
     `INSERT INTO positions (tenant_id, tradingsymbol, instrument, quantity, average_price, realized_pnl, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, now())
-     ON CONFLICT (tenant_id, tradingsymbol) DO UPDATE SET quantity = EXCLUDED.quantity, average_price = EXCLUDED.average_price,
-       realized_pnl = EXCLUDED.realized_pnl, updated_at = now()`,
-    [tenantId, tradingsymbol, instrument, quantity, avg, rupees(pos?.realizedPnl ?? '0')],
+     ON CONFLICT (tenant_id, tradingsymbol) DO UPDATE SET quantity = EXCLUDED.quantity,
+       average_price = EXCLUDED.average_price, realized_pnl = EXCLUDED.realized_pnl, updated_at = now()`,
+    [tx.tenantId, tradingsymbol, instrument, quantity, avg, rupees(pos?.realizedPnl ?? '0')],
   );
   return { quantity };
 }
 
-export async function ledgerPositions(
-  client: PoolClient,
-  tenantId: number,
-): Promise<Array<{ tradingsymbol: string; quantity: number }>> {
-  const { rows } = await client.query<{ tradingsymbol: string; quantity: number }>(
-    'SELECT tradingsymbol, quantity FROM positions WHERE tenant_id = $1 ORDER BY tradingsymbol',
-    [tenantId],
-  );
-  return rows;
+export async function ledgerPositions(tx: TenantTx): Promise<Array<{ tradingsymbol: string; quantity: number }>> {
+  return tx.db
+    .select({ tradingsymbol: positions.tradingsymbol, quantity: positions.quantity })
+    .from(positions)
+    .where(eq(positions.tenantId, tx.tenantId))
+    .orderBy(asc(positions.tradingsymbol));
 }
 
-/** Mark the tenant not clean (fail closed) with what is unresolved; the next clean full reconciliation clears it. */
-export async function markTenantUnclean(
-  client: PoolClient,
-  tenantId: number,
-  unresolved: unknown[],
-  workflowId: string,
-): Promise<void> {
-  await client.query(
-    `INSERT INTO tenant_trading_state (tenant_id, reconciliation_clean, unresolved, last_reconciliation_workflow_id)
-     VALUES ($1, false, $2::jsonb, $3)
-     ON CONFLICT (tenant_id) DO UPDATE SET reconciliation_clean = false,
-       unresolved = tenant_trading_state.unresolved || EXCLUDED.unresolved, last_reconciliation_workflow_id = EXCLUDED.last_reconciliation_workflow_id`,
-    [tenantId, JSON.stringify(unresolved), workflowId],
-  );
+export interface FilledOrder {
+  tag: string;
+  side: OrderSide;
+  instrument: string;
+  /** Units filled, and Σ quantity × price of the fills (exact decimal string). */
+  quantity: number;
+  notional: string;
 }
 
-export { isFinalStatus };
+/** What filled of the given orders, one row per order that has fills. */
+export async function filledOrders(tx: TenantTx, tags: readonly string[]): Promise<FilledOrder[]> {
+  const { rows } = await tx.client.query<{
+    tag: string;
+    side: OrderSide;
+    instrument: string;
+    qty: string;
+    notional: string;
+  }>(
+    `SELECT o.tag, o.side, o.instrument, sum(f.quantity)::text AS qty, sum(f.quantity * f.price)::text AS notional
+       FROM orders o JOIN fills f ON f.tenant_id = o.tenant_id AND f.order_tag = o.tag
+      WHERE o.tenant_id = $1 AND o.tag = ANY($2::text[]) GROUP BY o.tag, o.side, o.instrument ORDER BY o.tag`,
+    [tx.tenantId, tags],
+  );
+  return rows.map((r) => ({
+    tag: r.tag,
+    side: r.side,
+    instrument: r.instrument,
+    quantity: Number(r.qty),
+    notional: r.notional,
+  }));
+}

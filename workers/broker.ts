@@ -4,14 +4,10 @@
  */
 import { main } from './bootstrap';
 import { TASK_QUEUES } from '../contracts/task-queues';
-import { createWorkerIdentityActivities } from '../activities/worker-identity';
-import { brokerOrderActivities } from '../activities/orders-activities';
+import { brokerActivities } from './activities';
 
 main({
   taskQueue: TASK_QUEUES.broker,
-  activities: ({ workerId, pool, config }) => ({
-    ...createWorkerIdentityActivities({ workerId }),
-    ...brokerOrderActivities({ pool, config }),
-  }),
+  activities: ({ pool, workerId, config }) => brokerActivities({ pool, workerId, liveTrading: config.liveTrading }),
   options: { maxTaskQueueActivitiesPerSecond: 8 },
 });

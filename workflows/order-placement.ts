@@ -27,8 +27,8 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import { apply, createOrder, isTerminal, type Order, type OrderEvent } from '../domain/orders';
-import type { BrokerActivities } from '../activities/broker-orders';
-import type { OrderActivities } from '../activities/orders';
+import type { BrokerActivities } from '../activities/broker-calls';
+import type { OrderActivities } from '../activities/order-ledger';
 import { OrderTag, TenantId } from '../contracts/search-attributes';
 import { orderTag } from './order-tags';
 import {

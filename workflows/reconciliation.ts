@@ -4,10 +4,12 @@
  * stack/schedules/reconciliation.ts). The broker snapshot is fetched on the broker queue
  * and lands in this history, so every verdict can be replayed with the data it was made on.
  * A first verdict that is not clean is re-checked once after a short pause (an order filling
- * between the two reads is not a mismatch); the second verdict stands.
+ * between the two reads is not a mismatch); the second verdict stands. Before each snapshot the
+ * state of every workflow that owns an open order is recorded too (is anyone still going to
+ * send that intent?), so the verdict on unsent intents replays from the same inputs.
  */
-import { proxyActivities, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { BrokerActivities } from '../activities/broker-orders';
+import { patched, proxyActivities, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { BrokerActivities } from '../activities/broker-calls';
 import type { ReconciliationActivities } from '../activities/reconciliation';
 import { TenantId } from '../contracts/search-attributes';
 import type { ReconciliationInput, ReconciliationResult } from '../contracts/reconciliation';
@@ -27,16 +29,19 @@ const broker = proxyActivities<BrokerActivities>({
 export async function reconciliation(input: ReconciliationInput): Promise<ReconciliationResult> {
   const { workflowId, runId } = workflowInfo();
   upsertSearchAttributes([{ key: TenantId, value: String(input.tenantId) }]);
-  let verdict = await ledger.applyReconciliation({
-    tenantId: input.tenantId,
-    state: await broker.fetchBrokerState({ tenantId: input.tenantId }),
-  });
+  const { tenantId } = input;
+  // Histories recorded before the workflow-state check replay without it.
+  const check = async () => {
+    const workflows = patched('reconciliation-order-workflows')
+      ? await ledger.describeOrderWorkflows({ tenantId })
+      : undefined;
+    const state = await broker.fetchBrokerState({ tenantId });
+    return ledger.applyReconciliation({ tenantId, state, workflows });
+  };
+  let verdict = await check();
   if (!verdict.clean) {
     await sleep(input.recheckAfterMs ?? 2000);
-    verdict = await ledger.applyReconciliation({
-      tenantId: input.tenantId,
-      state: await broker.fetchBrokerState({ tenantId: input.tenantId }),
-    });
+    verdict = await check();
   }
   await ledger.recordReconciliationVerdict({
     tenantId: input.tenantId,

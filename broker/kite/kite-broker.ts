@@ -5,16 +5,10 @@
  * This class places whatever it is asked to: the dry-run lock wraps it (broker/registry.ts).
  */
 import { dec } from '../../domain/money';
+import type { OrderSide } from '../../domain/orders';
 import { AmbiguousOutcomeError, OrderNotFoundError } from '../errors';
-import type {
-  BrokerMargins,
-  BrokerOrder,
-  BrokerPort,
-  BrokerPosition,
-  BrokerTrade,
-  ModifyOrderRequest,
-  PlaceOrderRequest,
-} from '../port';
+import type { BrokerMargins, BrokerPort, ModifyOrderRequest, PlaceOrderRequest } from '../port';
+import type { BrokerOrder, BrokerPosition, BrokerTrade } from '../../contracts/broker-reports';
 import { KITE_ORDER_LIMITS, KITE_READ_LIMITS, SlidingWindowLimiter } from '../rate-limiter';
 import { mapVenueStatus } from '../status';
 import { KiteHttp, type KiteHttpSettings } from './http';
@@ -46,7 +40,7 @@ export interface KiteOrder {
   exchange: string;
   tradingsymbol: string;
   order_type: string;
-  transaction_type: 'BUY' | 'SELL';
+  transaction_type: OrderSide;
   quantity: number;
   price: number;
   average_price: number;
@@ -61,7 +55,7 @@ export interface KiteTrade {
   order_id: string;
   exchange: string;
   tradingsymbol: string;
-  transaction_type: 'BUY' | 'SELL';
+  transaction_type: OrderSide;
   quantity: number;
   average_price: number;
   fill_timestamp: string | null;

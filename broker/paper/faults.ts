@@ -9,7 +9,7 @@
  * or its side; random faults are keyed by a hash of the tag, so a retry sees the same verdict.
  */
 import { hashUniform } from '../../domain/random';
-import type { Side } from '../port';
+import type { OrderSide } from '../../domain/orders';
 
 export type FaultAction =
   /** Refused by the broker's risk checks: no order is created. */
@@ -29,7 +29,7 @@ export interface FaultRule {
   readonly purpose?: 'E' | 'U';
   readonly leg?: number;
   readonly tradingsymbol?: string;
-  readonly side?: Side;
+  readonly side?: OrderSide;
   readonly lots?: number;
   readonly stopAfterLots?: number;
   readonly message?: string;
@@ -51,7 +51,7 @@ export interface PaperFaults {
 export interface OrderKey {
   readonly tag: string | null;
   readonly tradingsymbol: string;
-  readonly side: Side;
+  readonly side: OrderSide;
 }
 
 function tagParts(tag: string | null): { purpose: string; leg: number } | null {

@@ -8,9 +8,10 @@
  * The exchange never creates a second order for a known tag; a PLACE that repeats a tag is
  * audited as `paper.duplicate_tag` so tests can prove the platform never sent one.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { auditIn } from '../../db/audit';
-import { withTenant } from '../../db/tenant';
+import { lockPaperAccount, savePaperAccount } from '../../db/paper-account';
+import { withTenant, type TenantTx } from '../../db/tenant';
 import { epochMsToIst, timestampToEpochMs } from '../../domain/dates';
 import type { Instrument } from '../../domain/instruments';
 import { dec, rupees } from '../../domain/money';
@@ -29,15 +30,8 @@ import {
   type ExchangeState,
 } from '../../domain/paper-exchange';
 import { AmbiguousOutcomeError, OrderNotFoundError, OrderNotOpenError, OrderRejectedError } from '../errors';
-import type {
-  BrokerMargins,
-  BrokerOrder,
-  BrokerPort,
-  BrokerPosition,
-  BrokerTrade,
-  ModifyOrderRequest,
-  PlaceOrderRequest,
-} from '../port';
+import type { BrokerMargins, BrokerPort, ModifyOrderRequest, PlaceOrderRequest } from '../port';
+import type { BrokerOrder, BrokerPosition, BrokerTrade } from '../../contracts/broker-reports';
 import { formatTradingsymbol, parseTradingsymbol } from '../tradingsymbol';
 import { hasAction, latencyFor, matchingRules, type PaperFaults } from './faults';
 import { chainAt, defaultSession, simulatedMs, type PaperMarketSession } from './market';
@@ -94,7 +88,7 @@ export class PaperBroker implements BrokerPort {
         'UNKNOWN_INSTRUMENT',
       );
     let ambiguous = false;
-    const id = await this.transact(async (acc, simMs, client) => {
+    const id = await this.transact(async (acc, simMs, tx) => {
       const rules = matchingRules(acc.faults, { tag: req.tag, tradingsymbol: req.tradingsymbol, side: req.side });
       const reject = hasAction(rules, 'reject');
       if (reject)
@@ -115,7 +109,7 @@ export class PaperBroker implements BrokerPort {
       });
       const dup = r.events.find((e) => e.type === 'DUPLICATE_TAG');
       if (dup) {
-        await auditIn(client, this.tenantId, null, 'paper.duplicate_tag', {
+        await auditIn(tx.client, this.tenantId, null, 'paper.duplicate_tag', {
           tag: req.tag,
           existingOrderId: dup.orderId,
           tradingsymbol: req.tradingsymbol,
@@ -225,22 +219,17 @@ export class PaperBroker implements BrokerPort {
   }
 
   private async transact<T>(
-    fn: (acc: Account, simMs: number, client: PoolClient) => Promise<{ state: ExchangeState; value: T }>,
+    fn: (acc: Account, simMs: number, tx: TenantTx) => Promise<{ state: ExchangeState; value: T }>,
   ): Promise<T> {
     let latency = 0;
-    const value = await withTenant(this.pool, this.tenantId, async ({ client }) => {
-      const acc = await loadAccount(client, this.tenantId, this.now());
+    const value = await withTenant(this.pool, this.tenantId, async (tx) => {
+      const acc = await loadAccount(tx, this.now());
       latency = latencyFor(acc.faults, this.now());
       const simMs = simulatedMs(acc.market, this.now());
       const before = acc.state;
       acc.state = advance(acc, simMs);
-      const out = await fn(acc, simMs, client);
-      if (out.state !== before) {
-        await client.query('UPDATE paper_accounts SET exchange_state = $2, updated_at = now() WHERE tenant_id = $1', [
-          this.tenantId,
-          JSON.stringify(out.state),
-        ]);
-      }
+      const out = await fn(acc, simMs, tx);
+      if (out.state !== before) await savePaperAccount(tx, { exchangeState: out.state });
       return out.value;
     });
     if (latency > 0) await this.sleep(latency);
@@ -248,26 +237,12 @@ export class PaperBroker implements BrokerPort {
   }
 }
 
-async function loadAccount(client: PoolClient, tenantId: number, nowMs: number): Promise<Account> {
-  const select = () =>
-    client.query<{ exchange_state: ExchangeState; market: PaperMarketSession; faults: PaperFaults }>(
-      'SELECT exchange_state, market, faults FROM paper_accounts WHERE tenant_id = $1 FOR UPDATE',
-      [tenantId],
-    );
-  let { rows } = await select();
-  if (rows.length === 0) {
-    await client.query(
-      `INSERT INTO paper_accounts (tenant_id, exchange_state, market) VALUES ($1, $2, $3) ON CONFLICT (tenant_id) DO NOTHING`,
-      [
-        tenantId,
-        JSON.stringify(createExchange({ seed: tenantId, capital: PAPER_DEFAULT_CAPITAL })),
-        JSON.stringify(defaultSession(nowMs, tenantId)),
-      ],
-    );
-    ({ rows } = await select());
-  }
-  const r = rows[0]!;
-  return { state: r.exchange_state, market: r.market, faults: r.faults ?? {} };
+async function loadAccount(tx: TenantTx, nowMs: number): Promise<Account> {
+  const row = await lockPaperAccount<ExchangeState, PaperMarketSession, PaperFaults | null>(tx, () => ({
+    exchangeState: createExchange({ seed: tx.tenantId, capital: PAPER_DEFAULT_CAPITAL }),
+    market: defaultSession(nowMs, tx.tenantId),
+  }));
+  return { state: row.exchangeState, market: row.market, faults: row.faults ?? {} };
 }
 
 /** One market tick per instrument that has working orders, at the simulated instant. */
@@ -396,17 +371,14 @@ export async function configurePaperAccount(
   },
 ): Promise<void> {
   const nowMs = cfg.now ?? Date.now();
-  await withTenant(pool, tenantId, async ({ client }) => {
-    const acc = await loadAccount(client, tenantId, nowMs);
+  await withTenant(pool, tenantId, async (tx) => {
+    const acc = await loadAccount(tx, nowMs);
     // Never a fresh exchange for an existing account: its order and fill ids are in the ledger.
     let state = acc.state;
     if (cfg.exchange) state = { ...state, config: { ...state.config, ...cfg.exchange } };
     if (cfg.capital) state = { ...state, cash: rupees(cfg.capital) };
     const market = cfg.market ? { ...acc.market, anchorMs: nowMs, ...cfg.market } : acc.market;
-    await client.query(
-      'UPDATE paper_accounts SET exchange_state = $2, market = $3, faults = $4, updated_at = now() WHERE tenant_id = $1',
-      [tenantId, JSON.stringify(state), JSON.stringify(market), JSON.stringify(cfg.faults ?? acc.faults)],
-    );
+    await savePaperAccount(tx, { exchangeState: state, market, faults: cfg.faults ?? acc.faults });
   });
 }
 
@@ -415,8 +387,8 @@ export async function paperMarketSession(
   pool: Pool,
   tenantId: number,
 ): Promise<{ session: PaperMarketSession; simMs: number }> {
-  return withTenant(pool, tenantId, async ({ client }) => {
-    const acc = await loadAccount(client, tenantId, Date.now());
+  return withTenant(pool, tenantId, async (tx) => {
+    const acc = await loadAccount(tx, Date.now());
     return { session: acc.market, simMs: simulatedMs(acc.market, Date.now()) };
   });
 }

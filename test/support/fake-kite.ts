@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { postbackChecksum } from '../../broker/kite/postback';
 import type { KiteOrder, KiteTrade } from '../../broker/kite/kite-broker';
+import type { OrderSide } from '../../domain/orders';
 
 export type PlaceScript =
   | { kind: 'ok' }
@@ -73,7 +74,7 @@ export class FakeKite {
   /** An order placed by hand on the Kite app (not by Quantsentinel). */
   placeExternal(o: {
     tradingsymbol: string;
-    side: 'BUY' | 'SELL';
+    side: OrderSide;
     quantity: number;
     price: number;
     tag?: string;
@@ -193,7 +194,7 @@ export class FakeKite {
       exchange: form.exchange ?? 'NFO',
       tradingsymbol: form.tradingsymbol!,
       order_type: form.order_type ?? 'LIMIT',
-      transaction_type: form.transaction_type as 'BUY' | 'SELL',
+      transaction_type: form.transaction_type as OrderSide,
       product: form.product ?? 'NRML',
       validity: form.validity ?? 'DAY',
       quantity: qty,

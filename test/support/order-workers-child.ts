@@ -5,7 +5,7 @@
  * scratch after every restart (a new process has an empty cache). Prints "ready" once both workers poll.
  */
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { brokerOrderActivities, tradingOrderActivities } from '../../activities/orders-activities';
+import { brokerActivities, tradingActivities } from '../../workers/activities';
 import { createPool } from '../../db/client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 
@@ -36,14 +36,14 @@ async function main(): Promise<void> {
     workflowBundle: { codePath: env('QS_TEST_BUNDLE') },
     // A killed worker's sticky queue is abandoned fast, so its workflows move to the next incarnation.
     stickyQueueScheduleToStartTimeout: '1 second',
-    activities: tradingOrderActivities({ pool }),
+    activities: tradingActivities({ pool, workerId: 'chaos-trading' }),
     shutdownGraceTime: '1 second',
   });
   const broker = await Worker.create({
     connection,
     namespace,
     taskQueue: TASK_QUEUES.broker,
-    activities: brokerOrderActivities({ pool, config: { liveTrading: false } }),
+    activities: brokerActivities({ pool, workerId: 'chaos-broker', liveTrading: false }),
     shutdownGraceTime: '1 second',
   });
   process.stdout.write('ready\n');

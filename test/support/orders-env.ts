@@ -6,7 +6,7 @@ import { executeWorkflow } from '../../runtime/workflow-client';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { brokerOrderActivities, tradingOrderActivities } from '../../activities/orders-activities';
+import { brokerActivities, tradingActivities } from '../../workers/activities';
 import { configurePaperAccount } from '../../broker/paper/paper-broker';
 import { buildPaperStructure } from '../../broker/paper/structures';
 import type { PaperFaults } from '../../broker/paper/faults';
@@ -45,11 +45,11 @@ export function orderWorkers(pool: Pool, liveTrading = false) {
     async run<T>(fn: () => Promise<T>): Promise<T> {
       const trading = await testWorker({
         taskQueue: TASK_QUEUES.trading,
-        activities: tradingOrderActivities({ pool }),
+        activities: tradingActivities({ pool, workerId: 'test-trading' }),
       });
       const broker = await testWorker({
         taskQueue: TASK_QUEUES.broker,
-        activities: brokerOrderActivities({ pool, config: { liveTrading } }),
+        activities: brokerActivities({ pool, workerId: 'test-broker', liveTrading }),
       });
       return trading.runUntil(broker.runUntil(fn));
     },

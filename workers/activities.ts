@@ -1,0 +1,31 @@
+/**
+ * What the trading and broker workers register, one function per task queue. The worker
+ * entrypoints, the integration tests and the benchmarks all use these, so a test worker
+ * serves exactly the activities a production worker serves.
+ */
+import type { Pool } from 'pg';
+import { createBrokerRegistry } from '../broker/registry';
+import { createBrokerActivities } from '../activities/broker-calls';
+import { createOrderActivities } from '../activities/order-ledger';
+import { createReconciliationActivities } from '../activities/reconciliation';
+import { createSystemCheckActivities } from '../activities/system-check';
+import { createWorkerIdentityActivities } from '../activities/worker-identity';
+
+/** The trading queue: database-only activities (SystemCheck, OrderPlacement's ledger, Reconciliation). */
+export function tradingActivities(deps: { pool: Pool; workerId: string }) {
+  return {
+    ...createSystemCheckActivities(deps),
+    ...createWorkerIdentityActivities(deps),
+    ...createOrderActivities(deps),
+    ...createReconciliationActivities(deps),
+  };
+}
+
+/** The broker queue: every call that reaches a broker, behind the dry-run lock. */
+export function brokerActivities(deps: { pool: Pool; workerId: string; liveTrading: boolean }) {
+  const { pool, liveTrading } = deps;
+  return {
+    ...createWorkerIdentityActivities(deps),
+    ...createBrokerActivities({ pool, registry: createBrokerRegistry({ pool, liveTrading }) }),
+  };
+}
