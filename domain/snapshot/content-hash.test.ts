@@ -33,5 +33,6 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson({ v: Infinity })).toThrow('non-finite');
     expect(() => canonicalJson([undefined])).toThrow('undefined array element');
     expect(() => canonicalJson({ f: () => 1 })).toThrow('function');
+    expect(() => canonicalJson({ when: [new Date(0)] })).toThrow('$.when[0]');
   });
 });

@@ -22,39 +22,68 @@ export class NonCanonicalValueError extends Error {
 }
 
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  write(value, '$', out);
-  return out.join('');
+  const keys = new Set<string>();
+  if (!collectKeys(value, keys)) check(value, []);
+  // With an array replacer JSON.stringify writes every object's properties in the array's
+  // order (and skips absent ones), so the sorted union of all keys gives sorted objects at
+  // native speed. collectKeys has already refused everything JSON.stringify would bend.
+  return JSON.stringify(value, [...keys].sort());
 }
 
-function write(value: unknown, path: string, out: string[]): void {
-  if (value === null) out.push('null');
-  else if (typeof value === 'boolean') out.push(value ? 'true' : 'false');
-  else if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new NonCanonicalValueError(path, `non-finite number ${String(value)}`);
-    out.push(value === 0 ? '0' : JSON.stringify(value));
-  } else if (typeof value === 'string') out.push(JSON.stringify(value));
-  else if (Array.isArray(value)) {
-    out.push('[');
-    value.forEach((item: unknown, i) => {
-      if (item === undefined) throw new NonCanonicalValueError(`${path}[${i}]`, 'undefined array element');
-      if (i > 0) out.push(',');
-      write(item, `${path}[${i}]`, out);
-    });
-    out.push(']');
-  } else if (typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record)
-      .filter((k) => record[k] !== undefined)
-      .sort();
-    out.push('{');
-    keys.forEach((k, i) => {
-      if (i > 0) out.push(',');
-      out.push(JSON.stringify(k), ':');
-      write(record[k], `${path}.${k}`, out);
-    });
-    out.push('}');
-  } else throw new NonCanonicalValueError(path, `a ${typeof value} has no JSON form`);
+/** Gathers every object key; false at the first value without a faithful JSON form. */
+function collectKeys(value: unknown, keys: Set<string>): boolean {
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value);
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (const item of value as unknown[]) if (item === undefined || !collectKeys(item, keys)) return false;
+        return true;
+      }
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+      const record = value as Record<string, unknown>;
+      for (const k in record) {
+        if (!Object.prototype.hasOwnProperty.call(record, k)) continue;
+        keys.add(k);
+        if (record[k] !== undefined && !collectKeys(record[k], keys)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** The slow walk that names the offending path (only run once collectKeys has failed). */
+function check(value: unknown, path: (string | number)[]): void {
+  const at = () => `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new NonCanonicalValueError(at(), `non-finite number ${String(value)}`);
+  if (typeof value === 'object' && value !== null) {
+    if (Array.isArray(value)) {
+      value.forEach((item: unknown, i) => {
+        path.push(i);
+        if (item === undefined) throw new NonCanonicalValueError(at(), 'undefined array element');
+        check(item, path);
+        path.pop();
+      });
+      return;
+    }
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+      throw new NonCanonicalValueError(at(), 'an object with toJSON (e.g. a Date) is not plain JSON');
+    for (const [k, v] of Object.entries(value)) {
+      path.push(k);
+      if (v !== undefined) check(v, path);
+      path.pop();
+    }
+    return;
+  }
+  if (typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'boolean')
+    throw new NonCanonicalValueError(at(), `a ${typeof value} has no JSON form`);
 }
 
 /** FNV-1a 64-bit of the UTF-8 encoding of `text`, as 16 lowercase hex digits. */
