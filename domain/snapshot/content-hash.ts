@@ -30,6 +30,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, [...keys].sort());
 }
 
+/** Throws NonCanonicalValueError, naming the path, unless `value` is plain finite JSON. */
+export function assertPlainJson(value: unknown): void {
+  if (!collectKeys(value, new Set())) check(value, []);
+}
+
 /** Gathers every object key; false at the first value without a faithful JSON form. */
 function collectKeys(value: unknown, keys: Set<string>): boolean {
   switch (typeof value) {
