@@ -1,8 +1,13 @@
 /**
  * Regime parameters for the simulator: how the index moves and where the vol surface wants to
- * be in each regime. Calm drifts sideways on low vol with an upward-sloping term structure;
- * trending carries a directional drift on moderate vol; panic sells off on high vol with
+ * be in each regime. Calm drifts sideways on low vol with an upward-sloping term structure and
+ * pulls back towards its recent average (range-bound); trending carries a directional drift on
+ * moderate vol that feeds on its own recent moves (momentum); panic sells off on high vol with
  * downward jumps, a steep put skew and an inverted term structure.
+ *
+ * Implied vol sits above the vol the index then realises in calm and trending markets (a
+ * volatility risk premium: atmVol > vol) and below it in panic, where jumps and the sell-off
+ * outrun what the surface prices (atmVol < vol, before jumps).
  */
 import type { Regime } from './types';
 
@@ -25,7 +30,14 @@ export interface RegimeParams {
   /** Vol-of-vol: per-minute relative noise on ATM vol. */
   readonly volOfVol: number;
   readonly stress: number;
+  /** Per-minute drift as a share of the EWMA of recent minute returns (trend feeding on itself). */
+  readonly trendFeedback: number;
+  /** Per-minute pull of the index back towards its slow moving average, as a share of the gap. */
+  readonly meanReversion: number;
 }
+
+const TREND_FEEDBACK = 0.3;
+const MEAN_REVERSION_CALM = 1 / 90;
 
 export const REGIME_PARAMS: Readonly<Record<Regime, RegimeParams>> = {
   calm: {
@@ -41,20 +53,24 @@ export const REGIME_PARAMS: Readonly<Record<Regime, RegimeParams>> = {
     termSlope: 0.06,
     volOfVol: 0.002,
     stress: 0,
+    trendFeedback: 0,
+    meanReversion: MEAN_REVERSION_CALM,
   },
   trending: {
     vol: 0.16,
     dayDrift: 0.009,
     driftDown: false,
-    jumpsPerDay: 0.3,
+    jumpsPerDay: 0.5,
     jumpMean: 0,
-    jumpSd: 0.003,
-    atmVol: 0.145,
+    jumpSd: 0.0035,
+    atmVol: 0.175,
     skew: -0.2,
     smile: 0.045,
     termSlope: 0.02,
     volOfVol: 0.003,
     stress: 0.3,
+    trendFeedback: TREND_FEEDBACK,
+    meanReversion: 0,
   },
   panic: {
     vol: 0.38,
@@ -69,6 +85,8 @@ export const REGIME_PARAMS: Readonly<Record<Regime, RegimeParams>> = {
     termSlope: -0.15,
     volOfVol: 0.006,
     stress: 1,
+    trendFeedback: 0,
+    meanReversion: 0,
   },
 };
 

@@ -1,22 +1,26 @@
 /**
- * Seeded market simulator: one trading day of NIFTY or BANKNIFTY as 375 one-minute bars
+ * The simulator's engine: one trading day of NIFTY or BANKNIFTY as 375 one-minute bars
  * (09:15 → 15:30 IST) with a regime label and implied-vol surface state on every bar. The same
  * (instrument, date, seed, options) always gives the same day, to the bit: all randomness
  * comes from one Rng seeded from those inputs, and values are rounded (index to the paisa,
  * surface parameters to 6 d.p.) before they are stored so a CSV round trip is lossless.
  *
- * Index: log-returns with drift, a U-shaped intraday volatility profile (busy open and close),
- * and compound-Poisson jumps. Surface: ATM vol, skew, smile and term slope relax towards the
- * regime's targets, ATM vol rises as the index falls (the leverage effect) and carries its
- * own noise. Regimes switch by a per-minute Markov chain unless forced, and a large down-jump
- * tips the market into panic.
+ * Index: log-returns with a U-shaped intraday volatility profile (busy open and close), a
+ * GJR-GARCH variance multiplier and a daily vol level (`vol-state.ts`: vol clusters), a drift
+ * that depends on the regime — directional and self-reinforcing when trending, pulled back to
+ * a slow moving average when calm, down in panic — and compound-Poisson jumps (fat tails).
+ * Surface: ATM vol, skew, smile and term slope relax towards the regime's targets; ATM vol
+ * tracks the vol state, rises as the index falls (the leverage effect) and carries its own
+ * noise. Regimes switch by a per-minute Markov chain unless forced, and a large down-jump tips
+ * the market into panic.
  */
-import { SESSION_MINUTES, MARKET_OPEN_MINUTE, isTradingDay, nextTradingDay } from '../calendar';
+import { SESSION_MINUTES, MARKET_OPEN_MINUTE } from '../calendar';
 import { istTimestamp, type IsoDate } from '../dates';
 import { REFERENCE_LEVEL, type Instrument } from '../instruments';
 import { Rng } from '../random';
 import { OPENING_REGIME_WEIGHTS, PANIC_JUMP_THRESHOLD, REGIME_PARAMS, REGIME_SWITCH_PER_MINUTE } from './regimes';
 import { REGIMES, type MarketBar, type MarketDay, type Regime } from './types';
+import { drawVolState, impliedVolScale, nextVariance, type VolState } from './vol-state';
 
 export interface SimulateDayOptions {
   readonly instrument: Instrument;
@@ -30,6 +34,14 @@ export interface SimulateDayOptions {
   readonly startSpot?: number;
   /** Surface state carried over from the previous day (multi-day simulations). */
   readonly startSurface?: Pick<MarketBar, 'atmVol' | 'skew' | 'smile' | 'termSlope' | 'stress'>;
+  /** Hidden vol state carried over from the previous day; drawn from its stationary law otherwise. */
+  readonly startVol?: VolState;
+}
+
+/** What a session hands to the next trading day. */
+export interface SessionEnd {
+  readonly lastBar: MarketBar;
+  readonly volState: VolState;
 }
 
 /** Trading minutes in a year (252 sessions of 375 minutes): the clock diffusion runs on. */
@@ -38,9 +50,14 @@ const MINUTES_PER_YEAR = 252 * SESSION_MINUTES;
 const SURFACE_RELAXATION = 0.04;
 /** ATM vol moves by −LEVERAGE × (index return since the open), relative. */
 const LEVERAGE = 4;
+/** Per-minute decay of the EWMA of returns that trends feed on (half-life 30 minutes). */
+const MOMENTUM_DECAY = Math.pow(0.5, 1 / 30);
+/** Per-minute decay of the moving average calm markets revert to (half-life 90 minutes). */
+const ANCHOR_DECAY = Math.pow(0.5, 1 / 90);
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
-const r6 = (x: number) => Number(x.toFixed(6));
+/** To 6 d.p.: the double nearest k / 10⁶, whose shortest text has at most 6 decimals (CSV-exact). */
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** Busier open and close; normalised so the day's variance matches the annual vol. */
 function intradayProfile(): number[] {
@@ -52,6 +69,9 @@ function intradayProfile(): number[] {
   return raw.map((x) => x / Math.sqrt(meanSq));
 }
 
+/** The intraday volatility profile (mean square 1): divide minute returns by it to deseasonalise. */
+export const INTRADAY_VOL_PROFILE: readonly number[] = intradayProfile();
+
 function drawRegime(rng: Rng): Regime {
   let u = rng.next();
   for (const r of REGIMES) {
@@ -61,22 +81,34 @@ function drawRegime(rng: Rng): Regime {
   return 'calm';
 }
 
+/** Each regime's exits as [to, probability] pairs, built once. */
+const SWITCHES: Readonly<Record<Regime, ReadonlyArray<readonly [Regime, number]>>> = {
+  calm: switchesFrom('calm'),
+  trending: switchesFrom('trending'),
+  panic: switchesFrom('panic'),
+};
+
+function switchesFrom(r: Regime): Array<readonly [Regime, number]> {
+  return Object.entries(REGIME_SWITCH_PER_MINUTE[r]) as Array<[Regime, number]>;
+}
+
 function nextRegime(rng: Rng, current: Regime): Regime {
   const u = rng.next();
   let acc = 0;
-  for (const [to, p] of Object.entries(REGIME_SWITCH_PER_MINUTE[current]) as Array<[Regime, number]>) {
+  for (const [to, p] of SWITCHES[current]) {
     acc += p;
     if (u < acc) return to;
   }
   return current;
 }
 
-export function simulateDay(options: SimulateDayOptions): MarketDay {
+/** One day and the state it ends in (what `simulateDays` carries to the next day). */
+export function simulateSession(options: SimulateDayOptions): { day: MarketDay; end: SessionEnd } {
   const { instrument, date, seed } = options;
   if (!Number.isSafeInteger(seed)) throw new RangeError('seed must be an integer');
   const rng = new Rng(`${seed}|${instrument}|${date}`);
-  const profile = intradayProfile();
-  const dt = 1 / MINUTES_PER_YEAR;
+  const profile = INTRADAY_VOL_PROFILE;
+  const sqrtDt = Math.sqrt(1 / MINUTES_PER_YEAR);
 
   let regime: Regime = options.regime ?? options.startRegime ?? drawRegime(rng);
   let spot = r2(options.startSpot ?? REFERENCE_LEVEL[instrument] * Math.exp(0.04 * rng.normal()));
@@ -85,12 +117,18 @@ export function simulateDay(options: SimulateDayOptions): MarketDay {
   const driftSign = (r: Regime) => (REGIME_PARAMS[r].driftDown ? -1 : rng.chance(0.5) ? 1 : -1);
   let sign = driftSign(regime);
   const target0 = REGIME_PARAMS[regime];
+  const vol0 = options.startVol ?? drawVolState(rng);
+  const levelScale = Math.exp(vol0.level);
+  let variance = vol0.variance;
   const s0 = options.startSurface;
-  let atmVol = s0?.atmVol ?? target0.atmVol * Math.exp(0.1 * rng.normal());
+  let atmVol = s0?.atmVol ?? target0.atmVol * impliedVolScale(vol0) * Math.exp(0.1 * rng.normal());
   let skew = s0?.skew ?? target0.skew;
   let smile = s0?.smile ?? target0.smile;
   let termSlope = s0?.termSlope ?? target0.termSlope;
   let stress = s0?.stress ?? target0.stress;
+  /** EWMA of minute log-returns (what a trend feeds on) and log of the slow moving average. */
+  let momentum = 0;
+  let anchor = Math.log(spot);
 
   const bars: MarketBar[] = [];
   for (let m = 0; m < SESSION_MINUTES; m++) {
@@ -102,8 +140,11 @@ export function simulateDay(options: SimulateDayOptions): MarketDay {
       }
     }
     const p = REGIME_PARAMS[regime];
-    const sigma = p.vol * profile[m]! * Math.sqrt(dt);
-    let logRet = (sign * p.dayDrift) / SESSION_MINUTES - 0.5 * sigma * sigma + sigma * rng.normal();
+    const sigma = p.vol * levelScale * profile[m]! * Math.sqrt(variance) * sqrtDt;
+    const drift =
+      (sign * p.dayDrift) / SESSION_MINUTES + p.trendFeedback * momentum - p.meanReversion * (Math.log(spot) - anchor);
+    const z = rng.normal();
+    let logRet = drift - 0.5 * sigma * sigma + sigma * z;
     const jumps = rng.poisson(p.jumpsPerDay / SESSION_MINUTES);
     let bigDrop = false;
     for (let j = 0; j < jumps; j++) {
@@ -111,8 +152,11 @@ export function simulateDay(options: SimulateDayOptions): MarketDay {
       if (size < PANIC_JUMP_THRESHOLD) bigDrop = true;
       logRet += size;
     }
+    variance = nextVariance(variance, z);
+    momentum = MOMENTUM_DECAY * momentum + (1 - MOMENTUM_DECAY) * logRet;
     const open = spot;
     const close = r2(open * Math.exp(logRet));
+    anchor = ANCHOR_DECAY * anchor + (1 - ANCHOR_DECAY) * Math.log(close);
     // Intra-minute excursions beyond the open/close, scaled to the minute's volatility.
     const high = r2(Math.max(open, close) * Math.exp(Math.abs(rng.normal()) * sigma * 0.5));
     const low = r2(Math.min(open, close) * Math.exp(-Math.abs(rng.normal()) * sigma * 0.5));
@@ -123,7 +167,7 @@ export function simulateDay(options: SimulateDayOptions): MarketDay {
 
     const t = REGIME_PARAMS[regime];
     const sinceOpen = Math.log(close / dayOpen);
-    const atmTarget = t.atmVol * Math.exp(-LEVERAGE * sinceOpen);
+    const atmTarget = t.atmVol * impliedVolScale({ level: vol0.level, variance }) * Math.exp(-LEVERAGE * sinceOpen);
     atmVol += SURFACE_RELAXATION * (atmTarget - atmVol) + atmVol * t.volOfVol * rng.normal();
     atmVol = Math.min(Math.max(atmVol, 0.04), 1.5);
     skew += SURFACE_RELAXATION * (t.skew - skew);
@@ -146,42 +190,6 @@ export function simulateDay(options: SimulateDayOptions): MarketDay {
     });
     spot = close;
   }
-  return { instrument, date, origin: 'simulator', seed, bars };
-}
-
-export interface SimulateDaysOptions {
-  readonly instrument: Instrument;
-  /** First date; non-trading dates are skipped. */
-  readonly fromDate: IsoDate;
-  readonly days: number;
-  readonly seed: number;
-  readonly startSpot?: number;
-}
-
-/**
- * Consecutive trading days, each opening from the previous close with an overnight gap and
- * carrying the regime and surface over (so panics persist and decay across days).
- */
-export function simulateDays(options: SimulateDaysOptions): MarketDay[] {
-  const out: MarketDay[] = [];
-  let date = isTradingDay(options.fromDate) ? options.fromDate : nextTradingDay(options.fromDate);
-  let prev: MarketBar | undefined;
-  for (let i = 0; i < options.days; i++) {
-    const gapRng = new Rng(`${options.seed}|${options.instrument}|${date}|gap`);
-    const startSpot = prev
-      ? r2(prev.close * Math.exp(REGIME_PARAMS[prev.regime].vol * 0.35 * Math.sqrt(1 / 252) * gapRng.normal()))
-      : options.startSpot;
-    const day = simulateDay({
-      instrument: options.instrument,
-      date,
-      seed: options.seed,
-      startSpot,
-      startRegime: prev?.regime,
-      startSurface: prev,
-    });
-    out.push(day);
-    prev = day.bars[day.bars.length - 1];
-    date = nextTradingDay(date);
-  }
-  return out;
+  const day: MarketDay = { instrument, date, origin: 'simulator', seed, bars };
+  return { day, end: { lastBar: bars[bars.length - 1]!, volState: { level: vol0.level, variance } } };
 }
