@@ -1,5 +1,6 @@
 /** API process entrypoint (the stack runs it as a child process). */
 import { loadConfig } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
 import { startApiServer } from './server';
 import { appDatabaseUrl } from '../runtime/database';
 
@@ -7,6 +8,10 @@ async function run(): Promise<void> {
   const config = loadConfig();
   const appUrl = appDatabaseUrl(config);
   if (!appUrl) throw new Error('the API needs QS_APP_DATABASE_URL or DATABASE_URL (the stack sets them)');
+  // A stray rejection (a lost connection while Temporal or Postgres restarts) must not take the
+  // API down: /readyz is how the outage is reported.
+  const log = createLogger('api', config.logLevel);
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   const server = await startApiServer(config, appUrl);
   const stop = () => {
     server.close().then(

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TASK_QUEUES, WORKFLOW_QUEUES } from '../contracts/task-queues';
+import { pingDatabase } from '../db/health';
 
 export interface PartState {
   ok: boolean;
@@ -38,7 +39,7 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function checkReadiness(deps: { pool: Pool; client: Client; namespace: string }): Promise<Readiness> {
-  const database = withTimeout(deps.pool.query('SELECT 1'), 'database').then(
+  const database = withTimeout(pingDatabase(deps.pool), 'database').then(
     (): PartState => ({ ok: true }),
     (e): PartState => ({ ok: false, detail: errText(e) }),
   );

@@ -1,4 +1,8 @@
-/** Starts the HTTP server (Express + Socket.IO) on shared dependencies; returns a stopper. */
+/**
+ * Starts the HTTP server (Express + Socket.IO) on shared dependencies; returns a stopper. It
+ * listens before Temporal or Postgres answer (the connection to Temporal is lazy), so /healthz
+ * is up from the start and /readyz names whatever is down until it comes back.
+ */
 import http from 'node:http';
 import { Server as SocketServer } from 'socket.io';
 import { Client, Connection } from '@temporalio/client';
@@ -21,7 +25,11 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     throw new ConfigError(['QS_SESSION_SECRET: required by the API (npm start generates one per data dir)']);
   const log = createLogger('api', config.logLevel);
   const pool = createPool(appDbUrl);
-  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const connection = Connection.lazy({
+    ...temporalConnectionOptions(config),
+    // Reconnect within seconds of a restarted Temporal, not after gRPC's default backoff (≤ 120 s).
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2_000 },
+  });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({
     pool,

@@ -4,6 +4,7 @@
  * (NOSUPERUSER, NOBYPASSRLS, owns nothing). Idempotent; needs a superuser connection.
  */
 import { Client } from 'pg';
+import { withCredentials } from '../runtime/database';
 
 export interface ProvisionedUrls {
   adminUrl: string;
@@ -62,12 +63,5 @@ function literal(s: string): string {
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
-  return u.toString();
-}
-
-export function withCredentials(url: string, user: string, password: string): string {
-  const u = new URL(url);
-  u.username = user;
-  u.password = password;
   return u.toString();
 }

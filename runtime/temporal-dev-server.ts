@@ -2,9 +2,9 @@
  * Runs `temporal server start-dev` as a child process: our namespace and search attributes are
  * created at launch; state lives in a SQLite file so a restart keeps every workflow.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
+import { ManagedProcess } from './managed-process';
 import { waitForPort } from './ports';
 
 export interface DevServerOptions {
@@ -16,12 +16,16 @@ export interface DevServerOptions {
   namespace: string;
   headless?: boolean;
   onLog?: (line: string) => void;
+  /** Restart the server when it dies (the stack): same port, same SQLite file, every workflow kept. */
+  restart?: boolean;
+  onNotice?: (line: string) => void;
+  onSpawn?: (pid: number) => void;
 }
 
 export interface DevServer {
   address: string;
   uiUrl?: string;
-  process: ChildProcess;
+  process: ManagedProcess;
   stop(): Promise<void>;
 }
 
@@ -54,54 +58,40 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   else args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
 
-  // Own process group: Ctrl-C reaches the stack, which stops Temporal after the workers.
-  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    output = (output + text).slice(-8000);
-    for (const line of text.split('\n')) if (line.trim()) opts.onLog?.(line);
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-
   const address = `127.0.0.1:${opts.port}`;
-  const stop = async () => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exit;
-    clearTimeout(timer);
-  };
+  const server = new ManagedProcess({
+    name: 'temporal',
+    command: opts.cliPath,
+    args,
+    onLine: (_, line) => opts.onLog?.(line),
+    ready: (abort) => waitUntilServing(address, opts.namespace, abort),
+    graceMs: 10_000,
+    restart: opts.restart,
+    onNotice: opts.onNotice,
+    onSpawn: opts.onSpawn,
+  });
   try {
-    await Promise.race([
-      waitUntilServing(address, opts.namespace),
-      exit.then(() => {
-        throw new Error(`temporal server start-dev exited during start-up:\n${output}`);
-      }),
-    ]);
+    await server.start();
   } catch (err) {
-    await stop();
-    throw err;
+    throw new Error(`temporal server start-dev did not start: ${(err as Error).message}`);
   }
   return {
     address,
     uiUrl: opts.headless || opts.uiPort === undefined ? undefined : `http://127.0.0.1:${opts.uiPort}`,
-    process: child,
-    stop,
+    process: server,
+    stop: () => server.stop(),
   };
 }
 
 /** The frontend port opens before the namespace is usable; wait for DescribeNamespace to answer. */
-async function waitUntilServing(address: string, namespace: string, timeoutMs = 60_000): Promise<void> {
+async function waitUntilServing(address: string, namespace: string, abort: AbortSignal, timeoutMs = 60_000) {
   const [host, port] = address.split(':');
-  await waitForPort(Number(port), timeoutMs, host);
+  await waitForPort(Number(port), timeoutMs, host, abort);
+  if (abort.aborted) return;
   const deadline = Date.now() + timeoutMs;
   const connection = await Connection.connect({ address });
   try {
-    for (;;) {
+    while (!abort.aborted) {
       try {
         await connection.workflowService.describeNamespace({ namespace });
         return;

@@ -3,7 +3,7 @@
  * in straight away. Returns lines for the ready block (credentials only on the run that made them).
  */
 import { randomBytes } from 'node:crypto';
-import type { DatabaseHandle } from '../runtime/database';
+import type { DatabaseHandle } from './database';
 import { createPool } from '../db/client';
 import { createTenant, createUser, tenantBySlug } from '../db/tenants';
 

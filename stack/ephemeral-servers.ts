@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureTemporalCli } from '../runtime/temporal-cli';
 import { startTemporalDevServer, DevServer } from '../runtime/temporal-dev-server';
-import { openDatabase, DatabaseHandle } from '../runtime/database';
 import { loadConfig } from '../runtime/config';
 import { freePort } from '../runtime/ports';
 import { runMigrations } from '../db/migrate';
 import { buildWorkflowBundle } from '../workers/bundle';
+import { openDatabase, DatabaseHandle } from './database';
 
 export const EPHEMERAL_NAMESPACE = 'quantsentinel';
 

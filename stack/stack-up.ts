@@ -1,65 +1,90 @@
 /**
- * `qs stack up`: Postgres → Temporal dev server → migrations → workflow bundle → workers + API,
- * then one block of URLs once /readyz says everything is up. SIGINT/SIGTERM stop it all in the
- * reverse order; data under .data/ is kept for the next start.
+ * `qs stack up`: claim the data directory → Postgres + Temporal dev server → migrations →
+ * workflow bundle → API + workers, then one block of URLs once /readyz says everything is up.
+ * Every server is supervised: one that dies is restarted on the same port and data. SIGINT/
+ * SIGTERM stop in order: workers drain, API, Temporal, Postgres last; data under .data/ is kept.
  */
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { loadConfig, Config } from '../runtime/config';
+import { loadConfig } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
 import { assertPortsFree } from '../runtime/ports';
-import { ensureTemporalCli, describeCli, PROJECT_ROOT } from '../runtime/temporal-cli';
+import { ensureTemporalCli, describeCli } from '../runtime/temporal-cli';
 import { startTemporalDevServer, DevServer } from '../runtime/temporal-dev-server';
-import { openDatabase, DatabaseHandle } from '../runtime/database';
-import { ManagedProcess } from '../runtime/managed-process';
+import { acquireStackLock } from '../runtime/stack-lock';
+import { writeStackEnv } from '../runtime/stack-env';
 import { runMigrations } from '../db/migrate';
 import { buildWorkflowBundle } from '../workers/bundle';
-import { brokerCredentialsIn } from '../workers/rule2';
 import { TASK_QUEUES } from '../contracts/task-queues';
-import { killLeftovers, writePidFile, removePidFile } from '../runtime/pid-file';
+import { openDatabase, DatabaseHandle } from './database';
 import { afterMigrate } from './after-migrate';
-import { writeStackEnv } from '../runtime/stack-env';
-
-const RUN_TS = path.join(PROJECT_ROOT, 'bin', 'run-ts.js');
+import { platformProcesses, STOP_RANK } from './platform-processes';
 
 export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(env); // a bad value stops here, before anything starts
   const log = createLogger('stack', config.logLevel);
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  const apiUrl = `http://${config.api.host}:${config.api.port}`;
   fs.mkdirSync(config.dataDir, { recursive: true });
-  killLeftovers(config.dataDir, say);
+  // Refuses (StackRunningError) while a live stack owns this data directory; never touches it.
+  const lock = await acquireStackLock(
+    config.dataDir,
+    {
+      API: apiUrl,
+      Temporal: config.temporal.address,
+      ...(config.temporal.external ? {} : { 'Web UI': `http://127.0.0.1:${config.temporal.uiPort}` }),
+      ...(config.db.adminUrl ? {} : { Postgres: `127.0.0.1:${config.db.embeddedPort}` }),
+    },
+    say,
+  );
 
-  await assertPortsFree([
-    { port: config.api.port, purpose: 'API', envVar: 'QS_API_PORT' },
-    ...(config.temporal.external
-      ? []
-      : [
-          { port: config.temporal.devServerPort, purpose: 'Temporal frontend', envVar: 'QS_TEMPORAL_PORT' },
-          { port: config.temporal.uiPort, purpose: 'Temporal Web UI', envVar: 'QS_TEMPORAL_UI_PORT' },
-        ]),
-    ...(config.db.adminUrl
-      ? []
-      : [{ port: config.db.embeddedPort, purpose: 'embedded PostgreSQL', envVar: 'QS_PG_PORT' }]),
-  ]);
-
-  const cleanups: Array<() => Promise<void>> = [];
-  let shuttingDown = false;
-  const shutdown = async (why: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    say(`\nStopping Quantsentinel (${why})…`);
-    for (const stop of cleanups.reverse()) await stop().catch((e) => log.error({ err: e }, 'stop failed'));
-    removePidFile(config.dataDir);
-    say('Stopped. Data is kept in ' + path.relative(process.cwd(), config.dataDir) + '/');
+  // Stops run by rank (workers, API, Temporal, Postgres, files); a step under way finishes first.
+  const stops: Array<{ rank: number; stop: () => Promise<void> }> = [];
+  let current: Promise<unknown> = Promise.resolve();
+  let stopping: Promise<void> | undefined;
+  let signalled = false;
+  const step = <T>(p: Promise<T>): Promise<T> => {
+    if (stopping) return Promise.reject(new Error('stopping'));
+    current = p.catch(() => undefined);
+    return p;
   };
-  process.once('SIGINT', () => void shutdown('SIGINT').then(() => process.exit(0)));
-  process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(0)));
+  const shutdown = (why: string): Promise<void> =>
+    (stopping ??= (async () => {
+      const started = signalled || stops.length > 0; // a failed port check has nothing to stop
+      if (started) say(`\nStopping Quantsentinel (${why})…`);
+      await current;
+      for (const rank of [...new Set(stops.map((s) => s.rank))].sort((a, b) => a - b)) {
+        const now = stops.filter((s) => s.rank === rank);
+        await Promise.all(now.map((s) => s.stop().catch((e) => log.error({ err: e }, 'stop failed'))));
+      }
+      lock.release();
+      if (started) say('Stopped. Data is kept in ' + rel(config.dataDir) + '/');
+    })());
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (signalled) return say(`(${sig}: already stopping)`);
+      signalled = true;
+      void shutdown(sig).then(() => process.exit(0));
+    });
+  }
+  const onSpawn = (name: string, stopSignal: NodeJS.Signals, stopRank: number) => (pid: number) =>
+    lock.setChild({ name, pid, stopSignal, stopRank });
 
   try {
-    let temporalUi: string | undefined;
-    let temporalServer: DevServer | undefined;
-    const cli = config.temporal.external ? undefined : await ensureTemporalCli(say, env);
+    await assertPortsFree([
+      { port: config.api.port, purpose: 'API', envVar: 'QS_API_PORT' },
+      ...(config.temporal.external
+        ? []
+        : [
+            { port: config.temporal.devServerPort, purpose: 'Temporal frontend', envVar: 'QS_TEMPORAL_PORT' },
+            { port: config.temporal.uiPort, purpose: 'Temporal Web UI', envVar: 'QS_TEMPORAL_UI_PORT' },
+          ]),
+      ...(config.db.adminUrl
+        ? []
+        : [{ port: config.db.embeddedPort, purpose: 'embedded PostgreSQL', envVar: 'QS_PG_PORT' }]),
+    ]);
+    const cli = config.temporal.external ? undefined : await step(ensureTemporalCli(say, env));
     if (cli) say(describeCli(cli));
 
     say(
@@ -67,29 +92,41 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
         ? 'Using DATABASE_URL'
         : `Starting embedded PostgreSQL (data in ${rel(config.dataDir)}/postgres)…`,
     );
-    const db: DatabaseHandle = await openDatabase(config, { onLog: (l) => log.debug({ pg: l }) });
-    cleanups.push(db.stop);
+    if (cli) say('Starting the Temporal dev server…');
+    const [dbStarted, temporalStarted] = await step(
+      Promise.allSettled([
+        openDatabase(config, {
+          restart: true,
+          onLog: (l) => log.debug({ pg: l }),
+          onNotice: say,
+          onSpawn: onSpawn('postgres', 'SIGINT', STOP_RANK.postgres),
+        }).then((db) => (stops.push({ rank: STOP_RANK.postgres, stop: db.stop }), db)),
+        cli
+          ? startTemporalDevServer({
+              cliPath: cli.path,
+              port: config.temporal.devServerPort,
+              uiPort: config.temporal.uiPort,
+              dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+              namespace: config.temporal.namespace,
+              onLog: (l) => log.debug({ temporal: l }),
+              restart: true,
+              onNotice: say,
+              onSpawn: onSpawn('temporal', 'SIGTERM', STOP_RANK.temporal),
+            }).then((t) => (stops.push({ rank: STOP_RANK.temporal, stop: t.stop }), t))
+          : Promise.resolve(undefined),
+      ]),
+    );
+    if (dbStarted.status === 'rejected') throw dbStarted.reason;
+    if (temporalStarted.status === 'rejected') throw temporalStarted.reason;
+    const db: DatabaseHandle = dbStarted.value;
+    const temporalServer: DevServer | undefined = temporalStarted.value;
 
-    if (cli) {
-      say('Starting the Temporal dev server…');
-      temporalServer = await startTemporalDevServer({
-        cliPath: cli.path,
-        port: config.temporal.devServerPort,
-        uiPort: config.temporal.uiPort,
-        dbFile: path.join(config.dataDir, 'temporal.sqlite'),
-        namespace: config.temporal.namespace,
-        onLog: (l) => log.debug({ temporal: l }),
-      });
-      cleanups.push(temporalServer.stop);
-      temporalUi = temporalServer.uiUrl;
-    }
-
-    const { applied } = await runMigrations(db.adminUrl);
+    const { applied } = await step(runMigrations(db.adminUrl));
     say(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
-    const firstRun = await afterMigrate(db);
+    const firstRun = await step(afterMigrate(db));
 
     const bundle =
-      config.workflowBundle ?? (await buildWorkflowBundle(path.join(config.dataDir, 'workflow-bundle.js')));
+      config.workflowBundle ?? (await step(buildWorkflowBundle(path.join(config.dataDir, 'workflow-bundle.js'))));
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
       DATABASE_URL: db.adminUrl,
@@ -99,31 +136,29 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
       QS_SESSION_SECRET: config.sessionSecret ?? sessionSecretFor(config.dataDir),
     };
     // Lets `qs check`, `qs db status`… find this stack's servers.
-    cleanups.push(
-      writeStackEnv(config.dataDir, {
+    stops.push({
+      rank: STOP_RANK.files,
+      stop: writeStackEnv(config.dataDir, {
         DATABASE_URL: db.adminUrl,
         QS_APP_DATABASE_URL: db.appUrl,
         TEMPORAL_ADDRESS: config.temporal.address,
       }),
-    );
-    const processes = spawnChildren(config, childEnv, (name, line) => forwardLog(name, line, config.logLevel));
-    for (const p of processes) p.proc.start();
-    cleanups.push(async () => {
-      // API first (no new requests), then workers (finish in-flight tasks).
-      await processes.find((p) => p.name === 'api')!.proc.stop();
-      await Promise.all(processes.filter((p) => p.name !== 'api').map((p) => p.proc.stop()));
     });
-    writePidFile(config.dataDir, [temporalServer?.process.pid, ...processes.map((p) => p.proc.pid)]);
+    for (const child of platformProcesses(config, childEnv, { say, onSpawn })) {
+      stops.push({ rank: child.rank, stop: () => child.proc.stop() });
+      await step(child.proc.start());
+    }
 
-    const apiUrl = `http://${config.api.host}:${config.api.port}`;
-    await waitReady(`${apiUrl}/readyz`, 180_000);
+    await step(waitReady(`${apiUrl}/readyz`, 180_000));
     say(
       [
         '',
         '┌─ Quantsentinel is up ─────────────────────────────────────────',
         `│ API          ${apiUrl}   (/healthz /readyz /metrics)`,
         `│ Temporal     ${config.temporal.address}   namespace ${config.temporal.namespace}`,
-        ...(temporalUi ? [`│ Web UI       ${temporalUi}/namespaces/${config.temporal.namespace}/workflows`] : []),
+        ...(temporalServer?.uiUrl
+          ? [`│ Web UI       ${temporalServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows`]
+          : []),
         `│ Postgres     ${db.embedded ? `embedded, ${redact(db.adminUrl)}` : redact(db.adminUrl)}`,
         `│ Workers      ${Object.values(TASK_QUEUES).join(', ')}`,
         ...firstRun,
@@ -133,51 +168,10 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
       ].join('\n'),
     );
   } catch (err) {
-    await shutdown('start-up failed');
+    await shutdown(signalled ? 'signal' : 'start-up failed');
+    if (signalled) return; // the signal handler exits 0 once stopped
     throw err;
   }
-}
-
-interface Child {
-  name: string;
-  proc: ManagedProcess;
-}
-
-function spawnChildren(config: Config, env: NodeJS.ProcessEnv, onLine: (name: string, line: string) => void): Child[] {
-  const make = (name: string, entry: string, childEnv: NodeJS.ProcessEnv): Child => ({
-    name,
-    proc: new ManagedProcess({
-      name,
-      command: process.execPath,
-      args: [RUN_TS, entry],
-      env: childEnv,
-      cwd: PROJECT_ROOT,
-      onLine,
-      restart: true,
-    }),
-  });
-  // Rule 2: the persona worker gets an environment without any broker credential.
-  const personaEnv = { ...env };
-  for (const k of brokerCredentialsIn(personaEnv)) delete personaEnv[k];
-  return [
-    make('worker:trading', 'workers/trading.ts', env),
-    make('worker:broker', 'workers/broker.ts', env),
-    make('worker:ml', 'workers/ml.ts', env),
-    make('worker:personas', 'workers/personas.ts', personaEnv),
-    make('api', 'api/main.ts', env),
-  ];
-}
-
-/** Children log JSON; the stack passes warnings and errors through and drops the chatter. */
-function forwardLog(name: string, line: string, level: string): void {
-  let parsed: { level?: number; msg?: string } | undefined;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    parsed = undefined;
-  }
-  const verbose = level === 'debug' || level === 'trace';
-  if (verbose || !parsed || (parsed.level ?? 30) >= 40) process.stderr.write(`[${name}] ${line}\n`);
 }
 
 async function waitReady(url: string, timeoutMs: number): Promise<void> {

@@ -34,10 +34,13 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   def.preflight?.(process.env);
   const config = loadConfig();
   const log = createLogger(`worker:${def.taskQueue}`, config.logLevel);
-  // Activity-only queues (broker) have no workflows by design: that SDK warning is not news.
-  const expected = (m: string) => !WORKFLOW_QUEUES.includes(def.taskQueue) && m.startsWith('No workflows registered');
+  // Not news at warn level: activity-only queues (broker) have no workflows by design, and while
+  // Temporal restarts Core retries every poll about ten times a second (the stack says it once).
+  const expected = (m: string, meta?: Record<string, unknown>) =>
+    (!WORKFLOW_QUEUES.includes(def.taskQueue) && m.startsWith('No workflows registered')) ||
+    meta?.target === 'temporalio_client::retry';
   const emit = (level: string, message: string, meta?: Record<string, unknown>) => {
-    const l = level.toLowerCase() === 'warn' && expected(message) ? 'debug' : (level.toLowerCase() as 'info');
+    const l = level.toLowerCase() === 'warn' && expected(message, meta) ? 'debug' : (level.toLowerCase() as 'info');
     log[l](meta ?? {}, message);
   };
   Runtime.install({
@@ -57,7 +60,8 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   const pool = createPool(appUrl);
   const workerId = `${def.taskQueue}@${os.hostname()}:${process.pid}`;
   const ctx: WorkerContext = { config, log, pool, workerId };
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const connection = await connectWhenTemporalAnswers(config, log);
+  if (!connection) return void (await pool.end());
   try {
     const worker = await Worker.create({
       connection,
@@ -75,6 +79,30 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   } finally {
     await connection.close();
     await pool.end();
+  }
+}
+
+/**
+ * A worker started while Temporal is down (restarting) waits for it instead of exiting; a stop
+ * signal meanwhile ends the wait (undefined: nothing to run).
+ */
+async function connectWhenTemporalAnswers(config: Config, log: Logger): Promise<NativeConnection | undefined> {
+  let stopped = false;
+  const stop = () => (stopped = true);
+  for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, stop);
+  try {
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        return await NativeConnection.connect(temporalConnectionOptions(config));
+      } catch (err) {
+        if (attempt % 60 === 0)
+          log.warn({ address: config.temporal.address, err: String(err) }, 'Temporal is not answering; waiting for it');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    return undefined;
+  } finally {
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.removeListener(s, stop);
   }
 }
 

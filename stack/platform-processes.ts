@@ -1,0 +1,68 @@
+/**
+ * The stack's own Node processes: the API and one worker per task queue, each supervised
+ * (restarted with backoff when it dies). Their JSON logs are filtered to warnings and errors.
+ */
+import path from 'node:path';
+import type { Config } from '../runtime/config';
+import { ManagedProcess } from '../runtime/managed-process';
+import { PROJECT_ROOT } from '../runtime/temporal-cli';
+import { brokerCredentialsIn } from '../workers/rule2';
+
+const RUN_TS = path.join(PROJECT_ROOT, 'bin', 'run-ts.js');
+
+/** Shutdown order: workers drain first, then the API, Temporal, Postgres, the stack's files. */
+export const STOP_RANK = { worker: 0, api: 1, temporal: 2, postgres: 3, files: 4 } as const;
+
+export interface PlatformProcess {
+  proc: ManagedProcess;
+  rank: number;
+}
+
+export function platformProcesses(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  hooks: {
+    say: (line: string) => void;
+    onSpawn: (name: string, stopSignal: NodeJS.Signals, rank: number) => (pid: number) => void;
+  },
+): PlatformProcess[] {
+  const make = (name: string, entry: string, childEnv: NodeJS.ProcessEnv, rank: number): PlatformProcess => ({
+    rank,
+    proc: new ManagedProcess({
+      name,
+      command: process.execPath,
+      args: [RUN_TS, entry],
+      env: childEnv,
+      cwd: PROJECT_ROOT,
+      onLine: (n, line) => forwardLog(n, line, config.logLevel),
+      restart: true,
+      // Workers get their shutdown grace (10 s) to finish in-flight activities, plus margin.
+      graceMs: 20_000,
+      onNotice: hooks.say,
+      onSpawn: hooks.onSpawn(name, 'SIGTERM', rank),
+    }),
+  });
+  // Rule 2: the persona worker gets an environment without any broker credential.
+  const personaEnv = { ...env };
+  for (const k of brokerCredentialsIn(personaEnv)) delete personaEnv[k];
+  // The API first: it answers /healthz and /readyz while the workers boot.
+  return [
+    make('api', 'api/main.ts', env, STOP_RANK.api),
+    make('worker:trading', 'workers/trading.ts', env, STOP_RANK.worker),
+    make('worker:broker', 'workers/broker.ts', env, STOP_RANK.worker),
+    make('worker:ml', 'workers/ml.ts', env, STOP_RANK.worker),
+    make('worker:personas', 'workers/personas.ts', personaEnv, STOP_RANK.worker),
+  ];
+}
+
+/** Children log JSON; the stack passes warnings and errors through and drops the chatter. */
+function forwardLog(name: string, line: string, level: string): void {
+  let parsed: { level?: number; msg?: string } | undefined;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    parsed = undefined;
+  }
+  const verbose = level === 'debug' || level === 'trace';
+  if (verbose || !parsed || (parsed.level ?? 30) >= 40) process.stderr.write(`[${name}] ${line}\n`);
+}
