@@ -26,7 +26,13 @@ export function platformProcesses(
     onSpawn: (name: string, stopSignal: NodeJS.Signals, rank: number) => (pid: number) => void;
   },
 ): PlatformProcess[] {
-  const make = (name: string, entry: string, childEnv: NodeJS.ProcessEnv, rank: number): PlatformProcess => ({
+  const make = (
+    name: string,
+    entry: string,
+    childEnv: NodeJS.ProcessEnv,
+    rank: number,
+    ready?: (abort: AbortSignal) => Promise<void>,
+  ): PlatformProcess => ({
     rank,
     proc: new ManagedProcess({
       name,
@@ -36,6 +42,7 @@ export function platformProcesses(
       cwd: PROJECT_ROOT,
       onLine: (n, line) => forwardLog(n, line, config.logLevel),
       restart: true,
+      ready,
       // Workers get their shutdown grace (10 s) to finish in-flight activities, plus margin.
       graceMs: 20_000,
       onNotice: hooks.say,
@@ -47,12 +54,28 @@ export function platformProcesses(
   for (const k of brokerCredentialsIn(personaEnv)) delete personaEnv[k];
   // The API first: it answers /healthz and /readyz while the workers boot.
   return [
-    make('api', 'api/main.ts', env, STOP_RANK.api),
+    make('api', 'api/main.ts', env, STOP_RANK.api, (abort) =>
+      answers(`http://${config.api.host}:${config.api.port}/healthz`, abort),
+    ),
     make('worker:trading', 'workers/trading.ts', env, STOP_RANK.worker),
     make('worker:broker', 'workers/broker.ts', env, STOP_RANK.worker),
     make('worker:ml', 'workers/ml.ts', env, STOP_RANK.worker),
     make('worker:personas', 'workers/personas.ts', personaEnv, STOP_RANK.worker),
   ];
+}
+
+/** The API is up once /healthz answers (it listens before Temporal or Postgres do). */
+async function answers(url: string, abort: AbortSignal, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!abort.aborted) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Children log JSON; the stack passes warnings and errors through and drops the chatter. */
