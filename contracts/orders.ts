@@ -17,8 +17,6 @@ export const brokerUpdateSignal = { type: 'signal', name: 'brokerUpdate' } as Si
   'brokerUpdate'
 >;
 
-export type LegSide = OrderSide;
-
 export interface OrderLeg {
   readonly exchange: 'NFO';
   readonly tradingsymbol: string;
@@ -26,7 +24,7 @@ export interface OrderLeg {
   readonly expiry: string;
   readonly strike: number;
   readonly optionType: 'CE' | 'PE';
-  readonly side: LegSide;
+  readonly side: OrderSide;
   /** Units (lots × lot size). */
   readonly quantity: number;
   readonly orderType: OrderType;
@@ -68,7 +66,7 @@ export interface LegReport {
   readonly purpose: 'entry' | 'unwind';
   readonly tag: string;
   readonly tradingsymbol: string;
-  readonly side: LegSide;
+  readonly side: OrderSide;
   readonly quantity: number;
   readonly brokerOrderId: string | null;
   readonly status: OrderStatus;

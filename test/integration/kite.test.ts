@@ -19,6 +19,7 @@ import { formatTradingsymbol } from '../../broker/tradingsymbol';
 import { freePort } from '../../runtime/ports';
 import { withTenant } from '../../db/tenant';
 import type { OrderLeg, OrderPlacementInput } from '../../contracts/orders';
+import type { OrderSide } from '../../domain/orders';
 import { testClient, testPool } from '../support/env';
 import { FakeKite } from '../support/fake-kite';
 import { auditCount, createTenant, FAST, orderWorkers, place } from '../support/orders-env';
@@ -50,7 +51,7 @@ const req = (tag: string, over: Partial<Parameters<KiteBroker['placeOrder']>[0]>
 });
 
 function legs(): OrderLeg[] {
-  const mk = (strike: number, side: 'BUY' | 'SELL', price: string): OrderLeg => ({
+  const mk = (strike: number, side: OrderSide, price: string): OrderLeg => ({
     exchange: 'NFO',
     tradingsymbol: formatTradingsymbol({ instrument: 'NIFTY', expiry: '2026-05-12', strike, type: 'put' }),
     instrument: 'NIFTY',

@@ -2,17 +2,23 @@
  * Reconciliation on the real stack: broker (paper exchange or fake Kite) against the ledger.
  * Clean after a normal day; external orders recorded; missing fills inferred with
  * deterministic ids; an unresolved mismatch marks the tenant not clean and new orders are
- * refused until a later reconciliation is clean; schedules applied idempotently.
+ * refused until a later reconciliation is clean; every ledger row is accounted for (intents a
+ * dead workflow never sent are closed, intents the broker has are linked, anything that cannot
+ * be accounted for keeps the tenant not clean); schedules applied idempotently.
  */
-import { executeWorkflow } from '../../runtime/workflow-client';
+import { executeWorkflow, startWorkflow } from '../../runtime/workflow-client';
 import type { Client } from '@temporalio/client';
+import { PaperBroker } from '../../broker/paper/paper-broker';
+import { buildPaperStructure } from '../../broker/paper/structures';
+import { recordOrderIntents, type OrderIntent } from '../../db/ledger';
+import { orderPlacementWorkflowId, type OrderLeg } from '../../contracts/orders';
 import { reconciliationSchedules } from '../../stack/schedules/reconciliation';
 import { applySchedules } from '../../stack/schedules/apply';
 import { withTenant } from '../../db/tenant';
 import { formatTradingsymbol } from '../../broker/tradingsymbol';
 import { reconciliationWorkflowId, type ReconciliationInput } from '../../contracts/reconciliation';
 import { TASK_QUEUES } from '../../contracts/task-queues';
-import { testClient, testPool } from '../support/env';
+import { testClient, testPool, uniqueQueue } from '../support/env';
 import { FakeKite } from '../support/fake-kite';
 import {
   auditCount,
@@ -46,6 +52,93 @@ const tradingState = (tenantId: number) =>
       ).rows[0],
   );
 
+/** A Kite tenant on a fake Kite, armed for live trading. */
+async function kiteTenant(
+  fake: FakeKite,
+  creds: { apiKey: string; accessToken: string; apiSecret: string },
+  settleMs = 2000,
+) {
+  const { id: tenantId } = await createTenant(pool, 'recon');
+  await pool.query('UPDATE tenants SET live_armed = true WHERE id = $1', [tenantId]);
+  await withTenant(pool, tenantId, ({ client: c }) =>
+    c.query(
+      `INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', $2, $3, $4)`,
+      [
+        tenantId,
+        JSON.stringify({ baseUrl: fake.url, apiKey: creds.apiKey, timeoutMs: 800, settleMs }),
+        creds.accessToken,
+        creds.apiSecret,
+      ],
+    ),
+  );
+  return tenantId;
+}
+
+/**
+ * A placement that died (as one did when Postgres went away mid-structure): a real
+ * OrderPlacement workflow, started where no worker polls and terminated, and the intents it had
+ * recorded — never confirmed at the broker — in the ledger.
+ */
+async function deadPlacement(
+  client: Client,
+  tenantId: number,
+  legs: readonly OrderLeg[],
+  status: 'INITIALIZED' | 'SUBMITTED',
+): Promise<{ workflowId: string; tags: string[] }> {
+  const decisionId = `dead-${process.pid}-${n++}`;
+  const workflowId = orderPlacementWorkflowId(tenantId, decisionId);
+  const input = {
+    tenantId,
+    decisionId,
+    structure: 'TEST',
+    instrument: 'NIFTY' as const,
+    tradingDate: '2026-05-06',
+    lots: 1,
+    legs,
+  };
+  const handle = await startWorkflow(client, 'orderPlacement', {
+    taskQueue: uniqueQueue('dead'),
+    workflowId,
+    args: [input],
+  });
+  await handle.terminate('test: the placement died with the database');
+  const tags = legs.map((_, i) => `QDEAD${process.pid % 10000}N${n}L${i}`);
+  const intents: OrderIntent[] = legs.map((l, i) => ({
+    tag: tags[i]!,
+    decisionId,
+    legIndex: i,
+    purpose: 'entry',
+    workflowId,
+    runId: handle.firstExecutionRunId,
+    broker: 'paper',
+    instrument: l.instrument,
+    tradingsymbol: l.tradingsymbol,
+    expiry: l.expiry,
+    strike: l.strike,
+    optionType: l.optionType,
+    side: l.side,
+    quantity: l.quantity,
+    orderType: l.orderType,
+    limitPrice: l.limitPrice ?? null,
+    status,
+  }));
+  await withTenant(pool, tenantId, (tx) => recordOrderIntents(tx, intents));
+  return { workflowId, tags };
+}
+
+const ledgerRows = (tenantId: number) =>
+  withTenant(
+    pool,
+    tenantId,
+    async ({ client: c }) =>
+      (
+        await c.query(
+          'SELECT tag, status, resolution, broker_order_id, filled_quantity FROM orders WHERE tenant_id = $1 ORDER BY id',
+          [tenantId],
+        )
+      ).rows,
+  );
+
 describe('Reconciliation', () => {
   it('is clean after a filled structure on the paper broker', async () => {
     const client = await testClient();
@@ -75,19 +168,7 @@ describe('Reconciliation', () => {
     const fake = await new FakeKite(creds).start();
     try {
       const client = await testClient();
-      const { id: tenantId } = await createTenant(pool, 'recon');
-      await pool.query('UPDATE tenants SET live_armed = true WHERE id = $1', [tenantId]);
-      await withTenant(pool, tenantId, ({ client: c }) =>
-        c.query(
-          `INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', $2, $3, $4)`,
-          [
-            tenantId,
-            JSON.stringify({ baseUrl: fake.url, apiKey: creds.apiKey, timeoutMs: 800, settleMs: 2000 }),
-            creds.accessToken,
-            creds.apiSecret,
-          ],
-        ),
-      );
+      const tenantId = await kiteTenant(fake, creds);
       const symbol = formatTradingsymbol({ instrument: 'NIFTY', expiry: '2026-05-12', strike: 24000, type: 'put' });
       const ext = fake.placeExternal({
         tradingsymbol: symbol,
@@ -216,6 +297,127 @@ describe('Reconciliation', () => {
           external: true,
         },
       ]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('closes the intents a dead placement never sent, and counts every ledger row', async () => {
+    const client = await testClient();
+    const tenantId = await paperTenant(pool);
+    const placed = await orderWorkers(pool).run(async () =>
+      place(client, await placementInput(pool, tenantId, 'BULL_PUT_SPREAD', 1)),
+    );
+    expect(placed.status).toBe('filled');
+    const { legs } = await buildPaperStructure(pool, tenantId, 'BULL_PUT_SPREAD', 'NIFTY', 1);
+    const dead = await deadPlacement(client, tenantId, legs, 'INITIALIZED');
+
+    // Two orders at the broker, four rows in the ledger: every one is examined.
+    const v = await orderWorkers(pool).run(() => reconcile(client, tenantId));
+    expect(v).toMatchObject({ clean: true, ledgerOrders: 4, accountedOrders: 4, brokerOrders: 2 });
+    expect(v.mismatches).toEqual(
+      dead.tags.map((tag) => ({
+        kind: 'intent_never_sent',
+        resolved: true,
+        tag,
+        workflowId: dead.workflowId,
+        workflowStatus: 'TERMINATED',
+        detail: expect.stringMatching(/^never sent: its workflow is TERMINATED/),
+      })),
+    );
+    const rows = await ledgerRows(tenantId);
+    expect(rows.filter((r) => dead.tags.includes(r.tag))).toEqual(
+      dead.tags.map((tag) => ({
+        tag,
+        status: 'DENIED',
+        resolution: 'never_sent',
+        broker_order_id: null,
+        filled_quantity: 0,
+      })),
+    );
+    expect(await new PaperBroker(pool, tenantId).getOrders()).toHaveLength(2);
+
+    // Closed rows are final: the next run accounts for them without a word.
+    const again = await orderWorkers(pool).run(() => reconcile(client, tenantId));
+    expect(again).toMatchObject({ clean: true, ledgerOrders: 4, accountedOrders: 4, mismatches: [] });
+  });
+
+  it('links an intent the broker has by its tag that the ledger never confirmed', async () => {
+    const client = await testClient();
+    const tenantId = await paperTenant(pool);
+    const { legs } = await buildPaperStructure(pool, tenantId, 'PROTECTIVE_PUT', 'NIFTY', 1);
+    const leg = legs[0]!;
+    // placeOrder marked it SUBMITTED and sent it; the database went away before the answer was written.
+    const dead = await deadPlacement(client, tenantId, [leg], 'SUBMITTED');
+    const { brokerOrderId } = await new PaperBroker(pool, tenantId).placeOrder({
+      tag: dead.tags[0]!,
+      exchange: 'NFO',
+      tradingsymbol: leg.tradingsymbol,
+      side: leg.side,
+      quantity: leg.quantity,
+      orderType: 'MARKET',
+      product: 'NRML',
+    });
+
+    const v = await orderWorkers(pool).run(() => reconcile(client, tenantId));
+    expect(v).toMatchObject({ clean: true, ledgerOrders: 1, accountedOrders: 1, brokerOrders: 1 });
+    expect(v.mismatches.find((m) => m.kind === 'intent_linked')).toMatchObject({
+      resolved: true,
+      tag: dead.tags[0],
+      brokerOrderId,
+      workflowId: dead.workflowId,
+      workflowStatus: 'TERMINATED',
+    });
+    expect(v.mismatches.every((m) => m.resolved)).toBe(true);
+    const [broker] = await new PaperBroker(pool, tenantId).getOrders();
+    expect(await ledgerRows(tenantId)).toEqual([
+      {
+        tag: dead.tags[0],
+        status: broker!.status,
+        resolution: null,
+        broker_order_id: brokerOrderId,
+        filled_quantity: broker!.filledQuantity,
+      },
+    ]);
+  });
+
+  it('is not clean while an intent cannot be accounted for', async () => {
+    const creds = { apiKey: 'reckey2', accessToken: 'rectoken2', apiSecret: 'recsecret2' };
+    const fake = await new FakeKite(creds).start();
+    try {
+      const client = await testClient();
+      const tenantId = await kiteTenant(fake, creds, 60_000);
+      const symbol = formatTradingsymbol({ instrument: 'NIFTY', expiry: '2026-05-12', strike: 24000, type: 'put' });
+      const leg: OrderLeg = {
+        exchange: 'NFO',
+        tradingsymbol: symbol,
+        instrument: 'NIFTY',
+        expiry: '2026-05-12',
+        strike: 24000,
+        optionType: 'PE',
+        side: 'BUY',
+        quantity: 65,
+        orderType: 'LIMIT',
+        limitPrice: '35.50',
+      };
+      // Sent with an unknown outcome moments ago; Kite may take up to a minute to list it.
+      const dead = await deadPlacement(client, tenantId, [leg], 'SUBMITTED');
+      const v1 = await orderWorkers(pool, true).run(() => reconcile(client, tenantId));
+      expect(v1).toMatchObject({ clean: false, ledgerOrders: 1, accountedOrders: 0, brokerOrders: 0 });
+      expect(v1.mismatches).toMatchObject([
+        { kind: 'intent_unconfirmed', resolved: false, tag: dead.tags[0], workflowStatus: 'TERMINATED' },
+      ]);
+      expect(await tradingState(tenantId)).toMatchObject({ reconciliation_clean: false });
+
+      // The settle window passes and the tag never appeared: it was never sent.
+      await withTenant(pool, tenantId, ({ client: c }) =>
+        c.query(`UPDATE orders SET updated_at = now() - interval '2 minutes' WHERE tenant_id = $1`, [tenantId]),
+      );
+      const v2 = await orderWorkers(pool, true).run(() => reconcile(client, tenantId));
+      expect(v2).toMatchObject({ clean: true, ledgerOrders: 1, accountedOrders: 1 });
+      expect(v2.mismatches).toMatchObject([{ kind: 'intent_never_sent', resolved: true, tag: dead.tags[0] }]);
+      expect(await tradingState(tenantId)).toMatchObject({ reconciliation_clean: true, unresolved: [] });
+      expect(fake.placeRequests).toBe(0);
     } finally {
       await fake.stop();
     }
