@@ -7,8 +7,10 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { auditIn } from '../db/audit';
-import { withTenant } from '../db/tenant';
+import { auditEventRecorded, auditIn } from '../db/audit';
+import { hasOwnPointer, MODEL_RETRAINS_CHANNEL, notifyModelChannel } from '../db/models';
+import { PLATFORM_TENANT_ID } from '../db/schema/tenants';
+import { activeTenantIds, withTenant } from '../db/tenant';
 import { isModelTypeId, type ModelTypeId } from '../ml/model-types';
 import {
   ArtifactIntegrityError,
@@ -125,7 +127,8 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
       const data = await registryCall(() => trainingExamples(typeId, t.dataVersion));
       if (data.digest !== t.datasetSha256) {
         throw ApplicationFailure.nonRetryable(
-          `training data for ${typeId}@${t.dataVersion} changed since it was prepared (${data.digest} ≠ ${t.datasetSha256})`,
+          `training data for ${typeId}@${t.dataVersion} changed since it was prepared ` +
+            `(${data.digest} ≠ ${t.datasetSha256})`,
           'TrainingDataChanged',
         );
       }
@@ -169,24 +172,18 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
 
     /** Audits the run's outcome once per workflow id and tells listeners (dashboards, API). */
     async recordRetrainOutcome(o: RetrainOutcome): Promise<{ recorded: boolean }> {
-      const tenant = o.scope === 'global' ? 0 : o.scope;
-      return withTenant(deps.pool, tenant, async ({ client }) => {
-        const seen = await client.query(
-          "SELECT 1 FROM audit_log WHERE tenant_id = $1 AND event_type = 'model.retrain_completed' AND payload->>'workflowId' = $2 LIMIT 1",
-          [tenant, o.workflowId],
-        );
-        if (seen.rows.length) return { recorded: false };
-        await auditIn(client, tenant, null, 'model.retrain_completed', { ...o, scope: scopeKey(o.scope) });
-        await client.query('SELECT pg_notify($1, $2)', [
-          'qs_model_retrains',
-          JSON.stringify({
-            typeId: o.typeId,
-            scope: scopeKey(o.scope),
-            dataVersion: o.dataVersion,
-            version: o.version,
-            result: o.result,
-          }),
-        ]);
+      const tenant = o.scope === 'global' ? PLATFORM_TENANT_ID : o.scope;
+      return withTenant(deps.pool, tenant, async (tx) => {
+        if (await auditEventRecorded(tx.client, tenant, 'model.retrain_completed', 'workflowId', o.workflowId))
+          return { recorded: false };
+        await auditIn(tx.client, tenant, null, 'model.retrain_completed', { ...o, scope: scopeKey(o.scope) });
+        await notifyModelChannel(tx, MODEL_RETRAINS_CHANNEL, {
+          typeId: o.typeId,
+          scope: scopeKey(o.scope),
+          dataVersion: o.dataVersion,
+          version: o.version,
+          result: o.result,
+        });
         return { recorded: true };
       });
     },
@@ -194,15 +191,9 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
     /** Scopes retrained in a type's slot: global, plus every tenant that has its own variant. */
     async listRetrainScopes(input: { typeId: string }): Promise<Scope[]> {
       known(input.typeId);
-      const { rows } = await deps.pool.query<{ id: number }>(
-        "SELECT id FROM tenants WHERE status = 'active' AND id <> 0 ORDER BY id",
-      );
       const scopes: Scope[] = ['global'];
-      for (const { id } of rows) {
-        const has = await withTenant(deps.pool, id, ({ client }) =>
-          client.query('SELECT 1 FROM model_pointers WHERE type_id = $1 LIMIT 1', [input.typeId]),
-        );
-        if (has.rows.length) scopes.push(id);
+      for (const id of await activeTenantIds(deps.pool)) {
+        if (await withTenant(deps.pool, id, (tx) => hasOwnPointer(tx, input.typeId, id))) scopes.push(id);
       }
       return scopes;
     },

@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import { loadConfig, Config } from '../runtime/config';
 import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { createPool } from '../db/client';
+import { requireTenant, TenantInputError, type Tenant } from '../db/tenants';
 import { readStackEnv } from '../runtime/stack-env';
 import { appDatabaseUrl } from '../runtime/database';
 import { UsageError } from './usage-error';
@@ -27,7 +28,8 @@ export async function withTemporal<T>(fn: (client: Client, config: Config) => Pr
     connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '5s' });
   } catch (e) {
     throw new UsageError(
-      `cannot reach Temporal at ${config.temporal.address} (is the stack running? \`npm start\`): ${(e as Error).message}`,
+      `cannot reach Temporal at ${config.temporal.address} (is the stack running? \`npm start\`): ` +
+        (e as Error).message,
     );
   }
   try {
@@ -53,4 +55,19 @@ export function adminUrl(): string {
   const url = cliConfig().db.adminUrl;
   if (!url) throw new UsageError('no database: start the stack (`npm start`) or set DATABASE_URL');
   return url;
+}
+
+/** Input mistakes the db layer names (bad slug, unknown tenant) surface as one clear line, exit 2. */
+export async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof TenantInputError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The tenant a `--tenant <slug>` flag names (the platform tenant only where `platform` says so). */
+export function tenantFlag(pool: Pool, slug: string, options: { platform?: boolean } = {}): Promise<Tenant> {
+  return asUsage(() => requireTenant(pool, slug, { field: '--tenant', ...options }));
 }

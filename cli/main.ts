@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../runtime/config';
 import { UsageError } from './usage-error';
+import { printable } from './output';
 import * as stack from './commands/stack';
 import * as temporal from './commands/temporal';
 import * as db from './commands/db';
@@ -33,21 +34,29 @@ const groups: Array<{ register(program: Command): void }> = [
   orders,
 ];
 
+/** Commander's "show help" exits (e.g. `qs models` without a subcommand), not mistakes. */
+const HELP_CODES = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version']);
+
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('qs')
     .description('Quantsentinel: durable, deterministic NSE index-options trading on Temporal')
-    .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // A usage mistake is one line naming what is wrong (`qs: required option '--lots <n>' not
+    // specified`), like the commands' own UsageErrors; --help shows the rest.
+    .configureOutput({
+      outputError: (text, write) => write(`qs: ${printable(text.replace(/^error: /, '').trim())}\n`),
+    });
   for (const g of groups) g.register(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      // Help and version exit 0; every parse error (unknown option, missing value) is a usage error.
+      process.exitCode = err.exitCode === 0 ? 0 : HELP_CODES.has(err.code) ? err.exitCode : 2;
       return;
     }
     if (err instanceof ConfigError || err instanceof UsageError) {
-      console.error(`qs: ${err.message}`);
+      console.error(`qs: ${printable(err.message).replace(/\n/g, ' ')}`);
       process.exitCode = 2;
       return;
     }

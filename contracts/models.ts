@@ -6,7 +6,7 @@ import { istParts } from '../domain/dates';
 export type Scope = 'global' | number;
 
 export interface ContractCheck {
-  readonly name: 'holdout_metric' | 'feature_schema' | 'artifact_size' | 'sha256';
+  readonly name: 'holdout_metric' | 'claimed_metric' | 'feature_schema' | 'artifact_size' | 'sha256';
   readonly passed: boolean;
   readonly detail: string;
 }

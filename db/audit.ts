@@ -28,6 +28,21 @@ export async function auditIn(
   return { seq: Number(rows[0].seq), hash: rows[0].hash };
 }
 
+/** Whether the tenant's log already holds an event whose payload has `field` = `value` (once-only events). */
+export async function auditEventRecorded(
+  client: PoolClient,
+  tenantId: number,
+  eventType: string,
+  field: string,
+  value: string,
+): Promise<boolean> {
+  const { rows } = await client.query(
+    'SELECT 1 FROM audit_log WHERE tenant_id = $1 AND event_type = $2 AND payload->>$3 = $4 LIMIT 1',
+    [tenantId, eventType, field, value],
+  );
+  return rows.length > 0;
+}
+
 /** On its own transaction. */
 export function audit(
   pool: Pool,

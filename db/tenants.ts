@@ -3,12 +3,16 @@
  * each change (row + audit entry) commits in one transaction, so a refusal writes nothing.
  */
 import type { Pool } from 'pg';
+import { asc, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import { hash, verify } from '@node-rs/argon2';
-import { inTransaction, withTenant } from './tenant';
+import { createDb } from './client';
+import { withNewTenant, withTenant } from './tenant';
 import { auditIn } from './audit';
 import { USER_ROLES, UserRole } from './schema/users';
-import { PLATFORM_TENANT_SLUG } from './schema/tenants';
+import { tenantTradingState } from './schema/risk';
+import { identifierText } from './text';
+import { PLATFORM_TENANT_ID, PLATFORM_TENANT_SLUG, tenants } from './schema/tenants';
 
 export class TenantInputError extends Error {
   constructor(message: string) {
@@ -27,7 +31,8 @@ export const slugSchema = z
 
 const tenantInput = z.object({
   slug: slugSchema,
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  // Names are printed on operators' terminals: no escape sequences or other control characters.
+  name: identifierText(100).trim().min(1, 'must not be empty'),
 });
 const userInput = z.object({
   email: z.string().trim().toLowerCase().email('must be an email address'),
@@ -50,7 +55,14 @@ export interface Tenant {
   createdAt: Date;
 }
 
-const TENANT_COLUMNS = 'id, slug, name, status, live_armed AS "liveArmed", created_at AS "createdAt"';
+const TENANT_COLUMNS = {
+  id: tenants.id,
+  slug: tenants.slug,
+  name: tenants.name,
+  status: tenants.status,
+  liveArmed: tenants.liveArmed,
+  createdAt: tenants.createdAt,
+};
 
 export async function createTenant(
   pool: Pool,
@@ -58,33 +70,51 @@ export async function createTenant(
   actorUserId: number | null = null,
 ): Promise<Tenant> {
   const { slug, name } = parse(tenantInput, input);
-  return inTransaction(pool, async (client) => {
-    const { rows } = await client.query<Tenant>(
-      `INSERT INTO tenants (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING RETURNING ${TENANT_COLUMNS}`,
-      [slug, name],
-    );
-    if (rows.length === 0) throw new TenantInputError(`slug: a tenant "${slug}" already exists`);
-    const tenant = rows[0];
-    await client.query("SELECT set_config('app.tenant_id', $1, true)", [String(tenant.id)]);
-    await client.query('INSERT INTO tenant_trading_state (tenant_id) VALUES ($1)', [tenant.id]);
+  return withNewTenant(pool, async ({ client, db, enter }) => {
+    const [tenant] = await db
+      .insert(tenants)
+      .values({ slug, name })
+      .onConflictDoNothing({ target: tenants.slug })
+      .returning(TENANT_COLUMNS);
+    if (!tenant) throw new TenantInputError(`slug: a tenant "${slug}" already exists`);
+    await enter(tenant.id);
+    await db.insert(tenantTradingState).values({ tenantId: tenant.id });
     await auditIn(client, tenant.id, actorUserId, 'tenant.created', { slug, name });
     return tenant;
   });
 }
 
+/** Every tenant but the platform's own, in id order. */
 export async function listTenants(pool: Pool): Promise<Tenant[]> {
-  const { rows } = await pool.query<Tenant>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id <> 0 ORDER BY id`);
-  return rows;
+  return createDb(pool)
+    .select(TENANT_COLUMNS)
+    .from(tenants)
+    .where(ne(tenants.id, PLATFORM_TENANT_ID))
+    .orderBy(asc(tenants.id));
 }
 
+/** The one lookup of a tenant by slug (the platform tenant included: callers decide). */
 export async function tenantBySlug(pool: Pool, slug: string): Promise<Tenant | undefined> {
-  const { rows } = await pool.query<Tenant>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE slug = $1`, [slug]);
+  const rows = await createDb(pool).select(TENANT_COLUMNS).from(tenants).where(eq(tenants.slug, slug));
   return rows[0];
 }
 
-export async function requireTenant(pool: Pool, slug: string): Promise<Tenant> {
+/**
+ * The tenant a command or request names, or a TenantInputError naming the field. The platform
+ * tenant (platform events, operators) is refused unless the caller means it (`platform: true`).
+ */
+export async function requireTenant(
+  pool: Pool,
+  slug: string,
+  options: { field?: string; platform?: boolean } = {},
+): Promise<Tenant> {
+  const field = options.field ?? 'tenant';
   const t = await tenantBySlug(pool, slug);
-  if (!t) throw new TenantInputError(`tenant: no tenant with slug "${slug}" (see \`qs tenant list\`)`);
+  if (!t) throw new TenantInputError(`${field}: no tenant with slug ${JSON.stringify(slug)} (see \`qs tenant list\`)`);
+  if (t.id === PLATFORM_TENANT_ID && !options.platform)
+    throw new TenantInputError(
+      `${field}: "${PLATFORM_TENANT_SLUG}" is the platform's own tenant, not a trading tenant`,
+    );
   return t;
 }
 

@@ -1,9 +1,12 @@
 /**
- * The validation contract a candidate must pass before it serves: holdout metric at or above
- * the type's threshold, the same feature schema as the running production version, artifact
- * size within the type's range, and SHA-256 matching the stored digest.
+ * The validation contract a candidate must pass before it serves: its holdout metric, measured
+ * by running the artifact on the rebuilt holdout (ml/holdout.ts), at or above the type's
+ * threshold; the metric its metadata claims equal to the measured one (metadata is provenance,
+ * and a record that lies must not serve); the same feature schema as the running production
+ * version; artifact size within the type's range; SHA-256 matching the stored digest.
  */
 import { createHash } from 'node:crypto';
+import type { HoldoutMeasurement } from './holdout';
 import type { ContractSpec } from './model-types';
 import type { ContractCheck, FeatureSchema, ModelMetadata, ValidationResult } from './types';
 
@@ -22,25 +25,23 @@ export interface ContractBaseline {
   readonly featureSchema: FeatureSchema;
 }
 
+/**
+ * How far the claimed metric may sit from the measured one: the trainer scores the TypeScript
+ * reference, serving runs the exported graph (parity to 1e-5 per prediction), so a prediction on
+ * a decision boundary may flip one holdout row; a lie is larger than that.
+ */
+export const CLAIM_TOLERANCE = 0.005;
+
 const canonicalSchema = (s: FeatureSchema) => JSON.stringify({ features: [...s.features], output: s.output });
 
 export function runContract(
   spec: ContractSpec,
   candidate: ContractCandidate,
   production: ContractBaseline | null,
+  measured: HoldoutMeasurement,
   at: Date = new Date(),
 ): ValidationResult {
-  const checks: ContractCheck[] = [];
-  const value = candidate.metadata.validationMetrics?.[spec.metric];
-  checks.push(
-    typeof value === 'number' && Number.isFinite(value)
-      ? {
-          name: 'holdout_metric',
-          passed: value >= spec.atLeast,
-          detail: `${spec.metric} = ${round(value)} (needs ≥ ${spec.atLeast})`,
-        }
-      : { name: 'holdout_metric', passed: false, detail: `${spec.metric} missing from the validation metrics` },
-  );
+  const checks: ContractCheck[] = [...metricChecks(spec, candidate, measured)];
   if (production === null)
     checks.push({ name: 'feature_schema', passed: true, detail: 'no production version yet: nothing to compare with' });
   else {
@@ -50,7 +51,8 @@ export function runContract(
       passed: same,
       detail: same
         ? `same as production v${production.version}`
-        : `differs from production v${production.version}: [${candidate.featureSchema.features.join(', ')}] vs [${production.featureSchema.features.join(', ')}]`,
+        : `differs from production v${production.version}: [${candidate.featureSchema.features.join(', ')}] ` +
+          `vs [${production.featureSchema.features.join(', ')}]`,
     });
   }
   const size = candidate.artifact.length;
@@ -75,6 +77,40 @@ export function runContract(
     comparedWith: production?.version ?? null,
     at: at.toISOString(),
   };
+}
+
+function metricChecks(spec: ContractSpec, candidate: ContractCandidate, m: HoldoutMeasurement): ContractCheck[] {
+  const claimed = candidate.metadata.validationMetrics?.[spec.metric];
+  const claimText = typeof claimed === 'number' ? round(claimed) : 'nothing';
+  if (m.metric !== spec.metric || m.sha256 !== sha256Hex(candidate.artifact)) {
+    const why = m.metric !== spec.metric ? `${m.metric} was measured` : 'a different artifact was measured';
+    return [
+      { name: 'holdout_metric', passed: false, detail: `${spec.metric} not measured on this artifact (${why})` },
+      { name: 'claimed_metric', passed: false, detail: `metadata claims ${claimText}; nothing to compare with` },
+    ];
+  }
+  if (!m.ok)
+    return [
+      { name: 'holdout_metric', passed: false, detail: `${spec.metric} could not be measured: ${m.error}` },
+      { name: 'claimed_metric', passed: false, detail: `metadata claims ${claimText}; nothing to compare with` },
+    ];
+  const honest = typeof claimed === 'number' && Math.abs(claimed - m.value) <= CLAIM_TOLERANCE;
+  return [
+    {
+      name: 'holdout_metric',
+      passed: m.value >= spec.atLeast,
+      detail:
+        `${spec.metric} = ${round(m.value)} (needs ≥ ${spec.atLeast}), measured on ${m.rows} holdout rows of ` +
+        `data version ${m.dataVersion} (${m.windowDays} trading days)`,
+    },
+    {
+      name: 'claimed_metric',
+      passed: honest,
+      detail: honest
+        ? `metadata claims ${claimText}, as measured`
+        : `metadata claims ${claimText}, measured ${round(m.value)} (tolerance ${CLAIM_TOLERANCE})`,
+    },
+  ];
 }
 
 const round = (v: number) => Math.round(v * 1e6) / 1e6;

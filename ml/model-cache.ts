@@ -7,6 +7,7 @@
  * LISTEN connection drops, it reconnects and reloads everything (events may have been missed).
  */
 import { Client, type Pool } from 'pg';
+import { forgetWorker, listenOn, recordServedModel } from '../db/models';
 import { instantiate, type AnyModel, type ModelsByType } from './adapters';
 import { MODEL_TYPE_IDS, isModelTypeId, type ModelTypeId } from './model-types';
 import { MODEL_EVENTS_CHANNEL, ModelRegistry, type ModelEvent } from './registry';
@@ -115,9 +116,7 @@ export class ModelCache {
     await this.pending.catch(() => undefined);
     for (const e of this.entries.values()) await e.model?.release().catch(() => undefined);
     this.entries.clear();
-    await this.options.pool
-      .query('DELETE FROM worker_models WHERE worker_id = $1', [this.options.workerId])
-      .catch(() => undefined);
+    await forgetWorker(this.options.pool, this.options.workerId).catch(() => undefined);
   }
 
   /** Single-flight load and swap; a failed load keeps serving the old model. */
@@ -171,11 +170,13 @@ export class ModelCache {
   }
 
   private async record(m: AnyModel): Promise<void> {
-    await this.options.pool.query(
-      `INSERT INTO worker_models (worker_id, type_id, scope, version, sha256, loaded_at) VALUES ($1, $2, $3, $4, $5, now())
-       ON CONFLICT (worker_id, type_id, scope) DO UPDATE SET version = EXCLUDED.version, sha256 = EXCLUDED.sha256, loaded_at = now()`,
-      [this.options.workerId, m.id.typeId, scopeKey(m.id.scope), m.id.version, m.id.sha256],
-    );
+    await recordServedModel(this.options.pool, {
+      workerId: this.options.workerId,
+      typeId: m.id.typeId,
+      scope: scopeKey(m.id.scope),
+      version: m.id.version,
+      sha256: m.id.sha256,
+    });
   }
 
   private async listen(): Promise<void> {
@@ -197,7 +198,7 @@ export class ModelCache {
     });
     client.on('end', () => this.reconnect(client));
     await client.connect();
-    await client.query(`LISTEN ${MODEL_EVENTS_CHANNEL}`);
+    await listenOn(client, MODEL_EVENTS_CHANNEL);
     this.listener = client;
   }
 

@@ -8,13 +8,37 @@
  * pointer first, the loser's retry finds a different production and gives up with
  * PromotionConflict instead of flipping again over a contract it was not checked against.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { auditIn } from '../db/audit';
+import {
+  flipPointer,
+  insertStagedVersion,
+  lockPointer,
+  MODEL_EVENTS_CHANNEL,
+  notifyModelChannel,
+  productionVersion,
+  productionWithArtifact,
+  promotionHistory,
+  setStatus,
+  setValidation,
+  typeSummaries,
+  versionBefore,
+  versionById,
+  versionForData,
+  versionsOfType,
+  versionWithArtifact,
+  type ModelVersionRecord,
+  type ModelVersionWithArtifact,
+  type TypeSummaryRecord,
+} from '../db/models';
+import { PLATFORM_TENANT_ID } from '../db/schema/tenants';
+import { withSerializable, type SerializableOptions, type SerializableTx } from '../db/tenant';
 import { runContract, sha256Hex } from './contracts';
-import { MODEL_TYPE_IDS, modelType } from './model-types';
-import { serializableTx, switchToAuditTenant, type TxOptions } from './scoped-tx';
+import { measureHoldout, type HoldoutMeasurement } from './holdout';
+import { isModelTypeId, MODEL_TYPE_IDS, modelType, type ModelTypeId } from './model-types';
 import {
   scopeKey,
+  scopeOf,
   tenantOf,
   type FeatureSchema,
   type Framework,
@@ -27,7 +51,7 @@ import type { PromotionOutcome, RollbackResult } from '../contracts/models';
 
 export type { PromotionOutcome, RollbackResult } from '../contracts/models';
 
-export const MODEL_EVENTS_CHANNEL = 'qs_model_events';
+export { MODEL_EVENTS_CHANNEL };
 
 export interface ModelEvent {
   readonly event: 'promoted' | 'rolled_back';
@@ -93,19 +117,10 @@ export interface PromoteOptions {
   readonly actor?: string;
   /** The production version the caller expects to replace (null: none); default what the first attempt sees. */
   readonly expectedProduction?: number | null;
-  readonly tx?: TxOptions;
+  readonly tx?: SerializableOptions;
 }
 
-export interface TypeSummary {
-  readonly typeId: string;
-  readonly scope: Scope;
-  readonly productionVersion: number | null;
-  readonly sha256: string | null;
-  readonly framework: string | null;
-  readonly latestVersion: number | null;
-  readonly staged: number;
-  readonly updatedAt: string | null;
-}
+export type TypeSummary = TypeSummaryRecord & { readonly scope: Scope };
 
 export interface PromotionEvent {
   readonly kind: 'promote' | 'rollback';
@@ -116,28 +131,25 @@ export interface PromotionEvent {
   readonly at: string;
 }
 
-const VERSION_COLUMNS = `v.id, v.type_id, v.tenant_id, v.version, v.framework, v.sha256, v.size_bytes, v.metadata, v.feature_schema,
-  v.training_data_version, v.status, v.validation, to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at`;
-
-type Row = Record<string, unknown>;
-
-function toVersion(r: Row): VersionRow {
+function toVersion(r: ModelVersionRecord): VersionRow {
   return {
-    id: Number(r.id),
-    typeId: r.type_id as string,
-    scope: r.tenant_id === null ? 'global' : Number(r.tenant_id),
-    version: Number(r.version),
+    id: r.id,
+    typeId: r.typeId,
+    scope: scopeOf(r.tenantId),
+    version: r.version,
     framework: r.framework as Framework,
-    sha256: r.sha256 as string,
-    sizeBytes: Number(r.size_bytes),
+    sha256: r.sha256,
+    sizeBytes: r.sizeBytes,
     metadata: r.metadata as ModelMetadata,
-    featureSchema: r.feature_schema as FeatureSchema,
-    trainingDataVersion: r.training_data_version as string,
+    featureSchema: r.featureSchema as FeatureSchema,
+    trainingDataVersion: r.trainingDataVersion,
     status: r.status as VersionStatus,
     validation: (r.validation as ValidationResult | null) ?? null,
-    createdAt: r.created_at as string,
+    createdAt: r.createdAt,
   };
 }
+
+const withArtifact = (r: ModelVersionWithArtifact): LoadedArtifact => ({ ...toVersion(r), artifact: r.artifact });
 
 export class ModelRegistry {
   constructor(
@@ -149,47 +161,42 @@ export class ModelRegistry {
     return given ?? this.defaults.actor ?? 'system';
   }
 
+  /** A SERIALIZABLE transaction scoped like the (type, scope) rows it touches. */
+  private tx<T>(scope: Scope, fn: (tx: SerializableTx) => Promise<T>, options?: SerializableOptions): Promise<T> {
+    return withSerializable(this.pool, tenantOf(scope), fn, options);
+  }
+
   /** Saves a staged version; a second save of the same (type, scope, data version) returns the first. */
   async save(input: SaveInput, options: { actor?: string } = {}): Promise<SavedVersion> {
     const { scope, artifact, metadata } = input;
     modelType(metadata.typeId);
     const sha256 = sha256Hex(artifact);
-    return serializableTx(this.pool, scope, async (c) => {
-      const existing = await c.query(
-        `SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 AND v.training_data_version = $3`,
-        [metadata.typeId, tenantOf(scope), metadata.trainingDataVersion],
-      );
-      if (existing.rows[0]) {
-        const row = toVersion(existing.rows[0]);
+    return this.tx(scope, async (tx) => {
+      const existing = await versionForData(tx, metadata.typeId, tenantOf(scope), metadata.trainingDataVersion);
+      if (existing) {
+        const row = toVersion(existing);
         if (row.sha256 !== sha256) {
           throw new PromotionConflict(
-            `${metadata.typeId}/${scopeKey(scope)} already has v${row.version} for data version ${metadata.trainingDataVersion} with a different artifact (${row.sha256.slice(0, 12)}… ≠ ${sha256.slice(0, 12)}…)`,
+            `${metadata.typeId}/${scopeKey(scope)} already has v${row.version} for data version ` +
+              `${metadata.trainingDataVersion} with a different artifact ` +
+              `(${row.sha256.slice(0, 12)}… ≠ ${sha256.slice(0, 12)}…)`,
           );
         }
         return { ...row, created: false };
       }
-      const { rows } = await c.query(
-        `INSERT INTO model_versions (type_id, tenant_id, version, framework, artifact, sha256, size_bytes, metadata, feature_schema, training_data_version, status)
-         VALUES ($1, $2, (SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE type_id = $1 AND tenant_id IS NOT DISTINCT FROM $2),
-                 $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, 'staged')
-         RETURNING id`,
-        [
-          metadata.typeId,
-          tenantOf(scope),
-          metadata.framework,
-          artifact,
-          sha256,
-          artifact.length,
-          JSON.stringify(metadata),
-          JSON.stringify(metadata.featureSchema),
-          metadata.trainingDataVersion,
-        ],
-      );
-      const saved = toVersion(
-        (await c.query(`SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.id = $1`, [rows[0].id])).rows[0],
-      );
-      const tenant = await switchToAuditTenant(c, scope);
-      await auditIn(c, tenant, null, 'model.saved', {
+      await tx.beforeWrite();
+      const id = await insertStagedVersion(tx, {
+        typeId: metadata.typeId,
+        scope: tenantOf(scope),
+        framework: metadata.framework,
+        artifact,
+        sha256,
+        metadata,
+        featureSchema: metadata.featureSchema,
+        trainingDataVersion: metadata.trainingDataVersion,
+      });
+      const saved = toVersion(await versionById(tx, id));
+      await this.auditAfterWrites(tx, scope, 'model.saved', {
         typeId: saved.typeId,
         scope: scopeKey(scope),
         version: saved.version,
@@ -213,16 +220,25 @@ export class ModelRegistry {
     return { saved, promotion: await this.promote(saved.typeId, input.scope, saved.version, { actor: options.actor }) };
   }
 
+  /**
+   * The candidate's holdout metric, measured by running its stored bytes (unverified: a
+   * tampered artifact is the contract's sha256 check to refuse) on its rebuilt holdout. Done
+   * before the contract's transaction: it takes seconds, and nothing it reads ever changes.
+   */
+  private async measure(typeId: string, scope: Scope, version: number): Promise<HoldoutMeasurement> {
+    const c = await this.tx(scope, (tx) => this.versionWithArtifact(tx, typeId, scope, version));
+    return measureHoldout({ ...c, typeId: modelTypeId(typeId) });
+  }
+
   /** Runs the contract against the current production version and stores the result; no flip. */
   async validate(typeId: string, scope: Scope, version: number): Promise<ValidationResult> {
-    return serializableTx(this.pool, scope, async (c) => {
-      const candidate = await this.versionWithArtifact(c, typeId, scope, version);
-      const production = await this.productionRow(c, typeId, scope);
-      const validation = runContract(modelType(typeId).contract, candidate, production);
-      await c.query('UPDATE model_versions SET validation = $2::jsonb WHERE id = $1', [
-        candidate.id,
-        JSON.stringify(validation),
-      ]);
+    const measured = await this.measure(typeId, scope, version);
+    return this.tx(scope, async (tx) => {
+      const candidate = await this.versionWithArtifact(tx, typeId, scope, version);
+      const production = await this.productionRow(tx, typeId, scope);
+      const validation = runContract(modelType(typeId).contract, candidate, production, measured);
+      await tx.beforeWrite();
+      await setValidation(tx, candidate.id, validation);
       return validation;
     });
   }
@@ -240,37 +256,37 @@ export class ModelRegistry {
       options.expectedProduction !== undefined
         ? options.expectedProduction
         : await this.productionVersion(typeId, scope);
-    return serializableTx(
-      this.pool,
+    const measured = await this.measure(typeId, scope, version);
+    return this.tx(
       scope,
-      async (c) => {
-        const pointer = await c.query(
-          'SELECT id, version_id FROM model_pointers WHERE type_id = $1 AND tenant_id IS NOT DISTINCT FROM $2 FOR UPDATE',
-          [typeId, tenantOf(scope)],
-        );
-        const production = await this.productionRow(c, typeId, scope);
+      async (tx) => {
+        // Reads first (the snapshot), then the pointer lock: if another promotion flipped the
+        // pointer after our snapshot, the lock fails with a serialization error and the retry
+        // sees the new production, which no longer matches `expected`.
+        const production = await this.productionRow(tx, typeId, scope);
         const current = production?.version ?? null;
-        const candidate = await this.versionWithArtifact(c, typeId, scope, version);
+        const candidate = await this.versionWithArtifact(tx, typeId, scope, version);
         if (current === version) return { outcome: 'already_production', version };
         if (current !== expected) {
           throw new PromotionConflict(
-            `${typeId}/${scopeKey(scope)}: production is v${current ?? 'none'}, not v${expected ?? 'none'} as expected; another promotion won — validate v${version} again`,
+            `${typeId}/${scopeKey(scope)}: production is v${current ?? 'none'}, ` +
+              `not v${expected ?? 'none'} as expected; ` +
+              `another promotion won — validate v${version} again`,
           );
         }
         if (candidate.status !== 'staged' && candidate.status !== 'retired') {
           throw new PromotionConflict(
-            `${typeId}/${scopeKey(scope)} v${version} is ${candidate.status}; only staged or retired versions can be promoted (use rollback --to for a rejected one)`,
+            `${typeId}/${scopeKey(scope)} v${version} is ${candidate.status}; only staged or retired versions can be ` +
+              `promoted (use rollback --to for a rejected one)`,
           );
         }
-        const validation = runContract(spec.contract, candidate, production);
-        await c.query('UPDATE model_versions SET validation = $2::jsonb WHERE id = $1', [
-          candidate.id,
-          JSON.stringify(validation),
-        ]);
+        const validation = runContract(spec.contract, candidate, production, measured);
+        await tx.beforeWrite();
+        const pointer = await lockPointer(tx, typeId, tenantOf(scope));
+        await setValidation(tx, candidate.id, validation);
         const actor = this.actor(options.actor);
         if (!validation.passed) {
-          const tenant = await switchToAuditTenant(c, scope);
-          await auditIn(c, tenant, null, 'model.promotion_refused', {
+          await this.auditAfterWrites(tx, scope, 'model.promotion_refused', {
             typeId,
             scope: scopeKey(scope),
             version,
@@ -280,20 +296,26 @@ export class ModelRegistry {
           });
           return { outcome: 'refused', version, productionVersion: current, validation };
         }
-        await this.flip(c, {
+        await flipPointer(tx, {
           typeId,
-          scope,
-          pointerId: pointer.rows[0]?.id ?? null,
-          from: production,
-          to: candidate,
+          scope: tenantOf(scope),
+          pointerId: pointer?.id ?? null,
+          fromVersionId: production?.id ?? null,
+          toVersionId: candidate.id,
           kind: 'promote',
           actor,
           reason: null,
         });
-        await c.query('UPDATE model_versions SET status = $2 WHERE id = $1', [candidate.id, 'production']);
-        if (production) await c.query("UPDATE model_versions SET status = 'retired' WHERE id = $1", [production.id]);
-        const tenant = await switchToAuditTenant(c, scope);
-        await auditIn(c, tenant, null, 'model.promoted', {
+        await setStatus(tx, candidate.id, 'production');
+        if (production) await setStatus(tx, production.id, 'retired');
+        await notifyModelChannel(tx, MODEL_EVENTS_CHANNEL, {
+          event: 'promoted',
+          typeId,
+          scope,
+          version,
+          sha256: candidate.sha256,
+        } satisfies ModelEvent);
+        await this.auditAfterWrites(tx, scope, 'model.promoted', {
           typeId,
           scope: scopeKey(scope),
           version,
@@ -302,7 +324,6 @@ export class ModelRegistry {
           validation,
           actor,
         });
-        await this.notify(c, { event: 'promoted', typeId, scope, version, sha256: candidate.sha256 });
         return { outcome: 'promoted', version, previousVersion: current, validation };
       },
       options.tx,
@@ -320,51 +341,47 @@ export class ModelRegistry {
     options: { toVersion?: number; actor?: string; reason?: string } = {},
   ): Promise<RollbackResult> {
     modelType(typeId);
-    return serializableTx(this.pool, scope, async (c) => {
-      const pointer = await c.query(
-        'SELECT id FROM model_pointers WHERE type_id = $1 AND tenant_id IS NOT DISTINCT FROM $2 FOR UPDATE',
-        [typeId, tenantOf(scope)],
-      );
-      const current = await this.productionRow(c, typeId, scope);
-      if (!current || !pointer.rows[0])
+    return this.tx(scope, async (tx) => {
+      const pointer = await lockPointer(tx, typeId, tenantOf(scope));
+      const current = await this.productionRow(tx, typeId, scope);
+      if (!current || !pointer)
         throw new ModelNotFound(`${typeId}/${scopeKey(scope)} has no production version to roll back`);
-      let targetVersion = options.toVersion;
-      if (targetVersion === undefined) {
-        const { rows } = await c.query(
-          `SELECT f.version FROM model_promotions p JOIN model_versions f ON f.id = p.from_version_id
-            WHERE p.type_id = $1 AND p.tenant_id IS NOT DISTINCT FROM $2 AND p.to_version_id = $3
-            ORDER BY (p.kind = 'promote') DESC, p.id DESC LIMIT 1`,
-          [typeId, tenantOf(scope), current.id],
+      const targetVersion = options.toVersion ?? (await versionBefore(tx, typeId, tenantOf(scope), current.id));
+      if (targetVersion === null)
+        throw new ModelNotFound(
+          `${typeId}/${scopeKey(scope)} v${current.version} has no previous production version; name one with --to`,
         );
-        if (!rows[0])
-          throw new ModelNotFound(
-            `${typeId}/${scopeKey(scope)} v${current.version} has no previous production version; name one with --to`,
-          );
-        targetVersion = Number(rows[0].version);
-      }
       if (targetVersion === current.version)
         throw new PromotionConflict(`${typeId}/${scopeKey(scope)} v${targetVersion} is already production`);
-      const target = await this.versionWithArtifact(c, typeId, scope, targetVersion);
+      const target = await this.versionWithArtifact(tx, typeId, scope, targetVersion);
       const digest = sha256Hex(target.artifact);
       if (digest !== target.sha256)
         throw new ArtifactIntegrityError(
-          `${typeId}/${scopeKey(scope)} v${targetVersion}: artifact digest ${digest} ≠ recorded ${target.sha256}; refusing to roll back to it`,
+          `${typeId}/${scopeKey(scope)} v${targetVersion}: artifact digest ${digest} ≠ recorded ${target.sha256}; ` +
+            `refusing to roll back to it`,
         );
       const actor = this.actor(options.actor);
-      await this.flip(c, {
+      await tx.beforeWrite();
+      await flipPointer(tx, {
         typeId,
-        scope,
-        pointerId: pointer.rows[0].id,
-        from: current,
-        to: target,
+        scope: tenantOf(scope),
+        pointerId: pointer.id,
+        fromVersionId: current.id,
+        toVersionId: target.id,
         kind: 'rollback',
         actor,
         reason: options.reason ?? null,
       });
-      await c.query("UPDATE model_versions SET status = 'rejected' WHERE id = $1", [current.id]);
-      await c.query("UPDATE model_versions SET status = 'production' WHERE id = $1", [target.id]);
-      const tenant = await switchToAuditTenant(c, scope);
-      await auditIn(c, tenant, null, 'model.rolled_back', {
+      await setStatus(tx, current.id, 'rejected');
+      await setStatus(tx, target.id, 'production');
+      await notifyModelChannel(tx, MODEL_EVENTS_CHANNEL, {
+        event: 'rolled_back',
+        typeId,
+        scope,
+        version: targetVersion,
+        sha256: target.sha256,
+      } satisfies ModelEvent);
+      await this.auditAfterWrites(tx, scope, 'model.rolled_back', {
         typeId,
         scope: scopeKey(scope),
         fromVersion: current.version,
@@ -373,7 +390,6 @@ export class ModelRegistry {
         actor,
         reason: options.reason ?? null,
       });
-      await this.notify(c, { event: 'rolled_back', typeId, scope, version: targetVersion, sha256: target.sha256 });
       return { fromVersion: current.version, toVersion: targetVersion, sha256: target.sha256 };
     });
   }
@@ -382,58 +398,25 @@ export class ModelRegistry {
   async loadProduction(typeId: string, tenantId: number | null = null): Promise<LoadedArtifact | null> {
     const scopes: Scope[] = tenantId === null ? ['global'] : [tenantId, 'global'];
     for (const scope of scopes) {
-      const row = await serializableTx(this.pool, scope, async (c) => {
-        const { rows } = await c.query(
-          `SELECT ${VERSION_COLUMNS}, v.artifact FROM model_pointers p JOIN model_versions v ON v.id = p.version_id
-            WHERE p.type_id = $1 AND p.tenant_id IS NOT DISTINCT FROM $2`,
-          [typeId, tenantOf(scope)],
-        );
-        return rows[0] ? { ...toVersion(rows[0]), artifact: rows[0].artifact as Buffer } : null;
-      });
-      if (row) return verified(row);
+      const row = await this.tx(scope, (tx) => productionWithArtifact(tx, typeId, tenantOf(scope)));
+      if (row) return verified(withArtifact(row));
     }
     return null;
   }
 
   /** The version trained on a data version, if one was saved (retries and repeated runs reuse it). */
   async versionForData(typeId: string, scope: Scope, dataVersion: string): Promise<VersionRow | null> {
-    return serializableTx(this.pool, scope, async (c) => {
-      const { rows } = await c.query(
-        `SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 AND v.training_data_version = $3`,
-        [typeId, tenantOf(scope), dataVersion],
-      );
-      return rows[0] ? toVersion(rows[0]) : null;
-    });
+    const row = await this.tx(scope, (tx) => versionForData(tx, typeId, tenantOf(scope), dataVersion));
+    return row ? toVersion(row) : null;
   }
 
   async loadVersion(typeId: string, scope: Scope, version: number): Promise<LoadedArtifact> {
-    return verified(await serializableTx(this.pool, scope, (c) => this.versionWithArtifact(c, typeId, scope, version)));
+    return verified(await this.tx(scope, (tx) => this.versionWithArtifact(tx, typeId, scope, version)));
   }
 
   async list(scope: Scope = 'global'): Promise<TypeSummary[]> {
-    return serializableTx(this.pool, scope, async (c) => {
-      const { rows } = await c.query(
-        `SELECT t.type_id, pv.version AS production_version, pv.sha256, pv.framework,
-                (SELECT max(version) FROM model_versions v WHERE v.type_id = t.type_id AND v.tenant_id IS NOT DISTINCT FROM $1) AS latest_version,
-                (SELECT count(*) FROM model_versions v WHERE v.type_id = t.type_id AND v.tenant_id IS NOT DISTINCT FROM $1 AND v.status = 'staged') AS staged,
-                to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at
-           FROM (SELECT unnest($2::text[]) AS type_id UNION SELECT DISTINCT type_id FROM model_versions WHERE tenant_id IS NOT DISTINCT FROM $1) t
-           LEFT JOIN model_pointers p ON p.type_id = t.type_id AND p.tenant_id IS NOT DISTINCT FROM $1
-           LEFT JOIN model_versions pv ON pv.id = p.version_id
-          ORDER BY t.type_id`,
-        [tenantOf(scope), MODEL_TYPE_IDS],
-      );
-      return rows.map((r) => ({
-        typeId: r.type_id,
-        scope,
-        productionVersion: r.production_version === null ? null : Number(r.production_version),
-        sha256: r.sha256 ?? null,
-        framework: r.framework ?? null,
-        latestVersion: r.latest_version === null ? null : Number(r.latest_version),
-        staged: Number(r.staged),
-        updatedAt: r.updated_at ?? null,
-      }));
-    });
+    const rows = await this.tx(scope, (tx) => typeSummaries(tx, tenantOf(scope), MODEL_TYPE_IDS));
+    return rows.map((r) => ({ ...r, scope }));
   }
 
   async describe(
@@ -441,93 +424,45 @@ export class ModelRegistry {
     scope: Scope = 'global',
   ): Promise<{ versions: VersionRow[]; productionVersion: number | null; history: PromotionEvent[] }> {
     modelType(typeId);
-    return serializableTx(this.pool, scope, async (c) => {
-      const versions = (
-        await c.query(
-          `SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 ORDER BY v.version`,
-          [typeId, tenantOf(scope)],
-        )
-      ).rows.map(toVersion);
-      const production = await this.productionRow(c, typeId, scope);
-      const history = (
-        await c.query(
-          `SELECT p.kind, f.version AS from_version, t.version AS to_version, p.actor, p.reason,
-                  to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at
-             FROM model_promotions p JOIN model_versions t ON t.id = p.to_version_id LEFT JOIN model_versions f ON f.id = p.from_version_id
-            WHERE p.type_id = $1 AND p.tenant_id IS NOT DISTINCT FROM $2 ORDER BY p.id`,
-          [typeId, tenantOf(scope)],
-        )
-      ).rows.map((r) => ({
-        kind: r.kind,
-        fromVersion: r.from_version === null ? null : Number(r.from_version),
-        toVersion: Number(r.to_version),
-        actor: r.actor,
-        reason: r.reason,
-        at: r.at,
+    return this.tx(scope, async (tx) => {
+      const versions = (await versionsOfType(tx, typeId, tenantOf(scope))).map(toVersion);
+      const production = await this.productionRow(tx, typeId, scope);
+      const history = (await promotionHistory(tx, typeId, tenantOf(scope))).map((h) => ({
+        ...h,
+        kind: h.kind as PromotionEvent['kind'],
       }));
       return { versions, productionVersion: production?.version ?? null, history };
     });
   }
 
   async productionVersion(typeId: string, scope: Scope): Promise<number | null> {
-    return serializableTx(this.pool, scope, async (c) => (await this.productionRow(c, typeId, scope))?.version ?? null);
+    return this.tx(scope, async (tx) => (await this.productionRow(tx, typeId, scope))?.version ?? null);
   }
 
-  private async productionRow(c: PoolClient, typeId: string, scope: Scope): Promise<VersionRow | null> {
-    const { rows } = await c.query(
-      `SELECT ${VERSION_COLUMNS} FROM model_pointers p JOIN model_versions v ON v.id = p.version_id WHERE p.type_id = $1 AND p.tenant_id IS NOT DISTINCT FROM $2`,
-      [typeId, tenantOf(scope)],
-    );
-    return rows[0] ? toVersion(rows[0]) : null;
+  private async productionRow(tx: SerializableTx, typeId: string, scope: Scope): Promise<VersionRow | null> {
+    const row = await productionVersion(tx, typeId, tenantOf(scope));
+    return row ? toVersion(row) : null;
   }
 
   private async versionWithArtifact(
-    c: PoolClient,
+    tx: SerializableTx,
     typeId: string,
     scope: Scope,
     version: number,
   ): Promise<LoadedArtifact> {
-    const { rows } = await c.query(
-      `SELECT ${VERSION_COLUMNS}, v.artifact FROM model_versions v WHERE v.type_id = $1 AND v.tenant_id IS NOT DISTINCT FROM $2 AND v.version = $3`,
-      [typeId, tenantOf(scope), version],
-    );
-    if (!rows[0]) throw new ModelNotFound(`${typeId}/${scopeKey(scope)} has no version ${version}`);
-    return { ...toVersion(rows[0]), artifact: rows[0].artifact as Buffer };
+    const row = await versionWithArtifact(tx, typeId, tenantOf(scope), version);
+    if (!row) throw new ModelNotFound(`${typeId}/${scopeKey(scope)} has no version ${version}`);
+    return withArtifact(row);
   }
 
-  private async flip(
-    c: PoolClient,
-    f: {
-      typeId: string;
-      scope: Scope;
-      pointerId: number | null;
-      from: VersionRow | null;
-      to: VersionRow;
-      kind: 'promote' | 'rollback';
-      actor: string;
-      reason: string | null;
-    },
-  ): Promise<void> {
-    if (f.pointerId === null) {
-      await c.query(
-        'INSERT INTO model_pointers (type_id, tenant_id, version_id, previous_version_id) VALUES ($1, $2, $3, $4)',
-        [f.typeId, tenantOf(f.scope), f.to.id, f.from?.id ?? null],
-      );
-    } else {
-      await c.query(
-        'UPDATE model_pointers SET version_id = $2, previous_version_id = $3, updated_at = now() WHERE id = $1',
-        [f.pointerId, f.to.id, f.from?.id ?? null],
-      );
-    }
-    await c.query(
-      'INSERT INTO model_promotions (type_id, tenant_id, from_version_id, to_version_id, kind, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [f.typeId, tenantOf(f.scope), f.from?.id ?? null, f.to.id, f.kind, f.actor, f.reason],
-    );
-  }
-
-  /** Delivered to LISTENers when the transaction commits, never if it rolls back. */
-  private async notify(c: PoolClient, event: ModelEvent): Promise<void> {
-    await c.query('SELECT pg_notify($1, $2)', [MODEL_EVENTS_CHANNEL, JSON.stringify(event)]);
+  /**
+   * Audit rows live under a tenant: the scope's own, or the platform tenant for global models.
+   * Switching to it hides the global rows, so this comes after the transaction's last read.
+   */
+  private async auditAfterWrites(tx: SerializableTx, scope: Scope, event: string, payload: unknown): Promise<void> {
+    const tenant = scope === 'global' ? PLATFORM_TENANT_ID : scope;
+    if (scope === 'global') await tx.switchTenant(tenant);
+    await auditIn(tx.client, tenant, null, event, payload);
   }
 }
 
@@ -535,8 +470,15 @@ function verified(row: LoadedArtifact): LoadedArtifact {
   const digest = sha256Hex(row.artifact);
   if (digest !== row.sha256 || row.artifact.length !== row.sizeBytes) {
     throw new ArtifactIntegrityError(
-      `${row.typeId}/${scopeKey(row.scope)} v${row.version}: artifact digest ${digest} (${row.artifact.length} bytes) ≠ recorded ${row.sha256} (${row.sizeBytes} bytes); refusing to load it`,
+      `${row.typeId}/${scopeKey(row.scope)} v${row.version}: ` +
+        `artifact digest ${digest} (${row.artifact.length} bytes) ≠ ` +
+        `recorded ${row.sha256} (${row.sizeBytes} bytes); refusing to load it`,
     );
   }
   return row;
+}
+
+function modelTypeId(typeId: string): ModelTypeId {
+  if (!isModelTypeId(typeId)) throw new RangeError(`unknown model type "${typeId}"`);
+  return typeId;
 }

@@ -31,6 +31,11 @@ export interface ModelMetadata {
   readonly trainingDataVersion: string;
   /** Last market date in the training data (YYYY-MM-DD). */
   readonly trainingDataEnd: string;
+  /**
+   * Trading days of history the data version was trained on (default: the type's WINDOW_DAYS):
+   * with the type and data version it pins the holdout the contract re-measures the model on.
+   */
+  readonly trainingWindowDays?: number;
   readonly retrainCadence: 'weekly' | 'daily' | 'manual';
   readonly featureSchema: FeatureSchema;
   /** Row counts by origin, for provenance (real rows weigh more than synthetic ones). */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { printText } from '../output';
 import { Command } from 'commander';
 import { buildWorkflowBundle } from '../../workers/bundle';
 
@@ -9,6 +10,6 @@ export function register(program: Command): void {
     .option('--out <file>', 'where to write it', 'dist/workflow-bundle.js')
     .action(async (opts: { out: string }) => {
       const out = await buildWorkflowBundle(path.resolve(opts.out));
-      console.log(`workflow bundle written to ${out}`);
+      printText(`workflow bundle written to ${out}`);
     });
 }

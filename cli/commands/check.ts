@@ -1,5 +1,6 @@
 import { executeWorkflow } from '../../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
+import { printText } from '../output';
 import { Command } from 'commander';
 import { withTemporal } from '../context';
 import { TASK_QUEUES } from '../../contracts/task-queues';
@@ -22,8 +23,10 @@ export function register(program: Command): void {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         if (opts.json) console.log(JSON.stringify({ ...result, roundTripMs: ms }));
         else
-          console.log(
-            `SystemCheck ok in ${ms.toFixed(1)} ms: workflow ${result.workflowId} → activity on ${result.worker} → Postgres (${result.dbTime}) → broker queue served by ${result.brokerWorker}`,
+          printText(
+            `SystemCheck ok in ${ms.toFixed(1)} ms: workflow ${result.workflowId} → ` +
+              `activity on ${result.worker} → Postgres (${result.dbTime}) → ` +
+              `broker queue served by ${result.brokerWorker}`,
           );
       });
     });

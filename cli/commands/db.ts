@@ -1,3 +1,4 @@
+import { printText } from '../output';
 import { Command } from 'commander';
 import { migrationStatus, runMigrations } from '../../db/migrate';
 import { adminUrl } from '../context';
@@ -8,7 +9,7 @@ export function register(program: Command): void {
     .description('apply pending migrations (idempotent)')
     .action(async () => {
       const { applied } = await runMigrations(adminUrl());
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply: the schema is up to date');
+      printText(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply: the schema is up to date');
     });
   db.command('status')
     .description('list migrations and whether each is applied')
@@ -16,6 +17,6 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const status = await migrationStatus(adminUrl());
       if (opts.json) console.log(JSON.stringify(status, null, 2));
-      else for (const m of status) console.log(`${m.applied ? 'applied ' : 'pending '} ${m.tag}`);
+      else for (const m of status) printText(`${m.applied ? 'applied ' : 'pending '} ${m.tag}`);
     });
 }

@@ -7,6 +7,15 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../usage-error';
 import {
+  coverageText,
+  isCoveredDate,
+  parseChoice,
+  parseDate,
+  parseDecimal,
+  parseNonNegativeInt,
+  parsePositiveInt,
+} from '../flags';
+import {
   INSTRUMENTS,
   REGIMES,
   buildChain,
@@ -15,9 +24,7 @@ import {
   evaluateNetEv,
   epochMsToIst,
   impliedVol,
-  isInstrument,
   isIsoDate,
-  isRegime,
   isTradingDay,
   istParts,
   listExpiries,
@@ -40,44 +47,18 @@ function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(input)';
 }
 
-function num(
-  flag: string,
-  raw: string | undefined,
-  check: (n: number) => boolean = Number.isFinite,
-  want = 'a number',
-): number {
-  if (raw === undefined) throw new UsageError(`--${flag}: required`);
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !check(n))
-    throw new UsageError(`--${flag}: expected ${want}, got ${JSON.stringify(raw)}`);
-  return n;
-}
+/** Bounds of `qs price` inputs: far beyond any index level, tenor or volatility that means something. */
+const MAX_LEVEL = 10_000_000;
+const MAX_YEARS = 50;
+const MAX_VOL = 10;
 
-const positive = (n: number) => Number.isFinite(n) && n > 0;
-const nonNegative = (n: number) => Number.isFinite(n) && n >= 0;
-
-function instrumentFlag(raw: string | undefined): Instrument {
-  const v = (raw ?? 'NIFTY').toUpperCase();
-  if (!isInstrument(v))
-    throw new UsageError(`--instrument: expected ${INSTRUMENTS.join(' or ')}, got ${JSON.stringify(raw)}`);
-  return v;
-}
-
-function seedFlag(raw: string | undefined): number {
-  return num('seed', raw ?? '1', (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer');
-}
-
-function regimeFlag(raw: string | undefined): Regime | undefined {
-  if (raw === undefined) return undefined;
-  if (!isRegime(raw)) throw new UsageError(`--regime: expected ${REGIMES.join(', ')}, got ${JSON.stringify(raw)}`);
-  return raw;
-}
-
-function dateFlag(raw: string | undefined, flag = 'date'): string | undefined {
-  if (raw === undefined) return undefined;
-  if (!isIsoDate(raw)) throw new UsageError(`--${flag}: expected a date YYYY-MM-DD, got ${JSON.stringify(raw)}`);
-  return raw;
-}
+const parseInstrument = parseChoice('--instrument', INSTRUMENTS, { normalise: (s) => s.trim().toUpperCase() });
+const instrumentFlag = (raw: string | undefined): Instrument => parseInstrument(raw ?? 'NIFTY');
+const seedFlag = (raw: string | undefined): number => parseNonNegativeInt('--seed')(raw ?? '1');
+const parseRegime = parseChoice('--regime', REGIMES);
+const regimeFlag = (raw: string | undefined): Regime | undefined => (raw === undefined ? undefined : parseRegime(raw));
+const dateFlag = (raw: string | undefined, flag = '--date'): string | undefined =>
+  raw === undefined ? undefined : parseDate(flag)(raw);
 
 /** Today in IST, or the next trading day when today does not trade (CLI only: domain never reads clocks). */
 function defaultTradingDate(): string {
@@ -87,6 +68,8 @@ function defaultTradingDate(): string {
 
 function tradingDateFlag(raw: string | undefined): string {
   const d = dateFlag(raw) ?? defaultTradingDate();
+  if (!isCoveredDate(d))
+    throw new UsageError(`--date: today's trading day ${d} is outside the data (${coverageText()})`);
   if (!isTradingDay(d)) throw new UsageError(`--date: ${d} is not an NSE trading day`);
   return d;
 }
@@ -126,7 +109,9 @@ const legSchema = z
       price: amount,
       date: z
         .string({ error: 'expected a date YYYY-MM-DD' })
-        .refine(isIsoDate, { error: 'expected a date YYYY-MM-DD' }),
+        .refine(isIsoDate, { error: 'expected a date YYYY-MM-DD' })
+        // Costed only where the rate table and the calendar say something about the date.
+        .refine(isCoveredDate, { error: () => `outside the data (${coverageText()})` }),
       exercise: z.boolean({ error: 'expected true or false' }).optional(),
       orders: z.number().int().positive({ error: 'expected a positive integer' }).optional(),
       spread: amount.optional(),
@@ -227,16 +212,42 @@ function chainJson(chain: OptionChain) {
 function chainTable(chain: OptionChain, expiry: string): string {
   const e = chain.expiries.find((x) => x.expiry === expiry)!;
   const lines = [
-    `${chain.instrument} ${chain.timestamp} spot ${chain.spot.toFixed(2)} regime ${chain.regime} | expiry ${e.expiry} forward ${e.forward.toFixed(2)} ATM vol ${(e.atmVol * 100).toFixed(2)}%`,
-    `${'CALL bid'.padStart(10)} ${'ask'.padStart(9)} ${'iv%'.padStart(6)} ${'delta'.padStart(6)} | ${'strike'.padStart(7)} | ${'PUT bid'.padStart(9)} ${'ask'.padStart(9)} ${'iv%'.padStart(6)} ${'delta'.padStart(6)} ${'oi'.padStart(10)}`,
+    `${chain.instrument} ${chain.timestamp} spot ${chain.spot.toFixed(2)} regime ${chain.regime} | ` +
+      `expiry ${e.expiry} forward ${e.forward.toFixed(2)} ATM vol ${(e.atmVol * 100).toFixed(2)}%`,
+    [
+      'CALL bid'.padStart(10),
+      'ask'.padStart(9),
+      'iv%'.padStart(6),
+      'delta'.padStart(6),
+      '|',
+      'strike'.padStart(7),
+      '|',
+      'PUT bid'.padStart(9),
+      'ask'.padStart(9),
+      'iv%'.padStart(6),
+      'delta'.padStart(6),
+      'oi'.padStart(10),
+    ].join(' '),
   ];
   const strikes = [...new Set(e.quotes.map((q) => q.strike))];
   for (const k of strikes) {
     const c = e.quotes.find((q) => q.strike === k && q.type === 'call')!;
     const pq = e.quotes.find((q) => q.strike === k && q.type === 'put')!;
     lines.push(
-      `${c.bid.toFixed(2).padStart(10)} ${c.ask.toFixed(2).padStart(9)} ${(c.iv * 100).toFixed(2).padStart(6)} ${c.delta.toFixed(3).padStart(6)} | ${String(k).padStart(7)} | ` +
-        `${pq.bid.toFixed(2).padStart(9)} ${pq.ask.toFixed(2).padStart(9)} ${(pq.iv * 100).toFixed(2).padStart(6)} ${pq.delta.toFixed(3).padStart(6)} ${String(pq.oi).padStart(10)}`,
+      [
+        c.bid.toFixed(2).padStart(10),
+        c.ask.toFixed(2).padStart(9),
+        (c.iv * 100).toFixed(2).padStart(6),
+        c.delta.toFixed(3).padStart(6),
+        '|',
+        String(k).padStart(7),
+        '|',
+        pq.bid.toFixed(2).padStart(9),
+        pq.ask.toFixed(2).padStart(9),
+        (pq.iv * 100).toFixed(2).padStart(6),
+        pq.delta.toFixed(3).padStart(6),
+        String(pq.oi).padStart(10),
+      ].join(' '),
     );
   }
   return lines.join('\n');
@@ -248,7 +259,8 @@ export function register(program: Command): void {
   program
     .command('costs')
     .description(
-      'cost breakdown for legs given as JSON on stdin: [{"instrument","kind","side","lots","price","date"[,"exercise"]}] or {"legs":[…],"expectedPnl":…}',
+      'cost breakdown for legs given as JSON on stdin: ' +
+        '[{"instrument","kind","side","lots","price","date"[,"exercise"]}] or {"legs":[…],"expectedPnl":…}',
     )
     .action(async () => {
       const input = parseCostsInput(await readStdin());
@@ -282,19 +294,17 @@ export function register(program: Command): void {
         price?: string;
         json?: boolean;
       }) => {
-        if (o.type !== 'call' && o.type !== 'put')
-          throw new UsageError(`--type: expected call or put, got ${JSON.stringify(o.type)}`);
         const base = {
-          type: o.type,
-          forward: num('forward', o.forward, positive, 'a positive number'),
-          strike: num('strike', o.strike, positive, 'a positive number'),
-          years: num('years', o.years, nonNegative, 'a non-negative number'),
-          rate: num('rate', o.rate),
+          type: parseChoice('--type', ['call', 'put'] as const)(o.type),
+          forward: parseDecimal('--forward', { above: 0, max: MAX_LEVEL })(o.forward),
+          strike: parseDecimal('--strike', { above: 0, max: MAX_LEVEL })(o.strike),
+          years: parseDecimal('--years', { min: 0, max: MAX_YEARS })(o.years),
+          rate: parseDecimal('--rate', { min: -1, max: 1 })(o.rate),
         } as const;
         let vol: number;
-        if (o.vol !== undefined) vol = num('vol', o.vol, nonNegative, 'a non-negative number');
+        if (o.vol !== undefined) vol = parseDecimal('--vol', { min: 0, max: MAX_VOL })(o.vol);
         else if (o.price !== undefined) {
-          const iv = impliedVol({ ...base, price: num('price', o.price, positive, 'a positive number') });
+          const iv = impliedVol({ ...base, price: parseDecimal('--price', { above: 0, max: MAX_LEVEL })(o.price) });
           if (!iv.ok) throw new UsageError(`--price: no volatility fits (${iv.detail})`);
           vol = iv.vol;
         } else throw new UsageError('--vol: required (or give --price to solve for implied volatility)');
@@ -364,16 +374,12 @@ export function register(program: Command): void {
           at = epochMsToIst(ms);
           if (o.date !== undefined && o.date !== date)
             throw new UsageError(`--date: ${o.date} disagrees with --at ${o.at}`);
+          if (!isCoveredDate(date)) throw new UsageError(`--at: ${date} is outside the data (${coverageText()})`);
           if (!isTradingDay(date)) throw new UsageError(`--at: ${date} is not an NSE trading day`);
         }
-        const count =
-          o.expiries === undefined
-            ? undefined
-            : num('expiries', o.expiries, (n) => Number.isInteger(n) && n > 0 && n <= 12, 'an integer 1–12');
+        const count = o.expiries === undefined ? undefined : parsePositiveInt('--expiries', { max: 12 })(o.expiries);
         const strikesEachSide =
-          o.strikes === undefined
-            ? undefined
-            : num('strikes', o.strikes, (n) => Number.isInteger(n) && n > 0 && n <= 200, 'an integer 1–200');
+          o.strikes === undefined ? undefined : parsePositiveInt('--strikes', { max: 200 })(o.strikes);
         const day = domainError(() =>
           simulateDay({ instrument, date, seed: seedFlag(o.seed), regime: regimeFlag(o.regime) }),
         );
@@ -384,7 +390,7 @@ export function register(program: Command): void {
           console.log(JSON.stringify(chainJson(chain), null, 2));
           return;
         }
-        const expiry = dateFlag(o.expiry, 'expiry') ?? chain.expiries[0]!.expiry;
+        const expiry = dateFlag(o.expiry, '--expiry') ?? chain.expiries[0]!.expiry;
         if (!chain.expiries.some((e) => e.expiry === expiry)) {
           throw new UsageError(
             `--expiry: ${expiry} is not listed (listed: ${chain.expiries.map((e) => e.expiry).join(', ')})`,

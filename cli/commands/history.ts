@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { printText } from '../output';
 import { Command } from 'commander';
 import { withTemporal } from '../context';
 import { exportHistory, fixtureName, readHistoryFile, replayHistory } from '../../runtime/replay';
@@ -17,7 +18,7 @@ export function register(program: Command): void {
     .action(async (workflowId: string, opts: { out?: string }) => {
       const out = path.resolve(opts.out ?? path.join('test', 'histories', fixtureName(workflowId)));
       await withTemporal((client) => exportHistory(client, workflowId, out));
-      console.log(`history of ${workflowId} written to ${out}`);
+      printText(`history of ${workflowId} written to ${out}`);
     });
 
   program
@@ -37,9 +38,9 @@ export function register(program: Command): void {
         });
       }
       const outcome = await replayHistory({ workflowsPath: WORKFLOWS_PATH }, readHistoryFile(file), workflowId);
-      if (outcome.deterministic) console.log(`deterministic: ${workflowId} replays against the current workflow code`);
+      if (outcome.deterministic) printText(`deterministic: ${workflowId} replays against the current workflow code`);
       else {
-        console.log(`NOT deterministic: ${workflowId} no longer replays against the current code:\n  ${outcome.error}`);
+        printText(`NOT deterministic: ${workflowId} no longer replays against the current code:\n  ${outcome.error}`);
         process.exitCode = 1;
       }
     });

@@ -10,42 +10,45 @@ import { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Pool } from 'pg';
-import { isIsoDate } from '../../domain/dates';
-import { isModelTypeId, MODEL_TYPE_IDS, type ModelTypeId } from '../../ml/model-types';
+import { servedModels } from '../../db/models';
+import { WINDOW_DAYS } from '../../ml/data/datasets';
+import { tradingWindow } from '../../ml/data/market-window';
+import { MODEL_TYPE_IDS, type ModelTypeId } from '../../ml/model-types';
 import { ArtifactIntegrityError, ModelNotFound, ModelRegistry, PromotionConflict } from '../../ml/registry';
 import type { Scope } from '../../ml/types';
 import { ModelType, TenantId } from '../../contracts/search-attributes';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { dataVersionAt, retrainWorkflowId, type WeeklyRetrainResult } from '../../contracts/models';
-import { withAppPool, withTemporal } from '../context';
+import { tenantFlag, withAppPool, withTemporal } from '../context';
+import { DATE_COVERAGE, parseChoice, parseDate, parsePositiveInt } from '../flags';
+import { printText } from '../output';
 import { UsageError } from '../usage-error';
 
-export function parseModelType(text: string): ModelTypeId {
-  if (!isModelTypeId(text)) throw new UsageError(`unknown model type "${text}" (known: ${MODEL_TYPE_IDS.join(', ')})`);
-  return text;
+export const parseModelType = (flag: string) => parseChoice(flag, MODEL_TYPE_IDS);
+
+/**
+ * The training data's end date: inside the covered dates, with the type's whole training
+ * window (trading days back from it) inside them too.
+ */
+export function parseDataVersion(typeId: ModelTypeId, raw: string): string {
+  const dataVersion = parseDate('--data-version')(raw);
+  const first = tradingWindow(dataVersion, WINDOW_DAYS[typeId])[0]!;
+  if (first < DATE_COVERAGE.from)
+    throw new UsageError(
+      `--data-version: ${typeId} trains on ${WINDOW_DAYS[typeId]} trading days back to ${first}, ` +
+        `before the covered dates begin (${DATE_COVERAGE.from})`,
+    );
+  return dataVersion;
 }
 
-export function parseVersion(text: string, what = 'version'): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
-    throw new UsageError(`${what} must be a positive integer, got "${text}"`);
-  return Number(text);
-}
-
-export function parseDataVersion(text: string): string {
-  if (!isIsoDate(text))
-    throw new UsageError(`--data-version must be a date YYYY-MM-DD (the training data's end), got "${text}"`);
-  return text;
-}
-
+/** Global models without --tenant; a tenant's variants with it (the platform tenant has none). */
 async function resolveScope(pool: Pool, slug: string | undefined): Promise<Scope> {
   if (slug === undefined) return 'global';
-  const { rows } = await pool.query<{ id: number }>('SELECT id FROM tenants WHERE slug = $1', [slug]);
-  if (!rows[0]) throw new UsageError(`unknown tenant "${slug}"`);
-  if (rows[0].id === 0) throw new UsageError('the platform tenant has no models; omit --tenant for the global ones');
-  return rows[0].id;
+  return (await tenantFlag(pool, slug)).id;
 }
 
 const actor = () => `cli:${os.userInfo().username}@${os.hostname()}`;
+const versionLabel = (v: number | null) => (v ? `v${v}` : 'none');
 const short = (sha: string | null) => (sha ? `${sha.slice(0, 12)}…` : '-');
 
 function registryError(err: unknown): never {
@@ -56,10 +59,11 @@ function registryError(err: unknown): never {
 
 function printRetrain(r: WeeklyRetrainResult, json: boolean, workflowId: string): void {
   if (json) return void console.log(JSON.stringify({ workflowId, ...r }));
-  console.log(
-    `${workflowId}: ${r.result} — ${r.typeId} v${r.version} (${short(r.sha256)}) trained on ${r.rows} rows to ${r.dataVersion}${r.trained ? '' : ' (reused the saved version)'}`,
+  printText(
+    `${workflowId}: ${r.result} — ${r.typeId} v${r.version} (${short(r.sha256)}) ` +
+      `trained on ${r.rows} rows to ${r.dataVersion}${r.trained ? '' : ' (reused the saved version)'}`,
   );
-  for (const c of r.validation.checks) console.log(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  for (const c of r.validation.checks) printText(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
 }
 
 async function livePollers(client: Client): Promise<Set<string>> {
@@ -95,10 +99,17 @@ export function register(program: Command): void {
         new ModelRegistry(pool).list(await resolveScope(pool, opts.tenant)),
       );
       if (opts.json) return void console.log(JSON.stringify(rows));
-      console.log('TYPE                     PRODUCTION  SHA-256        LATEST  STAGED  UPDATED');
+      printText('TYPE                     PRODUCTION  SHA-256        LATEST  STAGED  UPDATED');
       for (const r of rows) {
-        console.log(
-          `${r.typeId.padEnd(24)} ${(r.productionVersion ? `v${r.productionVersion}` : '-').padEnd(11)} ${short(r.sha256).padEnd(14)} ${(r.latestVersion ? `v${r.latestVersion}` : '-').padEnd(7)} ${String(r.staged).padEnd(7)} ${r.updatedAt ?? '-'}`,
+        printText(
+          [
+            r.typeId.padEnd(24),
+            (r.productionVersion ? `v${r.productionVersion}` : '-').padEnd(11),
+            short(r.sha256).padEnd(14),
+            (r.latestVersion ? `v${r.latestVersion}` : '-').padEnd(7),
+            String(r.staged).padEnd(7),
+            r.updatedAt ?? '-',
+          ].join(' '),
         );
       }
     });
@@ -109,12 +120,12 @@ export function register(program: Command): void {
     .option('--tenant <slug>', "a tenant's variant")
     .option('--json', 'machine-readable output')
     .action(async (type: string, opts: { tenant?: string; json?: boolean }) => {
-      const typeId = parseModelType(type);
+      const typeId = parseModelType('<type>')(type);
       const d = await withAppPool(async (pool) =>
         new ModelRegistry(pool).describe(typeId, await resolveScope(pool, opts.tenant)),
       );
       if (opts.json) return void console.log(JSON.stringify({ typeId, ...d }));
-      console.log(`${typeId}: production ${d.productionVersion ? `v${d.productionVersion}` : 'none'}`);
+      printText(`${typeId}: production ${d.productionVersion ? `v${d.productionVersion}` : 'none'}`);
       for (const v of d.versions) {
         const metric = Object.entries(v.metadata.validationMetrics)
           .filter(([k]) => k.startsWith('holdout_'))
@@ -128,14 +139,16 @@ export function register(program: Command): void {
                 .map((c) => c.name)
                 .join(', ')}`
           : 'not validated';
-        console.log(
-          `  v${String(v.version).padEnd(4)} ${v.status.padEnd(10)} ${short(v.sha256)} ${String(v.sizeBytes).padStart(8)} B  data ${v.trainingDataVersion}  ${metric}  ${checks}`,
+        printText(
+          `  v${String(v.version).padEnd(4)} ${v.status.padEnd(10)} ${short(v.sha256)} ` +
+            `${String(v.sizeBytes).padStart(8)} B  data ${v.trainingDataVersion}  ${metric}  ${checks}`,
         );
       }
-      if (d.history.length) console.log('history:');
+      if (d.history.length) printText('history:');
       for (const h of d.history)
-        console.log(
-          `  ${h.at} ${h.kind.padEnd(8)} ${h.fromVersion ? `v${h.fromVersion}` : 'none'} → v${h.toVersion} by ${h.actor}${h.reason ? ` (${h.reason})` : ''}`,
+        printText(
+          `  ${h.at} ${h.kind.padEnd(8)} ${h.fromVersion ? `v${h.fromVersion}` : 'none'} → v${h.toVersion} ` +
+            `by ${h.actor}${h.reason ? ` (${h.reason})` : ''}`,
         );
     });
 
@@ -148,9 +161,9 @@ export function register(program: Command): void {
     .option('--wait', 'wait for the result')
     .option('--json', 'machine-readable output')
     .action(async (opts: { type: string; tenant?: string; dataVersion?: string; wait?: boolean; json?: boolean }) => {
-      const typeId = parseModelType(opts.type);
+      const typeId = parseModelType('--type')(opts.type);
       const dataVersion =
-        opts.dataVersion !== undefined ? parseDataVersion(opts.dataVersion) : dataVersionAt(Date.now());
+        opts.dataVersion !== undefined ? parseDataVersion(typeId, opts.dataVersion) : dataVersionAt(Date.now());
       const scope = await withAppPool((pool) => resolveScope(pool, opts.tenant));
       await withTemporal(async (client) => {
         const workflowId = retrainWorkflowId(typeId, scope, dataVersion);
@@ -173,7 +186,7 @@ export function register(program: Command): void {
         const handle = workflowHandle(client, 'weeklyRetrain', workflowId);
         if (!opts.wait) {
           const note = started ? 'started' : 'already ran or running for this data version';
-          return void console.log(
+          return void printText(
             opts.json
               ? JSON.stringify({ workflowId, started })
               : `${workflowId}: ${note} (qs models retrain … --wait, or the Web UI)`,
@@ -189,8 +202,8 @@ export function register(program: Command): void {
     .option('--tenant <slug>', "a tenant's variant")
     .option('--json', 'machine-readable output')
     .action(async (type: string, versionText: string, opts: { tenant?: string; json?: boolean }) => {
-      const typeId = parseModelType(type);
-      const version = parseVersion(versionText);
+      const typeId = parseModelType('<type>')(type);
+      const version = parsePositiveInt('<version>')(versionText);
       const outcome = await withAppPool(async (pool) =>
         new ModelRegistry(pool)
           .promote(typeId, await resolveScope(pool, opts.tenant), version, { actor: actor() })
@@ -199,27 +212,29 @@ export function register(program: Command): void {
       if (outcome.outcome === 'refused') process.exitCode = 1;
       if (opts.json) return void console.log(JSON.stringify(outcome));
       if (outcome.outcome === 'already_production')
-        return void console.log(`${typeId} v${version} is already production`);
-      console.log(
+        return void printText(`${typeId} v${version} is already production`);
+      printText(
         outcome.outcome === 'promoted'
-          ? `${typeId} v${version} is production (was ${outcome.previousVersion ? `v${outcome.previousVersion}` : 'none'}); workers are swapping`
-          : `${typeId} v${version} refused by the contract; production stays ${outcome.productionVersion ? `v${outcome.productionVersion}` : 'none'}`,
+          ? `${typeId} v${version} is production (was ${versionLabel(outcome.previousVersion)}); workers are swapping`
+          : `${typeId} v${version} refused by the contract; ` +
+              `production stays ${versionLabel(outcome.productionVersion)}`,
       );
-      for (const c of outcome.validation.checks) console.log(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+      for (const c of outcome.validation.checks) printText(`  ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
     });
 
   models
     .command('rollback <type>')
     .description(
-      'serve the previous production version again (or --to a named one), bypassing the contract; runs the ModelRollback workflow',
+      'serve the previous production version again (or --to a named one), bypassing the contract; ' +
+        'runs the ModelRollback workflow',
     )
     .option('--to <version>', 'the version to serve')
     .option('--tenant <slug>', "a tenant's variant")
     .option('--reason <text>', 'why (audited)')
     .option('--json', 'machine-readable output')
     .action(async (type: string, opts: { to?: string; tenant?: string; reason?: string; json?: boolean }) => {
-      const typeId = parseModelType(type);
-      const toVersion = opts.to !== undefined ? parseVersion(opts.to, '--to') : undefined;
+      const typeId = parseModelType('<type>')(type);
+      const toVersion = opts.to !== undefined ? parsePositiveInt('--to')(opts.to) : undefined;
       const scope = await withAppPool((pool) => resolveScope(pool, opts.tenant));
       await withTemporal(async (client) => {
         const workflowId = `model-rollback/${typeId}/${scope}/${new Date().toISOString()}`;
@@ -240,8 +255,9 @@ export function register(program: Command): void {
           throw new UsageError(`rollback failed: ${cause?.cause?.message ?? cause?.message ?? (err as Error).message}`);
         }
         if (opts.json) return void console.log(JSON.stringify({ workflowId, ...result }));
-        console.log(
-          `${typeId}: rolled back v${result.fromVersion} → v${result.toVersion} (${short(result.sha256)}) in ${workflowId}`,
+        printText(
+          `${typeId}: rolled back v${result.fromVersion} → v${result.toVersion} (${short(result.sha256)}) ` +
+            `in ${workflowId}`,
         );
       });
     });
@@ -251,39 +267,29 @@ export function register(program: Command): void {
     .description('which model version each worker serves (from worker_models; live = polling Temporal now)')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await withAppPool(
-        async (pool) =>
-          (
-            await pool.query<{
-              worker_id: string;
-              type_id: string;
-              scope: string;
-              version: number;
-              sha256: string;
-              loaded_at: Date;
-            }>(
-              'SELECT worker_id, type_id, scope, version, sha256, loaded_at FROM worker_models ORDER BY worker_id, type_id, scope',
-            )
-          ).rows,
-      );
+      const rows = await withAppPool((pool) => servedModels(pool));
       const live = await withTemporal((client) => livePollers(client)).catch(() => null);
       const out = rows.map((r) => ({
-        workerId: r.worker_id,
-        typeId: r.type_id,
-        scope: r.scope,
-        version: r.version,
-        sha256: r.sha256,
-        loadedAt: r.loaded_at.toISOString(),
-        live: live ? live.has(r.worker_id) : null,
+        ...r,
+        loadedAt: r.loadedAt.toISOString(),
+        live: live ? live.has(r.workerId) : null,
       }));
       if (opts.json) return void console.log(JSON.stringify(out));
       if (out.length === 0)
-        return void console.log(
+        return void printText(
           'no worker has loaded a model yet (is the ml worker running? are models promoted? qs models list)',
         );
       for (const r of out)
-        console.log(
-          `${r.workerId.padEnd(36)} ${r.typeId.padEnd(24)} ${r.scope.padEnd(7)} v${String(r.version).padEnd(4)} ${short(r.sha256)} ${r.loadedAt} ${r.live === null ? '' : r.live ? 'live' : 'gone'}`,
+        printText(
+          [
+            r.workerId.padEnd(36),
+            r.typeId.padEnd(24),
+            r.scope.padEnd(7),
+            `v${String(r.version).padEnd(4)}`,
+            short(r.sha256),
+            r.loadedAt,
+            r.live === null ? '' : r.live ? 'live' : 'gone',
+          ].join(' '),
         );
     });
 }

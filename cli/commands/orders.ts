@@ -9,47 +9,41 @@
 import { executeWorkflow, startWorkflow } from '../../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
-import type { Pool } from 'pg';
 import { buildPaperStructure } from '../../broker/paper/structures';
+import { brokerNameOf } from '../../db/broker-accounts';
+import { recentOrders, recentTrades } from '../../db/ledger-report';
 import { withTenant } from '../../db/tenant';
-import { INSTRUMENTS, isInstrument } from '../../domain/instruments';
-import { STRUCTURE_KINDS, type StructureKind } from '../../domain/strategies';
+import { freezeQuantity, INSTRUMENTS, type Instrument } from '../../domain/instruments';
+import { STRUCTURE_KINDS } from '../../domain/strategies';
 import { orderPlacementWorkflowId, type OrderPlacementInput } from '../../contracts/orders';
 import { reconciliationWorkflowId } from '../../contracts/reconciliation';
 import { TASK_QUEUES } from '../../contracts/task-queues';
-import { withAppPool, withTemporal } from '../context';
+import { withAppPool, withTemporal, tenantFlag } from '../context';
+import { constantCase, kebabCase, maxLotsPerOrder, parseChoice, parsePositiveInt } from '../flags';
+import { print } from '../output';
 import { UsageError } from '../usage-error';
 
-export function parseStructure(value: string): StructureKind {
-  const k = value.trim().toUpperCase().replace(/-/g, '_');
-  if (!(STRUCTURE_KINDS as readonly string[]).includes(k)) {
-    throw new UsageError(
-      `--structure: unknown structure "${value}" (one of: ${STRUCTURE_KINDS.map((s) => s.toLowerCase().replace(/_/g, '-')).join(', ')})`,
-    );
-  }
-  return k as StructureKind;
-}
+export const parseStructure = parseChoice('--structure', STRUCTURE_KINDS, {
+  normalise: constantCase,
+  display: kebabCase,
+});
+const parseInstrument = parseChoice('--instrument', INSTRUMENTS, { normalise: (s) => s.trim().toUpperCase() });
 
-export function parseLots(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) <= 0 || !Number.isSafeInteger(Number(value)))
-    throw new UsageError(`--lots: expected a positive integer, got "${value}"`);
-  return Number(value);
-}
+/** Lots per leg: each leg's quantity must fit the exchange freeze quantity in one order. */
+export const parseLots = (instrument: Instrument) =>
+  parsePositiveInt('--lots', {
+    max: maxLotsPerOrder(instrument),
+    maxReason: `lots of ${instrument} per order: a leg must fit the exchange freeze quantity`,
+  });
 
-function parseInstrument(value: string) {
-  const v = value.trim().toUpperCase();
-  if (!isInstrument(v))
-    throw new UsageError(`--instrument: unknown instrument "${value}" (one of: ${INSTRUMENTS.join(', ')})`);
-  return v;
-}
-
-async function tenantBySlug(pool: Pool, slug: string): Promise<number> {
-  const { rows } = await pool.query<{ id: number }>('SELECT id FROM tenants WHERE slug = $1 AND id <> 0', [slug]);
-  if (!rows[0]) throw new UsageError(`--tenant: no tenant with slug "${slug}"`);
-  return rows[0].id;
-}
-
-const print = (json: boolean, value: unknown, text: string) => console.log(json ? JSON.stringify(value) : text);
+/** Longer than a trading session (09:15–15:30) is never what an operator means. */
+export const MAX_FILL_TIMEOUT_SECONDS = 22_500;
+const parseFillTimeout = parsePositiveInt('--fill-timeout', {
+  max: MAX_FILL_TIMEOUT_SECONDS,
+  maxReason: 'seconds in a trading session',
+});
+export const MAX_SHOW_LIMIT = 1000;
+const parseLimit = parsePositiveInt('--limit', { max: MAX_SHOW_LIMIT });
 
 export function register(program: Command): void {
   const orders = program.command('orders').description('place structures and inspect the order ledger');
@@ -60,13 +54,17 @@ export function register(program: Command): void {
       'place a structure on the paper broker (legs built from the simulated chain with the strategy templates)',
     )
     .requiredOption('--tenant <slug>', 'tenant slug')
-    .requiredOption(
-      '--structure <name>',
-      `one of ${STRUCTURE_KINDS.map((s) => s.toLowerCase().replace(/_/g, '-')).join(', ')}`,
-    )
+    .requiredOption('--structure <name>', `one of ${STRUCTURE_KINDS.map(kebabCase).join(', ')}`)
     .option('--instrument <name>', 'NIFTY or BANKNIFTY', 'NIFTY')
-    .requiredOption('--lots <n>', 'lots per leg (positive integer)')
-    .option('--fill-timeout <seconds>', 'cancel and unwind when legs are not filled by then', '60')
+    .requiredOption(
+      '--lots <n>',
+      `lots per leg (${INSTRUMENTS.map((i) => `${i} ≤ ${maxLotsPerOrder(i)}`).join(', ')}: the freeze quantity)`,
+    )
+    .option(
+      '--fill-timeout <seconds>',
+      `cancel and unwind when legs are not filled by then (≤ ${MAX_FILL_TIMEOUT_SECONDS})`,
+      '60',
+    )
     .option('--wait', 'wait for the outcome')
     .option('--json', 'machine-readable output')
     .action(
@@ -79,29 +77,29 @@ export function register(program: Command): void {
         wait?: boolean;
         json?: boolean;
       }) => {
+        // Every flag is checked before anything is read, written or started.
         const kind = parseStructure(opts.structure);
-        const lots = parseLots(opts.lots);
         const instrument = parseInstrument(opts.instrument);
-        const fillTimeoutMs = parseLots(opts.fillTimeout) * 1000;
+        const lots = parseLots(instrument)(opts.lots);
+        const fillTimeoutMs = parseFillTimeout(opts.fillTimeout) * 1000;
         const { input } = await withAppPool(async (pool) => {
-          const tenantId = await tenantBySlug(pool, opts.tenant);
-          const broker = await withTenant(
-            pool,
-            tenantId,
-            async ({ client }) =>
-              (
-                await client.query<{ broker: string }>('SELECT broker FROM broker_accounts WHERE tenant_id = $1', [
-                  tenantId,
-                ])
-              ).rows[0]?.broker,
-          );
-          if (broker && broker !== 'paper')
+          const tenantId = (await tenantFlag(pool, opts.tenant)).id;
+          const broker = await withTenant(pool, tenantId, brokerNameOf);
+          if (broker !== 'paper')
             throw new UsageError(
               `--tenant: "${opts.tenant}" trades through ${broker}; qs orders place uses the paper broker only`,
             );
           const built = await buildPaperStructure(pool, tenantId, kind, instrument, lots).catch((e: Error) => {
             throw new UsageError(`--structure: ${e.message}`);
           });
+          // The bound above holds for any date; the trading date's own lot size and freeze decide.
+          const freeze = freezeQuantity(instrument, built.tradingDate);
+          const biggest = Math.max(...built.legs.map((l) => l.quantity));
+          if (biggest > freeze)
+            throw new UsageError(
+              `--lots: ${lots} lots make a ${biggest}-unit leg, above the ${instrument} freeze quantity ` +
+                `${freeze} on ${built.tradingDate}`,
+            );
           const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
           const input: OrderPlacementInput = {
             tenantId,
@@ -135,17 +133,23 @@ export function register(program: Command): void {
             legs: input.legs,
           };
           if (!opts.wait) {
-            return print(
-              !!opts.json,
-              { ...started, status: 'started' },
-              `started ${workflowId}\n${input.legs.map((l) => `  ${l.side.padEnd(4)} ${l.quantity} ${l.tradingsymbol} @ ${l.limitPrice}`).join('\n')}`,
+            return print(!!opts.json, { ...started, status: 'started' }, () =>
+              [
+                `started ${workflowId}`,
+                ...input.legs.map((l) => `  ${l.side.padEnd(4)} ${l.quantity} ${l.tradingsymbol} @ ${l.limitPrice}`),
+              ].join('\n'),
             );
           }
           const r = await handle.result();
-          print(
-            !!opts.json,
-            { ...started, ...r },
-            `${workflowId}: ${r.status}${r.reason ? ` (${r.reason})` : ''}\n${r.legs.map((l) => `  ${l.purpose.padEnd(6)} ${l.side.padEnd(4)} ${l.filledQuantity}/${l.quantity} ${l.tradingsymbol} ${l.status} ${l.averagePrice ?? ''} [${l.tag}]`).join('\n')}`,
+          print(!!opts.json, { ...started, ...r }, () =>
+            [
+              `${workflowId}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`,
+              ...r.legs.map(
+                (l) =>
+                  `  ${l.purpose.padEnd(6)} ${l.side.padEnd(4)} ${l.filledQuantity}/${l.quantity} ` +
+                  `${l.tradingsymbol} ${l.status} ${l.averagePrice ?? ''} [${l.tag}]`,
+              ),
+            ].join('\n'),
           );
         });
       },
@@ -155,37 +159,23 @@ export function register(program: Command): void {
     .command('show')
     .description("the tenant's recent orders (ledger) and trades")
     .requiredOption('--tenant <slug>', 'tenant slug')
-    .option('--limit <n>', 'orders to list', '50')
+    .option('--limit <n>', `orders and trades to list (≤ ${MAX_SHOW_LIMIT})`, '50')
     .option('--json', 'machine-readable output')
     .action(async (opts: { tenant: string; limit: string; json?: boolean }) => {
-      const limit = parseLots(opts.limit);
+      const limit = parseLimit(opts.limit);
       await withAppPool(async (pool) => {
-        const tenantId = await tenantBySlug(pool, opts.tenant);
-        const data = await withTenant(pool, tenantId, async ({ client }) => ({
-          orders: (
-            await client.query(
-              `SELECT tag, decision_id AS "decisionId", leg_index AS "leg", purpose, side, tradingsymbol, quantity, filled_quantity AS "filledQuantity",
-                    average_price::text AS "averagePrice", status, broker, broker_order_id AS "brokerOrderId", external, workflow_id AS "workflowId", created_at AS "createdAt"
-               FROM orders WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2`,
-              [tenantId, limit],
-            )
-          ).rows,
-          trades: (
-            await client.query(
-              `SELECT id, decision_id AS "decisionId", structure, instrument, status, reason, total_costs::text AS "totalCosts", workflow_id AS "workflowId", created_at AS "createdAt"
-               FROM trades WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT $2`,
-              [tenantId, limit],
-            )
-          ).rows,
+        const tenantId = (await tenantFlag(pool, opts.tenant)).id;
+        const data = await withTenant(pool, tenantId, async (tx) => ({
+          orders: await recentOrders(tx, limit),
+          trades: await recentTrades(tx, limit),
         }));
-        print(
-          !!opts.json,
-          { tenant: opts.tenant, tenantId, ...data },
+        print(!!opts.json, { tenant: opts.tenant, tenantId, ...data }, () =>
           [
             `orders (${data.orders.length}):`,
             ...data.orders.map(
               (o) =>
-                `  ${o.tag} ${o.purpose.padEnd(8)} ${o.side.padEnd(4)} ${o.filledQuantity}/${o.quantity} ${o.tradingsymbol} ${o.status}${o.brokerOrderId ? ` #${o.brokerOrderId}` : ''}`,
+                `  ${o.tag} ${o.purpose.padEnd(8)} ${o.side.padEnd(4)} ${o.filledQuantity}/${o.quantity} ` +
+                `${o.tradingsymbol} ${o.status}${o.brokerOrderId ? ` #${o.brokerOrderId}` : ''}`,
             ),
             `trades (${data.trades.length}):`,
             ...data.trades.map(
@@ -202,7 +192,7 @@ export function register(program: Command): void {
     .requiredOption('--tenant <slug>', 'tenant slug')
     .option('--json', 'machine-readable output')
     .action(async (opts: { tenant: string; json?: boolean }) => {
-      const tenantId = await withAppPool((pool) => tenantBySlug(pool, opts.tenant));
+      const tenantId = await withAppPool(async (pool) => (await tenantFlag(pool, opts.tenant)).id);
       await withTemporal(async (client) => {
         const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '');
         const r = await executeWorkflow(client, 'reconciliation', {
@@ -211,11 +201,10 @@ export function register(program: Command): void {
           args: [{ tenantId, trigger: 'on_demand' }],
           workflowExecutionTimeout: '5 minutes',
         });
-        print(
-          !!opts.json,
-          { tenant: opts.tenant, ...r },
+        print(!!opts.json, { tenant: opts.tenant, ...r }, () =>
           [
-            `${r.clean ? 'clean' : 'NOT CLEAN: new orders are refused until resolved'}: ${r.ledgerOrders} ledger orders, ${r.brokerOrders} broker orders (${r.workflowId})`,
+            `${r.clean ? 'clean' : 'NOT CLEAN: new orders are refused until resolved'}: ` +
+              `${r.ledgerOrders} ledger orders, ${r.brokerOrders} broker orders (${r.workflowId})`,
             ...r.mismatches.map((m) => `  ${m.resolved ? 'resolved  ' : 'UNRESOLVED'} ${m.kind}: ${m.detail}`),
           ].join('\n'),
         );

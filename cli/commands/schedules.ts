@@ -1,4 +1,5 @@
 /** `qs schedules apply | list`: the platform's Temporal Schedules (stack/schedules/apply.ts). */
+import { printText } from '../output';
 import { Command } from 'commander';
 import { ScheduleNotFoundError, type ScheduleOptions } from '@temporalio/client';
 import { allSchedules, applySchedules, type ScheduleContext } from '../../stack/schedules/apply';
@@ -43,7 +44,7 @@ export function register(program: Command): void {
       if (opts.json)
         return void console.log(JSON.stringify(applied.map((a, i) => ({ ...a, when: describeSpec(defs[i]!) }))));
       for (const [i, a] of applied.entries())
-        console.log(`${a.result.padEnd(9)} ${a.scheduleId.padEnd(34)} ${describeSpec(defs[i]!)}`);
+        printText(`${a.result.padEnd(9)} ${a.scheduleId.padEnd(34)} ${describeSpec(defs[i]!)}`);
     });
   schedules
     .command('list')
@@ -73,8 +74,9 @@ export function register(program: Command): void {
       );
       if (opts.json) return void console.log(JSON.stringify(rows));
       for (const r of rows)
-        console.log(
-          `${r.scheduleId.padEnd(34)} ${r.when.padEnd(28)} ${r.exists ? (r.paused ? 'paused' : `next ${r.nextRun}`) : 'not applied (qs schedules apply)'}`,
+        printText(
+          `${r.scheduleId.padEnd(34)} ${r.when.padEnd(28)} ` +
+            (r.exists ? (r.paused ? 'paused' : `next ${r.nextRun}`) : 'not applied (qs schedules apply)'),
         );
     });
 }

@@ -1,3 +1,4 @@
+import { printText } from '../output';
 import { Command } from 'commander';
 import { describeCli, ensureTemporalCli } from '../../runtime/temporal-cli';
 
@@ -8,6 +9,6 @@ export function register(program: Command): void {
     .description('find the Temporal CLI (TEMPORAL_CLI, PATH, .tools/bin) or build it with Go')
     .action(async () => {
       const cli = await ensureTemporalCli();
-      console.log(describeCli(cli));
+      printText(describeCli(cli));
     });
 }

@@ -1,19 +1,9 @@
+import { printText } from '../output';
 import { Command } from 'commander';
-import { createTenant, listTenants, requireTenant, createUser, TenantInputError } from '../../db/tenants';
+import { createTenant, listTenants, createUser } from '../../db/tenants';
 import { verifyAuditChain } from '../../db/audit';
-import { withAppPool } from '../context';
-import { UsageError } from '../usage-error';
+import { asUsage, tenantFlag, withAppPool } from '../context';
 import { readPassword } from '../prompt';
-
-/** Input mistakes surface as one clear line (exit 2), never a stack trace. */
-async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof TenantInputError) throw new UsageError(e.message);
-    throw e;
-  }
-}
 
 export function register(program: Command): void {
   const tenant = program.command('tenant').description('tenants');
@@ -26,7 +16,7 @@ export function register(program: Command): void {
     .action((opts: { slug: string; name: string; json?: boolean }) =>
       withAppPool(async (pool) => {
         const t = await asUsage(() => createTenant(pool, opts));
-        console.log(opts.json ? JSON.stringify(t) : `created tenant ${t.slug} (id ${t.id})`);
+        printText(opts.json ? JSON.stringify(t) : `created tenant ${t.slug} (id ${t.id})`);
       }),
     );
   tenant
@@ -39,8 +29,9 @@ export function register(program: Command): void {
         if (opts.json) console.log(JSON.stringify(ts));
         else
           for (const t of ts)
-            console.log(
-              `${String(t.id).padStart(4)}  ${t.slug.padEnd(24)} ${t.status.padEnd(10)} ${t.liveArmed ? 'LIVE-ARMED' : 'dry-run   '}  ${t.name}`,
+            printText(
+              `${String(t.id).padStart(4)}  ${t.slug.padEnd(24)} ${t.status.padEnd(10)} ` +
+                `${t.liveArmed ? 'LIVE-ARMED' : 'dry-run   '}  ${t.name}`,
             );
       }),
     );
@@ -55,11 +46,12 @@ export function register(program: Command): void {
     .action((opts: { tenant: string; email: string; role: string }) =>
       withAppPool(async (pool) => {
         const u = await asUsage(async () => {
-          const t = await requireTenant(pool, opts.tenant);
+          // Operators may belong to the platform tenant.
+          const t = await tenantFlag(pool, opts.tenant, { platform: true });
           const password = process.env.QS_USER_PASSWORD ?? (await readPassword(`password for ${opts.email}: `));
           return createUser(pool, t.id, { email: opts.email, role: opts.role, password });
         });
-        console.log(`created ${u.role} ${u.email} (id ${u.id}) in tenant ${opts.tenant}`);
+        printText(`created ${u.role} ${u.email} (id ${u.id}) in tenant ${opts.tenant}`);
       }),
     );
 
@@ -71,13 +63,15 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((opts: { tenant: string; json?: boolean }) =>
       withAppPool(async (pool) => {
-        const t = await asUsage(() => requireTenant(pool, opts.tenant));
+        // Platform events (global model promotions…) are audited under the platform tenant.
+        const t = await tenantFlag(pool, opts.tenant, { platform: true });
         const v = await verifyAuditChain(pool, t.id);
         if (opts.json) console.log(JSON.stringify(v));
-        else if (v.ok) console.log(`audit chain of ${t.slug} is intact: ${v.rows} rows`);
+        else if (v.ok) printText(`audit chain of ${t.slug} is intact: ${v.rows} rows`);
         else
-          console.log(
-            `audit chain of ${t.slug} is BROKEN at row id ${v.firstBroken!.id} (seq ${v.firstBroken!.seq}): ${v.firstBroken!.reason}`,
+          printText(
+            `audit chain of ${t.slug} is BROKEN at row id ${v.firstBroken!.id} (seq ${v.firstBroken!.seq}): ` +
+              v.firstBroken!.reason,
           );
         if (!v.ok) process.exitCode = 1;
       }),

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { printText } from '../output';
 import { Command } from 'commander';
 import { ensureTemporalCli, describeCli, PROJECT_ROOT } from '../../runtime/temporal-cli';
 
@@ -11,7 +12,7 @@ export function register(program: Command): void {
     .argument('[jestArgs...]', 'passed to jest')
     .action(async (jestArgs: string[]) => {
       const cli = await ensureTemporalCli();
-      console.log(describeCli(cli));
+      printText(describeCli(cli));
       // In band: the integration project shares one Temporal server, one Postgres and one
       // native Temporal runtime per process (see DESIGN.md, Testing).
       const r = spawnSync(

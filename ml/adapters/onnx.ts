@@ -28,7 +28,8 @@ export class OnnxModel {
     if (session.inputNames.length !== 1 || session.outputNames.length < 1) {
       await session.release();
       throw new Error(
-        `ONNX model must have one input and an output, has ${session.inputNames.length} and ${session.outputNames.length}`,
+        `ONNX model must have one input and an output, ` +
+          `has ${session.inputNames.length} and ${session.outputNames.length}`,
       );
     }
     return new OnnxModel(session, session.inputNames[0]!, session.outputNames[0]!, nFeatures);

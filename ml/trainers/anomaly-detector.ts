@@ -23,7 +23,8 @@ export function fitAnomaly(data: readonly Example[], quantile: number): AnomalyS
   return { ...partial, threshold: d[Math.min(d.length - 1, Math.floor(quantile * d.length))]! };
 }
 
-const inlierRate = (s: AnomalyState, data: readonly Example[]) =>
+/** Share of rows at or below the threshold (the contract's holdout metric). */
+export const inlierRate = (s: AnomalyState, data: readonly Example[]) =>
   data.filter((e) => mahalanobis(s, e.x) <= s.threshold).length / data.length;
 
 export const anomalyDetectorTrainer: Trainer = {

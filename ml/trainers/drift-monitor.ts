@@ -1,7 +1,7 @@
 /** Feature drift monitor: decile reference of each market feature; stability on held-out days. */
 import { MARKET_FEATURES } from '../data/market-features';
 import type { Example } from '../data/rule1';
-import { binShares, driftReport, type DriftState } from '../models/drift';
+import { binShares, driftReport, type DriftReport, type DriftState } from '../models/drift';
 import { jsonArtifact, type Trainer, type TrainedModel, type TrainOptions } from './trainer';
 
 const TYPE_ID = 'feature_drift_monitor';
@@ -18,6 +18,9 @@ export function fitDrift(data: readonly Example[], bins: number, alertPsi: numbe
   return { features, alertPsi };
 }
 
+/** Stability: the share of features whose sample stays within the alert level. */
+export const stabilityOf = (report: DriftReport): number => 1 - report.drifted.length / Object.keys(report.psi).length;
+
 export const driftMonitorTrainer: Trainer = {
   typeId: TYPE_ID,
   framework: 'json',
@@ -31,8 +34,7 @@ export const driftMonitorTrainer: Trainer = {
       state,
       holdout.map((e) => e.x),
     );
-    // Stability: the share of features whose held-out days stay within the alert level.
-    const stability = 1 - report.drifted.length / featureSchema.features.length;
+    const stability = stabilityOf(report);
     return {
       framework: 'json',
       artifact: jsonArtifact(TYPE_ID, state),

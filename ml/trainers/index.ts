@@ -1,4 +1,5 @@
 /** Trainer per model type, and the one path from raw rows to a trained model (Rule 1 inside). */
+import { rawTrainingRows, WINDOW_DAYS } from '../data/datasets';
 import { toExamples, summarise, type RawRow } from '../data/rule1';
 import { splitHoldout } from '../data/split';
 import type { ModelTypeId } from '../model-types';
@@ -34,7 +35,10 @@ export async function trainFromRows(
   return { ...model, dataSummary: { ...summarise(examples), train: train.length, holdout: holdout.length } };
 }
 
-/** Registry metadata for a weekly training run on one data version (the data's last day). */
+/**
+ * Registry metadata for a weekly training run on one data version (the data's last day), over
+ * the type's standard window unless `overrides.trainingWindowDays` says otherwise.
+ */
 export function metadataForRun(
   typeId: string,
   run: TrainingRun,
@@ -49,11 +53,26 @@ export function metadataForRun(
     validationMetrics: run.validationMetrics,
     trainingDataVersion: dataVersion,
     trainingDataEnd: dataVersion,
+    trainingWindowDays: WINDOW_DAYS[typeId as ModelTypeId],
     retrainCadence: 'weekly',
     featureSchema: run.featureSchema,
     dataSummary: { ...run.dataSummary },
     ...overrides,
   };
+}
+
+/**
+ * Trains a type on a data version's rows (its standard window, or `windowDays` of it) and
+ * returns the run with the metadata that pins its holdout: what tests and tools save.
+ */
+export async function trainOnDataVersion(
+  typeId: ModelTypeId,
+  dataVersion: string,
+  options: TrainOptions & { windowDays?: number } = {},
+): Promise<{ run: TrainingRun; metadata: ModelMetadata }> {
+  const windowDays = options.windowDays ?? WINDOW_DAYS[typeId];
+  const run = await trainFromRows(typeId, await rawTrainingRows(typeId, dataVersion, [], windowDays), options);
+  return { run, metadata: metadataForRun(typeId, run, dataVersion, { trainingWindowDays: windowDays }) };
 }
 
 export type { Trainer, TrainedModel, TrainOptions };

@@ -1,8 +1,8 @@
 /**
  * Strike selector: expected P&L (percent of spot) of selling a strangle at a candidate width
  * (put at −z, call at +z ATM standard deviations) now and buying it back near the close, from
- * the market features and the candidate. The selection is the argmax over candidates; the contract reads the holdout rank correlation
- * between predicted and realised P&L.
+ * the market features and the candidate. The selection is the argmax over candidates; the
+ * contract reads the holdout rank correlation between predicted and realised P&L.
  */
 import { MARKET_FEATURES } from '../data/market-features';
 import type { Example } from '../data/rule1';

@@ -9,20 +9,27 @@ import type { Trainer, TrainedModel, TrainOptions } from './trainer';
 const TYPE_ID = 'trend_classifier';
 const featureSchema = { features: [...MARKET_FEATURES], output: LOGISTIC_OUTPUT };
 
-function scores(state: LogisticState, data: readonly Example[]) {
+/** Weighted accuracy (P ≥ 0.5 read as "up"), log loss and base rate of probabilities against labels. */
+export function classificationScores(probabilities: readonly number[], data: readonly Example[]) {
   let correct = 0;
   let w = 0;
   let logloss = 0;
   let ups = 0;
-  for (const e of data) {
-    const p = predictLogistic(state, e.x);
+  data.forEach((e, i) => {
+    const p = probabilities[i]!;
     if ((p >= 0.5 ? 1 : 0) === e.y) correct += e.weight;
     logloss -= e.weight * (e.y === 1 ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12)));
     ups += e.weight * e.y;
     w += e.weight;
-  }
+  });
   return { accuracy: correct / w, logloss: logloss / w, baseRate: ups / w };
 }
+
+const scores = (state: LogisticState, data: readonly Example[]) =>
+  classificationScores(
+    data.map((e) => predictLogistic(state, e.x)),
+    data,
+  );
 
 export const trendClassifierTrainer: Trainer = {
   typeId: TYPE_ID,

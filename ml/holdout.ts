@@ -1,0 +1,113 @@
+/**
+ * The holdout metric of a candidate, measured rather than read from its metadata: the training
+ * data is a pure function of (type, data version, window), so the holdout the trainer scored
+ * the model on can be rebuilt exactly, and the candidate's own artifact (the ONNX graph or JSON
+ * state that would serve) is run on it. The validation contract compares this measurement with
+ * the threshold and with what the metadata claims.
+ */
+import type {
+  AnomalyDetector,
+  AnyModel,
+  FeatureDriftMonitor,
+  SlippageCoefficients,
+  StrikeSelector,
+  TrendClassifier,
+} from './adapters';
+import type { Example } from './data/rule1';
+import { modelType, type ModelTypeId } from './model-types';
+import type { FeatureSchema, ModelMetadata } from './types';
+
+export interface HoldoutCandidate {
+  readonly typeId: ModelTypeId;
+  readonly artifact: Uint8Array;
+  readonly sha256: string;
+  readonly featureSchema: FeatureSchema;
+  readonly trainingDataVersion: string;
+  readonly metadata: Pick<ModelMetadata, 'trainingWindowDays'>;
+}
+
+export type HoldoutMeasurement =
+  | {
+      readonly ok: true;
+      readonly metric: string;
+      readonly value: number;
+      readonly rows: number;
+      readonly dataVersion: string;
+      readonly windowDays: number;
+      /** The digest of the bytes that were run. */
+      readonly sha256: string;
+    }
+  | { readonly ok: false; readonly metric: string; readonly error: string; readonly sha256: string };
+
+/** Rebuilds the candidate's holdout and runs its artifact on it; never throws (a failure is a result). */
+export async function measureHoldout(c: HoldoutCandidate): Promise<HoldoutMeasurement> {
+  const metric = modelType(c.typeId).contract.metric;
+  // Training code loads on demand: the CLI and the API read the registry without it.
+  const [
+    { rawTrainingRows, WINDOW_DAYS },
+    { toExamples },
+    { splitHoldout },
+    { TRAINERS },
+    { instantiate },
+    { sha256Hex },
+  ] = await Promise.all([
+    import('./data/datasets'),
+    import('./data/rule1'),
+    import('./data/split'),
+    import('./trainers'),
+    import('./adapters'),
+    import('./contracts'),
+  ]);
+  const sha256 = sha256Hex(c.artifact);
+  try {
+    const windowDays = c.metadata.trainingWindowDays ?? WINDOW_DAYS[c.typeId];
+    const rows = await rawTrainingRows(c.typeId, c.trainingDataVersion, [], windowDays);
+    // The features the candidate says it reads, in its order: what serving would feed it.
+    const examples = toExamples(rows, c.featureSchema);
+    const { holdout } = splitHoldout(examples, TRAINERS[c.typeId].holdout);
+    const model = await instantiate(
+      { typeId: c.typeId, version: 0, sha256, scope: 'global', featureSchema: c.featureSchema },
+      c.artifact,
+    );
+    try {
+      const value = await scoreOnHoldout(model, holdout);
+      return { ok: true, metric, value, rows: holdout.length, dataVersion: c.trainingDataVersion, windowDays, sha256 };
+    } finally {
+      await model.release();
+    }
+  } catch (err) {
+    return { ok: false, metric, error: (err as Error).message, sha256 };
+  }
+}
+
+/** The contract metric of each type, computed from the loaded model's own outputs. */
+async function scoreOnHoldout(model: AnyModel, holdout: readonly Example[]): Promise<number> {
+  const x = holdout.map((e) => e.x);
+  switch (model.id.typeId) {
+    case 'trend_classifier': {
+      const { classificationScores } = await import('./trainers/trend-classifier');
+      const m = model as TrendClassifier;
+      return classificationScores(await m.probabilityUp(x), holdout).accuracy;
+    }
+    case 'strike_selector': {
+      const { spearman } = await import('./trainers/strike-selector');
+      const m = model as StrikeSelector;
+      return spearman(
+        await m.expectedPnl(x),
+        holdout.map((e) => e.y),
+      );
+    }
+    case 'slippage_coefficients': {
+      const { r2 } = await import('./trainers/slippage');
+      return r2((model as SlippageCoefficients).state, holdout);
+    }
+    case 'anomaly_detector': {
+      const { inlierRate } = await import('./trainers/anomaly-detector');
+      return inlierRate((model as AnomalyDetector).state, holdout);
+    }
+    case 'feature_drift_monitor': {
+      const { stabilityOf } = await import('./trainers/drift-monitor');
+      return stabilityOf((model as FeatureDriftMonitor).report(x));
+    }
+  }
+}
