@@ -15,7 +15,6 @@
  * (sticky strike). It is searched outwards from spot in 0.5 % steps to ±20 %, the nearest sign
  * change then refined by bisection to 10⁻⁷ of spot.
  */
-import { normPdf } from '../pricing/normal';
 import type { DecisionSnapshot } from '../snapshot/types';
 import { defineFactor } from './define-factor';
 
@@ -31,30 +30,57 @@ export function gexAtSpot(s: DecisionSnapshot): number {
   return (total * s.spot * s.spot * ONE_PERCENT) / CRORE;
 }
 
-/** Black-76 gamma e^(−rT)·φ(d1)/(F·σ·√T); zero at expiry or zero vol. */
-function gamma(forward: number, strike: number, years: number, rate: number, vol: number): number {
-  const sd = vol * Math.sqrt(years);
-  if (!(sd > 0)) return 0;
-  const d1 = Math.log(forward / strike) / sd + 0.5 * sd;
-  return (Math.exp(-rate * years) * normPdf(d1)) / (forward * sd);
+interface GammaTerm {
+  /** ln of the expiry's forward at the current spot. */
+  readonly lnForward: number;
+  readonly lnStrike: number;
+  /** σ√T. */
+  readonly sd: number;
+  /** ±OI · e^(−rT) / (σ√T·√(2π)): everything in Γ·OI but e^(−d1²/2)/F. */
+  readonly scale: number;
+  readonly forward: number;
+}
+
+/**
+ * Per-quote constants of Black-76 gamma, Γ = e^(−rT)·φ(d1)/(F·σ√T) with d1 = ln(F/K)/(σ√T) + σ√T/2,
+ * so that moving the index only shifts ln F (the flip search evaluates GEX at many levels).
+ */
+function gammaTerms(s: DecisionSnapshot): GammaTerm[] {
+  const out: GammaTerm[] = [];
+  for (const e of s.chain.expiries) {
+    const df = Math.exp(-s.rates.rate * e.years);
+    for (const q of e.quotes) {
+      const sd = q.iv * Math.sqrt(e.years);
+      if (q.oi === 0 || !(sd > 0)) continue;
+      const sign = q.type === 'call' ? 1 : -1;
+      out.push({
+        lnForward: Math.log(e.forward),
+        lnStrike: Math.log(q.strike),
+        sd,
+        scale: (sign * q.oi * df) / (sd * Math.sqrt(2 * Math.PI)),
+        forward: e.forward,
+      });
+    }
+  }
+  return out;
 }
 
 /** GEX (₹ crore per 1 %) if the index stood at `level`, with forwards scaled and IVs held. */
-export function gexAtLevel(s: DecisionSnapshot, level: number): number {
+export function gexAtLevel(s: DecisionSnapshot, level: number, terms = gammaTerms(s)): number {
+  const x = level / s.spot;
+  const lnX = Math.log(x);
   let total = 0;
-  for (const e of s.chain.expiries) {
-    const forward = (e.forward * level) / s.spot;
-    for (const q of e.quotes) {
-      if (q.oi === 0) continue;
-      total += (q.type === 'call' ? 1 : -1) * gamma(forward, q.strike, e.years, s.rates.rate, q.iv) * q.oi;
-    }
+  for (const t of terms) {
+    const d1 = (t.lnForward + lnX - t.lnStrike) / t.sd + 0.5 * t.sd;
+    total += (t.scale * Math.exp(-0.5 * d1 * d1)) / (t.forward * x);
   }
   return (total * level * level * ONE_PERCENT) / CRORE;
 }
 
 /** The index level nearest spot where GEX changes sign, or null within ±20 %. */
 export function gammaFlipLevel(s: DecisionSnapshot): number | null {
-  const at = (x: number) => gexAtLevel(s, s.spot * x);
+  const terms = gammaTerms(s);
+  const at = (x: number) => gexAtLevel(s, s.spot * x, terms);
   const g0 = at(1);
   if (g0 === 0) return s.spot;
   const steps = Math.round(FLIP_RANGE / FLIP_STEP);
