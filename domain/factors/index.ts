@@ -8,3 +8,4 @@ export * from './dealer-gamma';
 export * from './momentum';
 export * from './calendar-factors';
 export * from './registry';
+export * from './evaluation';

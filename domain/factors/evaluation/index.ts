@@ -1,0 +1,3 @@
+export * from './rank-correlation';
+export * from './information-coefficient';
+export * from './factor-pool';
