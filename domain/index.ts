@@ -15,3 +15,5 @@ export * from './strategies';
 export * from './risk';
 export * from './orders';
 export * from './paper-exchange';
+export * from './snapshot';
+export * from './factors';

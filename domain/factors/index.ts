@@ -1,6 +1,5 @@
 export * from './types';
 export * from './define-factor';
-export * from './chain-reads';
 export * from './volatility';
 export * from './implied-vol';
 export * from './oi-flow';

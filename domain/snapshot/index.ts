@@ -1,6 +1,5 @@
 export * from './types';
 export * from './content-hash';
-export * from './series';
 export * from './realised-vol';
 export * from './atm-iv';
 export * from './vol-index';
