@@ -5,20 +5,24 @@
  */
 import { frontExpiry, ratio, strikeRows } from './chain-reads';
 import { defineFactor } from './define-factor';
+import type { DecisionSnapshot } from '../snapshot/types';
+
+/** Σ put / Σ call of OI or volume over the front expiry; null without one or with a zero call side. */
+function frontPutCallRatio(s: DecisionSnapshot, of: 'Oi' | 'Volume'): number | null {
+  const e = frontExpiry(s);
+  if (!e) return null;
+  const rows = strikeRows(e);
+  return ratio(
+    rows.reduce((a, r) => a + r[`put${of}`], 0),
+    rows.reduce((a, r) => a + r[`call${of}`], 0),
+  );
+}
 
 export const pcrOi = defineFactor({
   name: 'pcr_oi',
   family: 'oi_flow',
   description: 'Put/call ratio by open interest, front expiry: Σ put OI / Σ call OI. Null when call OI is zero.',
-  compute: (s) => {
-    const e = frontExpiry(s);
-    if (!e) return null;
-    const rows = strikeRows(e);
-    return ratio(
-      rows.reduce((a, r) => a + r.putOi, 0),
-      rows.reduce((a, r) => a + r.callOi, 0),
-    );
-  },
+  compute: (s) => frontPutCallRatio(s, 'Oi'),
   expectedDecay: 3,
 });
 
@@ -42,15 +46,7 @@ export const pcrVolume = defineFactor({
   name: 'pcr_volume',
   family: 'oi_flow',
   description: "Put/call ratio by today's traded volume, front expiry. Null when no call has traded (e.g. at 09:15).",
-  compute: (s) => {
-    const e = frontExpiry(s);
-    if (!e) return null;
-    const rows = strikeRows(e);
-    return ratio(
-      rows.reduce((a, r) => a + r.putVolume, 0),
-      rows.reduce((a, r) => a + r.callVolume, 0),
-    );
-  },
+  compute: (s) => frontPutCallRatio(s, 'Volume'),
   expectedDecay: 1,
 });
 
@@ -113,7 +109,7 @@ export const maxPainDistance = defineFactor({
 });
 
 function wallDistance(side: 'callOi' | 'putOi') {
-  return (s: Parameters<typeof frontExpiry>[0]): number | null => {
+  return (s: DecisionSnapshot): number | null => {
     const e = frontExpiry(s);
     if (!e) return null;
     let best: { strike: number; oi: number } | null = null;
