@@ -144,6 +144,25 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
     return toSnapshot(tag, order, trades, duplicates);
   }
 
+  /** An earlier send reached the broker after all: audited, and adopted instead of sending again. */
+  async function adoptFound(
+    broker: BrokerPort,
+    tenantId: number,
+    tag: string,
+    found: BrokerOrder[],
+    attempt: number,
+  ): Promise<PlaceOrderResult> {
+    const brokerOrderId = found[0]!.brokerOrderId;
+    await tx(tenantId, (t) =>
+      auditIn(t.client, tenantId, null, 'order.found_by_tag', { tag, brokerOrderId, attempt, copies: found.length }),
+    );
+    return {
+      outcome: 'placed',
+      message: null,
+      snapshot: await adopt(broker, tenantId, tag, brokerOrderId, found.length),
+    };
+  }
+
   return {
     async placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult> {
       const { tenantId, tag } = input;
@@ -162,21 +181,7 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
         if (row.status !== 'INITIALIZED' || attempt > 1) {
           // An earlier attempt may have reached the broker: the tag decides, not a resend.
           const found = await findByTag(broker, tag, row.status === 'SUBMITTED' ? broker.settleMs : 0);
-          if (found.length > 0) {
-            await tx(tenantId, (t) =>
-              auditIn(t.client, tenantId, null, 'order.found_by_tag', {
-                tag,
-                brokerOrderId: found[0]!.brokerOrderId,
-                attempt,
-                copies: found.length,
-              }),
-            );
-            return {
-              outcome: 'placed',
-              message: null,
-              snapshot: await adopt(broker, tenantId, tag, found[0]!.brokerOrderId, found.length),
-            };
-          }
+          if (found.length > 0) return adoptFound(broker, tenantId, tag, found, attempt);
         }
 
         await tx(tenantId, (t) => setOrderStatus(t, tag, 'SUBMITTED'));
@@ -237,21 +242,7 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
               }),
             );
             const found = await findByTag(broker, tag, broker.settleMs);
-            if (found.length > 0) {
-              await tx(tenantId, (t) =>
-                auditIn(t.client, tenantId, null, 'order.found_by_tag', {
-                  tag,
-                  brokerOrderId: found[0]!.brokerOrderId,
-                  attempt,
-                  copies: found.length,
-                }),
-              );
-              return {
-                outcome: 'placed',
-                message: null,
-                snapshot: await adopt(broker, tenantId, tag, found[0]!.brokerOrderId, found.length),
-              };
-            }
+            if (found.length > 0) return adoptFound(broker, tenantId, tag, found, attempt);
             throw ApplicationFailure.retryable(
               `${e.message}; not found by tag within ${broker.settleMs} ms`,
               'AmbiguousOutcome',
