@@ -85,6 +85,15 @@ export async function forEachTenant(pool: Pool, fn: (tx: TenantTx) => Promise<vo
 /** Serialization failure, deadlock, and a unique-key race (two inserts of the same key). */
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
+/** Postgres's SQLSTATE of a failed query: on pg's error, or on the cause drizzle wraps it in. */
+export function sqlState(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
 export interface SerializableOptions {
   readonly attempts?: number;
   /** Told about each retry (tests count them). */
@@ -137,7 +146,7 @@ export async function withSerializable<T>(
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
-      const code = (err as { code?: string }).code;
+      const code = sqlState(err);
       if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw err;
       options.onRetry?.(attempt, code);
       await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));

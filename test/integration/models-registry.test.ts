@@ -1,46 +1,62 @@
+/** @jest-environment ./ml/onnx/jest-environment.js */
 /**
  * ModelRegistry on the real Postgres, as the runtime role (qs_app, RLS forced): atomic
- * promotion under concurrency, the validation contract keeping a bad candidate staged,
- * rollback below the threshold, tampered artifacts refused, tenant variants isolated.
+ * promotion under a forced concurrent interleaving (a serialization failure, retried), the
+ * validation contract measuring each candidate on its rebuilt holdout (a weak model, or
+ * metadata that lies, stays staged), rollback below the threshold, tampered artifacts
+ * refused, tenant variants isolated. Data versions are chosen for their measured holdout
+ * accuracy on the simulator: 2026-01-02, -01-09, -02-06, -02-13, -02-27 pass (≥ 0.5);
+ * 2026-01-16 and -01-23 do not.
  */
-import { simulatorRows } from '../../ml/data/datasets';
 import { ArtifactIntegrityError, ModelRegistry, PromotionConflict } from '../../ml/registry';
-import { metadataForRun, trainFromRows, type TrainingRun } from '../../ml/trainers';
+import { trainOnDataVersion, type TrainingRun } from '../../ml/trainers';
 import type { ModelMetadata, Scope } from '../../ml/types';
 import { withTenant, withoutTenant } from '../../db/tenant';
 import { testPool } from '../support/env';
 
 const TYPE = 'trend_classifier';
 
-const metadata = (run: TrainingRun, dataVersion: string, overrides: Partial<ModelMetadata> = {}): ModelMetadata =>
-  metadataForRun(TYPE, run, dataVersion, overrides);
+/** Resolves once `parties` callers have arrived; fails the test rather than hanging. */
+function barrier(parties: number, timeoutMs = 30_000) {
+  let arrived = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return async () => {
+    if (++arrived >= parties) open();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('barrier: the other side never arrived')), timeoutMs);
+    });
+    await Promise.race([opened, timeout]).finally(() => clearTimeout(timer));
+  };
+}
 
 describe('ModelRegistry on Postgres', () => {
   const pool = testPool('app');
   const registry = new ModelRegistry(pool, { actor: 'test' });
-  let run: TrainingRun;
-  let passing: number;
+  const runs = new Map<string, { run: TrainingRun; metadata: ModelMetadata }>();
+  const trained = async (dataVersion: string) => {
+    if (!runs.has(dataVersion)) runs.set(dataVersion, await trainOnDataVersion(TYPE, dataVersion));
+    return runs.get(dataVersion)!;
+  };
 
-  beforeAll(async () => {
-    const rows = simulatorRows(TYPE, '2026-03-13', 40);
-    run = await trainFromRows(TYPE, rows);
-    passing = run.validationMetrics.holdout_accuracy!;
-    expect(passing).toBeGreaterThanOrEqual(0.5);
-  });
-
-  const save = (
+  const save = async (
     dataVersion: string,
     scope: Scope = 'global',
     overrides: Partial<ModelMetadata> = {},
-    artifact = run.artifact,
-  ) => registry.save({ scope, artifact, metadata: metadata(run, dataVersion, overrides) });
+    artifact?: Buffer,
+  ) => {
+    const { run, metadata } = await trained(dataVersion);
+    return registry.save({ scope, artifact: artifact ?? run.artifact, metadata: { ...metadata, ...overrides } });
+  };
+  const claiming = async (dataVersion: string, holdoutAccuracy: number) => ({
+    validationMetrics: { ...(await trained(dataVersion)).run.validationMetrics, holdout_accuracy: holdoutAccuracy },
+  });
+  let weakVersion: number;
 
   it('first save auto-promotes (no production to compare with); a repeated save is a no-op', async () => {
-    const { saved, promotion } = await registry.saveModel({
-      scope: 'global',
-      artifact: run.artifact,
-      metadata: metadata(run, '2026-01-02'),
-    });
+    const { run, metadata } = await trained('2026-01-02');
+    const { saved, promotion } = await registry.saveModel({ scope: 'global', artifact: run.artifact, metadata });
     expect(saved).toMatchObject({ version: 1, status: 'staged', created: true });
     expect(promotion).toMatchObject({ outcome: 'promoted', version: 1, previousVersion: null });
     const again = await save('2026-01-02');
@@ -51,27 +67,26 @@ describe('ModelRegistry on Postgres', () => {
     ).rejects.toBeInstanceOf(PromotionConflict);
   });
 
-  it('two concurrent promotions: exactly one pointer flip wins, the pointer is consistent', async () => {
+  it('two promotions, both reading before either writes: a serialization failure, retried; one wins', async () => {
     const a = await save('2026-01-09');
-    const b = await save('2026-01-16');
+    const b = await save('2026-02-06');
     // Both candidates were validated against v1; each promotion is a compare-and-swap on it.
     const [va, vb] = await Promise.all([
       registry.validate(TYPE, 'global', a.version),
       registry.validate(TYPE, 'global', b.version),
     ]);
     expect([va.passed, va.comparedWith, vb.passed, vb.comparedWith]).toEqual([true, 1, true, 1]);
-    // Warm connections so both transactions really overlap in the database.
-    await Promise.all(Array.from({ length: 6 }, () => pool.query('SELECT 1')));
-    let retries = 0;
+    // Force the interleaving: each first attempt waits, after its reads, until the other has
+    // read too. Run one after the other, neither would ever see a conflict.
+    const bothRead = barrier(2);
+    const retries: Array<{ version: number; attempt: number; code: string }> = [];
+    const tx = (version: number) => ({
+      beforeWrite: (attempt: number) => (attempt === 1 ? bothRead() : Promise.resolve()),
+      onRetry: (attempt: number, code: string) => retries.push({ version, attempt, code }),
+    });
     const results = await Promise.allSettled([
-      registry.promote(TYPE, 'global', a.version, {
-        expectedProduction: va.comparedWith,
-        tx: { onRetry: () => retries++ },
-      }),
-      registry.promote(TYPE, 'global', b.version, {
-        expectedProduction: vb.comparedWith,
-        tx: { onRetry: () => retries++ },
-      }),
+      registry.promote(TYPE, 'global', a.version, { expectedProduction: va.comparedWith, tx: tx(a.version) }),
+      registry.promote(TYPE, 'global', b.version, { expectedProduction: vb.comparedWith, tx: tx(b.version) }),
     ]);
     const won = results.filter((r) => r.status === 'fulfilled' && r.value.outcome === 'promoted');
     const lost = results.filter((r) => r.status === 'rejected');
@@ -80,11 +95,17 @@ describe('ModelRegistry on Postgres', () => {
     expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(PromotionConflict);
     const winner = (won[0] as PromiseFulfilledResult<{ version: number }>).value.version;
     const loser = winner === a.version ? b.version : a.version;
+    // The loser's first attempt died of a serialization failure; its retry saw the winner.
+    expect(retries).toEqual([{ version: loser, attempt: 1, code: '40001' }]);
+    expect((lost[0] as PromiseRejectedResult).reason.message).toMatch(
+      new RegExp(`production is v${winner}, not v1 as expected`),
+    );
 
     const state = await withoutTenant(pool, async ({ client }) => ({
       pointer: (
         await client.query(
-          'SELECT v.version, pv.version AS previous FROM model_pointers p JOIN model_versions v ON v.id = p.version_id LEFT JOIN model_versions pv ON pv.id = p.previous_version_id WHERE p.type_id = $1 AND p.tenant_id IS NULL',
+          `SELECT v.version, pv.version AS previous FROM model_pointers p JOIN model_versions v ON v.id = p.version_id
+             LEFT JOIN model_versions pv ON pv.id = p.previous_version_id WHERE p.type_id = $1 AND p.tenant_id IS NULL`,
           [TYPE],
         )
       ).rows,
@@ -116,40 +137,57 @@ describe('ModelRegistry on Postgres', () => {
     // The promotion is audited under the platform tenant (0), hash-chained.
     const audit = await withTenant(pool, 0, ({ client }) =>
       client.query(
-        "SELECT payload FROM audit_log WHERE tenant_id = 0 AND event_type = 'model.promoted' AND payload->>'typeId' = $1 ORDER BY seq",
+        `SELECT payload FROM audit_log
+          WHERE tenant_id = 0 AND event_type = 'model.promoted' AND payload->>'typeId' = $1 ORDER BY seq`,
         [TYPE],
       ),
     );
     expect(audit.rows.map((r) => r.payload.version)).toEqual([1, winner]);
-    process.stderr.write(`[models-registry] serialization retries during the race: ${retries}\n`);
   });
 
-  it('a failing contract leaves the candidate staged and the old version serving', async () => {
+  it('the contract measures each candidate on its holdout: a weak model or lying metadata stays staged', async () => {
     const before = (await registry.loadProduction(TYPE))!;
-    const weak = await save('2026-01-23', 'global', {
-      validationMetrics: { ...run.validationMetrics, holdout_accuracy: 0.41 },
-    });
-    const outcome = await registry.promote(TYPE, 'global', weak.version);
-    expect(outcome.outcome).toBe('refused');
-    if (outcome.outcome !== 'refused') throw new Error('unreachable');
-    expect(outcome.validation.checks.find((c) => c.name === 'holdout_metric')).toMatchObject({ passed: false });
-    expect(outcome.validation.checks.filter((c) => c.name !== 'holdout_metric').every((c) => c.passed)).toBe(true);
+    const failedChecks = (o: Awaited<ReturnType<ModelRegistry['promote']>>) =>
+      o.outcome === 'refused' ? o.validation.checks.filter((c) => !c.passed).map((c) => c.name) : o.outcome;
 
-    const schemaDrift = await save('2026-01-30', 'global', {
-      featureSchema: { ...run.featureSchema, features: [...run.featureSchema.features].reverse() },
+    // Honest metadata, weak model (measured 0.478 < 0.5): the metric check alone fails.
+    const weak = await save('2026-01-16');
+    weakVersion = weak.version;
+    expect(failedChecks(await registry.promote(TYPE, 'global', weak.version))).toEqual(['holdout_metric']);
+
+    // A weak model whose metadata claims 0.9: both the metric and the claim fail.
+    const liar = await save('2026-01-23', 'global', await claiming('2026-01-23', 0.9));
+    const lied = await registry.promote(TYPE, 'global', liar.version);
+    expect(failedChecks(lied)).toEqual(['holdout_metric', 'claimed_metric']);
+    if (lied.outcome !== 'refused') throw new Error('unreachable');
+    expect(lied.validation.checks.find((c) => c.name === 'holdout_metric')?.detail).toMatch(
+      /^holdout_accuracy = 0\.4\d+ \(needs ≥ 0\.5\), measured on \d+ holdout rows of data version 2026-01-23/,
+    );
+    expect(lied.validation.checks.find((c) => c.name === 'claimed_metric')?.detail).toMatch(
+      /metadata claims 0\.9, measured 0\.4\d+/,
+    );
+
+    // A good model that inflates its claim is refused too: metadata is provenance.
+    const inflated = await save('2026-02-13', 'global', await claiming('2026-02-13', 0.9));
+    expect(failedChecks(await registry.promote(TYPE, 'global', inflated.version))).toEqual(['claimed_metric']);
+
+    const schemaDrift = await save('2026-02-20', 'global', {
+      featureSchema: {
+        ...(await trained('2026-02-20')).run.featureSchema,
+        features: [...(await trained('2026-02-20')).run.featureSchema.features].reverse(),
+      },
     });
     const refused = await registry.promote(TYPE, 'global', schemaDrift.version);
-    expect(refused.outcome).toBe('refused');
-    if (refused.outcome === 'refused')
-      expect(refused.validation.checks.find((c) => c.name === 'feature_schema')?.passed).toBe(false);
+    expect(failedChecks(refused)).toContain('feature_schema');
 
     const after = (await registry.loadProduction(TYPE))!;
     expect(after.version).toBe(before.version);
     const described = await registry.describe(TYPE);
-    expect(described.versions.find((v) => v.version === weak.version)).toMatchObject({
-      status: 'staged',
-      validation: { passed: false },
-    });
+    for (const v of [weak.version, liar.version, inflated.version])
+      expect(described.versions.find((x) => x.version === v)).toMatchObject({
+        status: 'staged',
+        validation: { passed: false },
+      });
   });
 
   it('rollback goes to the previous production version, and to a named one even below the threshold', async () => {
@@ -158,16 +196,13 @@ describe('ModelRegistry on Postgres', () => {
     expect(back).toMatchObject({ fromVersion: current, toVersion: 1 });
     expect((await registry.loadProduction(TYPE))?.version).toBe(1);
 
-    const weak = (await registry.describe(TYPE)).versions.find(
-      (v) => v.validation?.passed === false && v.metadata.validationMetrics.holdout_accuracy! < 0.5,
-    )!;
-    const named = await registry.rollback(TYPE, 'global', { toVersion: weak.version, actor: 'operator' });
-    expect(named).toMatchObject({ fromVersion: 1, toVersion: weak.version });
-    expect((await registry.loadProduction(TYPE))?.version).toBe(weak.version);
+    const named = await registry.rollback(TYPE, 'global', { toVersion: weakVersion, actor: 'operator' });
+    expect(named).toMatchObject({ fromVersion: 1, toVersion: weakVersion });
+    expect((await registry.loadProduction(TYPE))?.version).toBe(weakVersion);
     const d = await registry.describe(TYPE);
     expect(d.history.slice(-2).map((h) => [h.kind, h.fromVersion, h.toVersion])).toEqual([
       ['rollback', current, 1],
-      ['rollback', 1, weak.version],
+      ['rollback', 1, weakVersion],
     ]);
     expect(d.versions.find((v) => v.version === current)?.status).toBe('rejected');
   });
@@ -202,11 +237,8 @@ describe('ModelRegistry on Postgres', () => {
       ])
     ).rows[0].id as number;
     expect((await registry.loadProduction(TYPE, tenant))?.scope).toBe('global');
-    const { promotion } = await registry.saveModel({
-      scope: tenant,
-      artifact: run.artifact,
-      metadata: metadata(run, '2026-02-06'),
-    });
+    const { run, metadata } = await trained('2026-02-27');
+    const { promotion } = await registry.saveModel({ scope: tenant, artifact: run.artifact, metadata });
     expect(promotion).toMatchObject({ outcome: 'promoted', version: 1 });
     expect(await registry.loadProduction(TYPE, tenant)).toMatchObject({ scope: tenant, version: 1 });
     expect((await registry.loadProduction(TYPE, other))?.scope).toBe('global');
@@ -222,7 +254,8 @@ describe('ModelRegistry on Postgres', () => {
     await expect(
       withoutTenant(pool, ({ client }) =>
         client.query(
-          "INSERT INTO model_promotions (type_id, tenant_id, to_version_id, kind, actor) VALUES ('x', $1, 1, 'promote', 't')",
+          `INSERT INTO model_promotions (type_id, tenant_id, to_version_id, kind, actor)
+           VALUES ('x', $1, 1, 'promote', 't')`,
           [tenant],
         ),
       ),
