@@ -4,10 +4,9 @@
  * on what it missed; the per-type accessors serve the cached model.
  */
 import { anomalyDetector, installModelCache } from '../../ml/accessors';
-import { simulatorRows } from '../../ml/data/datasets';
 import { ModelCache } from '../../ml/model-cache';
 import { ModelRegistry } from '../../ml/registry';
-import { metadataForRun, trainFromRows } from '../../ml/trainers';
+import { trainOnDataVersion } from '../../ml/trainers';
 import type { Scope } from '../../ml/types';
 import { testEnv, testPool } from '../support/env';
 
@@ -26,12 +25,8 @@ describe('ModelCache (LISTEN/NOTIFY hot-swap in process)', () => {
     const pool = testPool('app');
     const registry = new ModelRegistry(pool, { actor: 'cache-test' });
     const save = async (scope: Scope, dataVersion: string) => {
-      const run = await trainFromRows(TYPE, simulatorRows(TYPE, dataVersion, 5));
-      const { saved, promotion } = await registry.saveModel({
-        scope,
-        artifact: run.artifact,
-        metadata: metadataForRun(TYPE, run, dataVersion),
-      });
+      const { run, metadata } = await trainOnDataVersion(TYPE, dataVersion, { windowDays: 5 });
+      const { saved, promotion } = await registry.saveModel({ scope, artifact: run.artifact, metadata });
       expect(promotion?.outcome).toBe('promoted');
       return saved;
     };
@@ -65,7 +60,8 @@ describe('ModelCache (LISTEN/NOTIFY hot-swap in process)', () => {
       // Kill the LISTEN connection, change production while it is down: the NOTIFY is lost,
       // the reconnect reloads everything and catches up.
       const killed = await testPool('super').query(
-        "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'qs-model-cache:cache-test'",
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+          WHERE application_name = 'qs-model-cache:cache-test'`,
       );
       expect(killed.rows).toEqual([{ ok: true }]);
       await registry.rollback(TYPE, 'global', { actor: 'cache-test' });

@@ -144,7 +144,9 @@ describe('qs models', () => {
 
       // qs models workers: what each worker serves, and whether it is polling Temporal right now.
       await pool.query(
-        `INSERT INTO worker_models (worker_id, type_id, scope, version, sha256) VALUES ('ml@cli-test', 'slippage_coefficients', 'global', $1, $2), ('ml@gone:1', 'slippage_coefficients', 'global', 1, 'x')
+        `INSERT INTO worker_models (worker_id, type_id, scope, version, sha256)
+         VALUES ('ml@cli-test', 'slippage_coefficients', 'global', $1, $2),
+                ('ml@gone:1', 'slippage_coefficients', 'global', 1, 'x')
          ON CONFLICT DO NOTHING`,
         [r.version, r.sha256],
       );
@@ -193,19 +195,41 @@ describe('qs models', () => {
     expect(workers.code).toBe(0);
     expect(Array.isArray(JSON.parse(workers.stdout))).toBe(true);
 
+    // Bad input: one line naming the flag or argument, exit 2, nothing started.
     for (const [args, message] of [
-      [['models', 'show', 'nope'], /qs: unknown model type "nope" \(known: trend_classifier/],
-      [['models', 'promote', 'trend_classifier', 'v2'], /qs: version must be a positive integer, got "v2"/],
-      [['models', 'rollback', 'trend_classifier', '--to', '1.5'], /qs: --to must be a positive integer, got "1.5"/],
+      [['models', 'show', 'nope'], /^qs: <type>: expected one of trend_classifier, .*, got "nope"\n$/],
+      [['models', 'promote', 'trend_classifier', 'v2'], /^qs: <version>: expected a positive integer, got "v2"\n$/],
+      [['models', 'promote', 'trend_classifier', '0x2'], /^qs: <version>: expected a positive integer, got "0x2"\n$/],
+      [
+        ['models', 'rollback', 'trend_classifier', '--to', '1.5'],
+        /^qs: --to: expected a positive integer, got "1.5"\n$/,
+      ],
       [
         ['models', 'retrain', '--type', 'trend_classifier', '--data-version', 'last-week'],
-        /qs: --data-version must be a date/,
+        /^qs: --data-version: expected a date YYYY-MM-DD, got "last-week"\n$/,
       ],
-      [['models', 'list', '--tenant', 'no-such-tenant'], /qs: unknown tenant "no-such-tenant"/],
+      [
+        ['models', 'retrain', '--type', 'trend_classifier', '--data-version', '1900-01-05'],
+        /^qs: --data-version: 1900-01-05 is outside the data \(.*\)\n$/,
+      ],
+      [
+        ['models', 'retrain', '--type', 'trend_classifier', '--data-version', '2025-01-10'],
+        /^qs: --data-version: trend_classifier trains on 40 trading days back to 2024-11-\d\d, before the covered/,
+      ],
+      [['models', 'retrain', '--type', 'nope'], /^qs: --type: expected one of trend_classifier/],
+      [['models', 'list', '--tenant', 'no-such-tenant'], /^qs: --tenant: no tenant with slug "no-such-tenant"/],
+      [['models', 'list', '--tenant', 'platform'], /^qs: --tenant: "platform" is the platform's own tenant/],
     ] as const) {
       const res = await qs(...args);
       expect(res.code).toBe(2);
       expect(res.stderr).toMatch(message);
+      expect(res.stdout).toBe('');
     }
+    const runs = [];
+    for await (const w of (await testClient()).workflow.list({
+      query: `WorkflowId STARTS_WITH "retrain/trend_classifier/"`,
+    }))
+      runs.push(w.workflowId);
+    expect(runs).toEqual([]);
   });
 });
