@@ -8,9 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { testEnv, testPool } from '../support/env';
+import { testClient, testEnv, testPool } from '../support/env';
 import { createTenant, orderWorkers, PAPER_DAY } from '../support/orders-env';
+import { runQs } from '../support/run-qs';
 import { configurePaperAccount } from '../../broker/paper/paper-broker';
+import { withTenant } from '../../db/tenant';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -44,7 +46,7 @@ describe('qs orders / qs reconcile', () => {
     const cases: Array<[string[], RegExp]> = [
       [
         ['orders', 'place', '--tenant', slug, '--structure', 'butterfly-of-doom', '--lots', '1'],
-        /--structure: unknown structure "butterfly-of-doom"/,
+        /--structure: expected one of bull-put-spread, .*iron-condor.*, got "butterfly-of-doom"/,
       ],
       [
         ['orders', 'place', '--tenant', slug, '--structure', 'iron-condor', '--lots', '1.5'],
@@ -66,6 +68,65 @@ describe('qs orders / qs reconcile', () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
     }
+  });
+
+  it('refuses out-of-bounds values before anything is read, written or started: one line naming the flag', async () => {
+    const { id, slug } = await createTenant(pool, 'bounds');
+    const place = (...flags: string[]) => ['orders', 'place', '--tenant', slug, '--structure', 'iron-condor', ...flags];
+    const cases: Array<[string[], RegExp]> = [
+      // Today this started a workflow that overflowed int4 and failed after 90 s.
+      [
+        place('--lots', '1000000000'),
+        /^qs: --lots: at most 27 \(lots of NIFTY per order: a leg must fit the .* freeze quantity\), got "1000000000"$/,
+      ],
+      [place('--lots', '28'), /^qs: --lots: at most 27 /],
+      [place('--instrument', 'BANKNIFTY', '--lots', '31'), /^qs: --lots: at most 30 \(lots of BANKNIFTY per order/],
+      [place('--lots', '0x10'), /^qs: --lots: expected a positive integer, got "0x10"$/],
+      [place('--lots', '1e1'), /^qs: --lots: expected a positive integer, got "1e1"$/],
+      [place('--lots', ''), /^qs: --lots: expected a positive integer, got ""$/],
+      [place('--lots', '2', '--fill-timeout', '0'), /^qs: --fill-timeout: expected a positive integer, got "0"$/],
+      [place('--lots', '2', '--fill-timeout', 'Infinity'), /^qs: --fill-timeout: expected a positive integer/],
+      [place('--lots', '2', '--fill-timeout', '86400'), /^qs: --fill-timeout: at most 22500 /],
+      [
+        place('--lots', '2', '--instrument', 'SENSEX'),
+        /^qs: --instrument: expected one of NIFTY, BANKNIFTY, got "SENSEX"$/,
+      ],
+      [place('--lots', '2', '--bogus'), /^qs: unknown option '--bogus'$/],
+      [
+        ['orders', 'place', '--tenant', slug, '--structure', 'iron-condor'],
+        /^qs: required option '--lots <n>' not specified$/,
+      ],
+      [['orders', 'show', '--tenant', slug, '--limit', '0'], /^qs: --limit: expected a positive integer, got "0"$/],
+      [['orders', 'show', '--tenant', slug, '--limit', '10 rows'], /^qs: --limit: expected a positive integer/],
+      [
+        ['orders', 'place', '--tenant', 'platform', '--structure', 'iron-condor', '--lots', '1'],
+        /^qs: --tenant: "platform" is the platform's own tenant, not a trading tenant$/,
+      ],
+      [['reconcile', '--tenant', 'platform'], /^qs: --tenant: "platform" is the platform's own tenant/],
+    ];
+    const env = {
+      QS_DATA_DIR: `${testEnv().tmp}/no-stack`,
+      TEMPORAL_ADDRESS: testEnv().temporalAddress,
+      TEMPORAL_NAMESPACE: testEnv().namespace,
+      DATABASE_URL: testEnv().adminUrl,
+      QS_APP_DATABASE_URL: testEnv().appUrl,
+    };
+    for (const [args, message] of cases) {
+      const r = await runQs(args, env);
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr.trimEnd()).toMatch(message);
+    }
+    // Nothing written (no order intent, not even the paper account a placement creates) or started.
+    const written = await withTenant(pool, id, async ({ client }) => ({
+      orders: (await client.query('SELECT count(*)::int AS n FROM orders')).rows[0].n,
+      paperAccounts: (await client.query('SELECT count(*)::int AS n FROM paper_accounts')).rows[0].n,
+    }));
+    expect(written).toEqual({ orders: 0, paperAccounts: 0 });
+    const started: string[] = [];
+    for await (const w of (await testClient()).workflow.list({ query: `WorkflowId STARTS_WITH "order/${id}/"` }))
+      started.push(w.workflowId);
+    expect(started).toEqual([]);
   });
 
   it('places a structure on the paper broker, shows it, and reconciles clean', async () => {
