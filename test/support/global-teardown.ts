@@ -1,6 +1,10 @@
 /** Stops what global-setup started: nothing may outlive the test run. */
 import type { EphemeralServers } from '../../stack/ephemeral-servers';
+import { stopRestartedPostgres } from './pg-outage';
 
 export default async function globalTeardown(): Promise<void> {
-  await ((globalThis as Record<string, unknown>).__QS_TEST_SERVERS__ as EphemeralServers | undefined)?.stop();
+  const servers = (globalThis as Record<string, unknown>).__QS_TEST_SERVERS__ as EphemeralServers | undefined;
+  // A test that stopped and restarted Postgres (pg-outage.ts) left a server the harness did not start.
+  if (servers) await stopRestartedPostgres(servers.tmp);
+  await servers?.stop();
 }

@@ -1,0 +1,286 @@
+/**
+ * The named steps OrderPlacement is made of, over one Placement: its input and options, its
+ * activity proxies, and the domain LegTracker that holds every leg's state and makes the
+ * saga's choices. Each step moves data between the tracker and an activity; none decides what
+ * a broker report means.
+ */
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { LegTracker, type Leg } from '../domain/orders';
+import type { BrokerActivities } from '../activities/broker-calls';
+import type { OrderActivities } from '../activities/order-ledger';
+import { OrderTag } from '../contracts/search-attributes';
+import {
+  brokerUpdateSignal,
+  orderPlacementWorkflowId,
+  snapshotFingerprint,
+  type LegReport,
+  type LegSnapshot,
+  type Mismatch,
+  type OrderPlacementInput,
+  type OrderPlacementResult,
+  type StructureOutcome,
+} from '../contracts/orders';
+import { TASK_QUEUES } from '../contracts/task-queues';
+import { orderTag } from './order-tags';
+import { BROKER_RETRY, databaseActivities, MONEY_BUDGET } from './retry-budgets';
+
+/** The gate, intents and trade row run as local activities from this patch on. */
+export const LOCAL_LEDGER_PATCH = 'order-placement-local-ledger';
+
+export type Placement = ReturnType<typeof startPlacement>;
+
+/** Options, proxies, the leg tracker and the postback signal for one run. */
+export function startPlacement(input: OrderPlacementInput) {
+  const opt = {
+    fillTimeoutMs: 60_000,
+    pollIntervalMs: 500,
+    watchMaxMs: 20_000,
+    heartbeatTimeoutMs: 10_000,
+    unwindAttempts: 3,
+    ...input.options,
+  };
+  const ledger = databaseActivities<OrderActivities>(LOCAL_LEDGER_PATCH);
+  const broker = proxyActivities<BrokerActivities>({
+    taskQueue: TASK_QUEUES.broker,
+    startToCloseTimeout: '2 minutes',
+    scheduleToCloseTimeout: MONEY_BUDGET,
+    heartbeatTimeout: opt.heartbeatTimeoutMs,
+    retry: BROKER_RETRY,
+  });
+  const watcher = proxyActivities<BrokerActivities>({
+    taskQueue: TASK_QUEUES.broker,
+    startToCloseTimeout: opt.watchMaxMs + 60_000,
+    scheduleToCloseTimeout: MONEY_BUDGET,
+    heartbeatTimeout: opt.heartbeatTimeoutMs,
+    retry: BROKER_RETRY,
+  });
+  // Tags come from the business key, not from whatever id this run was started under: the same
+  // decision always means the same broker orders.
+  const businessKey = orderPlacementWorkflowId(input.tenantId, input.decisionId);
+  const legs = new LegTracker((purpose, leg, attempt) =>
+    orderTag(businessKey, purpose === 'entry' ? 'E' : 'U', leg, attempt),
+  );
+  const p = { input, tenantId: input.tenantId, opt, ledger, broker, watcher, legs, woken: false };
+  setHandler(brokerUpdateSignal, () => void (p.woken = true));
+  return p;
+}
+
+/** Operators find the workflow by any of its broker tags. */
+export function tagWorkflow(p: Placement): void {
+  upsertSearchAttributes([{ key: OrderTag, value: p.legs.all().map((l) => l.tag) }]);
+}
+
+/** The decision row (first call only) and one intent per leg, before anything is sent. */
+export async function recordIntents(p: Placement, legs: readonly Leg[], withDecision: boolean): Promise<void> {
+  const { input } = p;
+  const decision = withDecision
+    ? {
+        id: input.decisionId,
+        tradingDate: input.tradingDate,
+        structure: input.structure,
+        instrument: input.instrument,
+        lots: input.lots,
+      }
+    : undefined;
+  const orders = legs.map((l) => {
+    const spec = input.legs[l.leg]!;
+    return {
+      tag: l.tag,
+      decisionId: input.decisionId,
+      legIndex: l.leg,
+      purpose: l.purpose,
+      instrument: spec.instrument,
+      tradingsymbol: spec.tradingsymbol,
+      expiry: spec.expiry,
+      strike: spec.strike,
+      optionType: spec.optionType,
+      side: l.side,
+      quantity: l.quantity,
+      orderType: l.orderType,
+      limitPrice: l.price ?? null,
+    };
+  });
+  await p.ledger.recordOrderIntents(
+    decision ? { tenantId: p.tenantId, decision, orders } : { tenantId: p.tenantId, orders },
+  );
+}
+
+/** Send one order; a string is why it definitely did not go (or could not be confirmed). */
+export async function place(p: Placement, leg: Leg): Promise<string | null> {
+  try {
+    const reply = await p.broker.placeOrder({
+      tenantId: p.tenantId,
+      tag: leg.tag,
+      exchange: 'NFO',
+      tradingsymbol: p.input.legs[leg.leg]!.tradingsymbol,
+      side: leg.side,
+      quantity: leg.quantity,
+      orderType: leg.orderType,
+      price: leg.price,
+    });
+    return p.legs.placed(leg, reply);
+  } catch (err) {
+    return p.legs.unconfirmed(leg, (err as Error).message);
+  }
+}
+
+/** Send legs one after the other; a definite failure stops the rest. */
+export async function placeInTurn(p: Placement, legs: readonly Leg[]): Promise<string | null> {
+  for (const leg of legs) {
+    const failure = await place(p, leg);
+    if (failure) return failure;
+  }
+  return null;
+}
+
+/** One watch round: the heartbeating poll, cut short by a postback signal. */
+async function watch(p: Placement, legs: readonly Leg[], maxWaitMs: number): Promise<void> {
+  p.woken = false;
+  const args = {
+    tenantId: p.tenantId,
+    legs: legs.map((l) => ({ tag: l.tag, brokerOrderId: l.brokerOrderId })),
+    known: Object.fromEntries(legs.map((l) => [l.tag, l.lastView ? snapshotFingerprint(l.lastView) : ''])),
+    pollIntervalMs: p.opt.pollIntervalMs,
+  };
+  let views: LegSnapshot[] | undefined;
+  let done = false;
+  const scope = new CancellationScope();
+  const polling = scope
+    .run(() => p.watcher.watchOrders({ ...args, maxWaitMs }))
+    .then(
+      (v) => void (views = v),
+      (err) => {
+        if (!isCancellation(err)) p.legs.note(`watch failed: ${(err as Error).message}`);
+      },
+    )
+    .finally(() => void (done = true));
+  await condition(() => done || p.woken);
+  if (!done) {
+    scope.cancel();
+    await polling;
+  }
+  if (!views && p.woken) views = await p.watcher.watchOrders({ ...args, maxWaitMs: 0 });
+  p.legs.observeAll(views ?? []);
+}
+
+/** Until every leg is filled (null), one dies (why), or the deadline passes ('timeout'). */
+export async function awaitFills(p: Placement, legs: readonly Leg[], deadline: number): Promise<string | null> {
+  for (;;) {
+    if (p.legs.allFilled(legs)) return null;
+    const failure = p.legs.failure(legs);
+    if (failure) return failure;
+    const left = deadline - Date.now();
+    if (left <= 0) return 'timeout';
+    await watch(p, legs, Math.min(left, p.opt.watchMaxMs));
+  }
+}
+
+/** Cancel what still works, then watch until every sent order is final (late fills land here). */
+export async function cancelAndSettle(p: Placement, legs: readonly Leg[]): Promise<void> {
+  const working = p.legs.working(legs);
+  for (const leg of working) {
+    const c = await p.broker.cancelOrder({ tenantId: p.tenantId, tag: leg.tag, brokerOrderId: leg.brokerOrderId });
+    if (c.accepted) p.legs.cancelRequested(leg);
+  }
+  const settleBy = Date.now() + Math.max(p.opt.watchMaxMs, 15_000);
+  while (p.legs.unsettled(working).length > 0 && Date.now() < settleBy) await watch(p, working, settleBy - Date.now());
+  for (const leg of p.legs.unsettled(working)) p.legs.note(`${leg.tag}: still ${leg.order.status} after cancel`);
+}
+
+/**
+ * The saga: each filled entry, last sent first, is undone with opposite orders for what is
+ * still open, a new tag per attempt. Returns what stays open after every attempt.
+ */
+export async function unwind(p: Placement, entries: readonly Leg[]): Promise<Mismatch[]> {
+  const stuck: Mismatch[] = [];
+  for (const entry of entries) {
+    for (let attempt = 0; attempt < p.opt.unwindAttempts; attempt++) {
+      const u = p.legs.openUnwind(entry, attempt);
+      if (!u) break;
+      tagWorkflow(p);
+      await recordIntents(p, [u], false);
+      const why = (await place(p, u)) ?? (await awaitFills(p, [u], Date.now() + p.opt.fillTimeoutMs));
+      if (why) {
+        p.legs.note(`unwind ${u.tag}: ${why}`);
+        await cancelAndSettle(p, [u]);
+      }
+    }
+    const open = p.legs.openQuantity(entry);
+    const tradingsymbol = p.input.legs[entry.leg]!.tradingsymbol;
+    if (open > 0)
+      stuck.push({
+        kind: 'position_mismatch',
+        resolved: false,
+        tag: entry.tag,
+        tradingsymbol,
+        detail: `unwind incomplete: ${open} units of ${tradingsymbol} still open`,
+      });
+  }
+  return stuck;
+}
+
+/** Reconcile its own orders against the broker, record the trade, report every leg. */
+export async function finish(
+  p: Placement,
+  status: StructureOutcome,
+  reason: string | null,
+  unresolved: Mismatch[] = [],
+): Promise<OrderPlacementResult> {
+  const { input, tenantId } = p;
+  const { workflowId, runId } = workflowInfo();
+  const all = p.legs.all();
+  const sent = all.filter((l) => l.sent).map((l) => l.tag);
+  const recon =
+    sent.length > 0 || unresolved.length > 0
+      ? await p.broker.reconcileOwnOrders({ tenantId, workflowId, tags: sent, unresolved })
+      : { clean: true, mismatches: [] };
+  await p.ledger.recordTrade({
+    tenantId,
+    decisionId: input.decisionId,
+    structure: input.structure,
+    instrument: input.instrument,
+    tradingDate: input.tradingDate,
+    status,
+    reason,
+    legTags: all.filter((l) => l.purpose === 'entry').map((l) => l.tag),
+    allTags: all.map((l) => l.tag),
+  });
+  return {
+    workflowId,
+    runId,
+    tenantId,
+    decisionId: input.decisionId,
+    tradeId: input.decisionId,
+    status,
+    reason,
+    legs: all.map((l) => report(p, l)),
+    reconciliationClean: recon.clean,
+    anomalies: [
+      ...p.legs.anomalies(),
+      ...recon.mismatches.filter((m) => !m.resolved).map((m) => `${m.kind}: ${m.detail}`),
+    ],
+  };
+}
+
+function report(p: Placement, l: Leg): LegReport {
+  return {
+    leg: l.leg,
+    purpose: l.purpose,
+    tag: l.tag,
+    tradingsymbol: p.input.legs[l.leg]!.tradingsymbol,
+    side: l.side,
+    quantity: l.quantity,
+    brokerOrderId: l.brokerOrderId,
+    status: l.order.status,
+    filledQuantity: l.order.filledQty,
+    averagePrice: l.order.avgPrice,
+  };
+}
