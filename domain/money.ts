@@ -68,3 +68,77 @@ export function floorToTick(price: number, tick = 0.05): number {
 export function ceilToTick(price: number, tick = 0.05): number {
   return Number((Math.ceil(price / tick - 1e-9) * tick).toFixed(2));
 }
+
+/*
+ * Integer money for hot paths: amounts as integer paise in doubles (exact up to 2^53 paise,
+ * about ₹90 lakh crore) and rates as integer units of 10^-scale. Callers check that their
+ * results stay safe integers and fall back to the decimal path when they do not.
+ */
+
+/** A non-negative plain decimal string as integer units of 10^-scale ('0.0003503' → 3503 at scale 7). */
+export interface ScaledDecimal {
+  readonly units: number;
+  readonly scale: number;
+}
+
+const PLAIN_DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/** Null for anything but a plain non-negative decimal whose digits fit a safe integer. */
+export function scaledDecimal(text: string): ScaledDecimal | null {
+  const m = PLAIN_DECIMAL.exec(text);
+  if (!m) return null;
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  const units = Number(m[1]! + frac);
+  return Number.isSafeInteger(units) && frac.length <= 15 ? { units, scale: frac.length } : null;
+}
+
+const SIGNED_AMOUNT = /^(-?)(\d+)(?:\.(\d{1,2})0*)?$/;
+/** Below 10^15 a number's shortest text (what `dec` reads) is exactly k / 100. */
+const PAISE_LIMIT = 1e15;
+
+/**
+ * Integer paise of an amount that is whole paise (101.05 → 10105, '-2000' → -200000), or null
+ * when it is not (more decimals, exponent notation, too large, not finite).
+ */
+export function paiseOf(value: DecimalInput): number | null {
+  if (typeof value === 'number') {
+    const k = Math.round(value * 100);
+    return k / 100 === value && Math.abs(k) < PAISE_LIMIT ? k + 0 : null;
+  }
+  if (typeof value === 'string') {
+    const m = SIGNED_AMOUNT.exec(value);
+    if (!m) return null;
+    const k = Number(m[2]!) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+    return k < PAISE_LIMIT ? (m[1] ? -k : k) + 0 : null;
+  }
+  return value.decimalPlaces() <= 2 && value.abs().lessThan(PAISE_LIMIT / 100) ? value.times(100).toNumber() + 0 : null;
+}
+
+/** Quotient and remainder of n ≥ 0 by d > 0, safe integers; exact (the float quotient is corrected). */
+export function divMod(n: number, d: number): [quotient: number, remainder: number] {
+  let q = Math.floor(n / d);
+  let r = n - q * d;
+  if (r < 0) {
+    q -= 1;
+    r += d;
+  } else if (r >= d) {
+    q += 1;
+    r -= d;
+  }
+  return [q, r];
+}
+
+/** n / d rounded half away from zero, for safe integers n and d > 0. */
+export function divRoundHalfUp(n: number, d: number): number {
+  if (n < 0) return -divRoundHalfUp(-n, d) + 0;
+  const [q, r] = divMod(n, d);
+  return 2 * r >= d ? q + 1 : q;
+}
+
+/** Integer paise as a 2-decimal rupee string, like `rupees` ("-0.00" never appears). */
+export function paiseToRupees(paise: number): Rupees {
+  const abs = Math.abs(paise);
+  const cents = abs % 100;
+  const text = `${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
+  return paise < 0 ? `-${text}` : text;
+}

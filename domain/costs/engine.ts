@@ -1,176 +1,47 @@
 /**
- * The cost engine: every rupee a set of legs costs to trade, component by component.
+ * The cost engine: every rupee a set of legs costs to trade, component by component (brokerage,
+ * STT, exchange transaction charge, IPFT, SEBI fee, stamp duty, GST, slippage).
  *
- * Per leg: quantity = lots × lot size on the trade date; turnover = price × quantity; orders =
- * the caller's count or ceil(quantity / freeze quantity), since an order above the freeze
- * limit must be sliced and each slice is an executed order that pays brokerage.
- *
- * An exercised leg (exercise: true, price = intrinsic value per unit) is a settlement, not an
- * exchange trade: it pays brokerage and, on the long (BUY) side, STT at the exercise rate on
- * the intrinsic value; no exchange charge, IPFT, SEBI fee, stamp duty or slippage.
- *
- * Rounding: components are summed exactly over legs and rounded once — STT to the rupee, the
- * rest to the paisa, half away from zero; GST is 18% of the rounded brokerage + exchange + IPFT
- * + SEBI lines, then rounded to the paisa. The total is the sum of the rounded lines.
+ * `computeCosts` runs the integer-paise engine (`integer-engine.ts`) and returns exactly what
+ * the decimal reference (`decimal-engine.ts`, where the rules and rounding are spelled out)
+ * returns, falling back to it where the integer engine cannot show exactness. A property test
+ * holds the two equal to the paisa over random legs and dates around every rate change.
  */
-import { freezeQuantity, lotSize, type Instrument } from '../instruments';
-import { dec, Decimal, rupees, sumDec, toPaisa, toRupee, type DecimalInput, type Rupees } from '../money';
-import { ratesOn, COST_RATE_TABLE, type CostRates } from './rates';
-import { DEFAULT_SLIPPAGE_MODEL, estimateSlippage, type SlippageModel } from './slippage';
-import type { IsoDate } from '../dates';
+import { computeCostsDecimal } from './decimal-engine';
+import type { CostBreakdown, CostLeg, CostOptions } from './engine-types';
+import { costsInPaise, integerCostContext, type CostPaise } from './integer-engine';
+import { paiseToRupees } from '../money';
 
-export type Side = 'BUY' | 'SELL';
-export type LegKind = 'option' | 'future';
-
-export interface CostLeg {
-  readonly instrument: Instrument;
-  readonly kind: LegKind;
-  readonly side: Side;
-  readonly lots: number;
-  /** Premium (or futures price, or intrinsic value for exercise) per unit, in rupees. */
-  readonly price: DecimalInput;
-  /** Trade date, 'YYYY-MM-DD': picks the lot size and the rate row. */
-  readonly date: IsoDate;
-  readonly exercise?: boolean;
-  /** Executed orders for this leg; defaults to the freeze-quantity slice count. */
-  readonly orders?: number;
-  /** Quoted spread per unit, for the slippage model. */
-  readonly spread?: DecimalInput;
-  /** Traded volume (units) of the contract, for the slippage model. */
-  readonly volume?: number;
-}
-
-export interface CostOptions {
-  readonly rateTable?: readonly CostRates[];
-  readonly slippageModel?: SlippageModel;
-}
-
-export interface LegCostDetail {
-  readonly quantity: number;
-  readonly orders: number;
-  readonly turnover: Rupees;
-  readonly ratesFrom: IsoDate;
-}
-
-/** All amounts are 2-decimal rupee strings; `total` is the sum of the component lines. */
-export interface CostBreakdown {
-  readonly brokerage: Rupees;
-  readonly stt: Rupees;
-  readonly exchangeTxn: Rupees;
-  readonly ipft: Rupees;
-  readonly sebi: Rupees;
-  readonly stamp: Rupees;
-  readonly gst: Rupees;
-  readonly slippage: Rupees;
-  readonly total: Rupees;
-  /** Statutory and broker charges without slippage. */
-  readonly charges: Rupees;
-  readonly turnover: Rupees;
-  readonly slippageModel: string;
-  readonly legs: readonly LegCostDetail[];
-}
-
-export const COST_COMPONENTS = ['brokerage', 'stt', 'exchangeTxn', 'ipft', 'sebi', 'stamp', 'gst', 'slippage'] as const;
-
-interface RawLeg {
-  brokerage: Decimal;
-  stt: Decimal;
-  exchangeTxn: Decimal;
-  ipft: Decimal;
-  sebi: Decimal;
-  stamp: Decimal;
-  slippage: Decimal;
-  detail: LegCostDetail;
-  gstRate: Decimal;
-}
-
-function checkLeg(leg: CostLeg, i: number): void {
-  if (!Number.isInteger(leg.lots) || leg.lots <= 0)
-    throw new RangeError(`legs[${i}].lots: expected a positive integer`);
-  if (dec(leg.price).isNegative()) throw new RangeError(`legs[${i}].price: must not be negative`);
-  if (leg.orders !== undefined && (!Number.isInteger(leg.orders) || leg.orders <= 0)) {
-    throw new RangeError(`legs[${i}].orders: expected a positive integer`);
-  }
-  if (leg.exercise && leg.kind !== 'option') throw new RangeError(`legs[${i}].exercise: only options are exercised`);
-}
-
-function costLeg(leg: CostLeg, i: number, rateTable: readonly CostRates[], model: SlippageModel): RawLeg {
-  checkLeg(leg, i);
-  const r = ratesOn(leg.date, rateTable);
-  const quantity = leg.lots * lotSize(leg.instrument, leg.date);
-  const orders = leg.orders ?? Math.ceil(quantity / freezeQuantity(leg.instrument, leg.date));
-  const price = dec(leg.price);
-  const turnover = price.times(quantity);
-  const zero = new Decimal(0);
-  const isOption = leg.kind === 'option';
-  const buy = leg.side === 'BUY';
-
-  let brokerage: Decimal;
-  if (isOption || leg.exercise) {
-    brokerage = dec(r.brokeragePerOrder).times(orders);
-  } else {
-    // Each futures slice pays the lower of the percentage and the flat fee.
-    const perOrder = Decimal.min(turnover.dividedBy(orders).times(r.futuresBrokerageRate), dec(r.brokeragePerOrder));
-    brokerage = perOrder.times(orders);
-  }
-
-  const detail: LegCostDetail = { quantity, orders, turnover: rupees(turnover), ratesFrom: r.from };
-  if (leg.exercise) {
-    const stt = buy ? turnover.times(r.sttOptionExercise) : zero;
-    return {
-      brokerage,
-      stt,
-      exchangeTxn: zero,
-      ipft: zero,
-      sebi: zero,
-      stamp: zero,
-      slippage: zero,
-      detail,
-      gstRate: dec(r.gst),
-    };
-  }
-  const stt = buy ? zero : turnover.times(isOption ? r.sttOptionSell : r.sttFuturesSell);
-  const exchangeTxn = turnover.times(isOption ? r.exchangeTxnOption : r.exchangeTxnFutures);
-  const ipft = turnover.times(isOption ? r.ipftOption : r.ipftFutures);
-  const sebi = turnover.times(r.sebiFee);
-  const stamp = buy ? turnover.times(isOption ? r.stampOptionBuy : r.stampFuturesBuy) : zero;
-  const slippage = estimateSlippage(
-    { kind: leg.kind, lots: leg.lots, quantity, price, spread: leg.spread, volume: leg.volume },
-    model,
-  );
-  return { brokerage, stt, exchangeTxn, ipft, sebi, stamp, slippage, detail, gstRate: dec(r.gst) };
-}
+export * from './engine-types';
+export { computeCostsDecimal } from './decimal-engine';
+export * from './integer-engine';
 
 /** Cost a set of legs (one structure, or one order). Throws RangeError naming a bad leg field. */
 export function computeCosts(legs: readonly CostLeg[], options: CostOptions = {}): CostBreakdown {
-  const table = options.rateTable ?? COST_RATE_TABLE;
-  const model = options.slippageModel ?? DEFAULT_SLIPPAGE_MODEL;
-  const raw = legs.map((leg, i) => costLeg(leg, i, table, model));
-  const total = (key: keyof Omit<RawLeg, 'detail' | 'gstRate'>) => sumDec(raw.map((l) => l[key]));
+  const paise = costsInPaise(legs, integerCostContext(options));
+  return paise ? breakdownFromPaise(paise) : computeCostsDecimal(legs, options);
+}
 
-  const brokerage = toPaisa(total('brokerage'));
-  const stt = toRupee(total('stt'));
-  const exchangeTxn = toPaisa(total('exchangeTxn'));
-  const ipft = toPaisa(total('ipft'));
-  const sebi = toPaisa(total('sebi'));
-  const stamp = toPaisa(total('stamp'));
-  const slippage = toPaisa(total('slippage'));
-  const gstRate = raw.length > 0 ? raw[raw.length - 1]!.gstRate : new Decimal(0);
-  const gst = toPaisa(gstRate.times(brokerage.plus(exchangeTxn).plus(ipft).plus(sebi)));
-  const charges = sumDec([brokerage, stt, exchangeTxn, ipft, sebi, stamp, gst]);
+/** The 2-decimal rupee breakdown of an integer one. */
+export function breakdownFromPaise(p: CostPaise): CostBreakdown {
   return {
-    brokerage: rupees(brokerage),
-    stt: rupees(stt),
-    exchangeTxn: rupees(exchangeTxn),
-    ipft: rupees(ipft),
-    sebi: rupees(sebi),
-    stamp: rupees(stamp),
-    gst: rupees(gst),
-    slippage: rupees(slippage),
-    total: rupees(charges.plus(slippage)),
-    charges: rupees(charges),
-    turnover: rupees(sumDec(raw.map((l) => dec(l.detail.turnover)))),
-    slippageModel: model.version,
-    legs: raw.map((l) => l.detail),
+    brokerage: paiseToRupees(p.brokerage),
+    stt: paiseToRupees(p.stt),
+    exchangeTxn: paiseToRupees(p.exchangeTxn),
+    ipft: paiseToRupees(p.ipft),
+    sebi: paiseToRupees(p.sebi),
+    stamp: paiseToRupees(p.stamp),
+    gst: paiseToRupees(p.gst),
+    slippage: paiseToRupees(p.slippage),
+    total: paiseToRupees(p.total),
+    charges: paiseToRupees(p.charges),
+    turnover: paiseToRupees(p.turnover),
+    slippageModel: p.slippageModel,
+    legs: p.legs.map((l) => ({
+      quantity: l.quantity,
+      orders: l.orders,
+      turnover: paiseToRupees(l.turnover),
+      ratesFrom: l.ratesFrom,
+    })),
   };
 }
