@@ -1,19 +1,25 @@
 /**
- * Everything the ml worker registers, from the worker context: the retrain activities, the
- * model-serving activities, and the process's ModelCache (LISTENing for promotions on its own
- * connection, installed for the per-type accessors). The cache starts in the background so
- * the worker polls at once; if Postgres is not reachable yet, the LISTEN retries with backoff.
+ * Everything the ml worker registers: the retrain activities, the model-serving activities,
+ * and the process's ModelCache (LISTENing for promotions on its own connection, installed for
+ * the per-type accessors). The cache starts in the background so the worker polls at once; if
+ * Postgres is not reachable yet, the LISTEN retries with backoff.
  */
-import type { WorkerContext } from '../workers/bootstrap';
-import { appDatabaseUrl } from '../runtime/database';
+import type { Pool } from 'pg';
 import { installModelCache } from '../ml/accessors';
-import { ModelCache } from '../ml/model-cache';
+import { ModelCache, type CacheLog } from '../ml/model-cache';
 import { createMlModelActivities } from './ml-models';
 import { createRetrainActivities } from './retrain';
 
-export function createMlActivities(ctx: WorkerContext) {
-  const url = appDatabaseUrl(ctx.config)!;
-  const cache = new ModelCache({ pool: ctx.pool, listenUrl: url, workerId: ctx.workerId, log: ctx.log });
+export interface MlWorkerDeps {
+  readonly pool: Pool;
+  readonly workerId: string;
+  /** Connection string for the cache's dedicated LISTEN connection. */
+  readonly listenUrl: string;
+  readonly log: CacheLog;
+}
+
+export function createMlActivities(ctx: MlWorkerDeps) {
+  const cache = new ModelCache({ pool: ctx.pool, listenUrl: ctx.listenUrl, workerId: ctx.workerId, log: ctx.log });
   installModelCache(cache);
   cache.start().then(
     (listening) => listening && ctx.log.info({ workerId: ctx.workerId }, 'model cache listening for promotions'),
