@@ -1,7 +1,7 @@
 /**
  * Login: one argon2 verification on every path. An unknown tenant or user is checked against a
- * dummy hash made with the same parameters as real ones, so the answer's timing does not tell
- * which accounts exist.
+ * dummy hash made with the same parameters as real ones, after the same queries, so the answer's
+ * timing does not tell which tenants and accounts exist.
  */
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -10,6 +10,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { withTenant } from './tenant';
 import { tenantBySlug, Tenant, User } from './tenants';
 import { users } from './schema/users';
+import { PLATFORM_TENANT_ID } from './schema/tenants';
 
 let dummy: Promise<string> | undefined;
 /** Made once per process (createUser hashes with the same library defaults). */
@@ -37,9 +38,13 @@ export async function authenticate(
   input: { tenant: string; email: string; password: string },
 ): Promise<{ tenant: Tenant; user: User } | undefined> {
   const tenant = await tenantBySlug(pool, input.tenant);
-  const found = tenant?.status === 'active' ? await loginUser(pool, tenant.id, input.email) : undefined;
+  const active = tenant?.status === 'active' ? tenant : undefined;
+  // No such tenant: the same lookup anyway (under the platform tenant, its result unused), so
+  // the answer takes as long as for a tenant that exists.
+  const row = await loginUser(pool, active?.id ?? PLATFORM_TENANT_ID, input.email);
+  const found = active ? row : undefined;
   const matches = await verify(found?.hash ?? (await dummyPasswordHash()), input.password);
-  if (!tenant || !found || !matches) return undefined;
+  if (!active || !found || !matches) return undefined;
   const { hash: _hash, ...user } = found;
-  return { tenant, user };
+  return { tenant: active, user };
 }

@@ -174,14 +174,17 @@ describe('POST /api/v1/auth/login', () => {
       }
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const means = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, mean(xs)]));
+    // Other processes share the 2 cores: a 10% trimmed mean keeps their stalls out of the verdict.
+    const trimmed = (xs: number[]) => {
+      const cut = Math.floor(xs.length / 10);
+      return mean([...xs].sort((a, b) => a - b).slice(cut, xs.length - cut));
+    };
+    const report = Object.entries(times).map(([k, xs]) => ({ k, mean: mean(xs), trimmed: trimmed(xs) }));
     console.log(
-      `login timing, mean of ${times['wrong password'].length} each: ` +
-        Object.entries(means)
-          .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
-          .join(', '),
+      `login timing over HTTP, ${times['wrong password'].length} each: ` +
+        report.map((r) => `${r.k} mean ${r.mean.toFixed(1)} ms (trimmed ${r.trimmed.toFixed(1)})`).join(', '),
     );
-    const values = Object.values(means);
+    const values = report.map((r) => r.trimmed);
     expect(Math.max(...values) / Math.min(...values)).toBeLessThan(1.5);
   });
 
