@@ -142,3 +142,23 @@ export function paiseToRupees(paise: number): Rupees {
   const text = `${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
   return paise < 0 ? `-${text}` : text;
 }
+
+/** a × b / d rounded half away from zero, for safe integers (d > 0); BigInt only when a × b passes 2^53. */
+export function mulDivRoundHalfUp(a: number, b: number, d: number): number {
+  const p = a * b;
+  if (Number.isSafeInteger(p)) return divRoundHalfUp(p, d);
+  const n = BigInt(a) * BigInt(b);
+  const abs = n < 0n ? -n : n;
+  const big = BigInt(d);
+  const q = (2n * abs + big) / (2n * big);
+  return Number(n < 0n ? -q : q);
+}
+
+/** The sign of a × b − c × d for safe integers, exactly (BigInt only when a product passes 2^53). */
+export function compareProducts(a: number, b: number, c: number, d: number): number {
+  const x = a * b;
+  const y = c * d;
+  if (Number.isSafeInteger(x) && Number.isSafeInteger(y)) return Math.sign(x - y);
+  const diff = BigInt(a) * BigInt(b) - BigInt(c) * BigInt(d);
+  return diff > 0n ? 1 : diff < 0n ? -1 : 0;
+}

@@ -1,5 +1,5 @@
 /** Turning a built structure into the castle's proposal (units, rupees, greeks for the lots). */
-import { dec, rupees } from '../money';
+import { dec, paiseOf, paiseToRupees, rupees } from '../money';
 import type { Structure } from '../strategies/types';
 import type { RiskProposal } from './types';
 
@@ -12,7 +12,11 @@ export interface ProposalOptions {
 export function proposalFromStructure(s: Structure, lots: number, options: ProposalOptions = {}): RiskProposal {
   if (!Number.isInteger(lots) || lots <= 0) throw new RangeError('lots must be a positive integer');
   const qty = lots * s.lotSize;
-  const maxLoss = rupees(dec(s.maxLossPerUnit).times(qty));
+  const perUnit = paiseOf(s.maxLossPerUnit);
+  const maxLoss =
+    perUnit !== null && Number.isSafeInteger(perUnit * qty)
+      ? paiseToRupees(perUnit * qty)
+      : rupees(dec(s.maxLossPerUnit).times(qty));
   let delta = 0;
   let vega = 0;
   for (const l of s.legs) {
