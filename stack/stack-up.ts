@@ -21,6 +21,13 @@ import { openDatabase, DatabaseHandle } from './database';
 import { afterMigrate } from './after-migrate';
 import { platformProcesses, STOP_RANK } from './platform-processes';
 
+const STOPPING: Record<number, string> = {
+  [STOP_RANK.worker]: 'workers (in-flight activities finish)',
+  [STOP_RANK.api]: 'the API',
+  [STOP_RANK.temporal]: 'the Temporal dev server',
+  [STOP_RANK.postgres]: 'PostgreSQL',
+};
+
 export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(env); // a bad value stops here, before anything starts
   const log = createLogger('stack', config.logLevel);
@@ -56,6 +63,7 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
       await current;
       for (const rank of [...new Set(stops.map((s) => s.rank))].sort((a, b) => a - b)) {
         const now = stops.filter((s) => s.rank === rank);
+        if (STOPPING[rank]) say(`  stopping ${STOPPING[rank]}`);
         await Promise.all(now.map((s) => s.stop().catch((e) => log.error({ err: e }, 'stop failed'))));
       }
       lock.release();

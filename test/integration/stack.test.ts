@@ -3,52 +3,20 @@
  * /readyz 200, the Web UI serving our namespace, `qs check` working, Ctrl-C leaving no process
  * behind, and a second start resuming with the data kept.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Client as PgClient } from 'pg';
-import { freePort, isPortFree } from '../../runtime/ports';
+import { isPortFree } from '../../runtime/ports';
 import { readStackEnv } from '../../runtime/stack-env';
-import { runQs, startQs } from '../support/run-qs';
-import { testEnv } from '../support/env';
+import { runQs } from '../support/run-qs';
+import { processesMentioning, startStack, stopWithSigint, testStack } from '../support/stack-harness';
 
 jest.setTimeout(240_000);
 
-async function stopWithSigint(child: import('node:child_process').ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  return exited;
-}
-
-function processesMentioning(needle: string): string[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      } catch {
-        return '';
-      }
-    })
-    .filter((cmd) => cmd.includes(needle));
-}
-
 describe('qs stack up', () => {
   it('starts everything, stops cleanly on SIGINT, and resumes with the data kept', async () => {
-    const dataDir = path.join(testEnv().tmp, 'stack-data');
-    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), pg: await freePort() };
-    const env = {
-      QS_DATA_DIR: dataDir,
-      QS_API_PORT: String(ports.api),
-      QS_TEMPORAL_PORT: String(ports.temporal),
-      QS_TEMPORAL_UI_PORT: String(ports.ui),
-      QS_PG_PORT: String(ports.pg),
-      TEMPORAL_CLI: process.env.TEMPORAL_CLI ?? process.env.QS_TEST_TEMPORAL_CLI,
-      DATABASE_URL: '',
-      TEMPORAL_ADDRESS: '',
-    };
-
-    const first = await startQs(['stack', 'up'], env, /Quantsentinel is up[\s\S]*└/);
+    // Its own bundle build: the newcomer's path, where QS_WORKFLOW_BUNDLE is unset.
+    const stack = await testStack('stack-data', { bundle: false });
+    const { dataDir, ports } = stack;
+    const first = await startStack(stack);
     expect(first.output()).toContain(`http://127.0.0.1:${ports.api}`);
     const ready = await fetch(`http://127.0.0.1:${ports.api}/readyz`);
     expect(ready.status).toBe(200);
@@ -78,7 +46,7 @@ describe('qs stack up', () => {
     expect(readStackEnv(dataDir)).toBeUndefined();
 
     // Second start: same data, the earlier check and its workflow history are still there.
-    const second = await startQs(['stack', 'up'], env, /Quantsentinel is up[\s\S]*└/);
+    const second = await startStack(stack);
     try {
       expect(second.output()).toMatch(/Database schema is up to date/);
       expect(second.output()).not.toMatch(/"password"/); // credentials are shown once

@@ -38,11 +38,14 @@ export function startQs(
   env: NodeJS.ProcessEnv,
   readyLine: RegExp,
   timeoutMs = 180_000,
+  /** Its own process group, as a command run from a terminal (Ctrl-C signals the whole group). */
+  detached = false,
 ): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [QS_BIN, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached,
     });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`qs ${args.join(' ')} not ready in time:\n${out}`)), timeoutMs);
