@@ -24,8 +24,9 @@ export function errorHandler(log: Logger) {
     if (res.headersSent) return next(err);
     const status = err.status ?? err.statusCode ?? 500;
     if (Number.isInteger(status) && status >= 400 && status < 500) {
+      // V8's JSON parse message quotes the body (a password, say): neither answered nor logged.
       const message = err.type === 'entity.parse.failed' ? 'request body is not valid JSON' : err.message;
-      log.warn({ status, type: err.type, method: req.method, path: req.path, reason: err.message }, 'client error');
+      log.warn({ status, type: err.type, method: req.method, path: req.path, reason: message }, 'client error');
       res.status(status).json({ error: CLIENT_ERRORS[status] ?? 'client_error', message });
       return;
     }
