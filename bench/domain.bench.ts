@@ -2,21 +2,30 @@
  * npm run bench:domain [-- --seconds 1]
  * Throughput of the pure domain code — cost engine, Black-76, implied vol, risk castle — and
  * full option-chain generation latency (p50/p95/p99), each against a baseline measured in the
- * same run: a bare loop of Math.exp plus the normal CDF, the floor any pricing call pays.
+ * same run: a bare loop of Math.exp plus the normal CDF, the floor any pricing call pays. The
+ * money on the hot path is measured both ways: integer paise next to the decimal reference
+ * (legs costed per second; the goal is ≥ 1,000,000 for the integer path).
  */
 import {
   black76,
   black76Price,
   buildChain,
   buildStructure,
+  capitalWall,
+  capitalWallDecimal,
   computeCosts,
+  computeCostsDecimal,
+  costsInPaise,
   evaluateCastle,
   impliedVol,
+  lossLimitsWall,
+  lossLimitsWallDecimal,
   normCdf,
   proposalFromStructure,
   simulateDay,
   snapshotAt,
   structureCostLegs,
+  type CastleInput,
   type CostLeg,
   type TenantLimits,
 } from '../domain';
@@ -101,8 +110,19 @@ function main(): void {
   const built = buildStructure(chain, { kind: 'IRON_CONDOR' });
   if (!built.ok) throw new Error(built.detail);
   const legs: CostLeg[] = structureCostLegs(built.structure, 2);
-  const costs = throughput((i) => Number(computeCosts(i % 2 ? legs : legs.slice(0, 2)).legs.length), 100);
-  line('cost engine: 4-leg / 2-leg breakdown', costs, baseline);
+  const twoLegs = legs.slice(0, 2);
+  const legsPerCall = (legs.length + twoLegs.length) / 2;
+  const decimalCosts = throughput((i) => computeCostsDecimal(i % 2 ? legs : twoLegs).legs.length, 100);
+  line('cost engine, decimal (reference): 4/2-leg', decimalCosts, baseline);
+  const paiseCosts = throughput((i) => costsInPaise(i % 2 ? legs : twoLegs)!.total, 100);
+  line('cost engine, integer paise: 4/2-leg', paiseCosts, baseline);
+  const costs = throughput((i) => computeCosts(i % 2 ? legs : twoLegs).legs.length, 100);
+  line('computeCosts (integer + rupee strings)', costs, baseline);
+  const perSec = (x: number) => Math.round(x * legsPerCall).toLocaleString('en-US');
+  console.log(
+    `  leg evaluations per second: integer ${perSec(paiseCosts)}, decimal ${perSec(decimalCosts)} ` +
+      `(${(paiseCosts / decimalCosts).toFixed(0)}× faster; goal ≥ 1,000,000)`,
+  );
 
   const limits: TenantLimits = {
     killSwitch: false,
@@ -127,8 +147,16 @@ function main(): void {
     netVega: 0,
   };
   const market = { date: '2026-05-05', timestamp: '2026-05-05T11:00:00+05:30', regime: 'calm' as const, halted: false };
-  const castle = throughput(() => (evaluateCastle({ proposal, portfolio, market, limits }).pass ? 1 : 0), 100);
+  const castleInput: CastleInput = { proposal, portfolio, market, limits };
+  const castle = throughput(() => (evaluateCastle(castleInput).pass ? 1 : 0), 100);
   line('risk castle: 7 walls', castle, baseline);
+  const wallsDecimal = throughput(
+    () => (capitalWallDecimal(castleInput).pass && lossLimitsWallDecimal(castleInput).pass ? 1 : 0),
+    100,
+  );
+  line("castle's money walls, decimal (reference)", wallsDecimal, baseline);
+  const wallsPaise = throughput(() => (capitalWall(castleInput).pass && lossLimitsWall(castleInput).pass ? 1 : 0), 100);
+  line("castle's money walls, integer paise", wallsPaise, baseline);
 
   // Full chains: every expiry and strike priced with greeks, spreads, depth, volume and OI.
   const snaps = Array.from({ length: 376 }, (_, m) => snapshotAt(day, m));
