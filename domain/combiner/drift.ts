@@ -1,0 +1,146 @@
+/**
+ * The feature drift monitor: the population stability index (PSI) of each feature between a
+ * reference window (the one the modules trained on) and a current window, and the weight
+ * multiplier a module gets from its worst feature.
+ *
+ * PSI = Σ (cᵢ − rᵢ)·ln(cᵢ / rᵢ) over the reference's decile bins plus a bin for missing values
+ * (shares floored at 1e-4 so an empty bin is finite). The usual bands:
+ *   PSI < 0.10          stable           × 1.0
+ *   0.10 ≤ PSI < 0.25   moderate shift   × 0.5
+ *   PSI ≥ 0.25          major shift      × 0   (the module sits out until retrained)
+ */
+import type { FactorValues } from '../factors/types';
+import { featureName, rawFeature, type FeatureSpec } from '../signals/learners/features';
+
+export interface DriftReference {
+  /** Inner bin edges, ascending (deciles of the reference; ties merged). */
+  readonly edges: readonly number[];
+  /** Reference share per bin (edges.length + 1 bins). */
+  readonly shares: readonly number[];
+  /** Reference share of missing values. */
+  readonly missing: number;
+  readonly n: number;
+}
+
+export interface DriftBand {
+  readonly label: 'stable' | 'moderate' | 'major';
+  /** Upper bound (exclusive) of the band's PSI; null for the last band. */
+  readonly below: number | null;
+  readonly multiplier: number;
+}
+
+export const DEFAULT_DRIFT_BANDS: readonly DriftBand[] = [
+  { label: 'stable', below: 0.1, multiplier: 1 },
+  { label: 'moderate', below: 0.25, multiplier: 0.5 },
+  { label: 'major', below: null, multiplier: 0 },
+];
+
+/** Fewer current values than this: no PSI (too noisy to act on), multiplier 1. */
+export const DEFAULT_MIN_DRIFT_WINDOW = 30;
+
+const FLOOR = 1e-4;
+
+function binOf(edges: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (v < edges[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function shares(edges: readonly number[], values: readonly (number | null)[]): { shares: number[]; missing: number } {
+  const counts = new Array<number>(edges.length + 1).fill(0);
+  let missing = 0;
+  for (const v of values) {
+    if (v === null) missing++;
+    else counts[binOf(edges, v)]!++;
+  }
+  const n = values.length || 1;
+  return { shares: counts.map((c) => c / n), missing: missing / n };
+}
+
+export function driftReference(values: readonly (number | null)[], bins = 10): DriftReference {
+  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const edges: number[] = [];
+  for (let k = 1; k < bins && known.length; k++) {
+    const e = known[Math.min(known.length - 1, Math.floor((k * known.length) / bins))]!;
+    if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
+  }
+  return { edges, ...shares(edges, values), n: values.length };
+}
+
+export function psi(reference: DriftReference, values: readonly (number | null)[]): number {
+  const cur = shares(reference.edges, values);
+  const term = (c: number, r: number) => {
+    const cc = Math.max(c, FLOOR);
+    const rr = Math.max(r, FLOOR);
+    return (cc - rr) * Math.log(cc / rr);
+  };
+  let total = term(cur.missing, reference.missing);
+  reference.shares.forEach((r, i) => (total += term(cur.shares[i]!, r)));
+  return total;
+}
+
+export function driftBand(value: number, bands: readonly DriftBand[] = DEFAULT_DRIFT_BANDS): DriftBand {
+  return bands.find((b) => b.below === null || value < b.below) ?? bands[bands.length - 1]!;
+}
+
+/** A reference per feature (by feature name) from the training window's factor values. */
+export function driftReferences(
+  features: readonly FeatureSpec[],
+  window: readonly FactorValues[],
+): Record<string, DriftReference> {
+  const out: Record<string, DriftReference> = {};
+  for (const f of features) out[featureName(f)] ??= driftReference(window.map((v) => rawFeature(v, f)));
+  return out;
+}
+
+export interface FeatureDrift {
+  readonly feature: string;
+  readonly psi: number;
+}
+
+export interface ModuleDrift {
+  /** Worst feature's PSI; null when the current window is too short or no feature has a reference. */
+  readonly psi: number | null;
+  readonly worstFeature: string | null;
+  readonly band: DriftBand['label'] | 'insufficient';
+  readonly multiplier: number;
+  readonly features: readonly FeatureDrift[];
+}
+
+/** PSI of each of a module's features over the current window, and the multiplier of the worst. */
+export function moduleDrift(
+  features: readonly FeatureSpec[],
+  references: Readonly<Record<string, DriftReference>>,
+  window: readonly FactorValues[],
+  options: { readonly bands?: readonly DriftBand[]; readonly minWindow?: number } = {},
+): ModuleDrift {
+  const none: ModuleDrift = { psi: null, worstFeature: null, band: 'insufficient', multiplier: 1, features: [] };
+  if (window.length < (options.minWindow ?? DEFAULT_MIN_DRIFT_WINDOW)) return none;
+  const drifts: FeatureDrift[] = [];
+  for (const f of features) {
+    const ref = references[featureName(f)];
+    if (ref)
+      drifts.push({
+        feature: featureName(f),
+        psi: psi(
+          ref,
+          window.map((v) => rawFeature(v, f)),
+        ),
+      });
+  }
+  if (drifts.length === 0) return none;
+  const worst = drifts.reduce((a, d) => (d.psi > a.psi ? d : a));
+  const band = driftBand(worst.psi, options.bands);
+  return {
+    psi: worst.psi,
+    worstFeature: worst.feature,
+    band: band.label,
+    multiplier: band.multiplier,
+    features: drifts,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './drift';
+export * from './weights';
+export * from './combine';

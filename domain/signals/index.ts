@@ -1,0 +1,13 @@
+export * from './learners/linear-algebra';
+export * from './learners/features';
+export * from './learners/linear-model';
+export * from './learners/ridge';
+export * from './learners/logistic';
+export * from './learners/softmax';
+export * from './conformal';
+export * from './targets';
+export * from './dataset';
+export * from './contract';
+export * from './registry';
+export * from './evaluation';
+export { SHOCK_MINUTE_MOVE } from './modules/event-risk';

@@ -1,0 +1,29 @@
+/**
+ * Gamma regime: will the next hour realise more or less than the vol index implies? Dealer gamma
+ * (its level and the distance to its flip) dampens or amplifies moves; the vol risk premium and
+ * the term structure say whether implied vol is rich. The outcome is realised / implied.
+ */
+import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
+import { DEFAULT_HORIZON_MINUTES } from '../dataset';
+import { defineRegressionModule } from './regression-module';
+
+export const gammaRegimeModule = defineRegressionModule({
+  name: 'gamma_regime',
+  description: 'Forward realised vol over the vol index (above 1: the options were cheap)',
+  target: 'forward realised vol / vol index',
+  horizonMinutes: DEFAULT_HORIZON_MINUTES,
+  space: 'log',
+  features: [
+    { factor: 'gex_total' },
+    { factor: 'gex_flip_distance' },
+    { factor: 'vrp_iv_rv20' },
+    { factor: 'vrp_iv_har' },
+    { factor: 'term_spread' },
+    { factor: 'vol_index', transform: 'log' },
+    { factor: 'rv_intraday', transform: 'log' },
+    { factor: 'session_elapsed' },
+    { factor: P.trending },
+    { factor: P.panic },
+  ],
+  outcome: (t, f) => (f.vol_index ? t.realisedVol / f.vol_index : null),
+});

@@ -1,0 +1,28 @@
+/**
+ * Realised-vol forecast, HAR style: the log of the next hour's realised vol regressed on the logs
+ * of realised vol over today, 5 and 20 days, the HAR and GARCH forecasts and the vol index, with
+ * the time of day for the intraday vol profile.
+ */
+import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
+import { DEFAULT_HORIZON_MINUTES } from '../dataset';
+import { defineRegressionModule } from './regression-module';
+
+export const realisedVolModule = defineRegressionModule({
+  name: 'realised_vol',
+  description: 'The annualised one-minute realised vol of the next horizon',
+  target: 'forward realised vol, annualised decimal',
+  horizonMinutes: DEFAULT_HORIZON_MINUTES,
+  space: 'log',
+  features: [
+    { factor: 'rv_intraday', transform: 'log' },
+    { factor: 'rv_cc_5d', transform: 'log' },
+    { factor: 'rv_cc_20d', transform: 'log' },
+    { factor: 'rv_har', transform: 'log' },
+    { factor: 'rv_garch11', transform: 'log' },
+    { factor: 'vol_index', transform: 'log' },
+    { factor: 'session_elapsed' },
+    { factor: P.trending },
+    { factor: P.panic },
+  ],
+  outcome: (t) => t.realisedVol,
+});
