@@ -14,8 +14,10 @@ export function createPool(url: string, extra: Partial<PoolConfig> = {}): Pool {
     connectionTimeoutMillis: 10_000,
     ...extra,
   });
-  // An idle client losing its connection (Postgres restarted) must not crash the process.
+  // A client losing its connection (Postgres restarted) must not crash the process: an idle one
+  // is dropped by the pool; a checked-out one fails its next query and is dropped on release.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -61,7 +61,7 @@ describe('SystemCheck workflow on the real Temporal server and Postgres', () => 
           }),
         ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
 
-        await maybeRecordHistory(client, workflowId, 'system-check');
+        await maybeRecordHistory(client, workflowId, 'system-check-local-write');
       }),
     );
   });
