@@ -4,13 +4,18 @@
  * latency, ambiguous timeouts (the order exists but the call fails) and partial fills. At the
  * end: every workflow finished, no tag reached the exchange twice, every broker order is in
  * the ledger with the same status and fills, positions agree, and a full reconciliation is clean.
+ *
+ * One seed decides the kill instants, the structures' decision ids and the paper faults' seed.
+ * It is printed first; CHAOS_SEED=<seed> runs the same schedule again (the machine's timing
+ * still decides exactly where each kill lands in a workflow).
  */
 import { executeWorkflow, startWorkflow } from '../../runtime/workflow-client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { PaperBroker } from '../../broker/paper/paper-broker';
 import { withTenant } from '../../db/tenant';
+import { Rng } from '../../domain/random';
 import type { StructureKind } from '../../domain/strategies';
 import { orderPlacementWorkflowId } from '../../contracts/orders';
 import type { OrderPlacementResult } from '../../contracts/orders';
@@ -22,6 +27,13 @@ import { auditCount, paperTenant, placementInput } from '../support/orders-env';
 const ROOT = path.join(__dirname, '..', '..');
 const KILLS = Number(process.env.QS_CHAOS_KILLS ?? 20);
 const pool = testPool('app');
+
+function chaosSeed(): number {
+  const given = process.env.CHAOS_SEED;
+  if (given === undefined || given === '') return randomInt(2 ** 31);
+  if (!/^\d{1,10}$/.test(given)) throw new Error(`CHAOS_SEED: expected a non-negative integer, got "${given}"`);
+  return Number(given);
+}
 
 function startWorkers(): Promise<ChildProcess> {
   const child = spawn(
@@ -47,17 +59,21 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('chaos: SIGKILL the order workers while structures are being placed', () => {
   it(`keeps broker and ledger identical through ${KILLS}+ kills`, async () => {
+    const seed = chaosSeed();
+    process.stderr.write(`[chaos] seed ${seed}: CHAOS_SEED=${seed} replays this schedule\n`);
+    const rng = new Rng(seed);
     const client = await testClient();
     const tenantId = await paperTenant(pool, {
       latencyMs: [5, 60],
-      random: { seed: 'chaos', ambiguousRate: 0.25, partialRate: 0.3 },
+      random: { seed: `chaos-${seed}`, ambiguousRate: 0.25, partialRate: 0.3 },
     });
     const options = { pollIntervalMs: 150, watchMaxMs: 3000, heartbeatTimeoutMs: 2000, fillTimeoutMs: 20_000 };
     const kinds: StructureKind[] = ['BULL_PUT_SPREAD', 'BEAR_CALL_SPREAD', 'IRON_CONDOR', 'LONG_STRANGLE'];
     const running = new Map<string, Promise<OrderPlacementResult>>();
     let started = 0;
     const launch = async () => {
-      const input = await placementInput(pool, tenantId, kinds[started % kinds.length]!, 1 + (started % 3), options);
+      const kind = kinds[started % kinds.length]!;
+      const input = await placementInput(pool, tenantId, kind, 1 + (started % 3), options, `chaos-${seed}-${started}`);
       started++;
       const handle = await startWorkflow(client, 'orderPlacement', {
         taskQueue: TASK_QUEUES.trading,
@@ -75,7 +91,7 @@ describe('chaos: SIGKILL the order workers while structures are being placed', (
     while (kills < KILLS) {
       const child = await startWorkers();
       await launch();
-      await pause(150 + Math.floor(Math.random() * 900));
+      await pause(rng.int(150, 1049));
       const busy = (
         await Promise.all(
           [...running.values()].map((p) =>
@@ -197,7 +213,7 @@ describe('chaos: SIGKILL the order workers while structures are being placed', (
       duplicateTags: 0,
       seconds: Math.round((Date.now() - t0) / 1000),
     };
-    process.stdout.write(`[chaos] ${JSON.stringify(counts)}\n`);
+    process.stdout.write(`[chaos] ${JSON.stringify({ seed, ...counts })}\n`);
     expect(kills).toBeGreaterThanOrEqual(KILLS);
     expect(killsWhileBusy).toBeGreaterThanOrEqual(KILLS / 2);
     expect(results.every((r) => r.reconciliationClean)).toBe(true);

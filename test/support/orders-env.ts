@@ -62,11 +62,13 @@ export async function placementInput(
   kind: StructureKind,
   lots: number,
   options: OrderPlacementOptions = FAST,
+  /** A reproducible run names its decisions (tags derive from them); otherwise a fresh one. */
+  decisionId = `test-${randomUUID().slice(0, 8)}`,
 ): Promise<OrderPlacementInput> {
   const built = await buildPaperStructure(pool, tenantId, kind, 'NIFTY', lots);
   return {
     tenantId,
-    decisionId: `test-${randomUUID().slice(0, 8)}`,
+    decisionId,
     structure: kind,
     instrument: 'NIFTY',
     tradingDate: built.tradingDate,
