@@ -90,9 +90,9 @@ async function scoreOnHoldout(model: AnyModel, holdout: readonly Example[]): Pro
       return classificationScores(await m.probabilityUp(x), holdout).accuracy;
     }
     case 'strike_selector': {
-      const { spearman } = await import('./trainers/strike-selector');
+      const { rankIc } = await import('./trainers/strike-selector');
       const m = model as StrikeSelector;
-      return spearman(
+      return rankIc(
         await m.expectedPnl(x),
         holdout.map((e) => e.y),
       );

@@ -4,6 +4,7 @@
  * the market features and the candidate. The selection is the argmax over candidates; the
  * contract reads the holdout rank correlation between predicted and realised P&L.
  */
+import { spearman } from '../../domain/factors/evaluation/rank-correlation';
 import { MARKET_FEATURES } from '../data/market-features';
 import type { Example } from '../data/rule1';
 import { FOREST_OUTPUT, forestToOnnx } from '../onnx/tree-ensemble';
@@ -18,34 +19,8 @@ const featureSchema = {
 
 export const STRIKE_DEFAULTS = { nEstimators: 24, maxDepth: 5, minNumSamples: 12, maxFeatures: 0.8, seed: 7 };
 
-function ranks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const r = new Array<number>(values.length);
-  for (let k = 0; k < order.length;) {
-    let end = k;
-    while (end + 1 < order.length && order[end + 1]![0] === order[k]![0]) end++;
-    for (let m = k; m <= end; m++) r[order[m]![1]] = (k + end) / 2;
-    k = end + 1;
-  }
-  return r;
-}
-
-export function spearman(a: readonly number[], b: readonly number[]): number {
-  const ra = ranks(a);
-  const rb = ranks(b);
-  const n = a.length;
-  const ma = ra.reduce((s, v) => s + v, 0) / n;
-  const mb = rb.reduce((s, v) => s + v, 0) / n;
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < n; i++) {
-    num += (ra[i]! - ma) * (rb[i]! - mb);
-    da += (ra[i]! - ma) ** 2;
-    db += (rb[i]! - mb) ** 2;
-  }
-  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
-}
+/** Rank IC of predictions against outcomes (0 when either side is constant or too short to rank). */
+export const rankIc = (a: readonly number[], b: readonly number[]): number => spearman(a, b) ?? 0;
 
 const rmse = (pred: readonly number[], data: readonly Example[]) =>
   Math.sqrt(data.reduce((s, e, i) => s + (pred[i]! - e.y) ** 2, 0) / data.length);
@@ -79,7 +54,7 @@ export const strikeSelectorTrainer: Trainer = {
       trainMetrics: {
         n_samples: train.length,
         rmse: rmse(predTrain, train),
-        rank_ic: spearman(
+        rank_ic: rankIc(
           predTrain,
           train.map((e) => e.y),
         ),
@@ -87,7 +62,7 @@ export const strikeSelectorTrainer: Trainer = {
       validationMetrics: {
         n_samples: holdout.length,
         holdout_rmse: rmse(predHold, holdout),
-        holdout_rank_ic: spearman(
+        holdout_rank_ic: rankIc(
           predHold,
           holdout.map((e) => e.y),
         ),
