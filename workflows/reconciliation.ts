@@ -14,16 +14,21 @@ import type { ReconciliationActivities } from '../activities/reconciliation';
 import { TenantId } from '../contracts/search-attributes';
 import type { ReconciliationInput, ReconciliationResult } from '../contracts/reconciliation';
 import { TASK_QUEUES } from '../contracts/task-queues';
+import { BROKER_RETRY, MONEY_BUDGET, OUTAGE_RETRY } from './retry-budgets';
 
+// A verdict waits out an outage of our database (or of the broker) instead of failing: no attempt
+// cap, a time budget (retry-budgets.ts).
 const ledger = proxyActivities<ReconciliationActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '500 ms', maximumAttempts: 20 },
+  scheduleToCloseTimeout: MONEY_BUDGET,
+  retry: OUTAGE_RETRY,
 });
 const broker = proxyActivities<BrokerActivities>({
   taskQueue: TASK_QUEUES.broker,
   startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: MONEY_BUDGET,
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 20 },
+  retry: BROKER_RETRY,
 });
 
 export async function reconciliation(input: ReconciliationInput): Promise<ReconciliationResult> {
