@@ -61,6 +61,8 @@ export interface EmbeddedPgOptions {
   restart?: boolean;
   onNotice?: (line: string) => void;
   onSpawn?: (pid: number) => void;
+  /** false: share the caller's process group (test servers die with a Ctrl-C of the test run). */
+  detached?: boolean;
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<EmbeddedPg> {
@@ -98,6 +100,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
     restart: opts.restart,
     onNotice: opts.onNotice,
     onSpawn: opts.onSpawn,
+    detached: opts.detached,
   });
   try {
     await server.start();

@@ -11,6 +11,11 @@ export interface ManagedProcessOptions {
   args: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /**
+   * Its own session (default): the terminal's Ctrl-C reaches only the owner, which decides the
+   * order. false: it shares the owner's group and dies with a Ctrl-C (test and benchmark servers).
+   */
+  detached?: boolean;
   /** Run as this user (embedded Postgres refuses to run as root). */
   uid?: number;
   gid?: number;
@@ -51,6 +56,10 @@ export class ManagedProcess {
     return this.child?.pid;
   }
 
+  private get detached(): boolean {
+    return this.opts.detached ?? true;
+  }
+
   get stopSignal(): NodeJS.Signals {
     return this.opts.stopSignal ?? 'SIGTERM';
   }
@@ -66,7 +75,7 @@ export class ManagedProcess {
       cwd: this.opts.cwd,
       env: this.opts.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
+      detached: this.detached,
       uid: this.opts.uid,
       gid: this.opts.gid,
     });
@@ -138,7 +147,7 @@ export class ManagedProcess {
     if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     signal(child.pid, this.stopSignal);
-    const timer = setTimeout(() => signal(-child.pid!, 'SIGKILL'), graceMs);
+    const timer = setTimeout(() => signal(this.detached ? -child.pid! : child.pid!, 'SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
   }

@@ -20,6 +20,8 @@ export interface DevServerOptions {
   restart?: boolean;
   onNotice?: (line: string) => void;
   onSpawn?: (pid: number) => void;
+  /** false: share the caller's process group (test servers die with a Ctrl-C of the test run). */
+  detached?: boolean;
 }
 
 export interface DevServer {
@@ -69,6 +71,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     restart: opts.restart,
     onNotice: opts.onNotice,
     onSpawn: opts.onSpawn,
+    detached: opts.detached,
   });
   try {
     await server.start();

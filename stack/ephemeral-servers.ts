@@ -39,11 +39,13 @@ export async function startEphemeralServers(opts: { bundle?: string | false } = 
       dbFile: path.join(tmp, 'temporal.sqlite'),
       namespace: EPHEMERAL_NAMESPACE,
       headless: true,
+      detached: false,
     }),
     openDatabase(loadConfig({ QS_DATA_DIR: tmp }), {
       dataDir: path.join(tmp, 'postgres'),
       port: pgPort,
       persistent: false,
+      detached: false,
     }),
     opts.bundle === false ? '' : (opts.bundle ?? buildWorkflowBundle(path.join(tmp, 'workflow-bundle.js'))),
   ]);
