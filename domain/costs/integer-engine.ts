@@ -153,22 +153,11 @@ export function costsInPaise(
       slippageImpact += spread * m.impact * Math.pow(share, m.impactExponent) * quantity;
     }
   }
-  // Non-negative terms: if the sums are safe integers, so was every term (NaN fails too).
-  const sums = [
-    turnover,
-    brokerage,
-    stt,
-    exchangeTxn,
-    ipft,
-    sebi,
-    stamp,
-    slippageQuoted,
-    slippageOption,
-    slippageFuture,
-  ];
-  for (const sum of sums) {
-    if (!(sum <= MAX)) return null;
-  }
+  // Non-negative terms: a float sum of them is at least each one, so if it is a safe integer
+  // every sum and every term before it was exact (NaN fails the test too).
+  const all =
+    turnover + brokerage + stt + exchangeTxn + ipft + sebi + stamp + slippageQuoted + slippageOption + slippageFuture;
+  if (!(all <= MAX)) return null;
   const d = rates.divisor;
   const brokerageP = divRoundHalfUp(brokerage, rates.brokerageDivisor);
   const sttP = divRoundHalfUp(stt, d.stt * 100) * 100;
@@ -179,14 +168,7 @@ export function costsInPaise(
   const gstBase = (brokerageP + exchangeP + ipftP + sebiP) * gstUnits;
   if (!(gstBase <= MAX)) return null;
   const gstP = divRoundHalfUp(gstBase, d.gst);
-  const slippageP = roundSlippage(
-    [
-      [slippageQuoted, m.multipleDivisor],
-      [slippageOption, m.derived.option.divisor * m.multipleDivisor],
-      [slippageFuture, m.derived.future.divisor * m.multipleDivisor],
-    ],
-    slippageImpact,
-  );
+  const slippageP = roundSlippage(m, slippageQuoted, slippageOption, slippageFuture, slippageImpact);
   if (slippageP === null) return null;
   const charges = brokerageP + sttP + exchangeP + ipftP + sebiP + stampP + gstP;
   return {
@@ -206,17 +188,27 @@ export function costsInPaise(
   };
 }
 
-/** Σ units / divisor + impact, rounded half up to the paisa; null when too close to call. */
-function roundSlippage(parts: ReadonlyArray<readonly [units: number, divisor: number]>, impact: number): number | null {
-  // Whole paise of each part, and their remainders brought to the largest divisor (powers of ten).
-  const top = Math.max(...parts.map(([, d]) => d));
-  let whole = 0;
-  let rest = 0;
-  for (const [units, divisor] of parts) {
-    const [q, r] = divMod(units, divisor);
-    whole += q;
-    rest += r * (top / divisor);
-  }
+/**
+ * quoted / 1 + option / optionDivisor + future / futureDivisor (each also over the multiple's
+ * divisor) + impact, rounded half up to the paisa; null when too close to call.
+ */
+function roundSlippage(
+  m: IntegerSlippageModel,
+  quoted: number,
+  option: number,
+  future: number,
+  impact: number,
+): number | null {
+  // Whole paise of each part; remainders brought to the largest divisor (all powers of ten).
+  const md = m.multipleDivisor;
+  const od = m.derived.option.divisor;
+  const fd = m.derived.future.divisor;
+  const top = Math.max(od, fd) * md;
+  const [q1, r1] = divMod(quoted, md);
+  const [q2, r2] = divMod(option, od * md);
+  const [q3, r3] = divMod(future, fd * md);
+  const whole = q1 + q2 + q3;
+  const rest = r1 * (top / md) + r2 * (top / (od * md)) + r3 * (top / (fd * md));
   if (impact === 0) return whole + divRoundHalfUp(rest, top);
   const x = rest / top + impact;
   const floor = Math.floor(x);
