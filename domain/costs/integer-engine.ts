@@ -1,6 +1,6 @@
 /**
  * The cost engine in integer paise: the same lines, rules and rounding as the decimal engine
- * (`decimal-engine.ts`, the reference), about fifty times faster, for the decision hot path.
+ * (`decimal-engine.ts`, the reference), two orders of magnitude faster, for the decision hot path.
  *
  * Each line is summed over legs as an exact integer — turnover in paise × the rate in units of
  * 10^-scale — and rounded once, half up: STT to the rupee, the rest to the paisa. Doubles hold
