@@ -43,15 +43,18 @@ export async function withBenchServers(
 }
 
 /** N SystemChecks (worker → activity → Postgres → broker queue → result), `concurrency` in flight. */
-export function systemCheckFloor(client: Client, n: number, concurrency: number) {
-  return runConcurrent(n, concurrency, async () => {
+export async function systemCheckFloor(client: Client, n: number, concurrency: number) {
+  const workflowIds: string[] = [];
+  const r = await runConcurrent(n, concurrency, async () => {
     const id = randomUUID();
+    workflowIds.push(`bench/system-check/${id}`);
     await executeWorkflow(client, 'systemCheck', {
       taskQueue: TASK_QUEUES.trading,
       workflowId: `bench/system-check/${id}`,
       args: [{ checkId: id }],
     });
   });
+  return { ...r, workflowIds };
 }
 
 /** Entrypoint: a failure prints and exits non-zero. */

@@ -17,6 +17,7 @@ import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts
 import { TASK_QUEUES } from '../contracts/task-queues';
 import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
 import { runBench, systemCheckFloor, withBenchServers } from './harness';
+import { formatPhases } from './history-phases';
 
 runBench(async () => {
   const n = intFlag('n', 100);
@@ -83,7 +84,8 @@ runBench(async () => {
           return { ...r, outcomes };
         };
         await placeAll(await inputs(Math.min(10, n))); // warm-up: caches, connections, JIT
-        const placed = await placeAll(await inputs(n));
+        const batch = await inputs(n);
+        const placed = await placeAll(batch);
         const floor = await systemCheckFloor(client, n, concurrency);
         const o = summarize(placed.samples, placed.wallMs);
         const f = summarize(floor.samples, floor.wallMs);
@@ -99,6 +101,15 @@ runBench(async () => {
         console.log(
           `ratio structure / SystemCheck: p50 ×${(o.p50 / f.p50).toFixed(2)}, p95 ×${(o.p95 / f.p95).toFixed(2)}, p99 ×${(o.p99 / f.p99).toFixed(2)}, throughput ×${(o.perSecond / f.perSecond).toFixed(3)}`,
         );
+        console.log('where a structure spends its time (median per workflow, from the histories):');
+        console.log(
+          await formatPhases(
+            client,
+            batch.map((i) => orderPlacementWorkflowId(i.tenantId, i.decisionId)),
+          ),
+        );
+        console.log('where a SystemCheck spends its time:');
+        console.log(await formatPhases(client, floor.workflowIds));
       }),
     );
   });

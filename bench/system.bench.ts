@@ -11,6 +11,7 @@ import { createWorkerIdentityActivities } from '../activities/worker-identity';
 import { TASK_QUEUES } from '../contracts/task-queues';
 import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
 import { runBench, systemCheckFloor, withBenchServers } from './harness';
+import { formatPhases } from './history-phases';
 
 runBench(async () => {
   const n = intFlag('n', 200);
@@ -56,6 +57,8 @@ runBench(async () => {
         console.log(
           `ratio SystemCheck / floor: p50 ×${(c.p50 / f.p50).toFixed(2)}, p99 ×${(c.p99 / f.p99).toFixed(2)}, throughput ×${(c.perSecond / f.perSecond).toFixed(2)}`,
         );
+        console.log('where a SystemCheck spends its time (median per workflow, from the histories):');
+        console.log(await formatPhases(client, check.workflowIds));
       }),
     );
   });
