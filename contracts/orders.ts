@@ -1,6 +1,6 @@
 /** What OrderPlacement and Reconciliation take and return (plain JSON, shared with activities). */
 import type { SignalDefinition } from '@temporalio/common';
-import type { OrderSide, OrderStatus, OrderType } from '../domain/orders';
+import type { BrokerOrderView, OrderSide, OrderStatus, OrderType } from '../domain/orders';
 
 /** OrderPlacement's business key: one structure per (tenant, decision). */
 export const orderPlacementWorkflowId = (tenantId: number, decisionId: string) => `order/${tenantId}/${decisionId}`;
@@ -87,24 +87,11 @@ export interface OrderPlacementResult {
   readonly anomalies: readonly string[];
 }
 
-/** One leg as the broker sees it right now (from the sync/watch activities). */
-export interface LegSnapshot {
+/** One leg as the broker sees it right now (from the sync/watch activities); domain's LegTracker folds it in. */
+export interface LegSnapshot extends BrokerOrderView {
   readonly tag: string;
-  readonly found: boolean;
-  readonly brokerOrderId: string | null;
-  readonly status: OrderStatus;
   readonly brokerStatus: string | null;
-  readonly filledQuantity: number;
   readonly averagePrice: string | null;
-  readonly statusMessage: string | null;
-  readonly trades: ReadonlyArray<{
-    readonly tradeId: string;
-    readonly quantity: number;
-    readonly price: string;
-    readonly filledAt: string;
-  }>;
-  /** More than one broker order carries this tag: a duplicate, never expected. */
-  readonly duplicates: number;
 }
 
 export interface Mismatch {
