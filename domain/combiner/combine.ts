@@ -11,9 +11,12 @@
  *   √(8/π)·σ√T;
  * - expected move over the horizon: |move| = σ√T·√(2/π) (a normal's mean absolute move), signed
  *   = D·|move|; plus event_risk's shock probability and trend_persistence's path efficiency.
+ * The direction score is a weighted mean, so a single module with a sliver of weight would speak
+ * for the whole view: below a minimum total direction weight there is no direction view (flat,
+ * D = 0) — the vol view alone still serves direction-neutral structures.
  * The consistency gate abstains — with a reason code and its numbers — when the direction
  * modules pull both ways (the smaller side's weighted conviction is a large share of the larger
- * side's), when the vol forecasts are too far apart, or when a view has no usable module.
+ * side's), when the vol forecasts are too far apart, or when no vol module is usable.
  */
 import { SESSION_MINUTES } from '../calendar';
 import type { FactorValues } from '../factors/types';
@@ -31,6 +34,8 @@ export interface GateThresholds {
   readonly maxVolRatio: number;
   /** |D| below this is called flat. */
   readonly flatBand: number;
+  /** Less total weight than this on the direction modules: no direction view (flat, D = 0). */
+  readonly minDirectionWeight: number;
 }
 
 export const DEFAULT_GATE: GateThresholds = {
@@ -38,6 +43,7 @@ export const DEFAULT_GATE: GateThresholds = {
   minOpposingConviction: 0.05,
   maxVolRatio: 1.6,
   flatBand: 0.02,
+  minDirectionWeight: 0.05,
 };
 
 export const ABSTAIN_REASONS = ['DIRECTION_DISAGREEMENT', 'VOL_DISAGREEMENT', 'NO_USABLE_MODULES'] as const;
@@ -56,6 +62,8 @@ export interface CombinedView {
   readonly horizonMinutes: number;
   readonly direction: 'up' | 'down' | 'flat';
   readonly directionScore: number;
+  /** Total weight behind the direction score (below the gate's minimum: no direction view). */
+  readonly directionWeight: number;
   /** Fractions of spot over the horizon. */
   readonly expectedMove: { readonly absolute: number; readonly signed: number };
   /** Annualised vol over the horizon: the combined forecast and realised_vol's conformal interval. */
@@ -157,12 +165,12 @@ export function combine(input: CombineInput): CombinerResult {
     const v = p ? volForecast(p, input.factors) : null;
     return v === null || !(v > 0) || w(m) <= 0 ? [] : [{ m, v, w: w(m) }];
   });
-  if (dir.length === 0 || vols.length === 0)
-    return abstain('NO_USABLE_MODULES', { directionModules: dir.length, volModules: vols.length });
+  if (vols.length === 0) return abstain('NO_USABLE_MODULES', { directionModules: dir.length, volModules: 0 });
 
   const wDir = dir.reduce((a, d) => a + d.w, 0);
-  const upMass = dir.reduce((a, d) => a + d.w * Math.max(0, d.s), 0) / wDir;
-  const downMass = dir.reduce((a, d) => a + d.w * Math.max(0, -d.s), 0) / wDir;
+  const hasDirection = wDir >= gate.minDirectionWeight;
+  const upMass = hasDirection ? dir.reduce((a, d) => a + d.w * Math.max(0, d.s), 0) / wDir : 0;
+  const downMass = hasDirection ? dir.reduce((a, d) => a + d.w * Math.max(0, -d.s), 0) / wDir : 0;
   const disagreement = Math.max(upMass, downMass) > 0 ? Math.min(upMass, downMass) / Math.max(upMass, downMass) : 0;
   if (disagreement > gate.maxDirectionDisagreement && Math.min(upMass, downMass) >= gate.minOpposingConviction)
     return abstain('DIRECTION_DISAGREEMENT', {
@@ -188,7 +196,7 @@ export function combine(input: CombineInput): CombinerResult {
   const D = upMass - downMass;
   const wVol = vols.reduce((a, v) => a + v.w, 0);
   const vol = Math.exp(vols.reduce((a, v) => a + v.w * Math.log(v.v), 0) / wVol);
-  const horizon = byModule.get('realised_vol')?.horizonMinutes ?? byModule.get(dir[0]!.m)!.horizonMinutes;
+  const horizon = byModule.get(vols[0]!.m)!.horizonMinutes;
   const absolute = vol * Math.sqrt(horizon / (SESSION_MINUTES * 252)) * Math.sqrt(2 / Math.PI);
   const rv = byModule.get('realised_vol');
   const rvInterval = rv?.interval.kind === 'range' ? rv.interval : null;
@@ -205,6 +213,7 @@ export function combine(input: CombineInput): CombinerResult {
       horizonMinutes: horizon,
       direction: Math.abs(D) < gate.flatBand ? 'flat' : D > 0 ? 'up' : 'down',
       directionScore: D,
+      directionWeight: wDir,
       expectedMove: { absolute, signed: D * absolute },
       vol: { forecast: vol, lower: rvInterval?.lower ?? null, upper: rvInterval?.upper ?? null },
       shockProbability: shock ? binP(shock, 'shock') : null,

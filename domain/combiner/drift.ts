@@ -1,16 +1,26 @@
 /**
- * The feature drift monitor: the population stability index (PSI) of each feature between a
- * reference window (the one the modules trained on) and a current window, and the weight
- * multiplier a module gets from its worst feature.
+ * The feature drift monitor: the population stability index (PSI) of each factor a module reads
+ * between a reference window (the one the modules trained on) and a current window of recent
+ * decisions, and the weight multiplier a module gets from its worst factor. PSI is taken on the
+ * factors themselves, not on the modules' regime interactions (the regime weights already answer
+ * for a change of regime), and bins are quantiles, so a monotone transform (log, |·|) changes
+ * nothing.
  *
  * PSI = Σ (cᵢ − rᵢ)·ln(cᵢ / rᵢ) over the reference's decile bins plus a bin for missing values
  * (shares floored at 1e-4 so an empty bin is finite). The usual bands:
  *   PSI < 0.10          stable           × 1.0
  *   0.10 ≤ PSI < 0.25   moderate shift   × 0.5
- *   PSI ≥ 0.25          major shift      × 0   (the module sits out until retrained)
+ *   PSI ≥ 0.25          major shift      × 0.2
+ * A major shift moves weight to the modules that did not drift and, through the combiner's
+ * confidence, shrinks the view; it never zeroes a module, so a market that has left the training
+ * range as a whole (every vol factor drifts together when vol is at a level the window rarely
+ * saw) lowers confidence rather than silencing the view — abstaining is the consistency gate's
+ * job. Slow factors (20-day vol) need a window longer than their memory: a fortnight of decisions
+ * sits in one or two of their deciles whatever the model's health.
  */
 import type { FactorValues } from '../factors/types';
-import { featureName, rawFeature, type FeatureSpec } from '../signals/learners/features';
+import { REGIME_PROBABILITY_FACTORS } from '../signals/contract';
+import type { FeatureSpec } from '../signals/learners/features';
 
 export interface DriftReference {
   /** Inner bin edges, ascending (deciles of the reference; ties merged). */
@@ -32,11 +42,14 @@ export interface DriftBand {
 export const DEFAULT_DRIFT_BANDS: readonly DriftBand[] = [
   { label: 'stable', below: 0.1, multiplier: 1 },
   { label: 'moderate', below: 0.25, multiplier: 0.5 },
-  { label: 'major', below: null, multiplier: 0 },
+  { label: 'major', below: null, multiplier: 0.2 },
 ];
 
-/** Fewer current values than this: no PSI (too noisy to act on), multiplier 1. */
-export const DEFAULT_MIN_DRIFT_WINDOW = 30;
+/**
+ * Fewer current values than this: no PSI, multiplier 1. With 10 bins a window of n draws from the
+ * reference distribution itself shows PSI ≈ 9/n from sampling alone: 200 keeps that under 0.05.
+ */
+export const DEFAULT_MIN_DRIFT_WINDOW = 200;
 
 const FLOOR = 1e-4;
 
@@ -88,59 +101,63 @@ export function driftBand(value: number, bands: readonly DriftBand[] = DEFAULT_D
   return bands.find((b) => b.below === null || value < b.below) ?? bands[bands.length - 1]!;
 }
 
-/** A reference per feature (by feature name) from the training window's factor values. */
+const REGIME_INPUTS = new Set(Object.values(REGIME_PROBABILITY_FACTORS));
+
+/** The factors a module's features read (regime probabilities excluded), each once. */
+export function driftFactors(features: readonly FeatureSpec[]): string[] {
+  const names = features.flatMap((f) => (f.times === undefined ? [f.factor] : [f.factor, f.times]));
+  return [...new Set(names)].filter((n) => !REGIME_INPUTS.has(n));
+}
+
+const valueOf = (values: FactorValues, factor: string) => values[factor] ?? null;
+
+/** A reference per factor from the training window's factor values. */
 export function driftReferences(
-  features: readonly FeatureSpec[],
+  factors: readonly string[],
   window: readonly FactorValues[],
 ): Record<string, DriftReference> {
   const out: Record<string, DriftReference> = {};
-  for (const f of features) out[featureName(f)] ??= driftReference(window.map((v) => rawFeature(v, f)));
+  for (const f of factors) out[f] ??= driftReference(window.map((v) => valueOf(v, f)));
   return out;
 }
 
-export interface FeatureDrift {
-  readonly feature: string;
+export interface FactorDrift {
+  readonly factor: string;
   readonly psi: number;
 }
 
 export interface ModuleDrift {
-  /** Worst feature's PSI; null when the current window is too short or no feature has a reference. */
+  /** Worst factor's PSI; null when the current window is too short or no factor has a reference. */
   readonly psi: number | null;
-  readonly worstFeature: string | null;
+  readonly worstFactor: string | null;
   readonly band: DriftBand['label'] | 'insufficient';
   readonly multiplier: number;
-  readonly features: readonly FeatureDrift[];
+  readonly factors: readonly FactorDrift[];
 }
 
-/** PSI of each of a module's features over the current window, and the multiplier of the worst. */
+/** PSI of each of a module's factors over the current window, and the multiplier of the worst. */
 export function moduleDrift(
-  features: readonly FeatureSpec[],
+  factors: readonly string[],
   references: Readonly<Record<string, DriftReference>>,
   window: readonly FactorValues[],
   options: { readonly bands?: readonly DriftBand[]; readonly minWindow?: number } = {},
 ): ModuleDrift {
-  const none: ModuleDrift = { psi: null, worstFeature: null, band: 'insufficient', multiplier: 1, features: [] };
+  const none: ModuleDrift = { psi: null, worstFactor: null, band: 'insufficient', multiplier: 1, factors: [] };
   if (window.length < (options.minWindow ?? DEFAULT_MIN_DRIFT_WINDOW)) return none;
-  const drifts: FeatureDrift[] = [];
-  for (const f of features) {
-    const ref = references[featureName(f)];
+  const drifts: FactorDrift[] = [];
+  for (const f of factors) {
+    const ref = references[f];
     if (ref)
       drifts.push({
-        feature: featureName(f),
+        factor: f,
         psi: psi(
           ref,
-          window.map((v) => rawFeature(v, f)),
+          window.map((v) => valueOf(v, f)),
         ),
       });
   }
   if (drifts.length === 0) return none;
   const worst = drifts.reduce((a, d) => (d.psi > a.psi ? d : a));
   const band = driftBand(worst.psi, options.bands);
-  return {
-    psi: worst.psi,
-    worstFeature: worst.feature,
-    band: band.label,
-    multiplier: band.multiplier,
-    features: drifts,
-  };
+  return { psi: worst.psi, worstFactor: worst.factor, band: band.label, multiplier: band.multiplier, factors: drifts };
 }

@@ -67,7 +67,7 @@ describe('split-conformal coverage on data exchangeable with the calibration win
     expect(Math.abs(median - 0.9)).toBeLessThan(0.02);
   });
 
-  it('classification: prediction sets from 1 − p̂(true class) cover 90 % ± 1 % on average', () => {
+  it('classification: sets from 1 − p̂(true class) cover 90 % ± 1 % on average, pooled or by label', () => {
     const classes = ['a', 'b', 'c'] as const;
     const sample = (rng: Rng) => {
       const x = rng.normal();
@@ -84,21 +84,99 @@ describe('split-conformal coverage on data exchangeable with the calibration win
       };
       return { label, probabilities };
     };
+    for (const mode of ['pooled', 'label-conditional'] as const) {
+      let covered = 0;
+      let total = 0;
+      for (let seed = 0; seed < REPS; seed++) {
+        const rng = new Rng(`conformal-classification|${seed}`);
+        const c = calibrateClassification(
+          Array.from({ length: N_CAL * 2 }, () => sample(rng)),
+          0.1,
+          mode,
+        );
+        for (let i = 0; i < N_TEST; i++) {
+          const s = sample(rng);
+          if (predictionSet(c, s.probabilities).includes(s.label)) covered++;
+          total++;
+        }
+      }
+      expect({ mode, off: Math.abs(covered / total - 0.9) < 0.01 }).toEqual({ mode, off: true });
+    }
+  });
+
+  it('label-conditional sets keep 90 % coverage when the class mix shifts; pooled ones do not', () => {
+    // Calibrated when shocks are 10 % of outcomes, used when they are 40 %.
+    const draw = (rng: Rng, shockRate: number) => {
+      const shock = rng.next() < shockRate;
+      const signal = rng.normal() + (shock ? 1 : -1);
+      const p = 1 / (1 + Math.exp(-(signal - 2.2)));
+      const label: 'quiet' | 'shock' = shock ? 'shock' : 'quiet';
+      return { label, probabilities: { quiet: 1 - p, shock: p } };
+    };
+    const coverage = (mode: 'pooled' | 'label-conditional') => {
+      let covered = 0;
+      let total = 0;
+      for (let seed = 0; seed < 100; seed++) {
+        const rng = new Rng(`conformal-shift|${seed}`);
+        const c = calibrateClassification(
+          Array.from({ length: 500 }, () => draw(rng, 0.1)),
+          0.1,
+          mode,
+        );
+        for (let i = 0; i < 200; i++) {
+          const s = draw(rng, 0.4);
+          if (predictionSet(c, s.probabilities).includes(s.label)) covered++;
+          total++;
+        }
+      }
+      return covered / total;
+    };
+    expect(Math.abs(coverage('label-conditional') - 0.9)).toBeLessThan(0.015);
+    expect(coverage('pooled')).toBeLessThan(0.85);
+  });
+});
+
+describe('group-conditional (Mondrian) calibration', () => {
+  // Two regimes with different noise: calm (sd 1) and panic (sd 4); calibrated on 10 % panic,
+  // used on 50 % panic.
+  const draw = (rng: Rng, panicShare: number) => {
+    const group = rng.next() < panicShare ? 'panic' : 'calm';
+    return { group, y: (group === 'panic' ? 4 : 1) * rng.normal(), yhat: 0 };
+  };
+  const coverage = (useGroups: boolean) => {
     let covered = 0;
     let total = 0;
-    for (let seed = 0; seed < REPS; seed++) {
-      const rng = new Rng(`conformal-classification|${seed}`);
-      const c = calibrateClassification(
-        Array.from({ length: N_CAL }, () => sample(rng)),
+    for (let seed = 0; seed < 100; seed++) {
+      const rng = new Rng(`mondrian|${seed}`);
+      const c = calibrateRegression(
+        Array.from({ length: 600 }, () => draw(rng, 0.1)),
         0.1,
       );
-      for (let i = 0; i < N_TEST; i++) {
-        const s = sample(rng);
-        if (predictionSet(c, s.probabilities).includes(s.label)) covered++;
+      for (let i = 0; i < 200; i++) {
+        const p = draw(rng, 0.5);
+        const { lower, upper } = regressionInterval(c, 0, useGroups ? p.group : undefined);
+        if (p.y >= lower && p.y <= upper) covered++;
         total++;
       }
     }
-    expect(Math.abs(covered / total - 0.9)).toBeLessThan(0.01);
+    return covered / total;
+  };
+
+  it('keeps 90 % coverage when the regime mix shifts after calibration; a pooled interval does not', () => {
+    expect(Math.abs(coverage(true) - 0.9)).toBeLessThan(0.015);
+    expect(coverage(false)).toBeLessThan(0.8);
+  });
+
+  it('gives each group with enough rows its own residuals, and thin groups the pooled ones', () => {
+    const rows = [
+      ...Array.from({ length: 40 }, (_, i) => ({ y: i / 40, yhat: 0, group: 'calm' })),
+      ...Array.from({ length: 10 }, (_, i) => ({ y: 10 + i, yhat: 0, group: 'panic' })),
+    ];
+    const c = calibrateRegression(rows, 0.1);
+    expect(Object.keys(c.groups)).toEqual(['calm']);
+    expect(c.groups.calm!.n).toBe(40);
+    expect(regressionInterval(c, 0, 'calm').upper).toBe(36 / 40); // ⌈41·0.9⌉ = 37th of 0/40 … 39/40
+    expect(regressionInterval(c, 0, 'panic')).toEqual(regressionInterval(c, 0));
   });
 });
 

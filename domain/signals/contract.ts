@@ -5,11 +5,10 @@
  * a split-conformal interval. States are plain JSON: the model registry stores them as artifacts.
  */
 import type { FactorValues } from '../factors/types';
-import type { Regime } from '../market/types';
-import type { ClassificationConformal, RegressionConformal } from './conformal';
+import { REGIMES, type Regime } from '../market/types';
+import type { RegressionConformal } from './conformal';
 import type { SignalRow } from './dataset';
-import type { FeatureSpec } from './learners/features';
-import type { LogisticState } from './learners/logistic';
+import { MissingFactorError, type FeatureSpec } from './learners/features';
 import type { RidgeState } from './learners/ridge';
 import type { ForwardTargets } from './targets';
 
@@ -38,6 +37,18 @@ export const REGIME_PROBABILITY_FACTORS: Readonly<Record<Regime, string>> = {
   trending: 'regime_p_trending',
   panic: 'regime_p_panic',
 };
+
+/** The most probable regime in a module's inputs: the conformal group its interval is calibrated in. */
+export function regimeOf(factors: FactorValues): Regime {
+  let best: Regime = REGIMES[0];
+  let bestP = -Infinity;
+  for (const r of REGIMES) {
+    const p = factors[REGIME_PROBABILITY_FACTORS[r]];
+    if (p === undefined || p === null) throw new MissingFactorError(REGIME_PROBABILITY_FACTORS[r]);
+    if (p > bestP) [best, bestP] = [r, p];
+  }
+  return best;
+}
 
 /** Quantile levels every regression module reports. */
 export const PREDICTION_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
@@ -69,12 +80,9 @@ export interface SignalState {
   readonly module: SignalModuleName;
   readonly version: typeof SIGNAL_STATE_VERSION;
   readonly horizonMinutes: number;
-  readonly model: RidgeState | LogisticState;
-  readonly conformal: RegressionConformal | ClassificationConformal;
-  /**
-   * The naive forecast a module must beat: the training mean of the target (model space) or the
-   * training rate of the positive class.
-   */
+  readonly model: RidgeState;
+  readonly conformal: RegressionConformal;
+  /** The naive forecast a module must beat: the training mean of the outcome in model space. */
   readonly baseline: number;
   readonly trainRows: number;
   readonly calibrationRows: number;
@@ -83,14 +91,13 @@ export interface SignalState {
 export interface SignalTrainParams {
   /** Miscoverage of the conformal interval (default 0.1: a 90 % interval). */
   readonly alpha?: number;
-  /** Ridge / L2 penalty per row on standardised coefficients (default 0.01). */
+  /** Ridge penalty per row on standardised coefficients (default 0.01). */
   readonly lambda?: number;
 }
 
 export interface SignalModule {
   readonly name: SignalModuleName;
   readonly description: string;
-  readonly kind: 'regression' | 'classification';
   readonly horizonMinutes: number;
   readonly features: readonly FeatureSpec[];
   /** Fits on the rows labelled train, calibrates on those labelled calibration; refuses test rows. */
@@ -98,9 +105,9 @@ export interface SignalModule {
   predict(state: SignalState, factors: FactorValues): SignalPrediction;
   /** The realised outcome the interval is about (null when undefined for that row). */
   outcome(targets: ForwardTargets, factors: FactorValues): number | string | null;
-  /** The point forecast in model space: ŷ (e.g. of ln RV) for regression, p̂(second class) for classification. */
+  /** The point forecast in model space, ŷ (e.g. of ln RV). */
   point(state: SignalState, factors: FactorValues): number;
-  /** The realised target in the same space (the label 0/1 for classification), null when undefined. */
+  /** The realised outcome in the same space, null when undefined. */
   modelTarget(targets: ForwardTargets, factors: FactorValues): number | null;
 }
 
@@ -133,11 +140,10 @@ export function signalState(
   return { module, version: SIGNAL_STATE_VERSION, horizonMinutes, ...parts };
 }
 
-/** The state belongs to this module, at this version, with a model and calibration of this kind. */
-export function assertStateFor(module: SignalModuleName, state: SignalState, kind: SignalModule['kind']): void {
+/** The state belongs to this module, at this version, with a ridge model and residual calibration. */
+export function assertStateFor(module: SignalModuleName, state: SignalState): void {
   if (state.module !== module) throw new RangeError(`state is for ${state.module}, not ${module}`);
   if (state.version !== SIGNAL_STATE_VERSION) throw new RangeError(`${module}: unknown state version ${state.version}`);
-  const model = kind === 'regression' ? 'ridge' : 'logistic';
-  if (state.model.kind !== model || state.conformal.kind !== kind)
-    throw new RangeError(`${module}: not a ${kind} state (${state.model.kind}, ${state.conformal.kind})`);
+  if (state.model.kind !== 'ridge' || state.conformal.kind !== 'regression')
+    throw new RangeError(`${module}: not a ridge state with residual calibration`);
 }

@@ -1,20 +1,22 @@
 /**
- * Event risk: P(a shock — a one-minute move of at least SHOCK_MINUTE_MOVE — within the horizon).
- * Jumps cluster with high and rising vol, an inverted term structure and scheduled events.
+ * Event risk: the largest one-minute move within the horizon, reported as P(a shock — a move of
+ * at least SHOCK_MINUTE_MOVE) with an interval on the move. Jumps cluster with high and rising
+ * vol, an inverted term structure and scheduled events.
  */
 import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
-import { defineClassificationModule } from './classification-module';
+import { defineModule } from './define-module';
 
 /** A one-minute |log return| this large is a shock (about 10 calm minute sds). */
 export const SHOCK_MINUTE_MOVE = 0.003;
 
-export const eventRiskModule = defineClassificationModule({
+export const eventRiskModule = defineModule({
   name: 'event_risk',
-  description: `P(a one-minute move of ${SHOCK_MINUTE_MOVE * 100} % or more within the horizon)`,
-  target: 'a shock within the horizon',
+  description: `The largest |one-minute log return| within the horizon; P(shock) = P(≥ ${SHOCK_MINUTE_MOVE})`,
+  target: 'largest one-minute |log return| within the horizon',
   horizonMinutes: DEFAULT_HORIZON_MINUTES,
-  classes: ['quiet', 'shock'],
+  space: 'log',
+  bins: { labels: ['quiet', 'shock'], threshold: SHOCK_MINUTE_MOVE },
   features: [
     { factor: 'rv_intraday', transform: 'log' },
     { factor: 'vol_index', transform: 'log' },
@@ -27,5 +29,5 @@ export const eventRiskModule = defineClassificationModule({
     { factor: P.trending },
     { factor: P.panic },
   ],
-  label: (t) => (t.maxAbsMinuteReturn >= SHOCK_MINUTE_MOVE ? 1 : 0),
+  outcome: (t) => t.maxAbsMinuteReturn,
 });

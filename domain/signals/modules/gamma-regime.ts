@@ -5,9 +5,9 @@
  */
 import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
-import { defineRegressionModule } from './regression-module';
+import { defineModule } from './define-module';
 
-export const gammaRegimeModule = defineRegressionModule({
+export const gammaRegimeModule = defineModule({
   name: 'gamma_regime',
   description: 'Forward realised vol over the vol index (above 1: the options were cheap)',
   target: 'forward realised vol / vol index',

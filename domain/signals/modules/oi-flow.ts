@@ -3,14 +3,15 @@
  * hour's direction? Scored out of sample like the others; the combiner weights it by that score.
  */
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
-import { defineClassificationModule } from './classification-module';
+import { defineModule } from './define-module';
 
-export const oiFlowModule = defineClassificationModule({
+export const oiFlowModule = defineModule({
   name: 'oi_flow',
-  description: 'P(the index is higher after the horizon) from option positioning',
-  target: 'sign of the forward log return',
+  description: 'The forward log return from option positioning, reported as P(down) and P(up)',
+  target: 'forward log return of the index',
   horizonMinutes: DEFAULT_HORIZON_MINUTES,
-  classes: ['down', 'up'],
+  space: 'identity',
+  bins: { labels: ['down', 'up'], threshold: 0 },
   features: [
     { factor: 'pcr_oi' },
     { factor: 'pcr_oi_all' },
@@ -20,5 +21,5 @@ export const oiFlowModule = defineClassificationModule({
     { factor: 'call_wall_distance' },
     { factor: 'put_wall_distance' },
   ],
-  label: (t) => (t.logReturn > 0 ? 1 : t.logReturn < 0 ? 0 : null),
+  outcome: (t) => t.logReturn,
 });

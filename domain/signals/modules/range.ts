@@ -1,9 +1,9 @@
 /** Range: how far apart the high and the low of the next horizon will be (log of high / low). */
 import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
-import { defineRegressionModule } from './regression-module';
+import { defineModule } from './define-module';
 
-export const rangeModule = defineRegressionModule({
+export const rangeModule = defineModule({
   name: 'range',
   description: 'ln(high / low) of the index over the next horizon',
   target: 'forward log range (≈ (high − low) / spot)',

@@ -5,9 +5,9 @@
  */
 import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
-import { defineRegressionModule } from './regression-module';
+import { defineModule } from './define-module';
 
-export const realisedVolModule = defineRegressionModule({
+export const realisedVolModule = defineModule({
   name: 'realised_vol',
   description: 'The annualised one-minute realised vol of the next horizon',
   target: 'forward realised vol, annualised decimal',

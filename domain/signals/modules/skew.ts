@@ -5,9 +5,9 @@
  */
 import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
-import { defineRegressionModule } from './regression-module';
+import { defineModule } from './define-module';
 
-export const skewModule = defineRegressionModule({
+export const skewModule = defineModule({
   name: 'skew',
   description: 'Asymmetry (up − down) / (up + down) of the next horizon’s excursions from the spot',
   target: 'forward excursion asymmetry, −1 … 1',
@@ -23,6 +23,8 @@ export const skewModule = defineRegressionModule({
     { factor: 'mom_intraday', times: P.calm },
     { factor: 'mr_z_twap', times: P.calm },
     { factor: 'mom_intraday', times: P.panic },
+    // Panics sell off: the regime itself leans down.
+    { factor: P.panic },
   ],
   outcome: (t) => t.asymmetry,
 });

@@ -4,9 +4,9 @@
  */
 import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
-import { defineRegressionModule } from './regression-module';
+import { defineModule } from './define-module';
 
-export const trendPersistenceModule = defineRegressionModule({
+export const trendPersistenceModule = defineModule({
   name: 'trend_persistence',
   description: 'Efficiency |net move| / path length of the next horizon, in [0, 1]',
   target: 'forward path efficiency, 0 … 1',
