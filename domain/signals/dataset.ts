@@ -3,7 +3,9 @@
  * decision, what followed) from simulated multi-day runs, through the same path decisions take
  * (buildDecisionSnapshot + computeFactors). Each seed is one run of consecutive days: the first
  * `warmupDays` are history only (the 20- and 22-day factors need them), then every sampled day
- * gives one row per decision time. Rows are labelled train / calibration / test in time order
+ * gives one row per decision time, its snapshot seeing the `warmupDays` days before it (a window
+ * of fixed length, so history-hungry factors mean the same thing on every row) and the day's
+ * previous decision snapshot. Rows are labelled train / calibration / test in time order
  * within each seed, so calibration is a held-out window after training and nothing from the
  * future leaks backwards; a run with trainDays = calibrationDays = 0 is all test (unseen seeds).
  */
