@@ -9,3 +9,5 @@ export * from './models';
 export * from './system';
 export * from './broker';
 export * from './login-throttle';
+export * from './synthetic';
+export * from './broker-rate';

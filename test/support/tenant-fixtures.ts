@@ -66,6 +66,11 @@ export const TENANT_TABLE_FIXTURES: Record<string, Insert> = {
       "INSERT INTO paper_accounts (tenant_id, exchange_state, market) VALUES ($1, '{}', '{}') ON CONFLICT DO NOTHING",
       [t],
     ),
+  synthetic_trades: (c, t, n) =>
+    c.query(
+      "INSERT INTO synthetic_trades (tenant_id, simulation_id, persona_id, seq, trading_date, persona_archetype, bias_type, psych_state, knob, structure, instrument, lots, hedged, futures_lots, entry_minute, exit_minute, exit_reason, legs, gross_pnl, charges, net_pnl, workflow_id) VALUES ($1, 'probe', 'P05', $2, '2026-05-05', 'aggressor', 'none', 'rational', 75, 'IRON_CONDOR', 'NIFTY', 1, false, 0, 15, 370, 'close', '[]', 0, 0, 0, 'wf')",
+      [t, n],
+    ),
   model_promotions: async (c, t, n) => {
     const { rows } = await c.query(
       "INSERT INTO model_versions (type_id, tenant_id, version, framework, artifact, sha256, size_bytes, metadata, feature_schema, training_data_version) VALUES ($2, $1, 1, 'json', '\\x00', 'h', 1, '{}', '[]', 'dv') RETURNING id",
