@@ -10,4 +10,3 @@ export * from './system';
 export * from './broker';
 export * from './login-throttle';
 export * from './synthetic';
-export * from './broker-rate';
