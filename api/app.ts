@@ -1,13 +1,24 @@
-/** The Express app: routes mounted on shared dependencies. Later issues add their routers here. */
-import express from 'express';
+/**
+ * The Express app: helmet's headers, then every route from one route table (api/route-table.ts),
+ * which also makes the OpenAPI document; errors end as application/problem+json.
+ */
+import express, { Router } from 'express';
+import helmet from 'helmet';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../runtime/logger';
 import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
 import { postbackRoutes } from './routes/postbacks';
+import { tenantRoutes } from './routes/tenant';
 import { errorHandler } from './errors';
 import type { Metrics } from './metrics';
+import { RouteTable } from './route-table';
+import { createTenantResolver } from './tenant-scope';
+import { createCsrf } from './authentication';
+import { cookies } from './cookies';
+import { openApiDocument } from './openapi';
+import { ApiProblem } from './problem';
 
 export interface ApiDeps {
   pool: Pool;
@@ -18,24 +29,45 @@ export interface ApiDeps {
   sessionSecret: string;
 }
 
-export function createApp(deps: ApiDeps): express.Express {
-  const app = express();
+export interface AppWithRoutes extends express.Express {
+  /** The declared routes (the OpenAPI document's source). */
+  routeTable: RouteTable;
+}
+
+export function createApp(deps: ApiDeps): AppWithRoutes {
+  const app = express() as AppWithRoutes;
   app.disable('x-powered-by');
   // X-Forwarded-For counts only from a proxy on this host or a private network (Caddy in the
   // compose stack), so req.ip is the real client for login throttling and cannot be forged
   // from the internet.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(helmet());
+  app.use(cookies);
   app.use((req, res, next) => {
     const end = deps.metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.use(healthRoutes(deps));
-  app.use(authRoutes(deps));
-  app.use(postbackRoutes(deps));
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not_found' });
+  const csrf = createCsrf(deps.sessionSecret);
+  const table = new RouteTable({
+    sessionSecret: deps.sessionSecret,
+    resolveTenant: createTenantResolver(deps.pool),
+    csrf: csrf.protect,
   });
+  const router = Router();
+  healthRoutes(table, router, deps);
+  authRoutes(table, router, deps);
+  postbackRoutes(table, router, deps);
+  tenantRoutes(table, router, { ...deps, issueCsrf: csrf.issue });
+  let document: unknown;
+  table.add(
+    router,
+    { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', tag: 'meta', access: 'public' },
+    () => (document ??= openApiDocument(table)),
+  );
+  app.use(router);
+  app.routeTable = table;
+  app.use((_req, _res, next) => next(new ApiProblem(404, 'not_found', 'no such route')));
   app.use(errorHandler(deps.log));
   return app;
 }

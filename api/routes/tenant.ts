@@ -1,0 +1,18 @@
+/** Every route under /t/:slug/api/v1: one file per surface. */
+import type { Router } from 'express';
+import type { RouteTable } from '../route-table';
+import type { ApiDeps } from '../app';
+import type { CsrfIssuer } from '../authentication';
+import { sessionRoutes } from './tenant-session';
+import { ledgerRoutes } from './ledger';
+import { controlRoutes } from './controls';
+import { auditRoutes } from './audit-log';
+
+export type TenantDeps = ApiDeps & { issueCsrf: CsrfIssuer };
+
+export function tenantRoutes(table: RouteTable, router: Router, deps: TenantDeps): void {
+  sessionRoutes(table, router, deps);
+  ledgerRoutes(table, router, deps);
+  controlRoutes(table, router, deps);
+  auditRoutes(table, router, deps);
+}
