@@ -17,3 +17,7 @@ export * from './orders';
 export * from './paper-exchange';
 export * from './snapshot';
 export * from './factors';
+export * from './signals';
+export * from './regime';
+export * from './combiner';
+export * from './agents';

@@ -10,6 +10,7 @@ import type { IsoDate } from '../dates';
 import type { Regime } from '../market/types';
 import { dec, type Rupees } from '../money';
 import { seedState } from '../random';
+import { dot, matVec } from '../signals/learners/linear-algebra';
 import type { StructureKind } from '../strategies/types';
 import { ARMS, assertArm, assertArmScores, type ArmScores } from './action-space';
 import { AGENT_STATE_VERSION, type AgentAlgorithm, type AgentState, type ArmStatistics } from './agent-state';
@@ -35,10 +36,6 @@ export interface AgentChoice {
   /** The state after the choice (Thompson sampling advances its generator). */
   readonly state: AgentState;
 }
-
-export const dotVec = (a: readonly number[], b: readonly number[]): number => a.reduce((s, v, i) => s + v * b[i]!, 0);
-export const matVecMul = (m: readonly (readonly number[])[], v: readonly number[]): number[] =>
-  m.map((row) => dotVec(row, v));
 
 export abstract class StrategyAgent {
   abstract readonly algorithm: AgentAlgorithm;
@@ -88,7 +85,7 @@ export abstract class StrategyAgent {
   /** The expected reward of each arm (the ridge estimate θ·x), in reward units. */
   expected(state: AgentState, context: readonly number[]): ArmScores {
     return Object.fromEntries(
-      ARMS.map((a) => [a, dotVec(matVecMul(state.arms[a].aInv, state.arms[a].b), context)]),
+      ARMS.map((a) => [a, dot(matVec(state.arms[a].aInv, state.arms[a].b), context)]),
     ) as Record<StructureKind, number>;
   }
 
@@ -98,8 +95,8 @@ export abstract class StrategyAgent {
     assertArm(arm, `${this.spec.id}.update`);
     const reward = dec(netPnl).toNumber() / state.rewardScale;
     const s = state.arms[arm];
-    const ax = matVecMul(s.aInv, context);
-    const denom = 1 + dotVec(context, ax);
+    const ax = matVec(s.aInv, context);
+    const denom = 1 + dot(context, ax);
     const aInv = s.aInv.map((row, i) => row.map((v, j) => v - (ax[i]! * ax[j]!) / denom));
     const b = s.b.map((v, i) => v + reward * context[i]!);
     return {

@@ -4,10 +4,10 @@
  * come from the seeded generator kept in the state, so a replay makes the same choices.
  */
 import { Rng } from '../random';
-import { cholesky } from '../signals/learners/linear-algebra';
+import { cholesky, dot, matVec } from '../signals/learners/linear-algebra';
 import { ARMS, type ArmScores } from './action-space';
 import type { AgentState } from './agent-state';
-import { dotVec, matVecMul, StrategyAgent } from './strategy-agent';
+import { StrategyAgent } from './strategy-agent';
 
 /** Cholesky of A⁻¹; after many rank-one updates rounding can leave it a hair from definite. */
 function choleskyJittered(m: readonly (readonly number[])[]): number[][] {
@@ -31,8 +31,8 @@ export class ThompsonAgent extends StrategyAgent {
         const { aInv, b } = state.arms[a];
         const l = choleskyJittered(aInv);
         const z = aInv.map(() => rng.normal());
-        const draw = matVecMul(aInv, b).map((m, i) => m + v * dotVec(l[i]!, z));
-        return [a, dotVec(draw, context)];
+        const draw = matVec(aInv, b).map((m, i) => m + v * dot(l[i]!, z));
+        return [a, dot(draw, context)];
       }),
     ) as ArmScores;
     return { scores, state: { ...state, rng: rng.state() } };

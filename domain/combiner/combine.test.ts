@@ -1,6 +1,6 @@
 import type { Regime } from '../market/types';
 import type { SignalModuleName, SignalPrediction } from '../signals/contract';
-import { combine, DEFAULT_GATE, type CombineInput } from './combine';
+import { combineSignals, DEFAULT_GATE, type CombineInput } from './combine';
 import type { ModuleDrift } from './drift';
 import { equalWeights, type RegimeWeights } from './weights';
 
@@ -63,7 +63,7 @@ function weightsWith(perRegime: Partial<Record<Regime, Partial<Record<SignalModu
 }
 
 const run = (input: Partial<CombineInput>) =>
-  combine({ weights: equalWeights(), regime: 'calm', predictions: agreeing(), factors, ...input });
+  combineSignals({ weights: equalWeights(), regime: 'calm', predictions: agreeing(), factors, ...input });
 
 describe('the combined view', () => {
   it('agreeing modules give a view: direction, move, vol, shock risk, confidence, the weights used', () => {

@@ -126,7 +126,7 @@ function volForecast(p: SignalPrediction, factors: FactorValues): number | null 
   return null;
 }
 
-export function combine(input: CombineInput): CombinerResult {
+export function combineSignals(input: CombineInput): CombinerResult {
   const gate = input.gate ?? DEFAULT_GATE;
   const probs: Record<Regime, number> =
     typeof input.regime === 'string'

@@ -8,7 +8,7 @@
 import type { FactorValues } from '../factors/types';
 import type { SignalModule, SignalModuleName, SignalPrediction, SignalState } from '../signals/contract';
 import type { SignalRow } from '../signals/dataset';
-import { combine, DEFAULT_GATE, type CombineInput, type CombinerResult, type GateThresholds } from './combine';
+import { combineSignals, DEFAULT_GATE, type CombineInput, type CombinerResult, type GateThresholds } from './combine';
 import {
   DEFAULT_DRIFT_BANDS,
   DEFAULT_MIN_DRIFT_WINDOW,
@@ -80,7 +80,7 @@ export function combineWithState(
       bands: state.driftBands,
       minWindow: state.minDriftWindow,
     });
-  const result = combine({
+  const result = combineSignals({
     weights: state.weights,
     regime: input.regime,
     predictions: input.predictions,

@@ -1,6 +1,5 @@
-export * from './learners/linear-algebra';
-export * from './learners/features';
-export * from './learners/linear-model';
+export { featureName, MissingFactorError, FEATURE_TRANSFORMS } from './learners/features';
+export type { FeatureSpec, FeatureTransform, Scaler } from './learners/features';
 export * from './learners/ridge';
 export * from './learners/logistic';
 export * from './learners/softmax';

@@ -119,4 +119,10 @@ describe('signals find the simulator’s facts out of sample', () => {
     expect(dirIc).toBeGreaterThan(0.1);
     expect(volIc).toBeGreaterThan(0.6);
   });
+
+  it('a trained stack is plain JSON: read back, it gives the same view', () => {
+    const { stack, row } = scored[0]!;
+    const copy = JSON.parse(JSON.stringify(stack)) as SignalStack;
+    expect(stackView(copy, row.factors)).toEqual(stackView(stack, row.factors));
+  });
 });

@@ -20,7 +20,7 @@ export interface LogisticParams {
   readonly iterations?: number;
 }
 
-export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 export function trainLogistic(
   features: readonly FeatureSpec[],

@@ -4,9 +4,9 @@
  * per regime, weighted by the detector's probability of that regime: one ridge fit learns a
  * momentum sign for trending and a reversion sign for calm.
  */
-import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
 import { defineModule } from './define-module';
+import { PATH_BY_REGIME } from './shared-features';
 
 export const directionModule = defineModule({
   name: 'direction',
@@ -15,17 +15,6 @@ export const directionModule = defineModule({
   horizonMinutes: DEFAULT_HORIZON_MINUTES,
   space: 'identity',
   bins: { labels: ['down', 'up'], threshold: 0 },
-  features: [
-    { factor: 'mom_intraday', times: P.trending },
-    { factor: 'mom_30m', times: P.trending },
-    { factor: 'mr_z_twap', times: P.trending },
-    { factor: 'mom_intraday', times: P.calm },
-    { factor: 'mom_30m', times: P.calm },
-    { factor: 'mr_z_twap', times: P.calm },
-    { factor: 'mom_intraday', times: P.panic },
-    // Panics sell off: the regime itself leans down.
-    { factor: P.panic },
-    { factor: 'mom_30m', times: P.panic },
-  ],
+  features: PATH_BY_REGIME,
   outcome: (t) => t.logReturn,
 });

@@ -3,9 +3,9 @@
  * at least SHOCK_MINUTE_MOVE) with an interval on the move. Jumps cluster with high and rising
  * vol, an inverted term structure and scheduled events.
  */
-import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
 import { defineModule } from './define-module';
+import { REGIME_LEVELS } from './shared-features';
 
 /** A one-minute |log return| this large is a shock (about 10 calm minute sds). */
 export const SHOCK_MINUTE_MOVE = 0.003;
@@ -26,8 +26,7 @@ export const eventRiskModule = defineModule({
     { factor: 'skew_rr25' },
     { factor: 'event_proximity' },
     { factor: 'session_elapsed' },
-    { factor: P.trending },
-    { factor: P.panic },
+    ...REGIME_LEVELS,
   ],
   outcome: (t) => t.maxAbsMinuteReturn,
 });

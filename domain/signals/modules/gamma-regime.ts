@@ -3,9 +3,9 @@
  * (its level and the distance to its flip) dampens or amplifies moves; the vol risk premium and
  * the term structure say whether implied vol is rich. The outcome is realised / implied.
  */
-import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
 import { defineModule } from './define-module';
+import { REGIME_LEVELS } from './shared-features';
 
 export const gammaRegimeModule = defineModule({
   name: 'gamma_regime',
@@ -22,8 +22,7 @@ export const gammaRegimeModule = defineModule({
     { factor: 'vol_index', transform: 'log' },
     { factor: 'rv_intraday', transform: 'log' },
     { factor: 'session_elapsed' },
-    { factor: P.trending },
-    { factor: P.panic },
+    ...REGIME_LEVELS,
   ],
   outcome: (t, f) => (f.vol_index ? t.realisedVol / f.vol_index : null),
 });

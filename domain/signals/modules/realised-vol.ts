@@ -3,9 +3,9 @@
  * of realised vol over today, 5 and 20 days, the HAR and GARCH forecasts and the vol index, with
  * the time of day for the intraday vol profile.
  */
-import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
 import { defineModule } from './define-module';
+import { REGIME_LEVELS, VOL_LEVELS } from './shared-features';
 
 export const realisedVolModule = defineModule({
   name: 'realised_vol',
@@ -14,15 +14,11 @@ export const realisedVolModule = defineModule({
   horizonMinutes: DEFAULT_HORIZON_MINUTES,
   space: 'log',
   features: [
-    { factor: 'rv_intraday', transform: 'log' },
-    { factor: 'rv_cc_5d', transform: 'log' },
+    ...VOL_LEVELS,
     { factor: 'rv_cc_20d', transform: 'log' },
-    { factor: 'rv_har', transform: 'log' },
     { factor: 'rv_garch11', transform: 'log' },
-    { factor: 'vol_index', transform: 'log' },
     { factor: 'session_elapsed' },
-    { factor: P.trending },
-    { factor: P.panic },
+    ...REGIME_LEVELS,
   ],
   outcome: (t) => t.realisedVol,
 });

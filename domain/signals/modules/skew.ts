@@ -3,9 +3,9 @@
  * implied skew says what the market fears; recent momentum and the stretch from the TWAP, per
  * detected regime (as in direction), say where the path is likely to run.
  */
-import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
 import { defineModule } from './define-module';
+import { PATH_BY_REGIME } from './shared-features';
 
 export const skewModule = defineModule({
   name: 'skew',
@@ -14,17 +14,6 @@ export const skewModule = defineModule({
   horizonMinutes: DEFAULT_HORIZON_MINUTES,
   space: 'identity',
   bounds: [-1, 1],
-  features: [
-    { factor: 'skew_rr25' },
-    { factor: 'skew_put10_premium' },
-    { factor: 'mom_intraday', times: P.trending },
-    { factor: 'mom_30m', times: P.trending },
-    { factor: 'mr_z_twap', times: P.trending },
-    { factor: 'mom_intraday', times: P.calm },
-    { factor: 'mr_z_twap', times: P.calm },
-    { factor: 'mom_intraday', times: P.panic },
-    // Panics sell off: the regime itself leans down.
-    { factor: P.panic },
-  ],
+  features: [{ factor: 'skew_rr25' }, { factor: 'skew_put10_premium' }, ...PATH_BY_REGIME],
   outcome: (t) => t.asymmetry,
 });

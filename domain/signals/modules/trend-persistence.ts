@@ -2,9 +2,9 @@
  * Trend persistence: how straight the next hour's path will be (Kaufman efficiency, 1 = one-way,
  * near 0 = back and forth). Trending days feed on their own moves; calm days chop.
  */
-import { REGIME_PROBABILITY_FACTORS as P } from '../contract';
 import { DEFAULT_HORIZON_MINUTES } from '../dataset';
 import { defineModule } from './define-module';
+import { REGIME_LEVELS } from './shared-features';
 
 export const trendPersistenceModule = defineModule({
   name: 'trend_persistence',
@@ -21,8 +21,7 @@ export const trendPersistenceModule = defineModule({
     { factor: 'vol_index', transform: 'log' },
     { factor: 'term_spread' },
     { factor: 'rv_intraday', transform: 'log' },
-    { factor: P.trending },
-    { factor: P.panic },
+    ...REGIME_LEVELS,
   ],
   outcome: (t) => t.efficiency,
 });
