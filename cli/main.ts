@@ -18,6 +18,7 @@ import * as domain from './commands/domain';
 import * as models from './commands/models';
 import * as schedules from './commands/schedules';
 import * as orders from './commands/orders';
+import * as personas from './commands/personas';
 
 const groups: Array<{ register(program: Command): void }> = [
   stack,
@@ -32,6 +33,7 @@ const groups: Array<{ register(program: Command): void }> = [
   models,
   schedules,
   orders,
+  personas,
 ];
 
 /** Commander's "show help" exits (e.g. `qs models` without a subcommand), not mistakes. */

@@ -8,6 +8,7 @@ import type { WeeklyRetrainInput, WeeklyRetrainResult } from './models';
 import type { OrderPlacementInput, OrderPlacementResult } from './orders';
 import type { ReconciliationInput, ReconciliationResult } from './reconciliation';
 import type { SystemCheckResult } from './system-check';
+import type { PersonaRunInput, PersonaRunResult, PersonaSimulationInput, PersonaSimulationResult } from './personas';
 
 export interface WorkflowSignatures {
   systemCheck: (input: { checkId: string }) => Promise<SystemCheckResult>;
@@ -18,6 +19,8 @@ export interface WorkflowSignatures {
   weeklyRetrain: (input: WeeklyRetrainInput) => Promise<WeeklyRetrainResult>;
   scheduledRetrain: (input: { typeId: string }) => Promise<ScheduledRetrainResult>;
   modelRollback: (input: ModelRollbackInput) => Promise<RollbackResult>;
+  personaSimulation: (input: PersonaSimulationInput) => Promise<PersonaSimulationResult>;
+  personaRun: (input: PersonaRunInput) => Promise<PersonaRunResult>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;
@@ -30,4 +33,6 @@ export const WORKFLOW_TYPES = [
   'weeklyRetrain',
   'scheduledRetrain',
   'modelRollback',
+  'personaSimulation',
+  'personaRun',
 ] as const satisfies readonly WorkflowType[];

@@ -4,3 +4,4 @@ export * from './order-placement';
 export * from './reconciliation';
 export * from './weekly-retrain';
 export * from './model-rollback';
+export * from './persona-simulation';
