@@ -61,6 +61,13 @@ export async function testWorker(
     ...options,
   });
   cleanups.push(() => connection.close());
+  // A test that timed out abandons its running worker: stop it polling before the next test file.
+  cleanups.push(async () => {
+    if (worker.getState() !== 'RUNNING') return;
+    worker.shutdown();
+    for (let i = 0; i < 100 && !['STOPPED', 'FAILED'].includes(worker.getState()); i++)
+      await new Promise((r) => setTimeout(r, 100));
+  });
   return worker;
 }
 
