@@ -14,6 +14,8 @@ export interface DevServerOptions {
   /** SQLite file; omitted → in-memory (tests). */
   dbFile?: string;
   namespace: string;
+  /** Neither our namespace nor the search attributes: a fresh cluster, as `qs temporal setup` meets one. */
+  bare?: boolean;
   headless?: boolean;
   onLog?: (line: string) => void;
   /** Restart the server when it dies (the stack): same port, same SQLite file, every workflow kept. */
@@ -39,8 +41,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     '127.0.0.1',
     '--port',
     String(opts.port),
-    '--namespace',
-    opts.namespace,
+    ...(opts.bare ? [] : ['--namespace', opts.namespace]),
     '--log-level',
     'warn',
   ];
@@ -58,7 +59,8 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     );
   if (opts.headless || opts.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  if (!opts.bare)
+    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
 
   const address = `127.0.0.1:${opts.port}`;
   const server = new ManagedProcess({
@@ -66,7 +68,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     command: opts.cliPath,
     args,
     onLine: (_, line) => opts.onLog?.(line),
-    ready: (abort) => waitUntilServing(address, opts.namespace, abort),
+    ready: (abort) => waitUntilServing(address, opts.bare ? 'default' : opts.namespace, abort),
     graceMs: 10_000,
     restart: opts.restart,
     onNotice: opts.onNotice,

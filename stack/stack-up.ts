@@ -12,6 +12,7 @@ import { createLogger } from '../runtime/logger';
 import { assertPortsFree } from '../runtime/ports';
 import { ensureTemporalCli, describeCli } from '../runtime/temporal-cli';
 import { startTemporalDevServer, DevServer } from '../runtime/temporal-dev-server';
+import { assertExternalTemporalReady } from '../runtime/temporal-setup';
 import { acquireStackLock } from '../runtime/stack-lock';
 import { writeStackEnv } from '../runtime/stack-env';
 import { runMigrations } from '../db/migrate';
@@ -92,6 +93,8 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
         ? []
         : [{ port: config.db.embeddedPort, purpose: 'embedded PostgreSQL', envVar: 'QS_PG_PORT' }]),
     ]);
+    // An external Temporal must already hold our namespace and search attributes (`qs temporal setup`).
+    if (config.temporal.external) await step(assertExternalTemporalReady(config));
     const cli = config.temporal.external ? undefined : await step(ensureTemporalCli(say, env));
     if (cli) say(describeCli(cli));
 

@@ -12,6 +12,10 @@ import { createPool } from '../db/client';
 import { TaskQueue, WORKFLOW_QUEUES } from '../contracts/task-queues';
 import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { appDatabaseUrl } from '../runtime/database';
+import { assertTemporalReady, TemporalNotReadyError } from '../runtime/temporal-setup';
+
+/** A worker's exit code when its configuration, not an outage, stops it (sysexits EX_CONFIG). */
+export const EXIT_CONFIG = 78;
 
 export interface WorkerContext {
   config: Config;
@@ -63,6 +67,8 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   const connection = await connectWhenTemporalAnswers(config, log);
   if (!connection) return void (await pool.end());
   try {
+    // A namespace nobody created (an external Temporal): stop with the fix, not a crash loop.
+    await assertTemporalReady(connection, config.temporal.namespace, config.temporal.address);
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
@@ -118,7 +124,8 @@ export function main(def: WorkerDefinition): void {
     () => process.exit(0),
     (err: unknown) => {
       process.stderr.write(`worker ${def.taskQueue}: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
+      // 78 (EX_CONFIG): restarting cannot help until an operator acts.
+      process.exit(err instanceof TemporalNotReadyError ? EXIT_CONFIG : 1);
     },
   );
 }

@@ -76,7 +76,7 @@ describe('POST /postbacks/kite/:tenantId', () => {
     const audited = await auditRows(tenantId);
     const res = await post(tenantId, signed(order, 'guessed'));
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ ok: false, error: 'checksum_mismatch' });
+    expect(await res.json()).toMatchObject({ code: 'checksum_mismatch' });
     expect((await rejected()).checksum_mismatch).toBe((before.checksum_mismatch ?? 0) + 1);
     expect(await auditRows(tenantId)).toBe(audited);
   });
@@ -87,7 +87,7 @@ describe('POST /postbacks/kite/:tenantId', () => {
       const before = await rejected();
       const res = await post(id, signed(order));
       expect(res.status).toBe(404);
-      expect(await res.json()).toMatchObject({ ok: false, error: 'not_found' });
+      expect(await res.json()).toMatchObject({ code: 'not_found' });
       expect((await rejected()).malformed_tenant).toBe((before.malformed_tenant ?? 0) + 1);
     },
   );
@@ -99,7 +99,7 @@ describe('POST /postbacks/kite/:tenantId', () => {
     const largest = await post(2147483647, signed(order));
     for (const res of [unknown, paper, largest]) {
       expect(res.status).toBe(404);
-      expect(await res.json()).toEqual({ ok: false, error: 'not_found', message: 'no such postback endpoint' });
+      expect(await res.json()).toMatchObject({ status: 404, code: 'not_found', detail: 'no such postback endpoint' });
     }
     expect((await rejected()).no_kite_account).toBe((before.no_kite_account ?? 0) + 3);
     expect(await auditRows(paperTenantId)).toBe(1); // tenant.created only
@@ -115,35 +115,35 @@ describe('POST /postbacks/kite/:tenantId', () => {
     const before = await rejected();
     const res = await post(tenantId, { ...body, checksum: 'ab'.repeat(32) });
     expect(res.status).toBe(400);
-    const answer = (await res.json()) as { error: string; message: string };
-    expect(answer.error).toBe('bad_request');
-    expect(answer.message).toMatch(new RegExp(`^${field}: `));
+    const answer = (await res.json()) as { code: string; detail: string };
+    expect(answer.code).toBe('bad_request');
+    expect(answer.detail).toMatch(new RegExp(`^${field}: `));
     expect((await rejected()).invalid_body).toBe((before.invalid_body ?? 0) + 1);
   });
 
-  it('answers 400 naming a missing checksum, and "must be a JSON object" for null, arrays and scalars', async () => {
+  it('answers 400 naming a missing checksum, and naming the body for null, arrays and scalars', async () => {
     const missing = await post(tenantId, order);
     expect(missing.status).toBe(400);
-    expect(((await missing.json()) as { message: string }).message).toMatch(/^checksum: /);
+    expect(((await missing.json()) as { detail: string }).detail).toMatch(/^checksum: /);
     for (const body of ['null', '[1,2]', '42', '"text"']) {
       const res = await post(tenantId, body);
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({ ok: false, error: 'bad_request', message: 'the body must be a JSON object' });
+      expect(await res.json()).toMatchObject({ code: 'bad_request', errors: [{ field: 'body' }] });
     }
   });
 
   it('answers 400 for malformed JSON, 413 for an oversized body and 415 for another content type', async () => {
     const bad = await post(tenantId, '{"order_id": ');
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: 'bad_request', message: 'request body is not valid JSON' });
+    expect(await bad.json()).toMatchObject({ code: 'bad_request', detail: 'request body is not valid JSON' });
     const huge = await post(tenantId, { ...signed(order), pad: 'x'.repeat(300_000) });
     expect(huge.status).toBe(413);
-    expect(await huge.json()).toMatchObject({ error: 'payload_too_large' });
+    expect(await huge.json()).toMatchObject({ code: 'payload_too_large' });
     const form = await post(tenantId, 'order_id=1', 'application/x-www-form-urlencoded');
     expect(form.status).toBe(415);
-    expect(await form.json()).toMatchObject({ error: 'unsupported_media_type' });
+    expect(await form.json()).toMatchObject({ code: 'unsupported_media_type' });
     const charset = await post(tenantId, JSON.stringify(signed(order)), 'application/json; charset=latin-9');
     expect(charset.status).toBe(415);
-    expect(await charset.json()).toMatchObject({ error: 'unsupported_media_type' });
+    expect(await charset.json()).toMatchObject({ code: 'unsupported_media_type' });
   });
 });

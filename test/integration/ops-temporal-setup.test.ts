@@ -1,0 +1,157 @@
+/**
+ * An external Temporal that nobody prepared (a second dev server started bare: no quantsentinel
+ * namespace, no search attributes): workers and `qs stack up` stop with one line naming
+ * `qs temporal setup`; setup creates both, idempotently; then a worker boots.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import { freePort } from '../../runtime/ports';
+import { startTemporalDevServer, DevServer } from '../../runtime/temporal-dev-server';
+import { SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
+import { runQs } from '../support/run-qs';
+import { testEnv } from '../support/env';
+
+const RUN_TS = path.join(__dirname, '..', '..', 'bin', 'run-ts.js');
+const IVT = temporal.api.enums.v1.IndexedValueType;
+jest.setTimeout(180_000);
+
+let bare: DevServer;
+let connection: Connection;
+const env = () => ({
+  TEMPORAL_ADDRESS: bare.address,
+  TEMPORAL_NAMESPACE: 'quantsentinel',
+  DATABASE_URL: testEnv().adminUrl,
+  QS_APP_DATABASE_URL: testEnv().appUrl,
+  QS_WORKFLOW_BUNDLE: testEnv().bundlePath,
+  QS_DATA_DIR: path.join(testEnv().tmp, 'ops-temporal-setup'),
+});
+
+beforeAll(async () => {
+  bare = await startTemporalDevServer({
+    cliPath: process.env.QS_TEST_TEMPORAL_CLI!,
+    port: await freePort(),
+    namespace: 'quantsentinel',
+    bare: true,
+    headless: true,
+    detached: false,
+  });
+  connection = await Connection.connect({ address: bare.address });
+});
+afterAll(async () => {
+  await connection?.close();
+  await bare?.stop();
+});
+
+/** A trading worker process against the bare server; resolves on exit or on `until` in its output. */
+function runWorker(
+  extra: NodeJS.ProcessEnv,
+  until?: RegExp,
+): Promise<{ code: number | null; out: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [RUN_TS, 'workers/trading.ts'], {
+    cwd: path.join(__dirname, '..', '..'),
+    env: { ...process.env, ...env(), QS_LOG_LEVEL: 'info', ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (void stop(), reject(new Error(`worker did not finish:\n${out}`))), 120_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (!until?.test(out)) return;
+      clearTimeout(timer);
+      resolve({ code: null, out, stop });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => (clearTimeout(timer), resolve({ code, out, stop })));
+  });
+}
+
+describe('an external Temporal without our namespace', () => {
+  it('a worker stops with one line naming the fix (exit 78, no crash loop)', async () => {
+    const r = await runWorker({});
+    expect(r.code).toBe(78);
+    expect(r.out).toContain(
+      `worker trading: Temporal namespace quantsentinel does not exist at ${bare.address}: ` +
+        `run \`npx qs temporal setup\` (TEMPORAL_ADDRESS=${bare.address}) once to create it`,
+    );
+    expect(r.out).not.toMatch(/\n\s+at /);
+  });
+
+  it('`qs stack up` stops before starting anything, naming the fix', async () => {
+    const r = await runQs(['stack', 'up'], { ...env(), QS_API_PORT: String(await freePort()) });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `qs: Temporal namespace quantsentinel does not exist at ${bare.address}: ` +
+        `run \`npx qs temporal setup\` (TEMPORAL_ADDRESS=${bare.address}) once to create it`,
+    );
+    expect(fs.existsSync(path.join(env().QS_DATA_DIR, 'postgres'))).toBe(false);
+  });
+
+  it('`qs temporal setup` creates the namespace and the search attributes, idempotently', async () => {
+    const first = await runQs(['temporal', 'setup', '--retention', '3'], env());
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('created namespace quantsentinel (retention 3 days)');
+    expect(first.stdout).toContain(
+      'registered search attributes TenantId=Keyword, TradingDate=Keyword, ModelType=Keyword, OrderTag=KeywordList',
+    );
+
+    const ns = await connection.workflowService.describeNamespace({ namespace: 'quantsentinel' });
+    expect(Number(ns.config!.workflowExecutionRetentionTtl!.seconds)).toBe(3 * 86_400);
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'quantsentinel' });
+    expect(customAttributes).toMatchObject({
+      TenantId: IVT.INDEXED_VALUE_TYPE_KEYWORD,
+      TradingDate: IVT.INDEXED_VALUE_TYPE_KEYWORD,
+      ModelType: IVT.INDEXED_VALUE_TYPE_KEYWORD,
+      OrderTag: IVT.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+    });
+
+    const again = await runQs(['temporal', 'setup'], env());
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('namespace quantsentinel exists');
+    expect(again.stdout).toContain('search attributes TenantId, TradingDate, ModelType, OrderTag are registered');
+    expect(again.stdout).not.toContain('created');
+  });
+
+  it('a worker then boots and polls', async () => {
+    const r = await runWorker({}, /worker started/);
+    try {
+      expect(r.code).toBeNull();
+      expect(r.out).toContain('"namespace":"quantsentinel"');
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('a namespace without the attributes: the worker names them; --cloud prints the tcld commands', async () => {
+    await connection.workflowService.registerNamespace({
+      namespace: 'partial',
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
+    });
+    const r = await runWorker({ TEMPORAL_NAMESPACE: 'partial' });
+    expect(r.code).toBe(78);
+    expect(r.out).toContain(
+      `Temporal namespace partial lacks the search attributes TenantId, TradingDate, ModelType, OrderTag: run`,
+    );
+
+    const cloud = await runQs(['temporal', 'setup', '--cloud'], { ...env(), TEMPORAL_NAMESPACE: 'partial' });
+    expect(cloud.code).toBe(1);
+    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES))
+      expect(cloud.stdout).toContain(
+        `tcld namespace search-attributes add --namespace partial --search-attribute "${name}=${type}"`,
+      );
+    // Check only: nothing was registered.
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'partial' });
+    expect(customAttributes?.TenantId).toBeUndefined();
+  });
+});
