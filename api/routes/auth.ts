@@ -21,7 +21,7 @@ import { ApiProblem } from '../problem';
 import type { RouteTable } from '../route-table';
 import type { Metrics } from '../metrics';
 
-const loginBody = z.strictObject({
+const loginBody = z.object({
   tenant: identifierText(100).min(1, 'required'),
   email: identifierText(320).min(1, 'required'),
   password: storableText(1024).min(1, 'required'),

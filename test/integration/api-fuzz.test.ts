@@ -114,6 +114,18 @@ function requestArbitrary(ctx: { tenantId: number; kiteTenantId: number; slug: s
     { requiredKeys: [] },
   );
   const orderId = realish('250000000000009', '1');
+  // A kill switch with one part always wrong (an extra field at least): the fuzz's trader may set
+  // kill switches, and no fuzz request may write a row.
+  const killSwitchBody = fc.record(
+    {
+      scope: realish('tenant', 'instrument', 'planet'),
+      target: realish('NIFTY', '*', ''),
+      reason: realish('fuzz', '', 'x'.repeat(501)),
+      extra: value,
+    },
+    { requiredKeys: ['extra'] },
+  );
+
   const postbackBody = fc
     .record(
       {
@@ -142,6 +154,7 @@ function requestArbitrary(ctx: { tenantId: number; kiteTenantId: number; slug: s
     { weight: 3, arbitrary: fc.constant(undefined) },
     { weight: 6, arbitrary: loginBody.map(json) },
     { weight: 6, arbitrary: postbackBody.map(json) },
+    { weight: 4, arbitrary: killSwitchBody.map(json) },
     { weight: 3, arbitrary: value.map(json) },
     {
       weight: 2,
@@ -237,8 +250,37 @@ function requestArbitrary(ctx: { tenantId: number; kiteTenantId: number; slug: s
     fc.integer().map(String),
     text,
   );
+  // Tenant routes under the fuzz tenant's slug, another slug, and broken ones.
+  const slugSegment = fc.oneof(
+    { weight: 6, arbitrary: fc.constant(ctx.slug) },
+    { weight: 1, arbitrary: fc.constantFrom('nobody-here', 'platform', ctx.slug.toUpperCase(), 'a', '-x-') },
+    { weight: 1, arbitrary: text.map((t) => encodeURIComponent(t.replace(/[\uD800-\uDFFF]/g, ''))) },
+  );
+  const tenantRoute = fc.constantFrom(
+    'me',
+    'csrf',
+    'orders',
+    'trades',
+    'positions',
+    'audit',
+    'kill-switches',
+    'kill-switches/set',
+    'kill-switches/clear',
+    'reconciliations',
+  );
+  const tenantQuery = fc.oneof(
+    fc.constant(''),
+    fc
+      .tuple(fc.constantFrom('limit', 'before', 'x'), fc.oneof(numericText, text))
+      .map(([k, v]) => `?${k}=${encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, ''))}`),
+    fc.constantFrom('?limit=1&limit=2', '?limit[a]=1', '?before=0', '?limit=500&before=1'),
+  );
+  const tenantPath = fc
+    .tuple(slugSegment, tenantRoute, tenantQuery)
+    .map(([slug, route, query]) => `/t/${slug}/api/v1/${route}${query}`);
   const known = fc.oneof(
-    fc.constantFrom('/healthz', '/metrics', '/api/v1/auth/login', '/api/v1/auth/me'),
+    fc.constantFrom('/healthz', '/metrics', '/api/v1/auth/login', '/api/v1/auth/me', '/api/v1/openapi.json'),
+    tenantPath,
     tenantSegment.map((t) => `/postbacks/kite/${encodeURIComponent(t.replace(/[\uD800-\uDFFF]/g, ''))}`),
     tenantSegment.map((t) => `/postbacks/kite/${t}`),
   );
@@ -272,6 +314,13 @@ function requestArbitrary(ctx: { tenantId: number; kiteTenantId: number; slug: s
       body: loginBody.map(json),
     }),
     fc.record({ method: fc.constant('POST'), path: postbackPath, headers, body: postbackBody.map(json) }),
+    fc.record({ method: fc.constantFrom('GET', 'POST'), path: tenantPath, headers, body }),
+    fc.record({
+      method: fc.constant('POST'),
+      path: slugSegment.map((s) => `/t/${s}/api/v1/kill-switches/set`),
+      headers,
+      body: killSwitchBody.map(json),
+    }),
     fc.record({
       method: fc.constant('GET'),
       path: fc.constant('/api/v1/auth/me'),
@@ -413,7 +462,7 @@ describe('API fuzz: every route, real HTTP, real Postgres', () => {
     expect(faults).toEqual([]);
     expect(unanswered).toEqual([]);
     // Every route was reached, not only the 404 handler.
-    for (const s of [200, 400, 401, 404, 413, 415, 429]) expect(statuses.get(s) ?? 0).toBeGreaterThan(0);
+    for (const s of [200, 400, 401, 403, 404, 413, 415, 429]) expect(statuses.get(s) ?? 0).toBeGreaterThan(0);
     expect(await audit()).toBe(auditBefore);
     expect(log.lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([]);
     expect(log.lines.filter((l) => l.stack || l.err?.stack)).toEqual([]);
@@ -441,7 +490,12 @@ describe('API fuzz: every route, real HTTP, real Postgres', () => {
         body: JSON.stringify({ tenant: ctx.slug, email: 'fuzz@fuzz.test', password: 'whatever' }),
       });
       expect(res.status).toBe(500);
-      expect(await res.json()).toEqual({ error: 'internal_error' });
+      expect(await res.json()).toEqual({
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        status: 500,
+        code: 'internal_error',
+      });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       const errors = faultLog.lines.filter((l) => l.level === 50);
       expect(errors).toHaveLength(1);

@@ -77,17 +77,20 @@ describe('POST /api/v1/auth/login', () => {
   ])('answers 401 for %s, without saying which part was wrong', async (_what, body) => {
     const res = await login(body);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: 'invalid_credentials', message: 'tenant, email or password is wrong' });
+    expect(await res.json()).toMatchObject({
+      code: 'invalid_credentials',
+      detail: 'tenant, email or password is wrong',
+    });
   });
 
   it('answers 400 naming the missing fields, and 400 for malformed JSON', async () => {
     const res = await login({ tenant: slug });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { fields: Array<{ field: string }> };
-    expect(body.fields.map((f) => f.field).sort()).toEqual(['email', 'password']);
+    const body = (await res.json()) as { errors: Array<{ field: string }> };
+    expect(body.errors.map((f) => f.field).sort()).toEqual(['body.email', 'body.password']);
     const bad = await login('{"tenant": ');
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: 'bad_request', message: 'request body is not valid JSON' });
+    expect(await bad.json()).toMatchObject({ code: 'bad_request', detail: 'request body is not valid JSON' });
   });
 
   it.each(['tenant', 'email', 'password'])(
@@ -97,28 +100,28 @@ describe('POST /api/v1/auth/login', () => {
       for (const bad of [`${good[f as keyof typeof good]}\u0000`, 'x\ud800y']) {
         const res = await login({ ...good, [f]: bad });
         expect(res.status).toBe(400);
-        const body = (await res.json()) as { error: string; fields: Array<{ field: string }> };
-        expect(body.error).toBe('bad_request');
-        expect(body.fields.map((x) => x.field)).toEqual([f]);
+        const body = (await res.json()) as { code: string; errors: Array<{ field: string }> };
+        expect(body.code).toBe('bad_request');
+        expect(body.errors.map((x) => x.field)).toEqual([`body.${f}`]);
       }
     },
   );
 
-  it('answers 400 "must be a JSON object" for valid JSON that is not an object', async () => {
+  it('answers 400 naming the body for valid JSON that is not an object', async () => {
     for (const body of ['null', '[]', '"x"', '0', 'true']) {
       const res = await login(body);
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({ error: 'bad_request', message: 'the body must be a JSON object' });
+      expect(await res.json()).toMatchObject({ code: 'bad_request', errors: [{ field: 'body' }] });
     }
   });
 
   it('answers 413 and 415 with their own names', async () => {
     const huge = await login({ tenant: slug, email: 'ops@auth.test', password: 'x'.repeat(300_000) });
     expect(huge.status).toBe(413);
-    expect(await huge.json()).toMatchObject({ error: 'payload_too_large' });
+    expect(await huge.json()).toMatchObject({ code: 'payload_too_large' });
     const text = await login(JSON.stringify({ tenant: slug }), { type: 'text/plain' });
     expect(text.status).toBe(415);
-    expect(await text.json()).toMatchObject({ error: 'unsupported_media_type' });
+    expect(await text.json()).toMatchObject({ code: 'unsupported_media_type' });
   });
 
   it('backs off an account after 5 failures, with a growing Retry-After, on every API process', async () => {
@@ -128,7 +131,7 @@ describe('POST /api/v1/auth/login', () => {
     const blocked = await login({ ...wrong, password }, { via: second });
     expect(blocked.status).toBe(429); // even the right password waits
     expect(blocked.headers.get('retry-after')).toBe('1');
-    expect(await blocked.json()).toMatchObject({ error: 'too_many_attempts' });
+    expect(await blocked.json()).toMatchObject({ code: 'too_many_attempts' });
     await sleep(1100);
     expect((await login(wrong)).status).toBe(401); // the 6th failure: 2 s now
     const longer = await login(wrong, { via: second });
