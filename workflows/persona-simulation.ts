@@ -17,6 +17,7 @@ import {
   PERSONA_CHUNK_DAYS,
   PERSONA_DAYS_PER_RUN,
   personaRunWorkflowId,
+  personaSimulationWorkflowId,
   type PersonaRunInput,
   type PersonaRunResult,
   type PersonaSimulationInput,
@@ -33,7 +34,8 @@ const { simulatePersonaChunk } = proxyActivities<PersonaActivities>({
 
 export async function personaSimulation(input: PersonaSimulationInput): Promise<PersonaSimulationResult> {
   const { personas, ...run } = input;
-  const parent = workflowInfo().workflowId;
+  // From the run's business key rather than workflowInfo(), so the children's ids are the input's alone.
+  const parent = personaSimulationWorkflowId(input.tenantId, input.simulationId);
   const results = await Promise.all(
     personas.map((persona) =>
       executeChild<WorkflowSignatures['personaRun']>('personaRun', {
