@@ -1,0 +1,6 @@
+export * from './types';
+export * from './limits';
+export * from './sizing';
+export * from './expected-pnl';
+export * from './decide';
+export * from './rewards';

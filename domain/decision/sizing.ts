@@ -1,0 +1,39 @@
+/**
+ * Lots for a structure within the tenant's limits: the per-order cap, what is left of the
+ * day's lots, and the capital-at-risk share of free capital over the max loss of one lot. At
+ * least one lot is proposed even when a limit allows none, so the castle refuses it with its
+ * numbers rather than the decision going quiet.
+ */
+import { dec, type Rupees } from '../money';
+import type { PortfolioState, TenantLimits } from '../risk/types';
+import type { Structure } from '../strategies/types';
+
+export interface Sizing {
+  readonly lots: number;
+  readonly numbers: Readonly<Record<string, number | string>>;
+}
+
+export function sizeStructure(
+  s: Structure,
+  limits: Omit<TenantLimits, 'killSwitch'>,
+  portfolio: PortfolioState,
+): Sizing {
+  const lossPerLot = dec(s.maxLossPerUnit).times(s.lotSize);
+  const riskBudget: Rupees = dec(portfolio.freeCapital).times(dec(limits.maxCapitalAtRiskShare)).toFixed(2);
+  const byCapital = lossPerLot.greaterThan(0)
+    ? dec(riskBudget).dividedBy(lossPerLot).floor().toNumber()
+    : limits.maxLotsPerOrder;
+  const leftToday = Math.max(0, limits.maxLotsPerDay - portfolio.lotsTradedToday);
+  const allowed = Math.min(limits.maxLotsPerOrder, leftToday, Math.max(0, byCapital));
+  return {
+    lots: Math.max(1, allowed),
+    numbers: {
+      maxLotsPerOrder: limits.maxLotsPerOrder,
+      lotsLeftToday: leftToday,
+      riskBudget,
+      maxLossPerLot: lossPerLot.toFixed(2),
+      lotsByCapital: byCapital,
+      allowed,
+    },
+  };
+}
