@@ -50,6 +50,7 @@ export function createApp(deps: ApiDeps): AppWithRoutes {
   });
   const csrf = createCsrf(deps.sessionSecret);
   const table = new RouteTable({
+    pool: deps.pool,
     sessionSecret: deps.sessionSecret,
     resolveTenant: createTenantResolver(deps.pool),
     csrf: csrf.protect,
@@ -62,7 +63,14 @@ export function createApp(deps: ApiDeps): AppWithRoutes {
   let document: unknown;
   table.add(
     router,
-    { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', tag: 'meta', access: 'public' },
+    {
+      method: 'get',
+      path: '/api/v1/openapi.json',
+      summary: 'This document',
+      tag: 'meta',
+      access: 'public',
+      rateLimit: 'none',
+    },
     () => (document ??= openApiDocument(table)),
   );
   app.use(router);

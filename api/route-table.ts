@@ -5,6 +5,7 @@
  * what is served.
  */
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { UserRole } from '../db/schema/users';
 import type { Tenant } from '../db/tenants';
@@ -14,6 +15,7 @@ import { tenantScope, TenantRequest } from './tenant-scope';
 import { jsonBody } from './json-body';
 import { parseOr400 } from './validation';
 import { ApiProblem, forbidden } from './problem';
+import { RATE_POLICIES, rateLimit } from './rate-limit';
 
 export const TENANT_PREFIX = '/t/:slug/api/v1';
 
@@ -34,6 +36,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   status?: number;
   /** Extra error statuses this route answers, for the document. */
   errors?: readonly number[];
+  /** A tighter limit per client on top of the usual ones; `none` for the probes. */
+  rateLimit?: 'none' | 'login' | 'reset';
 }
 
 export interface RouteInput<P, Q, B> {
@@ -49,6 +53,7 @@ export interface RouteInput<P, Q, B> {
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface RouteContext {
+  pool: Pool;
   sessionSecret: string;
   resolveTenant: (slug: string) => Promise<Tenant | undefined>;
   csrf: RequestHandler;
@@ -72,6 +77,10 @@ export class RouteTable {
     this.specs.push(spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType>);
     const chain: RequestHandler[] = [];
     const scoped = spec.path.startsWith('/t/:slug/');
+    const limited = spec.rateLimit !== 'none';
+    if (limited) chain.push(rateLimit(this.ctx.pool, RATE_POLICIES.client, 'client') as RequestHandler);
+    if (spec.rateLimit === 'login' || spec.rateLimit === 'reset')
+      chain.push(rateLimit(this.ctx.pool, RATE_POLICIES[spec.rateLimit], 'client') as RequestHandler);
     if (spec.access !== 'public') chain.push(requireSession(this.ctx.sessionSecret) as RequestHandler);
     if (scoped) {
       chain.push((req, _res, next) => {
@@ -79,6 +88,7 @@ export class RouteTable {
         next(slugParam.safeParse(req.params.slug).success ? undefined : new ApiProblem(404, 'not_found'));
       });
       chain.push(tenantScope(this.ctx.resolveTenant) as RequestHandler);
+      if (limited) chain.push(rateLimit(this.ctx.pool, RATE_POLICIES.tenant, 'tenant') as RequestHandler);
     }
     const roles = spec.access;
     if (Array.isArray(roles))

@@ -69,6 +69,16 @@ export async function tenantTableViolations(c: ClientBase, schema = 'public'): P
     violations.push({ table: 'audit_log', problem: 'qs_app may UPDATE, DELETE or TRUNCATE the audit log' });
   if (!a.ins || !a.sel)
     violations.push({ table: 'audit_log', problem: 'qs_app cannot INSERT and SELECT the audit log' });
+  // Arming and suspension go through qs_set_live_armed (SECURITY DEFINER, audited), never a plain UPDATE.
+  const { rows: tenantGrants } = await c.query<{ upd: boolean; del: boolean }>(
+    `SELECT has_table_privilege('qs_app', 'tenants', 'UPDATE') AS upd,
+            has_table_privilege('qs_app', 'tenants', 'DELETE') AS del`,
+  );
+  if (tenantGrants[0].upd || tenantGrants[0].del)
+    violations.push({
+      table: 'tenants',
+      problem: 'qs_app may UPDATE or DELETE tenants (arming must go through qs_set_live_armed)',
+    });
   const { rows: role } = await c.query<{ rolsuper: boolean; rolbypassrls: boolean; owns: number }>(
     `SELECT rolsuper, rolbypassrls, (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) AS owns FROM pg_roles r WHERE rolname = 'qs_app'`,
   );

@@ -55,6 +55,7 @@ export function authRoutes(
       access: 'public',
       body: loginBody,
       errors: [401, 413, 415],
+      rateLimit: 'login',
     },
     async ({ body, req, res }) => {
       const tenant = body.tenant.toLowerCase();

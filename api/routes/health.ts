@@ -11,7 +11,8 @@ export function healthRoutes(
   router: Router,
   deps: { pool: Pool; client: Client; namespace: string; metrics: Metrics },
 ): void {
-  const common = { method: 'get', tag: 'health', access: 'public' } as const;
+  // Probes are never rate-limited: an orchestrator polling them must not be told 429.
+  const common = { method: 'get', tag: 'health', access: 'public', rateLimit: 'none' } as const;
   table.add(router, { ...common, path: '/healthz', summary: 'Liveness' }, () => ({ ok: true }));
   table.add(
     router,

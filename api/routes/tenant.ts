@@ -7,6 +7,7 @@ import { sessionRoutes } from './tenant-session';
 import { ledgerRoutes } from './ledger';
 import { controlRoutes } from './controls';
 import { auditRoutes } from './audit-log';
+import { liveArmingRoutes } from './live-arming';
 
 export type TenantDeps = ApiDeps & { issueCsrf: CsrfIssuer };
 
@@ -15,4 +16,5 @@ export function tenantRoutes(table: RouteTable, router: Router, deps: TenantDeps
   ledgerRoutes(table, router, deps);
   controlRoutes(table, router, deps);
   auditRoutes(table, router, deps);
+  liveArmingRoutes(table, router, deps);
 }

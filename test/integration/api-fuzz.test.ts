@@ -414,7 +414,9 @@ describe('API fuzz: every route, real HTTP, real Postgres', () => {
   afterAll(async () => {
     server?.closeAllConnections();
     await new Promise((r) => server?.close(r));
-    await admin.query('DELETE FROM login_throttle'); // the fuzz's failures must not throttle later tests
+    // The fuzz's failures and request counts must not throttle later tests.
+    await admin.query('DELETE FROM login_throttle');
+    await admin.query('DELETE FROM api_rate_limits');
   });
 
   it(`answers ${REQUESTS} random requests with no 5xx, no error log and no audit row`, async () => {

@@ -72,7 +72,7 @@ async function kiteTenant(
   opts: { armed: boolean; timeoutMs?: number; settleMs?: number },
 ): Promise<number> {
   const { id } = await createTenant(pool, 'kite');
-  await pool.query('UPDATE tenants SET live_armed = $2 WHERE id = $1', [id, opts.armed]);
+  await testPool('admin').query('UPDATE tenants SET live_armed = $2 WHERE id = $1', [id, opts.armed]);
   await withTenant(pool, id, ({ client }) =>
     client.query(
       `INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', $2, $3, $4)`,

@@ -59,7 +59,7 @@ async function kiteTenant(
   settleMs = 2000,
 ) {
   const { id: tenantId } = await createTenant(pool, 'recon');
-  await pool.query('UPDATE tenants SET live_armed = true WHERE id = $1', [tenantId]);
+  await testPool('admin').query('UPDATE tenants SET live_armed = true WHERE id = $1', [tenantId]);
   await withTenant(pool, tenantId, ({ client: c }) =>
     c.query(
       `INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', $2, $3, $4)`,

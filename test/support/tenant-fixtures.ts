@@ -17,6 +17,13 @@ export const TENANT_TABLE_FIXTURES: Record<string, Insert> = {
       "INSERT INTO audit_log (tenant_id, event_type, payload, seq, prev_hash, hash) VALUES ($1, 'probe', $2, 0, '', '')",
       [t, { n }],
     ),
+  user_tokens: (c, t, n) =>
+    c.query(
+      "INSERT INTO user_tokens (tenant_id, digest, purpose, email, role, expires_at) VALUES ($1, $2, 'invite', 'p@t.test', 'trader', now())",
+      [t, `probe-${n}`],
+    ),
+  api_events: (c, t, n) =>
+    c.query("INSERT INTO api_events (tenant_id, channel, payload) VALUES ($1, 'orders', $2)", [t, { n }]),
   kill_switches: (c, t, n) =>
     c.query(
       "INSERT INTO kill_switches (tenant_id, scope, target, active, reason) VALUES ($1, 'strategy', $2, false, 'probe')",
