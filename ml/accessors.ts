@@ -38,3 +38,5 @@ export const strikeSelector = accessor('strike_selector');
 export const slippageCoefficients = accessor('slippage_coefficients');
 export const anomalyDetector = accessor('anomaly_detector');
 export const featureDriftMonitor = accessor('feature_drift_monitor');
+export const signalStack = accessor('signal_stack');
+export const strategyAgents = accessor('strategy_agents');

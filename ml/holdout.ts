@@ -9,7 +9,9 @@ import type {
   AnomalyDetector,
   AnyModel,
   FeatureDriftMonitor,
+  SignalStackModel,
   SlippageCoefficients,
+  StrategyAgentsModel,
   StrikeSelector,
   TrendClassifier,
 } from './adapters';
@@ -108,6 +110,14 @@ async function scoreOnHoldout(model: AnyModel, holdout: readonly Example[]): Pro
     case 'feature_drift_monitor': {
       const { stabilityOf } = await import('./trainers/drift-monitor');
       return stabilityOf((model as FeatureDriftMonitor).report(x));
+    }
+    case 'signal_stack': {
+      const { stackCoverage, holdoutRowsOf } = await import('./trainers/signal-stack');
+      return stackCoverage((model as SignalStackModel).state, holdoutRowsOf(holdout)).mean_coverage!;
+    }
+    case 'strategy_agents': {
+      const { agentsAdvantage, holdoutRewardedRows } = await import('./trainers/strategy-agents');
+      return agentsAdvantage((model as StrategyAgentsModel).state, holdoutRewardedRows(holdout));
     }
   }
 }

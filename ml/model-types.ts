@@ -61,6 +61,21 @@ export const MODEL_TYPES = [
     contract: { metric: 'holdout_stability', atLeast: 0.6, minBytes: 100, maxBytes: 256 * 1024 },
     autoPromote: true,
   },
+  {
+    typeId: 'signal_stack',
+    framework: 'json',
+    description:
+      'Regime detector + eight signal modules with split-conformal intervals + regime-weighted combiner (one unit)',
+    contract: { metric: 'holdout_mean_coverage', atLeast: 0.8, minBytes: 1024, maxBytes: 4 * 1024 * 1024 },
+    autoPromote: true,
+  },
+  {
+    typeId: 'strategy_agents',
+    framework: 'json',
+    description: 'Eight regime-specialised bandits over the eight structures and the driver of each regime',
+    contract: { metric: 'holdout_advantage_per_lot', atLeast: 0, minBytes: 1024, maxBytes: 8 * 1024 * 1024 },
+    autoPromote: true,
+  },
 ] as const satisfies readonly ModelTypeSpec[];
 
 export type ModelTypeId = (typeof MODEL_TYPES)[number]['typeId'];

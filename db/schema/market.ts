@@ -19,7 +19,7 @@ export const marketSnapshots = pgTable(
     chain: jsonb('chain').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.instrument, t.ts] }),
+    primaryKey({ columns: [t.instrument, t.ts, t.snapshotId] }),
     index('market_snapshots_ts_brin').using('brin', t.ts),
     index('market_snapshots_id').on(t.snapshotId, t.ts),
   ],

@@ -43,6 +43,8 @@ export const decisions = pgTable(
     costBreakdown: jsonb('cost_breakdown').notNull().default({}),
     expectedPnl: money('expected_pnl'),
     netEv: money('net_ev'),
+    /** The whole why (domain/decision Decision): factors, signals, combiner, agent, candidates, legs, reasons. */
+    why: jsonb('why').notNull().default({}),
     status: text('status').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

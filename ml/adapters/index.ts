@@ -9,6 +9,10 @@ import { driftReport, type DriftReport, type DriftState } from '../models/drift'
 import { asSlippageModel, slippageShare, SLIPPAGE_FEATURES, type SlippageState } from '../models/slippage';
 import type { SlippageModel } from '../../domain/costs/slippage';
 import type { FeatureSchema } from '../types';
+import type { SignalStack } from '../../domain/combiner';
+import { parseAgentState } from '../../domain/agents';
+import type { AgentsModel } from '../../domain/decision/types';
+import type { StrategyAgentsArtifact } from '../trainers/strategy-agents';
 import { parseJsonArtifact } from './json';
 import { OnnxModel } from './onnx';
 
@@ -109,12 +113,36 @@ export class FeatureDriftMonitor extends Loaded {
   }
 }
 
+/** The signal stack (detector, modules, combiner) as domain/combiner serves it. */
+export class SignalStackModel extends Loaded {
+  constructor(
+    id: LoadedIdentity,
+    readonly state: SignalStack,
+  ) {
+    super(id);
+  }
+}
+
+export class StrategyAgentsModel extends Loaded {
+  constructor(
+    id: LoadedIdentity,
+    readonly state: StrategyAgentsArtifact,
+  ) {
+    super(id);
+  }
+  get agents(): AgentsModel {
+    return this.state.agents;
+  }
+}
+
 export interface ModelsByType {
   trend_classifier: TrendClassifier;
   strike_selector: StrikeSelector;
   slippage_coefficients: SlippageCoefficients;
   anomaly_detector: AnomalyDetector;
   feature_drift_monitor: FeatureDriftMonitor;
+  signal_stack: SignalStackModel;
+  strategy_agents: StrategyAgentsModel;
 }
 export type AnyModel = ModelsByType[ModelTypeId];
 
@@ -131,5 +159,13 @@ export async function instantiate(id: LoadedIdentity, bytes: Uint8Array): Promis
       return new AnomalyDetector(id, parseJsonArtifact<AnomalyState>(bytes, id.typeId));
     case 'feature_drift_monitor':
       return new FeatureDriftMonitor(id, parseJsonArtifact<DriftState>(bytes, id.typeId));
+    case 'signal_stack':
+      return new SignalStackModel(id, parseJsonArtifact<SignalStack>(bytes, id.typeId));
+    case 'strategy_agents': {
+      const state = parseJsonArtifact<StrategyAgentsArtifact>(bytes, id.typeId);
+      // Every agent state is checked (version, exactly the eight arms) before it may serve.
+      for (const s of Object.values(state.agents.states)) parseAgentState(s);
+      return new StrategyAgentsModel(id, state);
+    }
   }
 }

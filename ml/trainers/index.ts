@@ -6,7 +6,9 @@ import type { ModelTypeId } from '../model-types';
 import type { ModelMetadata } from '../types';
 import { anomalyDetectorTrainer } from './anomaly-detector';
 import { driftMonitorTrainer } from './drift-monitor';
+import { signalStackTrainer } from './signal-stack';
 import { slippageTrainer } from './slippage';
+import { strategyAgentsTrainer } from './strategy-agents';
 import { strikeSelectorTrainer } from './strike-selector';
 import type { Trainer, TrainedModel, TrainOptions } from './trainer';
 import { trendClassifierTrainer } from './trend-classifier';
@@ -17,6 +19,8 @@ export const TRAINERS: Record<ModelTypeId, Trainer> = {
   slippage_coefficients: slippageTrainer,
   anomaly_detector: anomalyDetectorTrainer,
   feature_drift_monitor: driftMonitorTrainer,
+  signal_stack: signalStackTrainer,
+  strategy_agents: strategyAgentsTrainer,
 };
 
 export interface TrainingRun extends TrainedModel {
