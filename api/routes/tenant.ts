@@ -8,6 +8,7 @@ import { ledgerRoutes } from './ledger';
 import { controlRoutes } from './controls';
 import { auditRoutes } from './audit-log';
 import { liveArmingRoutes } from './live-arming';
+import { userRoutes } from './users';
 
 export type TenantDeps = ApiDeps & { issueCsrf: CsrfIssuer };
 
@@ -17,4 +18,5 @@ export function tenantRoutes(table: RouteTable, router: Router, deps: TenantDeps
   controlRoutes(table, router, deps);
   auditRoutes(table, router, deps);
   liveArmingRoutes(table, router, deps);
+  userRoutes(table, router, deps);
 }
