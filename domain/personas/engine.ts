@@ -164,13 +164,13 @@ function markPaise(chain: OptionChain, entry: readonly LegFill[]): number {
 function closeFills(chain: OptionChain, entry: readonly LegFill[]): LegFill[] {
   return entry.map((f) => {
     if (f.kind === 'future')
-      return fillFuture(chain.expiries[0]!.forward, opposite(f.side), f.lots, f.quantity / f.lots);
+      return fillFuture(chain.expiries[0]!.forward, opposite(f.side), f.lots, f.quantity / f.lots, chain.stress);
     const q = quoteFor(chain, f.expiry!, f.strike!, f.type!)!;
     const lotSize = f.quantity / f.lots;
     // Nobody bids for a long we must sell: it goes for the minimum tick.
     return (
-      fillOption(q, f.expiry!, opposite(f.side), f.lots, lotSize) ??
-      fillOption({ ...q, bid: 0.05, bidQty: f.quantity }, f.expiry!, opposite(f.side), f.lots, lotSize)!
+      fillOption(q, f.expiry!, opposite(f.side), f.lots, lotSize, chain.stress) ??
+      fillOption({ ...q, bid: 0.05, bidQty: f.quantity }, f.expiry!, opposite(f.side), f.lots, lotSize, chain.stress)!
     );
   });
 }
@@ -235,11 +235,12 @@ function open(
   const entry: LegFill[] = [];
   for (const leg of structure.legs) {
     const q = quoteFor(chain, leg.expiry, leg.strike, leg.type)!;
-    const f = fillOption(q, leg.expiry, leg.side, lots * leg.ratio, structure.lotSize);
+    const f = fillOption(q, leg.expiry, leg.side, lots * leg.ratio, structure.lotSize, chain.stress);
     if (!f) return undefined;
     entry.push(f);
   }
-  if (futures) entry.push(fillFuture(chain.expiries[0]!.forward, futures.side, futures.lots, structure.lotSize));
+  if (futures)
+    entry.push(fillFuture(chain.expiries[0]!.forward, futures.side, futures.lots, structure.lotSize, chain.stress));
   return { structure, lots, entry, hedged, futuresLots: futures?.lots ?? 0 };
 }
 

@@ -31,6 +31,9 @@ export interface LegFill {
   readonly mid: number;
   readonly spread: number;
   readonly shown: number;
+  /** Units of the contract traded so far that day, and the market's stress (0 … 1). */
+  readonly volume: number;
+  readonly stress: number;
 }
 
 const TICK_PAISE = 5;
@@ -64,6 +67,7 @@ export function fillOption(
   side: Side,
   lots: number,
   lotSize: number,
+  stress: number,
 ): LegFill | undefined {
   const buy = side === 'BUY';
   if (!buy && q.bid <= 0) return undefined;
@@ -85,11 +89,13 @@ export function fillOption(
     mid: q.mid,
     spread,
     shown,
+    volume: q.volume,
+    stress,
   };
 }
 
 /** A futures order at the near forward, one tick either side (index futures are deep). */
-export function fillFuture(forward: number, side: Side, lots: number, lotSize: number): LegFill {
+export function fillFuture(forward: number, side: Side, lots: number, lotSize: number, stress: number): LegFill {
   const midPaise = Math.round(toPaise(forward) / TICK_PAISE) * TICK_PAISE;
   const pricePaise = midPaise + (side === 'BUY' ? TICK_PAISE : -TICK_PAISE);
   const quantity = lots * lotSize;
@@ -103,6 +109,8 @@ export function fillFuture(forward: number, side: Side, lots: number, lotSize: n
     mid: midPaise / 100,
     spread: (2 * TICK_PAISE) / 100,
     shown: quantity,
+    volume: quantity,
+    stress,
   };
 }
 

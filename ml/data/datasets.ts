@@ -10,9 +10,8 @@ import { black76 } from '../../domain/pricing/black76';
 import { atmVolAt, surfaceVol } from '../../domain/pricing/vol-surface';
 import type { ModelTypeId } from '../model-types';
 import { marketFeaturesAt, WARMUP_BARS } from './market-features';
-import { DECISION_CALIBRATION_DAYS, DECISION_TRAIN_DAYS, runRows } from './decision-runs';
 import { assertDataVersion, simulatedWindow } from './market-window';
-import type { RawRow } from './rule1';
+import { stripRule1, type RawRow } from './rule1';
 import { simulatedFills } from './simulated-fills';
 
 /** Trading days of history each type trains on (and holds out from). */
@@ -22,9 +21,6 @@ export const WINDOW_DAYS: Record<ModelTypeId, number> = {
   slippage_coefficients: 12,
   anomaly_detector: 20,
   feature_drift_monitor: 30,
-  // Sampled days per simulated run (after a warm-up): see decision-runs.ts.
-  signal_stack: DECISION_TRAIN_DAYS + DECISION_CALIBRATION_DAYS,
-  strategy_agents: DECISION_TRAIN_DAYS + DECISION_CALIBRATION_DAYS,
 };
 
 export const TREND_HORIZON = 30;
@@ -126,8 +122,7 @@ export function driftRows(day: MarketDay): RawRow[] {
   return rows;
 }
 
-type DayTypeId = Exclude<ModelTypeId, 'signal_stack' | 'strategy_agents'>;
-const BUILDERS: Record<DayTypeId, (day: MarketDay) => RawRow[]> = {
+const BUILDERS: Record<ModelTypeId, (day: MarketDay) => RawRow[]> = {
   trend_classifier: trendRows,
   strike_selector: strikeRows,
   slippage_coefficients: (day) => simulatedFills(day),
@@ -135,16 +130,18 @@ const BUILDERS: Record<DayTypeId, (day: MarketDay) => RawRow[]> = {
   feature_drift_monitor: driftRows,
 };
 
-/** Where rows beyond the simulator come from (real and persona trades); none are wired yet. */
+/** Where rows beyond the simulator come from: persona trades (persona-trades.ts), later real trades. */
 export type RowSource = (typeId: ModelTypeId, dataVersion: string) => Promise<RawRow[]>;
 
 export function simulatorRows(typeId: ModelTypeId, dataVersion: string, windowDays = WINDOW_DAYS[typeId]): RawRow[] {
   const end = assertDataVersion(dataVersion);
-  // The decision models train on whole simulated runs, one raw row per run.
-  if (typeId === 'signal_stack' || typeId === 'strategy_agents') return runRows(end, windowDays);
   return simulatedWindow(end, windowDays).flatMap(BUILDERS[typeId]);
 }
 
+/**
+ * Every row a training run sees: the simulator's window and each source's rows, all through
+ * the Rule 1 strip (a source that hands over a persona field loses it here).
+ */
 export async function rawTrainingRows(
   typeId: ModelTypeId,
   dataVersion: string,
@@ -153,5 +150,5 @@ export async function rawTrainingRows(
 ): Promise<RawRow[]> {
   const rows = simulatorRows(typeId, dataVersion, windowDays);
   for (const source of sources) rows.push(...(await source(typeId, dataVersion)));
-  return rows;
+  return rows.map((r) => stripRule1(r) as RawRow);
 }

@@ -8,8 +8,15 @@
 import type { FeatureSchema } from '../types';
 
 export const FORBIDDEN_FIELDS = ['persona_id', 'is_synthetic', 'bias_type', 'persona_archetype'] as const;
+/** Derived from who the persona is: its psychological state and knob at the trade. Stripped too. */
+export const PERSONA_STATE_FIELDS = ['psych_state', 'knob'] as const;
+const STRIPPED: readonly string[] = [...FORBIDDEN_FIELDS, ...PERSONA_STATE_FIELDS];
 
-/** Real rows count this many times a synthetic one (the seed: as real volume grows, synthetic decays). */
+/**
+ * Real rows count this many times a synthetic one, so a real row outweighs a synthetic one 3:1
+ * and synthetic data's share of the total weight, n_s / (n_s + 3·n_r), decays as real volume
+ * grows (the seed's cold start: synthetic first, real taking over).
+ */
 export const REAL_WEIGHT = 3;
 export const SYNTHETIC_WEIGHT = 1;
 
@@ -33,7 +40,16 @@ export interface Example {
 
 const normalise = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 const FORBIDDEN_NORMALISED = new Set(
-  [...FORBIDDEN_FIELDS, 'context_source', 'persona', 'synthetic', 'archetype', 'bias'].map(normalise),
+  [
+    ...FORBIDDEN_FIELDS,
+    ...PERSONA_STATE_FIELDS,
+    'context_source',
+    'persona',
+    'synthetic',
+    'archetype',
+    'bias',
+    'psych',
+  ].map(normalise),
 );
 
 /** Throws if a feature name is, or contains, a forbidden field (any spelling). */
@@ -64,11 +80,13 @@ export function toExamples(rows: readonly RawRow[], schema: FeatureSchema): Exam
   });
 }
 
-/** The stripped view of a raw row (what a fetcher hands on): forbidden fields removed. */
-export function stripRule1<T extends Record<string, unknown>>(row: T): Omit<T, (typeof FORBIDDEN_FIELDS)[number]> {
+type Stripped = (typeof FORBIDDEN_FIELDS)[number] | (typeof PERSONA_STATE_FIELDS)[number];
+
+/** The stripped view of a raw row (what a fetcher hands on): forbidden and persona-state fields removed. */
+export function stripRule1<T extends Record<string, unknown>>(row: T): Omit<T, Stripped> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) if (!(FORBIDDEN_FIELDS as readonly string[]).includes(k)) out[k] = v;
-  return out as Omit<T, (typeof FORBIDDEN_FIELDS)[number]>;
+  for (const [k, v] of Object.entries(row)) if (!STRIPPED.includes(k)) out[k] = v;
+  return out as Omit<T, Stripped>;
 }
 
 export function summarise(examples: readonly Example[]): Record<string, number> {
