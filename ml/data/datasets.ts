@@ -10,6 +10,7 @@ import { black76 } from '../../domain/pricing/black76';
 import { atmVolAt, surfaceVol } from '../../domain/pricing/vol-surface';
 import type { ModelTypeId } from '../model-types';
 import { marketFeaturesAt, WARMUP_BARS } from './market-features';
+import { DECISION_CALIBRATION_DAYS, DECISION_TRAIN_DAYS, runRows } from './decision-runs';
 import { assertDataVersion, simulatedWindow } from './market-window';
 import { stripRule1, type RawRow } from './rule1';
 import { simulatedFills } from './simulated-fills';
@@ -21,6 +22,9 @@ export const WINDOW_DAYS: Record<ModelTypeId, number> = {
   slippage_coefficients: 12,
   anomaly_detector: 20,
   feature_drift_monitor: 30,
+  // Sampled days per simulated run (after a warm-up): see decision-runs.ts.
+  signal_stack: DECISION_TRAIN_DAYS + DECISION_CALIBRATION_DAYS,
+  strategy_agents: DECISION_TRAIN_DAYS + DECISION_CALIBRATION_DAYS,
 };
 
 export const TREND_HORIZON = 30;
@@ -122,7 +126,8 @@ export function driftRows(day: MarketDay): RawRow[] {
   return rows;
 }
 
-const BUILDERS: Record<ModelTypeId, (day: MarketDay) => RawRow[]> = {
+type DayTypeId = Exclude<ModelTypeId, 'signal_stack' | 'strategy_agents'>;
+const BUILDERS: Record<DayTypeId, (day: MarketDay) => RawRow[]> = {
   trend_classifier: trendRows,
   strike_selector: strikeRows,
   slippage_coefficients: (day) => simulatedFills(day),
@@ -135,6 +140,8 @@ export type RowSource = (typeId: ModelTypeId, dataVersion: string) => Promise<Ra
 
 export function simulatorRows(typeId: ModelTypeId, dataVersion: string, windowDays = WINDOW_DAYS[typeId]): RawRow[] {
   const end = assertDataVersion(dataVersion);
+  // The decision models train on whole simulated runs, one raw row per run.
+  if (typeId === 'signal_stack' || typeId === 'strategy_agents') return runRows(end, windowDays);
   return simulatedWindow(end, windowDays).flatMap(BUILDERS[typeId]);
 }
 
