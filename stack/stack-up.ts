@@ -16,6 +16,7 @@ import { assertExternalTemporalReady } from '../runtime/temporal-setup';
 import { acquireStackLock } from '../runtime/stack-lock';
 import { writeStackEnv } from '../runtime/stack-env';
 import { runMigrations } from '../db/migrate';
+import { explainDatabaseError } from '../db/errors';
 import { buildWorkflowBundle } from '../workers/bundle';
 import { TASK_QUEUES } from '../contracts/task-queues';
 import { openDatabase, DatabaseHandle } from './database';
@@ -132,7 +133,11 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
     const db: DatabaseHandle = dbStarted.value;
     const temporalServer: DevServer | undefined = temporalStarted.value;
 
-    const { applied } = await step(runMigrations(db.adminUrl));
+    const { applied } = await step(
+      runMigrations(db.adminUrl).catch((e: unknown) => {
+        throw explainDatabaseError(e, db.adminUrl); // a missing role, a wrong password…: cause and fix
+      }),
+    );
     say(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
     const firstRun = await step(afterMigrate(db));
 
