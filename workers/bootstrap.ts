@@ -12,6 +12,7 @@ import { createPool } from '../db/client';
 import { TaskQueue, WORKFLOW_QUEUES } from '../contracts/task-queues';
 import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { appDatabaseUrl } from '../runtime/database';
+import { sdkMetricsAddress, startWorkerEndpoint } from '../runtime/worker-endpoint';
 import { assertTemporalReady, TemporalNotReadyError } from '../runtime/temporal-setup';
 
 /** A worker's exit code when its configuration, not an outage, stops it (sysexits EX_CONFIG). */
@@ -49,7 +50,13 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   };
   Runtime.install({
     shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      // The SDK's own metrics (polls, task latencies, slots), relayed by the worker's /metrics.
+      ...(config.workerMetricsPort
+        ? { metrics: { prometheus: { bindAddress: sdkMetricsAddress(config.workerMetricsPort) } } }
+        : {}),
+    },
     logger: {
       log: (level, message, meta) => emit(level, message, meta),
       trace: (m, meta) => emit('trace', m, meta),
@@ -79,8 +86,19 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
       shutdownGraceTime: '10 seconds',
       ...def.options,
     });
+    const endpoint = config.workerMetricsPort
+      ? await startWorkerEndpoint({
+          port: config.workerMetricsPort,
+          labels: { task_queue: def.taskQueue },
+          healthy: () => worker.getState() === 'RUNNING',
+        })
+      : undefined;
     log.info({ taskQueue: def.taskQueue, namespace: config.temporal.namespace }, 'worker started');
-    await worker.run();
+    try {
+      await worker.run();
+    } finally {
+      await endpoint?.close();
+    }
     log.info('worker stopped');
   } finally {
     await connection.close();

@@ -123,11 +123,21 @@ describe('an external Temporal without our namespace', () => {
     expect(again.stdout).not.toContain('created');
   });
 
-  it('a worker then boots and polls', async () => {
-    const r = await runWorker({}, /worker started/);
+  it('a worker then boots and polls; its endpoint answers /healthz and /metrics (own + Temporal SDK)', async () => {
+    const port = await freePort();
+    const r = await runWorker({ QS_WORKER_METRICS_PORT: String(port) }, /worker started/);
     try {
       expect(r.code).toBeNull();
       expect(r.out).toContain('"namespace":"quantsentinel"');
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      let metrics = '';
+      for (let i = 0; i < 40 && !/\ntemporal_/.test(metrics); i++) {
+        metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        await new Promise((res) => setTimeout(res, 250));
+      }
+      expect(metrics).toMatch(/^qs_worker_process_cpu_seconds_total\{task_queue="trading"\} /m);
+      expect(metrics).toMatch(/^temporal_\w+/m); // Core's Prometheus exporter, relayed
     } finally {
       await r.stop();
     }
