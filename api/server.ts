@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { Server as SocketServer } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, Config } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
@@ -12,11 +13,14 @@ import { createPool } from '../db/client';
 import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { createApp } from './app';
 import { createMetrics } from './metrics';
+import { attachRealtime, Realtime } from './realtime';
+import { createTenantResolver } from './tenant-scope';
 
 export interface ApiServer {
   url: string;
   port: number;
   io: SocketServer;
+  realtime: Realtime;
   close(): Promise<void>;
 }
 
@@ -40,18 +44,33 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     sessionSecret: config.sessionSecret,
   });
   const server = http.createServer(app);
-  const io = new SocketServer(server, { serveClient: false });
+  // Rooms span API nodes through Postgres (its NOTIFY channel and socket_io_attachments).
+  const io = new SocketServer(server, {
+    serveClient: false,
+    adapter: createAdapter(pool, {
+      errorHandler: (err) => log.warn({ err: err.message }, 'socket.io adapter error'),
+    }),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.api.port, config.api.host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
+  const realtime = attachRealtime(io, {
+    pool,
+    appDbUrl,
+    sessionSecret: config.sessionSecret,
+    log,
+    resolveTenant: createTenantResolver(pool),
+  });
   log.info({ port }, 'API listening');
   return {
     url: `http://${config.api.host}:${port}`,
     port,
     io,
+    realtime,
     close: async () => {
+      await realtime.close();
       server.closeAllConnections();
       await io.close(); // also closes the HTTP server
       await connection.close();

@@ -1,0 +1,211 @@
+/**
+ * Socket.IO: a socket authenticates at the handshake (the qs_session token in `auth.token`, or
+ * the cookie from a same-origin page) and joins its tenant's room. `subscribe` {channel, tenant?}
+ * is authorised on every call: a channel of another tenant gets a denial ack and never an event
+ * (platform sessions may watch any tenant). The ack carries the channel's current state and the
+ * outbox id it is as of; changes follow, in outbox order, never older than that state.
+ *
+ * Changes come from Postgres (db/api-events.ts): every node LISTENs and delivers each event to its
+ * own subscribers; rooms span nodes through the Postgres adapter (server.ts).
+ */
+import type { Server as SocketServer, Socket } from 'socket.io';
+import { Client, Pool } from 'pg';
+import { z } from 'zod';
+import type { Logger } from '../runtime/logger';
+import { apiEvent, ApiEvent, EVENT_CHANNELS, EventChannel, latestEventId, listenApiEvents } from '../db/api-events';
+import { withTenant, TenantTx } from '../db/tenant';
+import { recentOrders } from '../db/ledger-report';
+import { ledgerPositions } from '../db/ledger';
+import { reconciliationState } from '../db/trading-state';
+import { killSwitchList } from '../db/tenant-console';
+import { PLATFORM_TENANT_ID } from '../db/schema/tenants';
+import type { Tenant } from '../db/tenants';
+import { SessionClaims, SESSION_COOKIE, verifySession } from './session';
+import { parseCookies } from './cookies';
+
+const subscribeInput = z.strictObject({
+  channel: z.enum(EVENT_CHANNELS),
+  tenant: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/)
+    .optional(),
+});
+
+/** The state a subscriber starts from; channels whose producers do not exist yet start empty. */
+const STATE: Record<EventChannel, (tx: TenantTx) => Promise<unknown>> = {
+  orders: (tx) => recentOrders(tx, 100),
+  positions: (tx) => ledgerPositions(tx),
+  'trading-state': async (tx) => ({
+    killSwitches: await killSwitchList(tx),
+    reconciliation: (await reconciliationState(tx)) ?? null,
+  }),
+  decisions: async () => null,
+  pnl: async () => null,
+  gates: async () => null,
+};
+
+type Subscription = { lastId: number; queue: ApiEvent[] | null };
+type Ack = (answer: unknown) => void;
+
+export interface RealtimeDeps {
+  pool: Pool;
+  appDbUrl: string;
+  sessionSecret: string;
+  log: Logger;
+  resolveTenant: (slug: string) => Promise<Tenant | undefined>;
+}
+
+const roomOf = (tenantId: number, channel: string) => `t:${tenantId}:${channel}`;
+export const tenantRoom = (tenantId: number) => `tenant:${tenantId}`;
+
+function handshakeSession(socket: Socket, secret: string): SessionClaims | undefined {
+  const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof token === 'string') return verifySession(secret, token);
+  const cookie = parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE];
+  if (!cookie) return undefined;
+  // A cookie rides along cross-site: accept it only from a page of this origin (or no browser).
+  const origin = socket.handshake.headers.origin;
+  if (origin !== undefined && new URL(origin, 'http://x').host !== socket.handshake.headers.host) return undefined;
+  return verifySession(secret, cookie);
+}
+
+export interface Realtime {
+  /** Resolves once this node LISTENs for events (the server does not wait for it to listen). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
+  /** This node's subscribers per room (the outbox delivers to them). */
+  const local = new Map<string, Set<Socket>>();
+
+  io.use((socket, next) => {
+    const session = handshakeSession(socket, deps.sessionSecret);
+    if (!session) return next(new Error('unauthenticated'));
+    socket.data.session = session;
+    socket.data.subs = new Map<string, Subscription>();
+    next();
+  });
+
+  io.on('connection', (socket) => {
+    const session = socket.data.session as SessionClaims;
+    const subs = socket.data.subs as Map<string, Subscription>;
+    void socket.join(tenantRoom(session.tenantId));
+    socket.on('disconnect', () => {
+      for (const room of subs.keys()) local.get(room)?.delete(socket);
+    });
+    socket.on('subscribe', async (raw: unknown, ack?: Ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        const input = subscribeInput.safeParse(raw);
+        if (!input.success) return ack({ ok: false, error: 'bad_request', message: input.error.issues[0].message });
+        const tenant = input.data.tenant ? await deps.resolveTenant(input.data.tenant) : undefined;
+        const tenantId = input.data.tenant ? tenant?.id : session.tenantId;
+        const allowed =
+          tenantId !== undefined &&
+          (tenant === undefined || tenant.status === 'active') &&
+          (tenantId === session.tenantId || session.tenantId === PLATFORM_TENANT_ID);
+        // The same denial for another tenant and for no tenant: existence is not leaked.
+        if (!allowed) return ack({ ok: false, error: 'forbidden', message: 'not your tenant' });
+        const room = roomOf(tenantId, input.data.channel);
+        if (subs.has(room)) return ack({ ok: false, error: 'conflict', message: 'already subscribed' });
+        const sub: Subscription = { lastId: 0, queue: [] };
+        subs.set(room, sub);
+        (local.get(room) ?? local.set(room, new Set()).get(room)!).add(socket);
+        await socket.join(room);
+        const { state, lastId } = await withTenant(deps.pool, tenantId, async (tx) => ({
+          lastId: await latestEventId(tx, input.data.channel),
+          state: await STATE[input.data.channel](tx),
+        }));
+        ack({ ok: true, channel: input.data.channel, tenantId, state, lastEventId: lastId });
+        sub.lastId = lastId;
+        for (const ev of sub.queue ?? []) deliver(socket, sub, ev);
+        sub.queue = null;
+      } catch (err) {
+        deps.log.error({ err }, 'subscribe failed');
+        ack({ ok: false, error: 'internal_error' });
+      }
+    });
+    socket.on('unsubscribe', async (raw: unknown, ack?: Ack) => {
+      const input = subscribeInput.safeParse(raw);
+      if (!input.success) return typeof ack === 'function' ? ack({ ok: false, error: 'bad_request' }) : undefined;
+      const tenant = input.data.tenant ? await deps.resolveTenant(input.data.tenant) : undefined;
+      const room = roomOf(tenant?.id ?? session.tenantId, input.data.channel);
+      subs.delete(room);
+      local.get(room)?.delete(socket);
+      await socket.leave(room);
+      if (typeof ack === 'function') ack({ ok: true });
+    });
+  });
+
+  const deliver = (socket: Socket, sub: Subscription, ev: ApiEvent) => {
+    if (ev.id <= sub.lastId) return;
+    sub.lastId = ev.id;
+    socket.emit('event', {
+      id: ev.id,
+      tenantId: ev.tenantId,
+      channel: ev.channel,
+      payload: ev.payload,
+      at: ev.createdAt,
+    });
+  };
+
+  // Notices are handled one at a time, so events reach a socket in outbox order.
+  let chain = Promise.resolve();
+  const onNotice = (n: { id: number; tenantId: number; channel: EventChannel }) => {
+    chain = chain
+      .then(async () => {
+        const room = roomOf(n.tenantId, n.channel);
+        const sockets = local.get(room);
+        if (!sockets || sockets.size === 0) return;
+        const ev = await apiEvent(deps.pool, n.tenantId, n.id);
+        if (!ev) return;
+        for (const s of sockets) {
+          const sub = (s.data.subs as Map<string, Subscription>).get(room);
+          if (!sub) continue;
+          if (sub.queue) sub.queue.push(ev);
+          else deliver(s, sub, ev);
+        }
+      })
+      .catch((err: unknown) => deps.log.error({ err }, 'event delivery failed'));
+  };
+
+  // A dedicated connection for LISTEN; re-established with backoff when Postgres restarts.
+  let listener: Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  let listening: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (listening = resolve));
+  const connect = async (delayMs: number): Promise<void> => {
+    if (closed) return;
+    const c = new Client({ connectionString: deps.appDbUrl });
+    c.on('error', (err) => {
+      deps.log.warn({ err: err.message }, 'event listener lost its connection');
+      c.end().catch(() => undefined);
+      if (listener === c && !closed) retry = setTimeout(() => void connect(250), 250);
+    });
+    try {
+      await c.connect();
+      await listenApiEvents(c, onNotice);
+      listener = c;
+      listening();
+    } catch (err) {
+      await c.end().catch(() => undefined);
+      if (closed) return;
+      deps.log.warn({ err: (err as Error).message }, 'event listener cannot connect; retrying');
+      const next = Math.min(delayMs * 2, 5_000);
+      retry = setTimeout(() => void connect(next), delayMs);
+    }
+  };
+  void connect(250);
+
+  return {
+    ready,
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      await listener?.end().catch(() => undefined);
+      await chain;
+    },
+  };
+}
