@@ -92,6 +92,8 @@ const schema = z.object({
   TEMPORAL_TLS_KEY: z.string().optional(),
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_CLI: z.string().optional(),
+  // A worker's /healthz + /metrics port (containers); unset: none (the local stack runs four workers).
+  QS_WORKER_METRICS_PORT: z.string().optional().pipe(port(1).optional()),
   QS_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
@@ -120,6 +122,8 @@ export interface Config {
   logLevel: string;
   workflowBundle?: string;
   liveTrading: boolean;
+  /** QS_WORKER_METRICS_PORT: a worker's /healthz and /metrics; undefined → no endpoint. */
+  workerMetricsPort?: number;
   /** HMAC key for qs_session tokens; the stack generates one per data dir when unset. */
   sessionSecret?: string;
 }
@@ -162,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   /** QS_WORKER_METRICS_PORT: a worker's /healthz and /metrics; undefined → no endpoint. */
   workerMetricsPort?: number;
     liveTrading: e.QS_LIVE_TRADING,
+    workerMetricsPort: e.QS_WORKER_METRICS_PORT,
     sessionSecret: e.QS_SESSION_SECRET,
   };
 }
