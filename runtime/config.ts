@@ -132,8 +132,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   // An empty variable means "not set" (VAR= in a shell, or a blank line in an env file).
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(set);
-  // A worker's /healthz + /metrics port (containers); unset: none (the local stack runs four workers).
-  QS_WORKER_METRICS_PORT: z.string().optional().pipe(port(1).optional()),
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
@@ -163,11 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, e.QS_DATA_DIR),
     logLevel: e.QS_LOG_LEVEL,
     workflowBundle: e.QS_WORKFLOW_BUNDLE,
-  /** QS_WORKER_METRICS_PORT: a worker's /healthz and /metrics; undefined → no endpoint. */
-  workerMetricsPort?: number;
     liveTrading: e.QS_LIVE_TRADING,
     workerMetricsPort: e.QS_WORKER_METRICS_PORT,
     sessionSecret: e.QS_SESSION_SECRET,
   };
 }
-    workerMetricsPort: e.QS_WORKER_METRICS_PORT,
