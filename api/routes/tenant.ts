@@ -9,6 +9,7 @@ import { controlRoutes } from './controls';
 import { auditRoutes } from './audit-log';
 import { liveArmingRoutes } from './live-arming';
 import { userRoutes } from './users';
+import { modelRoutes } from './models';
 
 export type TenantDeps = ApiDeps & { issueCsrf: CsrfIssuer };
 
@@ -19,4 +20,5 @@ export function tenantRoutes(table: RouteTable, router: Router, deps: TenantDeps
   auditRoutes(table, router, deps);
   liveArmingRoutes(table, router, deps);
   userRoutes(table, router, deps);
+  modelRoutes(table, router, deps);
 }

@@ -164,6 +164,25 @@ describe('tenant API: routing, sessions, roles, CSRF, OpenAPI', () => {
     expect(mounted.sort()).toEqual(documented.sort());
   });
 
+  it("models: a tenant's operators see its variants; global models need a platform session", async () => {
+    const list = await call(`/t/${slug}/api/v1/models`, { bearer: token('operator') });
+    expect(list.status).toBe(200);
+    const { models } = (await list.json()) as { models: Array<{ typeId: string; scope: unknown }> };
+    expect(models.length).toBeGreaterThan(0);
+    expect(models.every((m) => m.scope === tenantId)).toBe(true);
+    expect((await call(`/t/${slug}/api/v1/models?scope=global`, { bearer: token('operator') })).status).toBe(403);
+    const platform = token('operator', PLATFORM_TENANT_ID);
+    expect((await call(`/t/${slug}/api/v1/models?scope=global`, { bearer: platform })).status).toBe(200);
+    const type = models[0].typeId;
+    const missing = await call(`/t/${slug}/api/v1/models/${type}/promote`, {
+      method: 'POST',
+      bearer: token('operator'),
+      body: JSON.stringify({ version: 424242 }),
+    });
+    expect(missing.status).toBe(404);
+    expect((await call(`/t/${slug}/api/v1/models/not-a-model`, { bearer: token('operator') })).status).toBe(400);
+  });
+
   describe('role matrix: one test per route and role', () => {
     const rows = () =>
       app.routeTable.specs
