@@ -14,7 +14,8 @@ import { dateToEpochMs } from '../domain/dates';
 import { decide, type Decision, type DecisionModels } from '../domain/decision';
 import type { Instrument } from '../domain/instruments';
 import type { DecisionSnapshot } from '../domain/snapshot';
-import type { ModelsByType } from '../ml/adapters';
+import { instantiate, type ModelsByType } from '../ml/adapters';
+import { ModelRegistry } from '../ml/registry';
 import type { ModelTypeId } from '../ml/model-types';
 import { simulatedSnapshot, strikeChoice, tenantRiskView } from './decision-inputs';
 
@@ -155,4 +156,44 @@ function callerWorkflow(): { workflowId: string; runId: string } {
   } catch {
     return { workflowId: 'direct', runId: 'direct' };
   }
+}
+
+/** Production models straight from the registry, for one-shot callers (the CLI) that keep no cache. */
+export function registryModelSource(pool: Pool): ModelSource {
+  const registry = new ModelRegistry(pool);
+  return {
+    async get<T extends ModelTypeId>(typeId: T, tenantId: number | null = null) {
+      const a = await registry.loadProduction(typeId, tenantId);
+      if (!a) return null;
+      const id = { typeId, version: a.version, sha256: a.sha256, scope: a.scope, featureSchema: a.featureSchema };
+      return (await instantiate(id, a.artifact)) as ModelsByType[T];
+    },
+  };
+}
+
+/** The decision as `qs decide --json` and the API print it. */
+export function decisionView(d: Decision) {
+  return {
+    decisionId: d.decisionId,
+    status: d.status,
+    reasons: d.reasons,
+    instrument: d.instrument,
+    at: d.at,
+    snapshotId: d.snapshotId,
+    regime: d.regime,
+    structure: d.structure,
+    lots: d.lots,
+    legs: d.legs,
+    expectedPnl: d.expectedPnl?.total ?? null,
+    netEv: d.netEv,
+    costs: d.costs,
+    models: d.models,
+    gates: d.gates.map((g) => ({ wall: g.wall, pass: g.pass, reasonCode: g.reasonCode, ...g.numbers })),
+    factors: d.factors,
+    signals: d.signals,
+    combiner: d.combiner,
+    agent: d.agent,
+    strikes: d.strikes,
+    candidates: d.candidates,
+  };
 }

@@ -18,6 +18,8 @@ import * as domain from './commands/domain';
 import * as models from './commands/models';
 import * as schedules from './commands/schedules';
 import * as orders from './commands/orders';
+import * as decide from './commands/decide';
+import * as killSwitch from './commands/kill-switch';
 import * as personas from './commands/personas';
 
 const groups: Array<{ register(program: Command): void }> = [
@@ -31,6 +33,8 @@ const groups: Array<{ register(program: Command): void }> = [
   tenant,
   domain,
   models,
+  decide,
+  killSwitch,
   schedules,
   orders,
   personas,

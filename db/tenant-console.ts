@@ -64,7 +64,7 @@ export async function killSwitchList(tx: TenantTx) {
 /** Sets (active) or clears a switch; the audit row commits with it. */
 export async function setKillSwitch(
   tx: TenantTx,
-  change: { scope: KillScope; target: string; active: boolean; reason: string; userId: number },
+  change: { scope: KillScope; target: string; active: boolean; reason: string; userId: number | null },
 ): Promise<void> {
   const row = { active: change.active, reason: change.reason, setBy: change.userId, updatedAt: new Date() };
   await tx.db

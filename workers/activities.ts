@@ -7,17 +7,22 @@ import type { Pool } from 'pg';
 import { createBrokerRegistry } from '../broker/registry';
 import { createBrokerActivities } from '../activities/broker-calls';
 import { createOrderActivities } from '../activities/order-ledger';
+import { createDecideActivities, type ModelSource } from '../activities/decide';
 import { createReconciliationActivities } from '../activities/reconciliation';
 import { createSystemCheckActivities } from '../activities/system-check';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
 
-/** The trading queue: database-only activities (SystemCheck, OrderPlacement's ledger, Reconciliation). */
-export function tradingActivities(deps: { pool: Pool; workerId: string }) {
+/**
+ * The trading queue: database-only activities (SystemCheck, OrderPlacement's ledger,
+ * Reconciliation) and decide, which reads the models the process serves (its ModelCache).
+ */
+export function tradingActivities(deps: { pool: Pool; workerId: string; models?: ModelSource }) {
   return {
     ...createSystemCheckActivities(deps),
     ...createWorkerIdentityActivities(deps),
     ...createOrderActivities(deps),
     ...createReconciliationActivities(deps),
+    ...(deps.models ? createDecideActivities({ pool: deps.pool, models: deps.models }) : {}),
   };
 }
 

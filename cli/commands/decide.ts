@@ -1,0 +1,95 @@
+/**
+ * `qs decide --tenant <slug> [--at <ISO time>] [--seed <n>] [--id <decision id>] [--json]`: runs
+ * decide on a simulated snapshot in this process (the registry's production models, the
+ * tenant's real state) and prints the decision; `qs decisions show <id> --tenant <slug>` prints
+ * the why of a past one.
+ */
+import { randomUUID } from 'node:crypto';
+import { Command } from 'commander';
+import { ApplicationFailure } from '@temporalio/common';
+import { createDecideActivities, decisionView, registryModelSource } from '../../activities/decide';
+import { decisionById } from '../../db/decisions';
+import { withTenant } from '../../db/tenant';
+import { isMarketOpen } from '../../domain/calendar';
+import type { Decision } from '../../domain/decision';
+import { INSTRUMENTS } from '../../domain/instruments';
+import { withAppPool, tenantFlag } from '../context';
+import { parseChoice, parseNonNegativeInt } from '../flags';
+import { print } from '../output';
+import { UsageError } from '../usage-error';
+
+const parseSeed = parseNonNegativeInt('--seed', { max: 2 ** 31 - 1 });
+const parseInstrument = parseChoice('--instrument', INSTRUMENTS, { normalise: (s) => s.trim().toUpperCase() });
+
+export function parseAt(raw: string): string {
+  const ms = Date.parse(raw.trim());
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw.trim()) || Number.isNaN(ms))
+    throw new UsageError(`--at: expected an ISO time such as 2026-03-10T11:00:00+05:30, got ${JSON.stringify(raw)}`);
+  if (!isMarketOpen(ms)) throw new UsageError(`--at: ${raw.trim()} is not inside an NSE trading session`);
+  return new Date(ms).toISOString();
+}
+
+const DECISION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$/;
+function parseDecisionId(raw: string): string {
+  if (!DECISION_ID.test(raw)) throw new UsageError(`--id: 1–80 letters, digits, '.', '_', ':' or '-', got ${raw}`);
+  return raw;
+}
+
+function text(d: Decision): string {
+  const lines = [
+    `${d.decisionId}: ${d.status.toUpperCase()} ${d.structure ?? ''} ${d.lots ? `× ${d.lots} lots` : ''}`.trim(),
+    `  snapshot ${d.snapshotId} at ${d.at}; regime ${d.regime.regime}`,
+    ...d.reasons.map((r) => `  reason ${r.code} (${r.source}): ${r.detail}`),
+  ];
+  if (d.netEv !== null)
+    lines.push(`  expected P&L ${d.expectedPnl?.total} − costs ${d.costs?.total} = net EV ${d.netEv}`);
+  for (const g of d.gates) lines.push(`  wall ${g.wall}: ${g.pass ? 'pass' : `FAIL ${g.reasonCode}`}`);
+  for (const m of d.models) lines.push(`  model ${m.typeId} v${m.version} ${m.sha256.slice(0, 12)}…`);
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('decide')
+    .description('decide on a simulated snapshot with the production models and the tenant’s state')
+    .requiredOption('--tenant <slug>', 'tenant slug')
+    .option('--at <time>', 'ISO time inside a trading session (default: now)')
+    .option('--seed <n>', 'simulator seed of the market', '7')
+    .option('--instrument <name>', 'NIFTY or BANKNIFTY', 'NIFTY')
+    .option('--id <decisionId>', 'decision id (default: a new one); a repeated id returns the stored decision')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (opts: { tenant: string; at?: string; seed: string; instrument: string; id?: string; json?: boolean }) => {
+        const at = parseAt(opts.at ?? new Date().toISOString());
+        const seed = parseSeed(opts.seed);
+        const instrument = parseInstrument(opts.instrument);
+        const decisionId = opts.id !== undefined ? parseDecisionId(opts.id) : `cli-${randomUUID()}`;
+        const result = await withAppPool(async (pool) => {
+          const tenantId = (await tenantFlag(pool, opts.tenant)).id;
+          const activities = createDecideActivities({ pool, models: registryModelSource(pool) });
+          return activities.decide({ tenantId, decisionId, at, seed, instrument }).catch((e: unknown) => {
+            if (e instanceof ApplicationFailure && e.nonRetryable) throw new UsageError(e.message);
+            throw e;
+          });
+        });
+        print(!!opts.json, { ...decisionView(result.decision), created: result.created }, () => text(result.decision));
+      },
+    );
+
+  program
+    .command('decisions')
+    .description('past decisions')
+    .command('show <id>')
+    .description('the why of a past decision')
+    .requiredOption('--tenant <slug>', 'tenant slug')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts: { tenant: string; json?: boolean }) => {
+      const row = await withAppPool(async (pool) => {
+        const tenantId = (await tenantFlag(pool, opts.tenant)).id;
+        return withTenant(pool, tenantId, (tx) => decisionById(tx, parseDecisionId(id)));
+      });
+      if (!row) throw new UsageError(`<id>: no decision ${id} for tenant ${opts.tenant}`);
+      const d = row.why as Decision;
+      print(!!opts.json, { ...decisionView(d), workflowId: row.workflowId, runId: row.runId }, () => text(d));
+    });
+}
