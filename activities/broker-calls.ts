@@ -18,6 +18,7 @@ import { markTenantUnclean } from '../db/trading-state';
 import {
   AmbiguousOutcomeError,
   BrokerAuthError,
+  BrokerReloginRequiredError,
   BrokerUnavailableError,
   DryRunRefusedError,
   OrderNotFoundError,
@@ -210,7 +211,8 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
           );
           return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, brokerOrderId) };
         } catch (e) {
-          if (e instanceof DryRunRefusedError) {
+          // Refused before reaching the broker: our lock, or a Kite session that needs a new login.
+          if (e instanceof DryRunRefusedError || e instanceof BrokerReloginRequiredError) {
             await tx(tenantId, async (t) => {
               await setOrderStatus(t, tag, 'DENIED', e.message);
               await auditIn(t.client, tenantId, null, 'order.denied', { tag, reason: e.message });

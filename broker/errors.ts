@@ -34,6 +34,13 @@ export class BrokerUnavailableError extends BrokerError {
   readonly kind = 'unavailable' as const;
 }
 
+/**
+ * A cancel or modify refused for now because the venue is still processing the order (Kite:
+ * "cannot be cancelled/modified as it is being processed"): nothing changed, and the same
+ * request succeeds a moment later. Not "no longer open": the order may still be working.
+ */
+export class OrderBusyError extends BrokerUnavailableError {}
+
 export class OrderNotFoundError extends BrokerError {
   readonly kind = 'not_found' as const;
 }
@@ -42,6 +49,13 @@ export class OrderNotFoundError extends BrokerError {
 export class BrokerAuthError extends BrokerError {
   readonly kind = 'auth' as const;
 }
+
+/**
+ * The broker session is gone (Kite's access token expired at 06:00 IST, or was invalidated):
+ * nothing was sent, and nothing will be until the tenant logs in again (`qs broker kite
+ * login-url` / `session`). A state of the account, not a verdict on any order.
+ */
+export class BrokerReloginRequiredError extends BrokerAuthError {}
 
 /** The dry-run lock refused to send an order to a real broker. */
 export class DryRunRefusedError extends BrokerError {

@@ -1,14 +1,14 @@
 /**
  * Which broker a tenant trades through (broker_accounts; no row = paper), built once per
- * process. Kite adapters sit behind the dry-run lock and share one rate limiter per Kite
- * account (api key), so every tenant on the same account draws from the same budget.
+ * process. Kite adapters (broker/kite/kite-account.ts) sit behind the dry-run lock; their
+ * orders draw from the client account's budget shared in Postgres by every process.
  */
 import type { Pool } from 'pg';
 import { brokerAccount } from '../db/broker-accounts';
 import { withTenant } from '../db/tenant';
-import { BrokerAuthError } from './errors';
+import { envKeyProvider, type KeyProvider } from '../db/secret-box';
 import { DryRunLock, LiveGuardedBroker } from './dry-run-lock';
-import { KiteBroker, newKiteLimiters, type KiteLimiters } from './kite/kite-broker';
+import { KiteAccounts } from './kite/kite-account';
 import { PaperBroker } from './paper/paper-broker';
 import type { BrokerPort } from './port';
 import type { BrokerName } from '../contracts/broker-reports';
@@ -22,9 +22,15 @@ export function createBrokerRegistry(deps: {
   pool: Pool;
   liveTrading: boolean;
   fetchImpl?: typeof fetch;
+  /** Opens Kite credentials; default QS_SECRETS_KEY from the environment. */
+  keys?: KeyProvider | null;
 }): BrokerRegistry {
   const lock = new DryRunLock({ pool: deps.pool, liveTrading: deps.liveTrading });
-  const limiters = new Map<string, KiteLimiters>();
+  const kite = new KiteAccounts({
+    pool: deps.pool,
+    keys: deps.keys === undefined ? envKeyProvider() : deps.keys,
+    fetchImpl: deps.fetchImpl,
+  });
   const account = (tenantId: number) => withTenant(deps.pool, tenantId, brokerAccount);
   return {
     async brokerName(tenantId) {
@@ -33,25 +39,7 @@ export function createBrokerRegistry(deps: {
     async forTenant(tenantId) {
       const row = await account(tenantId);
       if (!row || row.broker === 'paper') return new PaperBroker(deps.pool, tenantId);
-      const { baseUrl, apiKey } = row.settings;
-      if (!baseUrl || !apiKey || !row.accessToken)
-        throw new BrokerAuthError(
-          `tenant ${tenantId}: kite account needs settings.baseUrl, settings.apiKey and an access token`,
-        );
-      let l = limiters.get(apiKey);
-      if (!l) limiters.set(apiKey, (l = newKiteLimiters()));
-      const kite = new KiteBroker(
-        {
-          baseUrl,
-          apiKey,
-          accessToken: row.accessToken,
-          timeoutMs: row.settings.timeoutMs,
-          settleMs: row.settings.settleMs,
-        },
-        l,
-        deps.fetchImpl,
-      );
-      return new LiveGuardedBroker(kite, lock, tenantId);
+      return new LiveGuardedBroker(await kite.forTenant(tenantId), lock, tenantId);
     },
   };
 }

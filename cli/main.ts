@@ -21,6 +21,8 @@ import * as orders from './commands/orders';
 import * as decide from './commands/decide';
 import * as killSwitch from './commands/kill-switch';
 import * as personas from './commands/personas';
+import * as broker from './commands/broker';
+import * as secrets from './commands/secrets';
 
 const groups: Array<{ register(program: Command): void }> = [
   stack,
@@ -38,6 +40,8 @@ const groups: Array<{ register(program: Command): void }> = [
   schedules,
   orders,
   personas,
+  broker,
+  secrets,
 ];
 
 /** Commander's "show help" exits (e.g. `qs models` without a subcommand), not mistakes. */

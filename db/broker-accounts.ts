@@ -1,4 +1,4 @@
-/** Which broker a tenant trades through (no row = the paper broker), with its settings and token. */
+/** Which broker a tenant trades through (no row = paper) and its settings; secrets: broker-credentials.ts. */
 import { eq } from 'drizzle-orm';
 import type { BrokerName } from '../contracts/broker-reports';
 import { brokerAccounts } from './schema';
@@ -7,7 +7,6 @@ import type { TenantTx } from './tenant';
 export interface BrokerAccount {
   broker: BrokerName;
   settings: { baseUrl?: string; apiKey?: string; timeoutMs?: number; settleMs?: number };
-  accessToken: string | null;
 }
 
 export async function brokerAccount(tx: TenantTx): Promise<BrokerAccount | undefined> {
@@ -15,7 +14,6 @@ export async function brokerAccount(tx: TenantTx): Promise<BrokerAccount | undef
     .select({
       broker: brokerAccounts.broker,
       settings: brokerAccounts.settings,
-      accessToken: brokerAccounts.accessToken,
     })
     .from(brokerAccounts)
     .where(eq(brokerAccounts.tenantId, tx.tenantId));

@@ -2,18 +2,23 @@
 import type { Pool } from 'pg';
 import { and, asc, eq, or } from 'drizzle-orm';
 import { withTenant } from './tenant';
-import { brokerAccounts } from './schema/broker';
+import { kiteApiSecretOf } from './broker-credentials';
+import { envKeyProvider, SecretUnreadableError } from './secret-box';
 import { orders } from './schema/trading';
 
-/** The tenant's Kite API secret; undefined when the tenant does not exist or has no Kite account. */
+/**
+ * The tenant's Kite API secret, opened with the process's QS_SECRETS_KEY; undefined when the
+ * tenant does not exist, has no Kite account, or the key is not configured (the postback is refused).
+ */
 export async function kiteApiSecret(pool: Pool, tenantId: number): Promise<string | undefined> {
-  const rows = await withTenant(pool, tenantId, ({ db }) =>
-    db
-      .select({ secret: brokerAccounts.apiSecret })
-      .from(brokerAccounts)
-      .where(and(eq(brokerAccounts.tenantId, tenantId), eq(brokerAccounts.broker, 'kite'))),
-  );
-  return rows[0]?.secret ?? undefined;
+  const keys = envKeyProvider();
+  if (!keys) return undefined;
+  try {
+    return await withTenant(pool, tenantId, (tx) => kiteApiSecretOf(tx, keys));
+  } catch (e) {
+    if (e instanceof SecretUnreadableError) return undefined;
+    throw e;
+  }
 }
 
 /** The ledger order a postback is about: by our tag, else by the broker's order id. */

@@ -67,6 +67,42 @@ const bool = (fallback: boolean) =>
       return z.NEVER;
     });
 
+/**
+ * QS_SECRETS_KEY: comma-separated 32-byte keys, base64 or hex. The first seals new secrets;
+ * the others (retired keys) only open old ciphertexts until `qs secrets rotate` re-seals them.
+ */
+export function parseSecretsKeys(value: string): Buffer[] {
+  const keys = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s, i) => {
+      const key = /^[0-9a-f]{64}$/i.test(s)
+        ? Buffer.from(s, 'hex')
+        : /^[A-Za-z0-9+/_-]{43}=?$/.test(s)
+          ? Buffer.from(s, 'base64')
+          : undefined;
+      if (!key || key.length !== 32)
+        throw new Error(`key ${i + 1} must be 32 bytes as 64 hex digits or base64 (e.g. \`openssl rand -base64 32\`)`);
+      return key;
+    });
+  if (keys.length === 0) throw new Error('names no key');
+  return keys;
+}
+
+const secretsKeys = z
+  .string()
+  .optional()
+  .transform((s, ctx) => {
+    if (s === undefined || s === '') return [];
+    try {
+      return parseSecretsKeys(s);
+    } catch (e) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
+      return z.NEVER;
+    }
+  });
+
 const schema = z.object({
   QS_API_PORT: port(3000),
   QS_API_HOST: z.string().default('127.0.0.1'),
@@ -95,6 +131,7 @@ const schema = z.object({
   // A worker's /healthz + /metrics port (containers); unset: none (the local stack runs four workers).
   QS_WORKER_METRICS_PORT: z.string().optional().pipe(port(1).optional()),
   QS_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  QS_SECRETS_KEY: secretsKeys,
 });
 
 export interface Config {
@@ -126,6 +163,8 @@ export interface Config {
   workerMetricsPort?: number;
   /** HMAC key for qs_session tokens; the stack generates one per data dir when unset. */
   sessionSecret?: string;
+  /** AES-256 keys for broker secrets at rest (QS_SECRETS_KEY): first seals, all open. Empty = unset. */
+  secretsKeys: Buffer[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -152,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       apiKey: e.TEMPORAL_API_KEY,
       cliPath: e.TEMPORAL_CLI,
     },
+    workerMetricsPort: e.QS_WORKER_METRICS_PORT,
     db: {
       adminUrl: e.DATABASE_URL,
       appUrl: e.QS_APP_DATABASE_URL,
@@ -162,7 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.QS_LOG_LEVEL,
     workflowBundle: e.QS_WORKFLOW_BUNDLE,
     liveTrading: e.QS_LIVE_TRADING,
-    workerMetricsPort: e.QS_WORKER_METRICS_PORT,
     sessionSecret: e.QS_SESSION_SECRET,
+    secretsKeys: e.QS_SECRETS_KEY,
   };
 }

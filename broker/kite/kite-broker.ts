@@ -1,33 +1,57 @@
 /**
  * The Kite Connect v3 adapter. Kite has no client order id, so every order carries our tag
- * (≤ 20 alphanumerics) and "find by tag" scans the day's order book. Orders count against
- * the account-wide order limits (10/s, 400/min); everything else against the read limit.
+ * (≤ 20 alphanumerics) and "find by tag" scans the day's order book, matching `tags[]` as well
+ * as `tag` (Kite adds system entries such as `mktp` to an order's tags). Orders count against
+ * the account's order limits (10/s, 400/min, 5,000/day); everything else against the read limit.
+ * What India's 2026 retail-algo rules ask of every API order is added here: market protection
+ * on every MARKET order and LIMIT→MARKET modify (Kite refuses an API market order without it;
+ * such an order comes back as order_type LIMIT), and the tenant's exchange algo id when its
+ * strategy is registered. A symbol goes out only if today's NFO instrument list has it.
  * This class places whatever it is asked to: the dry-run lock wraps it (broker/registry.ts).
  */
 import { dec } from '../../domain/money';
 import type { OrderSide } from '../../domain/orders';
-import { AmbiguousOutcomeError, OrderNotFoundError } from '../errors';
+import { AmbiguousOutcomeError, OrderNotFoundError, OrderRejectedError } from '../errors';
 import type { BrokerMargins, BrokerPort, ModifyOrderRequest, PlaceOrderRequest } from '../port';
 import type { BrokerOrder, BrokerPosition, BrokerTrade } from '../../contracts/broker-reports';
-import { KITE_ORDER_LIMITS, KITE_READ_LIMITS, SlidingWindowLimiter } from '../rate-limiter';
+import { KITE_DAILY_ORDER_CAP, KITE_ORDER_LIMITS, KITE_READ_LIMITS, SlidingWindowLimiter } from '../rate-limiter';
 import { mapVenueStatus } from '../status';
-import { KiteHttp, type KiteHttpSettings } from './http';
+import { KiteHttp, type KiteHttpHooks, type KiteHttpSettings, type RequestGate } from './http';
+import { assertListed } from './instruments';
 
 export interface KiteSettings extends KiteHttpSettings {
   /** How long an ambiguous order may take to show up in the order book (default 10 s). */
   readonly settleMs?: number;
+  /** -1 = Kite's automatic protection (default), else a percentage 0 < p ≤ 100. */
+  readonly marketProtection?: number;
+  /** The exchange-assigned algo id of the tenant's registered strategy, sent on every order. */
+  readonly algoId?: string;
+  /** Check built symbols against today's NFO instrument list (default true). */
+  readonly checkInstruments?: boolean;
 }
 
 export interface KiteLimiters {
-  readonly orders: SlidingWindowLimiter;
-  readonly reads: SlidingWindowLimiter;
+  readonly orders: RequestGate;
+  readonly reads: RequestGate;
 }
 
 /** 150 ms of margin per window absorbs request jitter between our clock and Kite's counter. */
 export const newKiteLimiters = (marginMs = 150): KiteLimiters => ({
-  orders: new SlidingWindowLimiter(KITE_ORDER_LIMITS, Date.now, undefined, marginMs),
+  orders: new SlidingWindowLimiter(KITE_ORDER_LIMITS, Date.now, undefined, marginMs, KITE_DAILY_ORDER_CAP),
   reads: new SlidingWindowLimiter(KITE_READ_LIMITS, Date.now, undefined, marginMs),
 });
+
+/** Kite's own entries in an order's tags (not ours): market protection adds `mktp`. */
+const SYSTEM_TAGS = new Set(['mktp']);
+
+/** -1 (automatic) or a percentage in (0, 100]; 0 is no protection, which Kite refuses. */
+export function checkMarketProtection(p: number): number {
+  if (p === -1 || (Number.isFinite(p) && p > 0 && p <= 100)) return p;
+  throw new OrderRejectedError(
+    `market protection must be -1 (automatic) or a percentage 0 < p <= 100, got ${p}`,
+    'MARKET_PROTECTION',
+  );
+}
 
 /** Kite's order JSON (the fields we use). */
 export interface KiteOrder {
@@ -48,6 +72,10 @@ export interface KiteOrder {
   pending_quantity: number;
   cancelled_quantity: number;
   tag: string | null;
+  /** Every tag on the order: ours and Kite's own (e.g. `mktp`). */
+  tags?: string[] | null;
+  /** 0 = none; -1 or a percentage: a MARKET order Kite converted to a protected LIMIT. */
+  market_protection?: number | null;
 }
 
 export interface KiteTrade {
@@ -73,14 +101,22 @@ export function kiteTime(t: string | null | undefined): string | null {
 const num = (x: number | string | null | undefined) =>
   x === null || x === undefined || x === '' ? '0' : dec(x).toString();
 
-export function fromKiteOrder(o: KiteOrder): BrokerOrder {
+/** The order's tags, `tag` first, without Kite's system entries. */
+export function kiteTags(o: Pick<KiteOrder, 'tag' | 'tags'>): string[] {
+  const all = [o.tag, ...(o.tags ?? [])].filter((t): t is string => !!t && !SYSTEM_TAGS.has(t));
+  return [...new Set(all)];
+}
+
+export function fromKiteOrder(o: KiteOrder, ourTag?: string): BrokerOrder {
+  const tags = kiteTags(o);
   return {
     brokerOrderId: String(o.order_id),
-    tag: o.tag ?? null,
+    tag: ourTag && tags.includes(ourTag) ? ourTag : (tags[0] ?? null),
     exchange: o.exchange,
     tradingsymbol: o.tradingsymbol,
     side: o.transaction_type,
-    orderType: o.order_type === 'MARKET' ? 'MARKET' : 'LIMIT',
+    // A protected market order is reported as LIMIT at its protection price: it was sent as MARKET.
+    orderType: o.order_type === 'MARKET' || (o.market_protection ?? 0) !== 0 ? 'MARKET' : 'LIMIT',
     quantity: o.quantity,
     price: o.price ? num(o.price) : null,
     status: mapVenueStatus(o.status, o.filled_quantity, o.quantity),
@@ -113,14 +149,22 @@ export class KiteBroker implements BrokerPort {
   readonly orderBookHorizon = 'day' as const;
   private readonly orders: KiteHttp;
   private readonly reads: KiteHttp;
+  private readonly marketProtection: number;
 
-  constructor(settings: KiteSettings, limiters: KiteLimiters = newKiteLimiters(), fetchImpl: typeof fetch = fetch) {
+  constructor(
+    private readonly settings: KiteSettings,
+    limiters: KiteLimiters = newKiteLimiters(),
+    fetchImpl: typeof fetch = fetch,
+    hooks: KiteHttpHooks = {},
+  ) {
     this.settleMs = settings.settleMs ?? 10_000;
-    this.orders = new KiteHttp(settings, limiters.orders, fetchImpl);
-    this.reads = new KiteHttp(settings, limiters.reads, fetchImpl);
+    this.marketProtection = checkMarketProtection(settings.marketProtection ?? -1);
+    this.orders = new KiteHttp(settings, limiters.orders, fetchImpl, hooks);
+    this.reads = new KiteHttp(settings, limiters.reads, fetchImpl, hooks);
   }
 
   async placeOrder(req: PlaceOrderRequest): Promise<{ brokerOrderId: string }> {
+    if (this.settings.checkInstruments !== false) await assertListed(this.reads, this.settings.baseUrl, req);
     const data = await this.orders.request<{ order_id: string }>('POST', '/orders/regular', {
       exchange: req.exchange,
       tradingsymbol: req.tradingsymbol,
@@ -129,8 +173,10 @@ export class KiteBroker implements BrokerPort {
       quantity: req.quantity,
       product: req.product,
       price: req.orderType === 'LIMIT' ? req.price : undefined,
+      market_protection: req.orderType === 'MARKET' ? this.marketProtection : undefined,
       validity: req.validity ?? 'DAY',
       tag: req.tag,
+      algo_id: this.settings.algoId || undefined,
     });
     if (!data?.order_id)
       throw new AmbiguousOutcomeError('kite POST /orders/regular: success without an order_id', 'NO_ORDER_ID');
@@ -140,8 +186,10 @@ export class KiteBroker implements BrokerPort {
   async modifyOrder(id: string, change: ModifyOrderRequest): Promise<{ brokerOrderId: string }> {
     const data = await this.orders.request<{ order_id: string }>('PUT', `/orders/regular/${encodeURIComponent(id)}`, {
       quantity: change.quantity,
-      price: change.price,
+      price: change.orderType === 'MARKET' ? undefined : change.price,
       order_type: change.orderType,
+      // A LIMIT→MARKET modify needs protection like a new market order.
+      market_protection: change.orderType === 'MARKET' ? this.marketProtection : undefined,
     });
     return { brokerOrderId: String(data?.order_id ?? id) };
   }
@@ -160,11 +208,12 @@ export class KiteBroker implements BrokerPort {
   }
 
   async getOrders(): Promise<BrokerOrder[]> {
-    return ((await this.reads.request<KiteOrder[]>('GET', '/orders')) ?? []).map(fromKiteOrder);
+    return ((await this.reads.request<KiteOrder[]>('GET', '/orders')) ?? []).map((o) => fromKiteOrder(o));
   }
 
   async findOrdersByTag(tag: string): Promise<BrokerOrder[]> {
-    return (await this.getOrders()).filter((o) => o.tag === tag);
+    const book = (await this.reads.request<KiteOrder[]>('GET', '/orders')) ?? [];
+    return book.filter((o) => kiteTags(o).includes(tag)).map((o) => fromKiteOrder(o, tag));
   }
 
   async getTrades(): Promise<BrokerTrade[]> {

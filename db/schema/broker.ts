@@ -17,12 +17,31 @@ export const brokerAccounts = pgTable(
       .default('paper'),
     /** Non-secret settings, e.g. kite: { baseUrl, apiKey, timeoutMs }. */
     settings: jsonb('settings').notNull().default({}),
-    /** Kite: the day's access token (from the login flow) and the app secret (postback checksums). */
-    accessToken: text('access_token'),
-    apiSecret: text('api_secret'),
+    /**
+     * Kite: the app secret (session checksums, postbacks) and the day's access token, sealed
+     * with QS_SECRETS_KEY (db/secret-box.ts): nothing here is readable without the key.
+     */
+    apiSecretEnc: text('api_secret_enc'),
+    accessTokenEnc: text('access_token_enc'),
+    /** When Kite issued the access token (it expires at the next 06:00 IST). */
+    tokenCreatedAt: timestamp('token_created_at', { withTimezone: true }),
+    /** none (never logged in) | active | relogin_required (Kite answered TokenException). */
+    sessionStatus: text('session_status', { enum: ['none', 'active', 'relogin_required'] })
+      .notNull()
+      .default('none'),
+    sessionReason: text('session_reason'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check('broker_accounts_broker', sql`${t.broker} IN ('paper', 'kite')`), tenantIsolation('broker_accounts')],
+  (t) => [
+    check('broker_accounts_broker', sql`${t.broker} IN ('paper', 'kite')`),
+    check('broker_accounts_session_status', sql`${t.sessionStatus} IN ('none', 'active', 'relogin_required')`),
+    check(
+      'broker_accounts_sealed',
+      sql`(${t.apiSecretEnc} IS NULL OR ${t.apiSecretEnc} LIKE 'qs1:%')
+        AND (${t.accessTokenEnc} IS NULL OR ${t.accessTokenEnc} LIKE 'qs1:%')`,
+    ),
+    tenantIsolation('broker_accounts'),
+  ],
 ).enableRLS();
 
 /**

@@ -10,3 +10,4 @@ export * from './system';
 export * from './broker';
 export * from './login-throttle';
 export * from './synthetic';
+export * from './broker-rate';

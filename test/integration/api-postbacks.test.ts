@@ -7,6 +7,8 @@ import { startApiServer, ApiServer } from '../../api/server';
 import { createTenant } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
 import { postbackChecksum } from '../../broker/kite/postback';
+import { saveKiteAccount } from '../../db/broker-credentials';
+import { testKeys } from '../support/fake-kite';
 import { testEnv, testPool } from '../support/env';
 
 describe('POST /postbacks/kite/:tenantId', () => {
@@ -26,13 +28,7 @@ describe('POST /postbacks/kite/:tenantId', () => {
     api = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, env.appUrl);
     tenantId = (await createTenant(app, { slug: `postback-${process.pid}`, name: 'Postback' })).id;
     paperTenantId = (await createTenant(app, { slug: `postback-paper-${process.pid}`, name: 'Paper only' })).id;
-    await withTenant(app, tenantId, ({ client }) =>
-      client.query(
-        `INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret)
-         VALUES ($1, 'kite', '{}', 'tok', 'kitesecret')`,
-        [tenantId],
-      ),
-    );
+    await withTenant(app, tenantId, (tx) => saveKiteAccount(tx, testKeys(), { apiKey: 'k' }, 'kitesecret'));
   });
   afterAll(() => api.close());
 

@@ -15,93 +15,18 @@ import {
 } from '../../broker/errors';
 import { KiteBroker } from '../../broker/kite/kite-broker';
 import { kitePostbackListener, postbackChecksum, verifyPostback } from '../../broker/kite/postback';
-import { formatTradingsymbol } from '../../broker/tradingsymbol';
 import { freePort } from '../../runtime/ports';
-import { withTenant } from '../../db/tenant';
-import type { OrderLeg, OrderPlacementInput } from '../../contracts/orders';
-import type { OrderSide } from '../../domain/orders';
 import { testClient, testPool } from '../support/env';
-import { FakeKite } from '../support/fake-kite';
-import { auditCount, createTenant, FAST, orderWorkers, place } from '../support/orders-env';
+import { fakeKites, kiteOrder, kiteTenant, spreadInput, spreadLegs } from '../support/fake-kite';
+import { auditCount, FAST, orderWorkers, place } from '../support/orders-env';
 import { maybeRecordHistory } from '../support/record-history';
 
 const creds = { apiKey: 'kiteapikey', accessToken: 'daytoken123', apiSecret: 'kitesecret' };
 const pool = testPool('app');
-const fakes: FakeKite[] = [];
-afterAll(async () => {
-  for (const f of fakes) await f.stop();
-});
-
-async function fakeKite(): Promise<FakeKite> {
-  const f = await new FakeKite(creds).start();
-  fakes.push(f);
-  return f;
-}
-
-const req = (tag: string, over: Partial<Parameters<KiteBroker['placeOrder']>[0]> = {}) => ({
-  tag,
-  exchange: 'NFO' as const,
-  tradingsymbol: 'NIFTY2651224500PE',
-  side: 'SELL' as const,
-  quantity: 65,
-  orderType: 'LIMIT' as const,
-  price: '101.05',
-  product: 'NRML' as const,
-  ...over,
-});
-
-function legs(): OrderLeg[] {
-  const mk = (strike: number, side: OrderSide, price: string): OrderLeg => ({
-    exchange: 'NFO',
-    tradingsymbol: formatTradingsymbol({ instrument: 'NIFTY', expiry: '2026-05-12', strike, type: 'put' }),
-    instrument: 'NIFTY',
-    expiry: '2026-05-12',
-    strike,
-    optionType: 'PE',
-    side,
-    quantity: 65,
-    orderType: 'LIMIT',
-    limitPrice: price,
-    exitPrice: price,
-  });
-  return [mk(24300, 'BUY', '42.50'), mk(24500, 'SELL', '88.10')];
-}
-
-async function kiteTenant(
-  fake: FakeKite,
-  opts: { armed: boolean; timeoutMs?: number; settleMs?: number },
-): Promise<number> {
-  const { id } = await createTenant(pool, 'kite');
-  await testPool('admin').query('UPDATE tenants SET live_armed = $2 WHERE id = $1', [id, opts.armed]);
-  await withTenant(pool, id, ({ client }) =>
-    client.query(
-      `INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', $2, $3, $4)`,
-      [
-        id,
-        JSON.stringify({
-          baseUrl: fake.url,
-          apiKey: creds.apiKey,
-          timeoutMs: opts.timeoutMs ?? 800,
-          settleMs: opts.settleMs ?? 5000,
-        }),
-        creds.accessToken,
-        creds.apiSecret,
-      ],
-    ),
-  );
-  return id;
-}
-
-const input = (tenantId: number, decisionId: string): OrderPlacementInput => ({
-  tenantId,
-  decisionId,
-  structure: 'BULL_PUT_SPREAD',
-  instrument: 'NIFTY',
-  tradingDate: '2026-05-06',
-  lots: 1,
-  legs: legs(),
-  options: FAST,
-});
+const fakeKite = fakeKites(creds);
+const req = kiteOrder;
+const legs = spreadLegs;
+const input = (tenantId: number, decisionId: string) => spreadInput(tenantId, decisionId);
 
 describe('Kite Connect adapter over real HTTP', () => {
   it('speaks v3: headers, form bodies, envelope, order history, trades, positions, margins, modify, cancel', async () => {

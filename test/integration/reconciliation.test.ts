@@ -19,7 +19,7 @@ import { formatTradingsymbol } from '../../broker/tradingsymbol';
 import { reconciliationWorkflowId, type ReconciliationInput } from '../../contracts/reconciliation';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { testClient, testPool, uniqueQueue } from '../support/env';
-import { FakeKite } from '../support/fake-kite';
+import { FakeKite, sealedKiteAccount } from '../support/fake-kite';
 import {
   auditCount,
   createTenant,
@@ -53,24 +53,10 @@ const tradingState = (tenantId: number) =>
   );
 
 /** A Kite tenant on a fake Kite, armed for live trading. */
-async function kiteTenant(
-  fake: FakeKite,
-  creds: { apiKey: string; accessToken: string; apiSecret: string },
-  settleMs = 2000,
-) {
+async function kiteTenant(fake: FakeKite, settleMs = 2000) {
   const { id: tenantId } = await createTenant(pool, 'recon');
   await testPool('admin').query('UPDATE tenants SET live_armed = true WHERE id = $1', [tenantId]);
-  await withTenant(pool, tenantId, ({ client: c }) =>
-    c.query(
-      `INSERT INTO broker_accounts (tenant_id, broker, settings, access_token, api_secret) VALUES ($1, 'kite', $2, $3, $4)`,
-      [
-        tenantId,
-        JSON.stringify({ baseUrl: fake.url, apiKey: creds.apiKey, timeoutMs: 800, settleMs }),
-        creds.accessToken,
-        creds.apiSecret,
-      ],
-    ),
-  );
+  await sealedKiteAccount(pool, tenantId, fake, { timeoutMs: 800, settleMs });
   return tenantId;
 }
 
@@ -168,7 +154,7 @@ describe('Reconciliation', () => {
     const fake = await new FakeKite(creds).start();
     try {
       const client = await testClient();
-      const tenantId = await kiteTenant(fake, creds);
+      const tenantId = await kiteTenant(fake);
       const symbol = formatTradingsymbol({ instrument: 'NIFTY', expiry: '2026-05-12', strike: 24000, type: 'put' });
       const ext = fake.placeExternal({
         tradingsymbol: symbol,
@@ -386,7 +372,7 @@ describe('Reconciliation', () => {
     const fake = await new FakeKite(creds).start();
     try {
       const client = await testClient();
-      const tenantId = await kiteTenant(fake, creds, 60_000);
+      const tenantId = await kiteTenant(fake, 60_000);
       const symbol = formatTradingsymbol({ instrument: 'NIFTY', expiry: '2026-05-12', strike: 24000, type: 'put' });
       const leg: OrderLeg = {
         exchange: 'NFO',
