@@ -17,8 +17,6 @@ import { createTenant, createUser } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
 import { createPool } from '../../db/client';
 import { postbackChecksum } from '../../broker/kite/postback';
-import { saveKiteAccount } from '../../db/broker-credentials';
-import { testKeys } from '../support/fake-kite';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { createWorkerIdentityActivities } from '../../activities/worker-identity';
 import { freshNamespace, testClient, testPool, testWorker } from '../support/env';
@@ -269,6 +267,16 @@ function requestArbitrary(ctx: { tenantId: number; kiteTenantId: number; slug: s
     'kill-switches/set',
     'kill-switches/clear',
     'reconciliations',
+    'live-arming',
+    'users',
+    'users/invitations',
+    'users/1/role',
+    'users/0/password-reset',
+    'users/%00/role',
+    'models',
+    'models/direction',
+    'models/not-a-model/promote',
+    'models/direction/rollback',
   );
   const tenantQuery = fc.oneof(
     fc.constant(''),
@@ -280,8 +288,25 @@ function requestArbitrary(ctx: { tenantId: number; kiteTenantId: number; slug: s
   const tenantPath = fc
     .tuple(slugSegment, tenantRoute, tenantQuery)
     .map(([slug, route, query]) => `/t/${slug}/api/v1/${route}${query}`);
+  const redeemBody = fc.record(
+    {
+      tenant: realish(ctx.slug, 'nobody-here'),
+      token: realish('A'.repeat(43), 'short', 'B'.repeat(44)),
+      password: realish('a long enough password', 'short', 'x'.repeat(1025)),
+      extra: value,
+    },
+    { requiredKeys: [] },
+  );
   const known = fc.oneof(
-    fc.constantFrom('/healthz', '/metrics', '/api/v1/auth/login', '/api/v1/auth/me', '/api/v1/openapi.json'),
+    fc.constantFrom(
+      '/healthz',
+      '/metrics',
+      '/api/v1/auth/login',
+      '/api/v1/auth/me',
+      '/api/v1/openapi.json',
+      '/api/v1/auth/invitations/accept',
+      '/api/v1/auth/password-reset',
+    ),
     tenantPath,
     tenantSegment.map((t) => `/postbacks/kite/${encodeURIComponent(t.replace(/[\uD800-\uDFFF]/g, ''))}`),
     tenantSegment.map((t) => `/postbacks/kite/${t}`),
@@ -317,6 +342,12 @@ function requestArbitrary(ctx: { tenantId: number; kiteTenantId: number; slug: s
     }),
     fc.record({ method: fc.constant('POST'), path: postbackPath, headers, body: postbackBody.map(json) }),
     fc.record({ method: fc.constantFrom('GET', 'POST'), path: tenantPath, headers, body }),
+    fc.record({
+      method: fc.constant('POST'),
+      path: fc.constantFrom('/api/v1/auth/invitations/accept', '/api/v1/auth/password-reset'),
+      headers,
+      body: redeemBody.map(json),
+    }),
     fc.record({
       method: fc.constant('POST'),
       path: slugSegment.map((s) => `/t/${s}/api/v1/kill-switches/set`),
@@ -400,7 +431,12 @@ describe('API fuzz: every route, real HTTP, real Postgres', () => {
     const tenantId = (await createTenant(app, { slug, name: 'Fuzz' })).id;
     await createUser(app, tenantId, { email: 'fuzz@fuzz.test', role: 'trader', password: 'the real password' });
     const kiteTenantId = (await createTenant(app, { slug: `fuzz-kite-${process.pid}`, name: 'Fuzz Kite' })).id;
-    await withTenant(app, kiteTenantId, (tx) => saveKiteAccount(tx, testKeys(), {}, KITE_SECRET));
+    await withTenant(app, kiteTenantId, ({ client: c }) =>
+      c.query("INSERT INTO broker_accounts (tenant_id, broker, settings, api_secret) VALUES ($1, 'kite', '{}', $2)", [
+        kiteTenantId,
+        KITE_SECRET,
+      ]),
+    );
     const token = issueSession(SECRET, { userId: 1, tenantId, role: 'trader' });
     ctx = { tenantId, kiteTenantId, slug, token };
     server = http.createServer(
