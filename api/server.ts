@@ -15,6 +15,7 @@ import { createApp } from './app';
 import { createMetrics } from './metrics';
 import { attachRealtime, Realtime } from './realtime';
 import { createTenantResolver } from './tenant-scope';
+import { sweepRateLimits } from '../db/rate-limits';
 
 export interface ApiServer {
   url: string;
@@ -56,6 +57,10 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     server.listen(config.api.port, config.api.host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
+  // Ended rate-limit windows are dropped now and then (any node may do it; it is idempotent).
+  const sweep = setInterval(() => {
+    sweepRateLimits(pool).catch((err: Error) => log.warn({ err: err.message }, 'rate-limit sweep failed'));
+  }, 10 * 60_000).unref();
   const realtime = attachRealtime(io, {
     pool,
     appDbUrl,
@@ -70,6 +75,7 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     io,
     realtime,
     close: async () => {
+      clearInterval(sweep);
       await realtime.close();
       server.closeAllConnections();
       await io.close(); // also closes the HTTP server
