@@ -11,9 +11,9 @@ import { createBrokerRegistry } from '../../broker/registry';
 import { brokerSessionVerdict, kiteCredentials, kiteTokenExpiry } from '../../db/broker-credentials';
 import { SecretUnreadableError, staticKeyProvider } from '../../db/secret-box';
 import { withTenant } from '../../db/tenant';
-import { testClient, testEnv, testPool } from '../support/env';
-import { fakeKites, kiteOrder, kiteTenant, spreadInput, TEST_SECRETS_KEY, testKeys } from '../support/fake-kite';
-import { auditCount, orderWorkers, place } from '../support/orders-env';
+import { testEnv, testPool } from '../support/env';
+import { fakeKites, kiteOrder, kiteTenant, TEST_SECRETS_KEY, testKeys } from '../support/fake-kite';
+import { auditCount } from '../support/orders-env';
 import { runQs } from '../support/run-qs';
 
 const creds = { apiKey: 'sessionkey', accessToken: 'sessiontoken', apiSecret: 'the-app-secret-42' };
@@ -108,11 +108,13 @@ describe('Kite onboarding', () => {
     expect(verdict.live).toBe(false);
     expect(verdict.reason).toMatch(/access token issued .* IST expired at .* 06:00 IST; log in again/);
 
-    const client = await testClient();
-    const result = await orderWorkers(pool, true).run(() => place(client, spreadInput(tenantId, 'stale-token')));
-    expect(result.status).toBe('rejected');
-    expect(result.reason).toMatch(/expired at .* 06:00 IST/);
-    for (const leg of result.legs) expect(leg.status).toBe('DENIED');
+    // The broker refuses every call with that reason before a byte leaves: the placement activity
+    // records such a refusal as DENIED with the reason (like the dry-run lock), not as a rejection.
+    const broker = await createBrokerRegistry({ pool, liveTrading: true }).forTenant(tenantId);
+    const refused = broker.placeOrder(kiteOrder('STALE1'));
+    await expect(refused).rejects.toBeInstanceOf(BrokerReloginRequiredError);
+    await expect(refused).rejects.toThrow(/expired at .* 06:00 IST/);
+    await expect(broker.getOrders()).rejects.toBeInstanceOf(BrokerReloginRequiredError);
     expect(fake.requests).toHaveLength(0); // not one byte to Kite
   });
 
