@@ -136,3 +136,14 @@ export function withDatabase(url: string, database: string): string {
   u.pathname = `/${database}`;
   return u.toString();
 }
+
+/**
+ * Turns on login for a role a migration created NOLOGIN (qs_persona), with a password the
+ * operator chose: containers cannot derive the stack's password, so the one-shot migrate
+ * service sets it from QS_PERSONA_DB_PASSWORD. Run as the schema owner; idempotent.
+ */
+export async function enableRoleLogin(adminUrl: string, role: 'qs_persona', password: string): Promise<void> {
+  await withClient(adminUrl, async (c) => {
+    await c.query(`ALTER ROLE ${ident(role)} LOGIN PASSWORD ${literal(password)}`);
+  });
+}

@@ -2,7 +2,7 @@ import { printText } from '../output';
 import { Command } from 'commander';
 import { migrationStatus, runMigrations } from '../../db/migrate';
 import { DatabaseSetupError, explainDatabaseError } from '../../db/errors';
-import { provisionDatabase } from '../../db/provision';
+import { enableRoleLogin, provisionDatabase } from '../../db/provision';
 import { adminUrl } from '../context';
 import { UsageError } from '../usage-error';
 
@@ -57,6 +57,18 @@ export function register(program: Command): void {
       if (report.generated.qs_admin || report.generated.qs_app)
         printText('Generated passwords are shown once, above; store them (a re-run keeps them).');
       printText('Next: DATABASE_URL=… npx qs db migrate');
+    });
+  db.command('persona-login')
+    .description(
+      "let qs_persona (the persona worker's role, Rule 2) log in with QS_PERSONA_DB_PASSWORD; run after migrate, " +
+        'as the schema owner (DATABASE_URL); idempotent',
+    )
+    .action(async () => {
+      const password = nonEmpty(process.env.QS_PERSONA_DB_PASSWORD);
+      if (!password) throw new UsageError('qs db persona-login needs QS_PERSONA_DB_PASSWORD');
+      const url = adminUrl();
+      await explained(url, () => enableRoleLogin(url, 'qs_persona', password));
+      printText('qs_persona may log in (QS_APP_DATABASE_URL of the persona worker: postgres://qs_persona:…@…)');
     });
 }
 

@@ -119,6 +119,19 @@ describe('an external PostgreSQL', () => {
     const migrate = await runQs(['db', 'migrate'], { DATABASE_URL: dbUrl('qs_admin', 'admin-pw') });
     expect(migrate.stderr).toBe('');
     expect(migrate.stdout).toMatch(/^applied: 0000_init, /);
+    const login = await runQs(['db', 'persona-login'], {
+      DATABASE_URL: dbUrl('qs_admin', 'admin-pw'),
+      QS_PERSONA_DB_PASSWORD: 'persona-pw',
+    });
+    expect(login.code).toBe(0);
+    const persona = new Client({ connectionString: dbUrl('qs_persona', 'persona-pw') });
+    await persona.connect();
+    try {
+      // Rule 2's role: synthetic trades only, no ledger.
+      await expect(persona.query('SELECT 1 FROM orders LIMIT 1')).rejects.toThrow(/permission denied/);
+    } finally {
+      await persona.end();
+    }
 
     const stack = await testStack('ops-external-pg-stack');
     stack.env.DATABASE_URL = dbUrl('qs_admin', 'admin-pw');
