@@ -1,6 +1,7 @@
 /**
  * Lots for a structure within the tenant's limits: the per-order cap, what is left of the
- * day's lots, and the capital-at-risk share of free capital over the max loss of one lot. At
+ * day's lots, the capital-at-risk share of free capital and the day's loss headroom (limit +
+ * today's P&L), each over the max loss of one lot. At
  * least one lot is proposed even when a limit allows none, so the castle refuses it with its
  * numbers rather than the decision going quiet.
  */
@@ -23,8 +24,10 @@ export function sizeStructure(
   const byCapital = lossPerLot.greaterThan(0)
     ? dec(riskBudget).dividedBy(lossPerLot).floor().toNumber()
     : limits.maxLotsPerOrder;
+  const headroom = dec(limits.maxDailyLoss).plus(dec(portfolio.dayPnl));
+  const byLoss = lossPerLot.greaterThan(0) ? headroom.dividedBy(lossPerLot).floor().toNumber() : limits.maxLotsPerOrder;
   const leftToday = Math.max(0, limits.maxLotsPerDay - portfolio.lotsTradedToday);
-  const allowed = Math.min(limits.maxLotsPerOrder, leftToday, Math.max(0, byCapital));
+  const allowed = Math.min(limits.maxLotsPerOrder, leftToday, Math.max(0, byCapital), Math.max(0, byLoss));
   return {
     lots: Math.max(1, allowed),
     numbers: {
@@ -33,6 +36,8 @@ export function sizeStructure(
       riskBudget,
       maxLossPerLot: lossPerLot.toFixed(2),
       lotsByCapital: byCapital,
+      lossHeadroom: headroom.toFixed(2),
+      lotsByLossHeadroom: byLoss,
       allowed,
     },
   };
