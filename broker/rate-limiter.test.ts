@@ -1,4 +1,4 @@
-import { KITE_ORDER_LIMITS, SlidingWindowLimiter } from './rate-limiter';
+import { DailyOrderCapError, KITE_ORDER_LIMITS, SlidingWindowLimiter } from './rate-limiter';
 
 /** A virtual clock: sleeping advances time, so the test checks the schedule, not the wall clock. */
 function virtualClock() {
@@ -34,5 +34,15 @@ describe('SlidingWindowLimiter', () => {
     const order: number[] = [];
     await Promise.all([0, 1, 2, 3, 4].map((i) => limiter.acquire().then(() => order.push(i))));
     expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('refuses past the daily cap instead of waiting for tomorrow', async () => {
+    const clock = virtualClock();
+    const limiter = new SlidingWindowLimiter(KITE_ORDER_LIMITS, clock.now, clock.sleep, 0, 25);
+    for (let i = 0; i < 25; i++) await limiter.acquire();
+    await expect(limiter.acquire()).rejects.toBeInstanceOf(DailyOrderCapError);
+    // A day later the budget is back.
+    await clock.sleep(86_400_000);
+    await expect(limiter.acquire()).resolves.toBeUndefined();
   });
 });
