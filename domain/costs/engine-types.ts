@@ -1,11 +1,12 @@
 /** The cost engine's vocabulary: legs in, a breakdown of every rupee out. */
+import type { OrderSide } from '../orders/state-machine';
 import type { IsoDate } from '../dates';
 import type { Instrument } from '../instruments';
 import type { DecimalInput, Rupees } from '../money';
 import type { CostRates } from './rates';
 import type { SlippageModel } from './slippage';
 
-export type Side = 'BUY' | 'SELL';
+export type Side = OrderSide;
 export type LegKind = 'option' | 'future';
 
 export interface CostLeg {

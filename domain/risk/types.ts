@@ -3,6 +3,7 @@
  * inputs and returns the numbers it judged, so a refused (or allowed) trade can be explained
  * from its provenance record alone.
  */
+import type { OrderSide } from '../orders/state-machine';
 import type { IsoDate, IsoTimestamp } from '../dates';
 import type { Instrument } from '../instruments';
 import type { Rupees } from '../money';
@@ -10,7 +11,7 @@ import type { OptionType } from '../pricing/black76';
 import type { Regime } from '../market/types';
 
 export interface ProposalLeg {
-  readonly side: 'BUY' | 'SELL';
+  readonly side: OrderSide;
   readonly type: OptionType;
   readonly strike: number;
   readonly expiry: IsoDate;

@@ -8,6 +8,7 @@
  * calendar sells the near expiry and buys the far one at one strike; the protective put (the
  * tail hedge) buys the ~5-delta put.
  */
+import type { OrderSide } from '../orders/state-machine';
 import { dec, Decimal, rupees, type Rupees } from '../money';
 import { black76, type OptionType } from '../pricing/black76';
 import { yearFraction } from '../calendar';
@@ -18,7 +19,7 @@ import type { BuildResult, Greeks, Structure, StructureKind, StructureLeg, Struc
 type Fail = Extract<BuildResult, { ok: false }>;
 const fail = (reason: Fail['reason'], detail: string): Fail => ({ ok: false, reason, detail });
 
-function leg(side: 'BUY' | 'SELL', q: OptionQuote, expiry: string): StructureLeg {
+function leg(side: OrderSide, q: OptionQuote, expiry: string): StructureLeg {
   return {
     side,
     type: q.type,

@@ -3,6 +3,7 @@
  * one of these kinds with its parameters and `buildStructure` is the only constructor, so no
  * agent can invent a ninth shape.
  */
+import type { OrderSide } from '../orders/state-machine';
 import type { IsoDate, IsoTimestamp } from '../dates';
 import type { Instrument } from '../instruments';
 import type { Rupees } from '../money';
@@ -45,7 +46,7 @@ export type StructureParams =
   | ({ readonly kind: 'PROTECTIVE_PUT'; readonly delta?: number } & ExpiryChoice);
 
 export interface StructureLeg {
-  readonly side: 'BUY' | 'SELL';
+  readonly side: OrderSide;
   readonly type: OptionType;
   readonly strike: number;
   readonly expiry: IsoDate;
