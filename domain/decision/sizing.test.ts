@@ -1,0 +1,59 @@
+import { buildChain } from '../market/chain';
+import { simulateDay, snapshotAt } from '../market';
+import { buildStructure } from '../strategies/templates';
+import type { Structure } from '../strategies/types';
+import { structureParams } from './decide';
+import { DEFAULT_TENANT_LIMITS } from './limits';
+import { sizeStructure } from './sizing';
+
+const chain = buildChain(snapshotAt(simulateDay({ instrument: 'NIFTY', date: '2026-03-10', seed: 3 }), '11:00'));
+const spread = (buildStructure(chain, { kind: 'BEAR_CALL_SPREAD' }) as { ok: true; structure: Structure }).structure;
+const portfolio = {
+  freeCapital: '100000000.00',
+  equity: '100000000.00',
+  peakEquity: '100000000.00',
+  dayPnl: '0.00',
+  lotsTradedToday: 0,
+  netDelta: 0,
+  netVega: 0,
+};
+
+describe('sizing within the tenant limits', () => {
+  const lossPerLot = Number(spread.maxLossPerUnit) * spread.lotSize;
+
+  it('takes the tightest of per-order cap, lots left today, capital at risk and the day’s loss headroom', () => {
+    const s = sizeStructure(spread, DEFAULT_TENANT_LIMITS, portfolio);
+    const byLoss = Math.floor(25_000 / lossPerLot);
+    expect(s.numbers.lotsByLossHeadroom).toBe(byLoss);
+    expect(s.lots).toBe(Math.max(1, Math.min(10, byLoss)));
+  });
+
+  it('a loss eats the headroom: after a 24,000 loss only what 1,000 rupees cover', () => {
+    const s = sizeStructure(spread, DEFAULT_TENANT_LIMITS, { ...portfolio, dayPnl: '-24000.00' });
+    expect(s.numbers.lossHeadroom).toBe('1000.00');
+    expect(s.numbers.lotsByLossHeadroom).toBe(Math.floor(1000 / lossPerLot));
+  });
+
+  it('proposes one lot when no limit allows any, for the castle to refuse with its numbers', () => {
+    const s = sizeStructure(spread, DEFAULT_TENANT_LIMITS, { ...portfolio, lotsTradedToday: 40 });
+    expect(s.numbers.allowed).toBe(0);
+    expect(s.lots).toBe(1);
+  });
+});
+
+describe('strike choice as template parameters', () => {
+  const choice = {
+    source: 'strike_selector' as const,
+    widthZ: 1,
+    shortDelta: 0.16,
+    expectedPnlPct: 0.1,
+    model: null,
+    reason: null,
+  };
+  it('gives the short delta to the delta-targeting templates only', () => {
+    expect(structureParams('IRON_CONDOR', choice)).toEqual({ kind: 'IRON_CONDOR', shortDelta: 0.16 });
+    expect(structureParams('LONG_STRANGLE', choice)).toEqual({ kind: 'LONG_STRANGLE', delta: 0.16 });
+    expect(structureParams('LONG_STRADDLE', choice)).toEqual({ kind: 'LONG_STRADDLE' });
+    expect(structureParams('IRON_CONDOR', { ...choice, shortDelta: null })).toEqual({ kind: 'IRON_CONDOR' });
+  });
+});
