@@ -1,0 +1,2 @@
+export * from './roll-window';
+export * from './plan';
