@@ -15,11 +15,12 @@ export function personaPassword(appPassword: string): string {
 }
 
 /**
- * Lets qs_persona log in with its derived password (idempotent; needs the migration that
- * created the role, run by the schema owner) and returns its URL on the app database.
+ * Lets qs_persona log in with a password derived from the runtime role's (in `appUrl`);
+ * idempotent; needs the migration that created the role, run by the schema owner. Returns
+ * qs_persona's URL on the app database.
  */
-export async function enablePersonaLogin(adminUrl: string, appUrl: string, appPassword: string): Promise<string> {
-  const password = personaPassword(appPassword);
+export async function enablePersonaLogin(adminUrl: string, appUrl: string): Promise<string> {
+  const password = personaPassword(decodeURIComponent(new URL(appUrl).password));
   const c = new Client({ connectionString: adminUrl });
   await c.connect();
   try {

@@ -63,6 +63,8 @@ export interface PersonaDay {
   readonly expiryDay: boolean;
   /** The persona was already bust at the open (it did nothing). */
   readonly openBust: boolean;
+  /** The index's move since the open (percent) when each trade was entered, by trade. */
+  readonly entryMovesPct: readonly number[];
 }
 
 const knobFactor = (knob: number) => 0.5 + knob / 100;
@@ -301,6 +303,7 @@ export function simulatePersonaDay(
   const isExpiry = listExpiries(day.instrument, day.date, 1)[0] === day.date;
   const { tilt, fatigue } = spec.psychology;
   const trades: PersonaTrade[] = [];
+  const entryMovesPct: number[] = [];
 
   if (!state.bust) {
     const stateFreq =
@@ -330,6 +333,7 @@ export function simulatePersonaDay(
       const { exitMinute, reason, exit } = hold(persona, state, tape, dayIndex, minute, o);
       const gross = cashflowPaise(o.entry) + cashflowPaise(exit);
       const charges = chargesPaise(o.entry, day.instrument, day.date) + chargesPaise(exit, day.instrument, day.date);
+      entryMovesPct.push(morningMovePct);
       trades.push({
         personaId: spec.persona_id,
         seq: state.seq + trades.length,
@@ -365,5 +369,6 @@ export function simulatePersonaDay(
     openState: state.psych,
     expiryDay: isExpiry,
     openBust: state.bust,
+    entryMovesPct,
   };
 }

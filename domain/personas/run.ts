@@ -33,6 +33,10 @@ export interface PersonaTally {
   readonly futuresTrades: number;
   readonly expiryDayTrades: number;
   readonly stopExits: number;
+  readonly targetExits: number;
+  /** Credit spreads whose direction followed / faded the index's move since the open. */
+  readonly followedMove: number;
+  readonly fadedMove: number;
   /** Days that opened bust (not counted in byState). */
   readonly bustDays: number;
   readonly byState: Readonly<Record<PsychState, StateTally>>;
@@ -65,6 +69,9 @@ export function startProgress(persona: CompiledPersona): PersonaProgress {
       futuresTrades: 0,
       expiryDayTrades: 0,
       stopExits: 0,
+      targetExits: 0,
+      followedMove: 0,
+      fadedMove: 0,
       bustDays: 0,
       byState: { rational: emptyState(), tilted: emptyState(), fatigued: emptyState() },
       byStructure: {},
@@ -81,11 +88,17 @@ function tallyDay(t: PersonaTally, state: PersonaState, d: PersonaDay): PersonaT
   const { trades, openState: open, expiryDay } = d;
   let hash = t.tradeHash;
   const byStructure = { ...t.byStructure };
-  let { wins, pnlPaise, chargesPaise, hedgedTrades, futuresTrades, stopExits } = t;
+  let { wins, pnlPaise, chargesPaise, hedgedTrades, futuresTrades, stopExits, targetExits, followedMove, fadedMove } =
+    t;
   let lots = 0;
   let dayPnl = 0;
-  for (const tr of trades) {
+  for (const [i, tr] of trades.entries()) {
     hash = tradeHashStep(hash, tr);
+    if (tr.structure === 'BULL_PUT_SPREAD' || tr.structure === 'BEAR_CALL_SPREAD') {
+      if ((tr.structure === 'BULL_PUT_SPREAD') === d.entryMovesPct[i]! >= 0) followedMove++;
+      else fadedMove++;
+    }
+    if (tr.exitReason === 'target') targetExits++;
     byStructure[tr.structure] = (byStructure[tr.structure] ?? 0) + 1;
     if (tr.netPnlPaise > 0) wins++;
     pnlPaise += tr.netPnlPaise;
@@ -113,6 +126,9 @@ function tallyDay(t: PersonaTally, state: PersonaState, d: PersonaDay): PersonaT
     futuresTrades,
     expiryDayTrades: t.expiryDayTrades + (expiryDay ? trades.length : 0),
     stopExits,
+    targetExits,
+    followedMove,
+    fadedMove,
     bustDays: t.bustDays,
     byState,
     byStructure,
@@ -144,55 +160,37 @@ export function runPersonaDays(
   return { progress: { day, state, tally }, trades };
 }
 
-export interface PersonaSummary {
+/** What a run reports per persona: its tally's counts plus money in rupees and where it ended. */
+export interface PersonaSummary extends Omit<PersonaTally, 'wins' | 'pnlPaise' | 'chargesPaise' | 'maxDrawdownPaise'> {
   readonly personaId: string;
   readonly name: string;
   readonly archetype: string;
-  readonly trades: number;
   readonly winRate: number;
   readonly pnl: string;
   readonly charges: string;
   readonly maxDrawdown: string;
-  readonly maxDrawdownPct: number;
   readonly finalKnob: number;
   readonly finalEquity: string;
   readonly bust: boolean;
   /** Days spent (opened) in each psychological state. */
   readonly stateDays: Readonly<Record<PsychState, number>>;
-  readonly byState: Readonly<Record<PsychState, StateTally>>;
-  readonly byStructure: Readonly<Record<string, number>>;
-  readonly hedgedTrades: number;
-  readonly futuresTrades: number;
-  readonly expiryDayTrades: number;
-  readonly stopExits: number;
-  readonly bustDays: number;
-  readonly tradeHash: string;
 }
 
 export function summarise(persona: CompiledPersona, p: PersonaProgress): PersonaSummary {
-  const t = p.tally;
+  const { wins, pnlPaise, chargesPaise, maxDrawdownPaise, ...counts } = p.tally;
   return {
     personaId: persona.spec.persona_id,
     name: persona.spec.name,
     archetype: persona.spec.archetype,
-    trades: t.trades,
-    winRate: t.trades ? Math.round((10_000 * t.wins) / t.trades) / 100 : 0,
-    pnl: paiseToRupees(t.pnlPaise),
-    charges: paiseToRupees(t.chargesPaise),
-    maxDrawdown: paiseToRupees(t.maxDrawdownPaise),
-    maxDrawdownPct: t.maxDrawdownPct,
+    ...counts,
+    winRate: counts.trades ? Math.round((10_000 * wins) / counts.trades) / 100 : 0,
+    pnl: paiseToRupees(pnlPaise),
+    charges: paiseToRupees(chargesPaise),
+    maxDrawdown: paiseToRupees(maxDrawdownPaise),
     finalKnob: p.state.knob,
     finalEquity: paiseToRupees(p.state.equityPaise),
     bust: p.state.bust,
-    stateDays: Object.fromEntries(PSYCH_STATES.map((s) => [s, t.byState[s].days])) as Record<PsychState, number>,
-    byState: t.byState,
-    byStructure: t.byStructure,
-    hedgedTrades: t.hedgedTrades,
-    futuresTrades: t.futuresTrades,
-    expiryDayTrades: t.expiryDayTrades,
-    stopExits: t.stopExits,
-    bustDays: t.bustDays,
-    tradeHash: t.tradeHash,
+    stateDays: Object.fromEntries(PSYCH_STATES.map((s) => [s, counts.byState[s].days])) as Record<PsychState, number>,
   };
 }
 

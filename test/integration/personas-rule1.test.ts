@@ -37,7 +37,7 @@ afterAll(() => personaPool?.end());
 
 async function seedPersonaTrades(app: Pool): Promise<{ tenantId: number; dataVersion: string; trades: number }> {
   const env = testEnv();
-  personaPool ??= createPool(await enablePersonaLogin(env.adminUrl, env.appUrl, new URL(env.appUrl).password));
+  personaPool ??= createPool(await enablePersonaLogin(env.adminUrl, env.appUrl));
   const tenant = await createTenant(app, { slug: `rule1-${Date.now().toString(36)}`, name: 'Rule 1' });
   const personas = loadPersonas().filter((p) => ['P02', 'P05', 'P06', 'P10', 'P15'].includes(p.spec.persona_id));
   const trades: PersonaTrade[] = [];

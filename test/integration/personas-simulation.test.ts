@@ -76,7 +76,7 @@ afterAll(() => Promise.all(pools.map((p) => p.end())));
 /** A pool as the persona worker connects: role qs_persona. */
 async function personaPool(): Promise<Pool> {
   const env = testEnv();
-  const pool = createPool(await enablePersonaLogin(env.adminUrl, env.appUrl, new URL(env.appUrl).password));
+  const pool = createPool(await enablePersonaLogin(env.adminUrl, env.appUrl));
   pools.push(pool);
   return pool;
 }
