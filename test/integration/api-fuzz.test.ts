@@ -17,6 +17,8 @@ import { createTenant, createUser } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
 import { createPool } from '../../db/client';
 import { postbackChecksum } from '../../broker/kite/postback';
+import { saveKiteAccount } from '../../db/broker-credentials';
+import { testKeys } from '../support/fake-kite';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { createWorkerIdentityActivities } from '../../activities/worker-identity';
 import { freshNamespace, testClient, testPool, testWorker } from '../support/env';
@@ -431,12 +433,7 @@ describe('API fuzz: every route, real HTTP, real Postgres', () => {
     const tenantId = (await createTenant(app, { slug, name: 'Fuzz' })).id;
     await createUser(app, tenantId, { email: 'fuzz@fuzz.test', role: 'trader', password: 'the real password' });
     const kiteTenantId = (await createTenant(app, { slug: `fuzz-kite-${process.pid}`, name: 'Fuzz Kite' })).id;
-    await withTenant(app, kiteTenantId, ({ client: c }) =>
-      c.query("INSERT INTO broker_accounts (tenant_id, broker, settings, api_secret) VALUES ($1, 'kite', '{}', $2)", [
-        kiteTenantId,
-        KITE_SECRET,
-      ]),
-    );
+    await withTenant(app, kiteTenantId, (tx) => saveKiteAccount(tx, testKeys(), {}, KITE_SECRET));
     const token = issueSession(SECRET, { userId: 1, tenantId, role: 'trader' });
     ctx = { tenantId, kiteTenantId, slug, token };
     server = http.createServer(
