@@ -12,6 +12,7 @@ import { issueSession } from '../../api/session';
 import { tenantRoom } from '../../api/realtime';
 import { createTenant } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
+import { setKillSwitch } from '../../db/tenant-console';
 import { testEnv, testPool } from '../support/env';
 
 const SECRET = 'r'.repeat(40);
@@ -152,5 +153,28 @@ describe('Socket.IO: tenant rooms over two API nodes, events from the Postgres o
     expect(order).toEqual(['ack', 'event']);
     expect(got[0].id).toBeGreaterThan(ack.lastEventId!);
     expect(got[0].payload).toMatchObject({ tag, op: 'update', status: 'FILLED' });
+  });
+
+  it('kill switches reach trading-state subscribers and positions reach positions subscribers', async () => {
+    const s = await connect(1, as(tenantA));
+    const got = collect(s);
+    const state = await subscribe(s, { channel: 'trading-state' });
+    expect(state).toMatchObject({ ok: true, state: { killSwitches: [] } });
+    expect(await subscribe(s, { channel: 'positions' })).toMatchObject({ ok: true, state: [] });
+    await withTenant(pool, tenantA, (tx) =>
+      setKillSwitch(tx, { scope: 'tenant', target: '*', active: true, reason: 'storm', userId: 1 }),
+    );
+    await withTenant(pool, tenantA, ({ client }) =>
+      client.query(
+        `INSERT INTO positions (tenant_id, tradingsymbol, instrument, quantity, average_price)
+         VALUES ($1, 'NIFTY26MAY24000CE', 'NIFTY', -65, 101.5)`,
+        [tenantA],
+      ),
+    );
+    await until(() => got.length === 2);
+    expect(got.map((e) => [e.channel, e.payload])).toEqual([
+      ['trading-state', expect.objectContaining({ kind: 'kill_switch', active: true, reason: 'storm' })],
+      ['positions', expect.objectContaining({ op: 'insert', tradingsymbol: 'NIFTY26MAY24000CE', quantity: -65 })],
+    ]);
   });
 });
