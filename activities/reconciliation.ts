@@ -13,6 +13,7 @@
  * unresolved or unaccounted marks the tenant not clean, and new orders are refused until a
  * later reconciliation comes back clean (fail closed).
  */
+import { reconciliationVerdicts } from '../runtime/business-metrics';
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Pool } from 'pg';
@@ -108,6 +109,7 @@ export function createReconciliationActivities(deps: { pool: Pool }) {
           mismatches: v.mismatches.length,
         });
       });
+      reconciliationVerdicts.inc({ verdict: v.clean ? 'clean' : 'mismatch', trigger: input.trigger });
     },
   };
 }

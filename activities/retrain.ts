@@ -4,6 +4,7 @@
  * version is keyed by (type, scope, data version), so a retried or repeated run reuses it.
  * Training libraries load on first use, keeping the worker's boot light.
  */
+import { modelPromotions } from '../runtime/business-metrics';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -173,7 +174,7 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
     /** Audits the run's outcome once per workflow id and tells listeners (dashboards, API). */
     async recordRetrainOutcome(o: RetrainOutcome): Promise<{ recorded: boolean }> {
       const tenant = o.scope === 'global' ? PLATFORM_TENANT_ID : o.scope;
-      return withTenant(deps.pool, tenant, async (tx) => {
+      const r = await withTenant(deps.pool, tenant, async (tx) => {
         if (await auditEventRecorded(tx.client, tenant, 'model.retrain_completed', 'workflowId', o.workflowId))
           return { recorded: false };
         await auditIn(tx.client, tenant, null, 'model.retrain_completed', { ...o, scope: scopeKey(o.scope) });
@@ -186,6 +187,8 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
         });
         return { recorded: true };
       });
+      if (r.recorded) modelPromotions.inc({ model_type: o.typeId, result: o.result }); // once per run
+      return r;
     },
 
     /** Scopes retrained in a type's slot: global, plus every tenant that has its own variant. */

@@ -1,11 +1,12 @@
 /**
  * A worker process's own HTTP endpoint (QS_WORKER_METRICS_PORT) for container health checks and
  * Prometheus: GET /healthz answers 200 while the worker polls, 503 otherwise; GET /metrics is
- * the process's metrics (prom-client) followed by the Temporal SDK's, which Core serves on
+ * the process's metrics and the business metrics (prom-client) followed by the Temporal SDK's, which Core serves on
  * 127.0.0.1:<port + 1> and this endpoint relays, so one scrape target holds both.
  */
 import http from 'node:http';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics, register } from 'prom-client';
+import './business-metrics'; // every business metric exists before its first event
 
 export const sdkMetricsAddress = (port: number) => `127.0.0.1:${port + 1}`;
 
@@ -32,7 +33,7 @@ export async function startWorkerEndpoint(opts: {
         return res.end(JSON.stringify({ status: ok ? 'ok' : 'not polling' }));
       }
       if (req.url === '/metrics') {
-        const own = await registry.metrics();
+        const own = `${await registry.metrics()}\n${await register.metrics()}`;
         const sdk = await fetch(`http://${sdkMetricsAddress(opts.port)}/metrics`, {
           signal: AbortSignal.timeout(2_000),
         }).then(

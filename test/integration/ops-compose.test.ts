@@ -60,7 +60,7 @@ describe.each(FILES)('%s', (file) => {
     const s = compose.services[name];
     const image = s.image ?? '';
     // A registry image names an exact version; quantsentinel:local is built from this commit.
-    if (!s.build) expect(image).toMatch(/^[\w./-]+:\d+\.\d+(\.\d+)?([\w.-]*)$/);
+    if (!s.build) expect(image).toMatch(/^[\w./-]+:v?\d+\.\d+(\.\d+)?([\w.-]*)$/);
     if (ONE_SHOT.has(name)) {
       expect(s.restart).toBe('no');
       return;

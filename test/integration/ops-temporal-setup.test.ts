@@ -16,6 +16,10 @@ import { runQs } from '../support/run-qs';
 import { testEnv } from '../support/env';
 
 const RUN_TS = path.join(__dirname, '..', '..', 'bin', 'run-ts.js');
+const DASHBOARD = path.join(__dirname, '..', '..', 'deploy', 'grafana', 'dashboards', 'quantsentinel.json');
+const ALERTS = path.join(__dirname, '..', '..', 'deploy', 'prometheus', 'alerts.yml');
+/** Temporal SDK counters that Core registers at their first event (a failed workflow). */
+const BORN_ON_FIRST_EVENT = new Set(['temporal_workflow_failed']);
 const IVT = temporal.api.enums.v1.IndexedValueType;
 jest.setTimeout(180_000);
 
@@ -138,6 +142,17 @@ describe('an external Temporal without our namespace', () => {
       }
       expect(metrics).toMatch(/^qs_worker_process_cpu_seconds_total\{task_queue="trading"\} /m);
       expect(metrics).toMatch(/^temporal_\w+/m); // Core's Prometheus exporter, relayed
+      // Every metric a dashboard panel or an alert queries is exposed (the TYPE line exists before
+      // the first event), except Prometheus's own `up` and SDK counters Core creates on first event.
+      const queried = new Set(
+        [DASHBOARD, ALERTS]
+          .map((f) => fs.readFileSync(f, 'utf8'))
+          .flatMap((text) => [...text.matchAll(/\b((?:qs|temporal)_[a-z_]+)\b/g)].map((m) => m[1]))
+          .map((name) => name.replace(/_(bucket|sum|count)$/, '')),
+      );
+      expect(queried.size).toBeGreaterThan(15);
+      const missing = [...queried].filter((n) => !BORN_ON_FIRST_EVENT.has(n) && !metrics.includes(`# TYPE ${n} `));
+      expect(missing).toEqual([]);
     } finally {
       await r.stop();
     }
