@@ -5,6 +5,7 @@
  */
 import type { ModelRollbackInput, RollbackResult, ScheduledRetrainResult } from './models';
 import type { WeeklyRetrainInput, WeeklyRetrainResult } from './models';
+import type { HedgeCheckInput, HedgeRollResult, TailHedgeRollInput } from './hedge';
 import type { OrderPlacementInput, OrderPlacementResult } from './orders';
 import type { ReconciliationInput, ReconciliationResult } from './reconciliation';
 import type { SystemCheckResult } from './system-check';
@@ -21,6 +22,8 @@ export interface WorkflowSignatures {
   modelRollback: (input: ModelRollbackInput) => Promise<RollbackResult>;
   personaSimulation: (input: PersonaSimulationInput) => Promise<PersonaSimulationResult>;
   personaRun: (input: PersonaRunInput) => Promise<PersonaRunResult>;
+  tailHedgeRoll: (input: TailHedgeRollInput) => Promise<HedgeRollResult>;
+  scheduledHedgeRoll: (input: HedgeCheckInput) => Promise<HedgeRollResult>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;
@@ -35,4 +38,6 @@ export const WORKFLOW_TYPES = [
   'modelRollback',
   'personaSimulation',
   'personaRun',
+  'tailHedgeRoll',
+  'scheduledHedgeRoll',
 ] as const satisfies readonly WorkflowType[];

@@ -8,6 +8,7 @@ import { createBrokerRegistry } from '../broker/registry';
 import { createBrokerActivities } from '../activities/broker-calls';
 import { createOrderActivities } from '../activities/order-ledger';
 import { createDecideActivities, type ModelSource } from '../activities/decide';
+import { createHedgingActivities } from '../activities/hedging';
 import { createReconciliationActivities } from '../activities/reconciliation';
 import { createSystemCheckActivities } from '../activities/system-check';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
@@ -22,6 +23,7 @@ export function tradingActivities(deps: { pool: Pool; workerId: string; models?:
     ...createWorkerIdentityActivities(deps),
     ...createOrderActivities(deps),
     ...createReconciliationActivities(deps),
+    ...createHedgingActivities(deps),
     ...(deps.models ? createDecideActivities({ pool: deps.pool, models: deps.models }) : {}),
   };
 }

@@ -5,3 +5,4 @@ export * from './reconciliation';
 export * from './weekly-retrain';
 export * from './model-rollback';
 export * from './persona-simulation';
+export * from './tail-hedge-roll';

@@ -11,3 +11,4 @@ export * from './broker';
 export * from './login-throttle';
 export * from './synthetic';
 export * from './broker-rate';
+export * from './hedging';

@@ -31,6 +31,7 @@ export const TENANT_TABLE_FIXTURES: Record<string, Insert> = {
     ),
   tenant_trading_state: (c, t) =>
     c.query('INSERT INTO tenant_trading_state (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [t]),
+  hedge_settings: (c, t) => c.query('INSERT INTO hedge_settings (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [t]),
   decisions: (c, t, n) =>
     c.query(
       "INSERT INTO decisions (tenant_id, id, trading_date, workflow_id, run_id, structure, instrument, lots, status) VALUES ($1, $2, '2026-05-05', 'wf', 'run', 'iron_condor', 'NIFTY', 1, 'probe')",
