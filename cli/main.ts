@@ -23,6 +23,7 @@ import * as killSwitch from './commands/kill-switch';
 import * as personas from './commands/personas';
 import * as broker from './commands/broker';
 import * as secrets from './commands/secrets';
+import * as hedge from './commands/hedge';
 
 const groups: Array<{ register(program: Command): void }> = [
   stack,
@@ -42,6 +43,7 @@ const groups: Array<{ register(program: Command): void }> = [
   personas,
   broker,
   secrets,
+  hedge,
 ];
 
 /** Commander's "show help" exits (e.g. `qs models` without a subcommand), not mistakes. */

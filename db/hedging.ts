@@ -6,6 +6,7 @@
 import type { Pool } from 'pg';
 import { eq, sql } from 'drizzle-orm';
 import { HEDGE_STRUCTURE } from '../contracts/hedge';
+import { auditIn } from './audit';
 import { hedgeSettings } from './schema';
 import { forEachTenant, type TenantTx } from './tenant';
 
@@ -97,4 +98,16 @@ export async function hedgeSpendSince(tx: TenantTx, from: string): Promise<strin
     [tx.tenantId, HEDGE_STRUCTURE, from],
   );
   return rows[0]!.spent;
+}
+
+/** An operator's change of the settings, audited in the same transaction. */
+export async function changeHedgeSettings(
+  tx: TenantTx,
+  patch: HedgeSettingsPatch,
+  userId: number | null,
+): Promise<HedgeSettingsRow> {
+  const before = await hedgeSettingsOf(tx);
+  const after = await saveHedgeSettings(tx, patch);
+  await auditIn(tx.client, tx.tenantId, userId, 'hedge.settings_changed', { before: before ?? null, after });
+  return after;
 }

@@ -4,12 +4,14 @@ import { Command } from 'commander';
 import { ScheduleNotFoundError, type ScheduleOptions } from '@temporalio/client';
 import { allSchedules, applySchedules, type ScheduleContext } from '../../stack/schedules/apply';
 import { listTenants } from '../../db/tenants';
+import { hedgingTenantIds } from '../../db/hedging';
 import { withAppPool, withTemporal } from '../context';
 
 /** The context from the running stack's database: every active trading tenant. */
 async function scheduleContext(): Promise<ScheduleContext> {
   return withAppPool(async (pool) => ({
     tenantIds: (await listTenants(pool)).filter((t) => t.status === 'active').map((t) => t.id),
+    hedgeTenantIds: await hedgingTenantIds(pool),
   }));
 }
 

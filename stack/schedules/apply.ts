@@ -8,16 +8,20 @@ import { createHash } from 'node:crypto';
 import { ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
 import { retrainSchedules } from './retrain';
 import { reconciliationSchedules } from './reconciliation';
+import { hedgeSchedules } from './hedge';
 
 /** What a schedule source may need to know: today, the active tenants. */
 export interface ScheduleContext {
   tenantIds: readonly number[];
+  /** Active tenants with hedging on (hedge_settings). */
+  hedgeTenantIds?: readonly number[];
 }
 
 /** Every schedule the platform runs, by source. */
 export const SCHEDULE_SOURCES: Array<{ name: string; schedules: (ctx: ScheduleContext) => ScheduleOptions[] }> = [
   { name: 'ml retrain', schedules: () => retrainSchedules() },
   { name: 'reconciliation', schedules: (ctx) => ctx.tenantIds.flatMap((t) => reconciliationSchedules(t)) },
+  { name: 'tail hedge', schedules: (ctx) => (ctx.hedgeTenantIds ?? []).flatMap((t) => hedgeSchedules(t)) },
 ];
 
 export interface AppliedSchedule {
