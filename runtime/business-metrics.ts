@@ -6,7 +6,13 @@
  */
 import { Counter, Gauge, Histogram, register } from 'prom-client';
 
+type Labels = readonly string[];
+/** One instance per name, also when a test or a hot reload loads this module twice. */
 const once = <T>(name: string, make: () => T): T => (register.getSingleMetric(name) as T | undefined) ?? make();
+const counter = (name: string, help: string, labelNames: Labels) =>
+  once(name, () => new Counter({ name, help, labelNames }));
+const gauge = (name: string, help: string, labelNames: Labels) =>
+  once(name, () => new Gauge({ name, help, labelNames }));
 
 export const decisionLatency = once(
   'qs_decision_latency_seconds',
@@ -17,82 +23,33 @@ export const decisionLatency = once(
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     }),
 );
-export const gateFirings = once(
-  'qs_gate_firings_total',
-  () => new Counter({ name: 'qs_gate_firings_total', help: 'Risk-wall refusals, by wall', labelNames: ['wall'] }),
-);
-export const costRejections = once(
-  'qs_cost_rejections_total',
-  () =>
-    new Counter({
-      name: 'qs_cost_rejections_total',
-      help: 'Cost-engine rejections, by reason',
-      labelNames: ['reason'],
-    }),
-);
-export const orderOutcomes = once(
-  'qs_order_outcomes_total',
-  () =>
-    new Counter({
-      name: 'qs_order_outcomes_total',
-      help: 'Order placements by outcome (filled, rejected, cancelled, …)',
-      labelNames: ['outcome'],
-    }),
-);
-export const reconciliationVerdicts = once(
+export const gateFirings = counter('qs_gate_firings_total', 'Risk-wall refusals, by wall', ['wall']);
+export const costRejections = counter('qs_cost_rejections_total', 'Cost-engine rejections, by reason', ['reason']);
+export const orderOutcomes = counter('qs_order_outcomes_total', 'Order placements by outcome (filled, rejected, …)', [
+  'outcome',
+]);
+export const reconciliationVerdicts = counter(
   'qs_reconciliation_verdicts_total',
-  () =>
-    new Counter({
-      name: 'qs_reconciliation_verdicts_total',
-      help: 'Reconciliation verdicts (clean or mismatch), by trigger',
-      labelNames: ['verdict', 'trigger'],
-    }),
+  'Reconciliation verdicts (clean or mismatch), by trigger',
+  ['verdict', 'trigger'],
 );
-export const modelDriftPsi = once(
-  'qs_model_drift_psi',
-  () =>
-    new Gauge({
-      name: 'qs_model_drift_psi',
-      help: 'Population stability index of a production model inputs',
-      labelNames: ['model_type'],
-    }),
-);
-export const candidateVsProduction = once(
+export const modelDriftPsi = gauge('qs_model_drift_psi', 'Population stability index of a production model inputs', [
+  'model_type',
+]);
+export const candidateVsProduction = gauge(
   'qs_model_candidate_vs_production',
-  () =>
-    new Gauge({
-      name: 'qs_model_candidate_vs_production',
-      help: 'Weekly retrain: candidate metric minus production metric (higher is better)',
-      labelNames: ['model_type'],
-    }),
+  'Weekly retrain: candidate metric minus production metric (higher is better)',
+  ['model_type'],
 );
-export const modelPromotions = once(
+export const modelPromotions = counter(
   'qs_model_promotions_total',
-  () =>
-    new Counter({
-      name: 'qs_model_promotions_total',
-      help: 'Retrain outcomes (promoted, staged, already_production), by model type',
-      labelNames: ['model_type', 'result'],
-    }),
+  'Retrain outcomes (promoted, staged, already_production), by model type',
+  ['model_type', 'result'],
 );
-export const tenantPnl = once(
-  'qs_tenant_pnl_rupees',
-  () => new Gauge({ name: 'qs_tenant_pnl_rupees', help: 'Tenant realised P&L today, rupees', labelNames: ['tenant'] }),
-);
-export const tenantDrawdown = once(
-  'qs_tenant_drawdown_ratio',
-  () =>
-    new Gauge({ name: 'qs_tenant_drawdown_ratio', help: 'Tenant drawdown from peak equity', labelNames: ['tenant'] }),
-);
-export const tenantWinRate = once(
-  'qs_tenant_win_rate',
-  () => new Gauge({ name: 'qs_tenant_win_rate', help: 'Tenant win rate over closed trades', labelNames: ['tenant'] }),
-);
-export const auditEvents = once(
-  'qs_audit_events_total',
-  () =>
-    new Counter({ name: 'qs_audit_events_total', help: 'Audit-log rows written, by action', labelNames: ['action'] }),
-);
+export const tenantPnl = gauge('qs_tenant_pnl_rupees', 'Tenant realised P&L today, rupees', ['tenant']);
+export const tenantDrawdown = gauge('qs_tenant_drawdown_ratio', 'Tenant drawdown from peak equity', ['tenant']);
+export const tenantWinRate = gauge('qs_tenant_win_rate', 'Tenant win rate over closed trades', ['tenant']);
+export const auditEvents = counter('qs_audit_events_total', 'Audit-log rows written, by action', ['action']);
 
 /** Every business metric name: the dashboard and alert test checks each query against these. */
 export const BUSINESS_METRICS = [

@@ -21,6 +21,7 @@ const ALERTS = path.join(__dirname, '..', '..', 'deploy', 'prometheus', 'alerts.
 /** Temporal SDK counters that Core registers at their first event (a failed workflow). */
 const BORN_ON_FIRST_EVENT = new Set(['temporal_workflow_failed']);
 const IVT = temporal.api.enums.v1.IndexedValueType;
+const NAMES = Object.keys(SEARCH_ATTRIBUTES).join(', ');
 jest.setTimeout(180_000);
 
 let bare: DevServer;
@@ -107,7 +108,9 @@ describe('an external Temporal without our namespace', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('created namespace quantsentinel (retention 3 days)');
     expect(first.stdout).toContain(
-      'registered search attributes TenantId=Keyword, TradingDate=Keyword, ModelType=Keyword, OrderTag=KeywordList',
+      `registered search attributes ${Object.entries(SEARCH_ATTRIBUTES)
+        .map(([n, t]) => `${n}=${t}`)
+        .join(', ')}`,
     );
 
     const ns = await connection.workflowService.describeNamespace({ namespace: 'quantsentinel' });
@@ -123,7 +126,7 @@ describe('an external Temporal without our namespace', () => {
     const again = await runQs(['temporal', 'setup'], env());
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('namespace quantsentinel exists');
-    expect(again.stdout).toContain('search attributes TenantId, TradingDate, ModelType, OrderTag are registered');
+    expect(again.stdout).toContain(`search attributes ${NAMES} are registered`);
     expect(again.stdout).not.toContain('created');
   });
 
@@ -165,9 +168,7 @@ describe('an external Temporal without our namespace', () => {
     });
     const r = await runWorker({ TEMPORAL_NAMESPACE: 'partial' });
     expect(r.code).toBe(78);
-    expect(r.out).toContain(
-      `Temporal namespace partial lacks the search attributes TenantId, TradingDate, ModelType, OrderTag: run`,
-    );
+    expect(r.out).toContain(`Temporal namespace partial lacks the search attributes ${NAMES}: run`);
 
     const cloud = await runQs(['temporal', 'setup', '--cloud'], { ...env(), TEMPORAL_NAMESPACE: 'partial' });
     expect(cloud.code).toBe(1);
