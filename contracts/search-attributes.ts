@@ -8,6 +8,8 @@ export const TenantId = defineSearchAttributeKey('TenantId', SearchAttributeType
 export const TradingDate = defineSearchAttributeKey('TradingDate', SearchAttributeType.KEYWORD);
 export const ModelType = defineSearchAttributeKey('ModelType', SearchAttributeType.KEYWORD);
 export const OrderTag = defineSearchAttributeKey('OrderTag', SearchAttributeType.KEYWORD_LIST);
+/** A trading day's ACTIVE / REDUCING / HALTED, kept current as it changes. */
+export const TradingStateAttr = defineSearchAttributeKey('TradingState', SearchAttributeType.KEYWORD);
 
 /** name → Temporal CLI type name, for `temporal server start-dev --search-attribute`. */
 export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList' | 'Text' | 'Int' | 'Datetime'> = {
@@ -15,4 +17,5 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'KeywordList' | 'Text
   TradingDate: 'Keyword',
   ModelType: 'Keyword',
   OrderTag: 'KeywordList',
+  TradingState: 'Keyword',
 };

@@ -9,6 +9,7 @@ import type { HedgeCheckInput, HedgeRollResult, TailHedgeRollInput } from './hed
 import type { OrderPlacementInput, OrderPlacementResult } from './orders';
 import type { ReconciliationInput, ReconciliationResult } from './reconciliation';
 import type { SystemCheckResult } from './system-check';
+import type { DaySummary, TradingDayInput } from './trading-day';
 import type { PersonaRunInput, PersonaRunResult, PersonaSimulationInput, PersonaSimulationResult } from './personas';
 
 export interface WorkflowSignatures {
@@ -24,6 +25,7 @@ export interface WorkflowSignatures {
   personaRun: (input: PersonaRunInput) => Promise<PersonaRunResult>;
   tailHedgeRoll: (input: TailHedgeRollInput) => Promise<HedgeRollResult>;
   scheduledHedgeRoll: (input: HedgeCheckInput) => Promise<HedgeRollResult>;
+  tradingDay: (input: TradingDayInput) => Promise<DaySummary>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;
@@ -40,4 +42,5 @@ export const WORKFLOW_TYPES = [
   'personaRun',
   'tailHedgeRoll',
   'scheduledHedgeRoll',
+  'tradingDay',
 ] as const satisfies readonly WorkflowType[];

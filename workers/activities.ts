@@ -11,6 +11,7 @@ import { createDecideActivities, type ModelSource } from '../activities/decide';
 import { createHedgingActivities } from '../activities/hedging';
 import { createReconciliationActivities } from '../activities/reconciliation';
 import { createSystemCheckActivities } from '../activities/system-check';
+import { createTradingDayActivities } from '../activities/trading-day';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
 
 /**
@@ -24,6 +25,7 @@ export function tradingActivities(deps: { pool: Pool; workerId: string; models?:
     ...createOrderActivities(deps),
     ...createReconciliationActivities(deps),
     ...createHedgingActivities(deps),
+    ...createTradingDayActivities(deps),
     ...(deps.models ? createDecideActivities({ pool: deps.pool, models: deps.models }) : {}),
   };
 }

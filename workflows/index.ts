@@ -6,3 +6,4 @@ export * from './weekly-retrain';
 export * from './model-rollback';
 export * from './persona-simulation';
 export * from './tail-hedge-roll';
+export * from './trading-day';

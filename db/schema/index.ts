@@ -12,3 +12,4 @@ export * from './login-throttle';
 export * from './synthetic';
 export * from './broker-rate';
 export * from './hedging';
+export * from './trading-days';

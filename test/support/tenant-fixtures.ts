@@ -31,6 +31,13 @@ export const TENANT_TABLE_FIXTURES: Record<string, Insert> = {
     ),
   tenant_trading_state: (c, t) =>
     c.query('INSERT INTO tenant_trading_state (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [t]),
+  trading_days: (c, t, n) =>
+    c.query(
+      'INSERT INTO trading_days (tenant_id, trading_date, workflow_id, run_id, mode, status, final_state, ' +
+        'decisions, trades, refusals, pnl, costs, max_drawdown, summary) ' +
+        "VALUES ($1, '2026-01-01'::date + $2::int, 'wf', 'run', 'live', 'completed', 'ACTIVE', 0, 0, '{}', 0, 0, 0, '{}')",
+      [t, n],
+    ),
   hedge_settings: (c, t) => c.query('INSERT INTO hedge_settings (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [t]),
   decisions: (c, t, n) =>
     c.query(

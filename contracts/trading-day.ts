@@ -1,0 +1,153 @@
+/**
+ * TradingDay's vocabulary, shared by the workflow, its activities and clients (CLI, API,
+ * schedules): business key, input, status (the query's answer), summary (the result) and the
+ * update/query definitions. Definitions are built as defineUpdate/defineQuery build them (those
+ * functions live in the workflow package; clients need the definitions too).
+ */
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
+import type { OrderPlacementOptions } from './orders';
+import type { DayPhase, TradingState } from '../domain/trading-day';
+
+export type { DayPhase, TradingState };
+
+/** One workflow per (tenant, trading date): a repeated start is a no-op. */
+export const tradingDayWorkflowId = (tenantId: number, date: string) => `trading-day/${tenantId}/${date}`;
+
+/** live: IST through workflow timers. accelerated: market time advanced per tick, no waiting. */
+export type ClockMode = 'live' | 'accelerated';
+
+export interface TradingDayInput {
+  readonly tenantId: number;
+  /** Trading date (YYYY-MM-DD, IST). */
+  readonly date: string;
+  readonly mode?: ClockMode;
+  /** Minutes of market time between decisions (default 5). */
+  readonly cadenceMinutes?: number;
+  /** Simulator seed of the market decide sees (default 7): same seed, same decisions. */
+  readonly seed?: number;
+  readonly instrument?: 'NIFTY' | 'BANKNIFTY';
+  /** Options for the OrderPlacement children (fill timeouts, polling). */
+  readonly orderOptions?: OrderPlacementOptions;
+  /** Continue as new after this many ticks in one run even if Temporal has not suggested it (tests). */
+  readonly maxTicksPerRun?: number;
+  /** The state carried across continue-as-new; absent on a day's first run. */
+  readonly carried?: CarriedDay;
+}
+
+/** Who asked for a change, and why: every change is audited with it. */
+export interface DayRequestMeta {
+  readonly by: string;
+  readonly reason?: string;
+}
+
+export interface SetCadenceRequest extends DayRequestMeta {
+  readonly minutes: number;
+}
+
+export interface BookPosition {
+  readonly tradingsymbol: string;
+  readonly quantity: number;
+  readonly averagePrice: string;
+  readonly mark: string | null;
+}
+
+export interface DayChange {
+  readonly kind: string;
+  readonly by: string;
+  readonly reason: string | null;
+  /** Market time at which it took effect. */
+  readonly at: string;
+}
+
+/** What the status query answers. */
+export interface DayStatus {
+  readonly workflowId: string;
+  readonly tenantId: number;
+  readonly date: string;
+  readonly mode: ClockMode;
+  readonly state: TradingState;
+  readonly stateReason: string | null;
+  readonly paused: boolean;
+  readonly phase: DayPhase;
+  readonly cadenceMinutes: number;
+  /** Market time of the next decision tick, or null when no tick is left. */
+  readonly nextTick: string | null;
+  readonly decisions: number;
+  readonly trades: number;
+  readonly refusals: Readonly<Record<string, number>>;
+  readonly positions: readonly BookPosition[];
+  /** Realised + unrealised at the last mark (rupees, decimal string). */
+  readonly pnl: string;
+  readonly changes: readonly DayChange[];
+}
+
+/** Everything the loop has accumulated; carried across continue-as-new. */
+export interface CarriedDay {
+  readonly state: TradingState;
+  readonly stateReason: string | null;
+  readonly paused: boolean;
+  readonly cadenceMinutes: number;
+  /** The next tick's market minute of day, or null when the loop is done. */
+  readonly nextMinute: number | null;
+  readonly decisionIds: readonly string[];
+  /** Every OrderPlacement child's decision id (entries, flattens, the square-off): the day's costs. */
+  readonly placementIds: readonly string[];
+  readonly trades: number;
+  readonly refusals: Readonly<Record<string, number>>;
+  /** The book's value at the open: the day's P&L is measured from it. */
+  readonly openingValue: string;
+  readonly pnl: string;
+  readonly positions: readonly BookPosition[];
+  readonly pnlPath: readonly string[];
+  readonly changes: readonly DayChange[];
+  readonly flattens: number;
+  readonly squaredOff: number;
+}
+
+export type DayEndStatus = 'completed' | 'holiday' | 'halted';
+
+/** The day summary row and the workflow's result. */
+export interface DaySummary {
+  readonly workflowId: string;
+  readonly tenantId: number;
+  readonly date: string;
+  readonly mode: ClockMode;
+  /** completed; holiday (nothing ran); halted (ended HALTED). */
+  readonly status: DayEndStatus;
+  readonly reason: string | null;
+  readonly finalState: TradingState;
+  readonly decisions: number;
+  readonly trades: number;
+  readonly refusals: Readonly<Record<string, number>>;
+  readonly refusalCount: number;
+  /** Net of costs (rupees). */
+  readonly pnl: string;
+  readonly grossPnl: string;
+  readonly costs: string;
+  readonly maxDrawdown: string;
+  readonly squaredOff: number;
+  readonly reconciliationClean: boolean | null;
+  readonly openPositionsAtClose: number;
+}
+
+const update = <Ret, Args extends unknown[], Name extends string>(name: Name) =>
+  ({ type: 'update', name }) as UpdateDefinition<Ret, Args, Name>;
+
+export const pauseDayUpdate = update<DayStatus, [DayRequestMeta], 'pause'>('pause');
+export const resumeDayUpdate = update<DayStatus, [DayRequestMeta], 'resume'>('resume');
+export const reduceDayUpdate = update<DayStatus, [DayRequestMeta], 'reduce'>('reduce');
+export const haltDayUpdate = update<DayStatus, [DayRequestMeta], 'halt'>('halt');
+/** Answers once the flatten's OrderPlacement has finished. */
+export const flattenDayUpdate = update<DayStatus, [DayRequestMeta], 'flatten'>('flatten');
+export const setCadenceUpdate = update<DayStatus, [SetCadenceRequest], 'setCadence'>('setCadence');
+
+export const dayStatusQuery = { type: 'query', name: 'status' } as QueryDefinition<DayStatus, [], 'status'>;
+
+/** The updates by CLI verb. */
+export const DAY_UPDATES = {
+  pause: pauseDayUpdate,
+  resume: resumeDayUpdate,
+  reduce: reduceDayUpdate,
+  halt: haltDayUpdate,
+  flatten: flattenDayUpdate,
+} as const;

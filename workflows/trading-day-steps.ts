@@ -1,0 +1,206 @@
+/**
+ * TradingDay's steps: pre-open (child Reconciliation, kill switches, opening book), one decision
+ * tick (decide → a `trade` becomes a child OrderPlacement under the decision's business key),
+ * closing the book (flatten, square-off) through OrderPlacement, marking it, and the summary.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  executeChild,
+  ParentClosePolicy,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { DecideInput, DecideResult } from '../activities/decide';
+import type { TradingDayActivities } from '../activities/trading-day';
+import { orderPlacementWorkflowId, type OrderLeg, type OrderPlacementResult } from '../contracts/orders';
+import { reconciliationWorkflowId } from '../contracts/reconciliation';
+import type { DayEndStatus, DaySummary } from '../contracts/trading-day';
+import type { WorkflowSignatures } from '../contracts/workflows';
+import type { Decision } from '../domain/decision';
+import { lotSize, type Instrument } from '../domain/instruments';
+import { dec, rupees } from '../domain/money';
+import { mayEnter, maxDrawdown, refusalKey, tickDecisionId, tickInstant } from '../domain/trading-day';
+import { databaseActivityOptions, MONEY_BUDGET, OUTAGE_RETRY } from './retry-budgets';
+import type { DayRun } from './trading-day-state';
+
+const acts = proxyActivities<TradingDayActivities>(databaseActivityOptions());
+const decider = proxyActivities<{ decide(input: DecideInput): Promise<DecideResult> }>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: MONEY_BUDGET,
+  retry: OUTAGE_RETRY,
+});
+
+export const DEFAULT_SEED = 7;
+
+/** Pre-open: the reconciliation must come back clean and no tenant-wide switch may be set, else HALTED. */
+export async function preOpen(day: DayRun): Promise<void> {
+  const { tenantId, date } = day.input;
+  const recon = await executeChild<WorkflowSignatures['reconciliation']>('reconciliation', {
+    workflowId: reconciliationWorkflowId(tenantId, `pre-open-${date}`),
+    args: [{ tenantId, trigger: 'pre_open' }],
+  });
+  const pre = await acts.dayPreOpen({ tenantId });
+  const why: string[] = [];
+  if (!recon.clean) {
+    const open = recon.mismatches.filter((m) => !m.resolved);
+    why.push(`pre-open reconciliation not clean (${open.length} unresolved: ${open.map((m) => m.kind).join(', ')})`);
+  }
+  why.push(...pre.blockers);
+  day.startAs(why.length > 0 ? 'HALTED' : 'ACTIVE', why.length > 0 ? why.join('; ') : null);
+  day.set({ openingValue: pre.book.value, positions: pre.book.positions });
+}
+
+/** The book marked now; the day's P&L is its value against the opening value. */
+export async function mark(day: DayRun): Promise<void> {
+  const b = await acts.markBook({ tenantId: day.input.tenantId });
+  day.set({ positions: b.positions, pnl: rupees(dec(b.value).minus(day.c.openingValue)) });
+}
+
+async function place(
+  day: DayRun,
+  decisionId: string,
+  structure: string,
+  instrument: Instrument,
+  lots: number,
+  legs: OrderLeg[],
+): Promise<OrderPlacementResult> {
+  const { tenantId, date, orderOptions } = day.input;
+  day.set({ placementIds: [...day.c.placementIds, decisionId] });
+  return executeChild<WorkflowSignatures['orderPlacement']>('orderPlacement', {
+    workflowId: orderPlacementWorkflowId(tenantId, decisionId),
+    args: [
+      {
+        tenantId,
+        decisionId,
+        structure,
+        instrument,
+        tradingDate: date,
+        lots,
+        legs,
+        ...(orderOptions ? { options: orderOptions } : {}),
+      },
+    ],
+    // A placement in flight finishes its saga even if the day above it is terminated.
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+}
+
+async function enter(day: DayRun, d: Decision): Promise<void> {
+  // The state may have changed while decide ran (a halt, a pause): no entry then.
+  if (!mayEnter(day.control)) return day.refuse(`state:${day.c.paused ? 'PAUSED' : day.c.state}`);
+  const { tenantId, date } = day.input;
+  const entry = await acts.entryLegs({
+    tenantId,
+    date,
+    structure: d.structure!,
+    instrument: d.instrument as Instrument,
+    lots: d.lots,
+    legs: d.legs,
+    strikes: d.strikes,
+  });
+  if (entry.legs.length === 0) return day.refuse('structure:UNAVAILABLE_AT_BROKER');
+  const r = await place(day, d.decisionId, d.structure!, d.instrument as Instrument, d.lots, entry.legs);
+  if (r.status === 'filled') day.set({ trades: day.c.trades + 1 });
+  else if (r.status === 'refused') day.refuse('placement:refused');
+}
+
+const failureType = (err: unknown): string =>
+  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? (err.cause.type ?? 'error') : 'error';
+
+/** Accelerated mode: the paper market's clock to this market minute (live mode: the wall clock is it). */
+export async function alignClock(day: DayRun, minute: number): Promise<void> {
+  if (day.mode !== 'accelerated') return;
+  const { tenantId, date } = day.input;
+  await acts.alignPaperMarket({ tenantId, date, seed: day.input.seed ?? DEFAULT_SEED, minute });
+}
+
+/** One decision tick at a market minute: align the clock (accelerated), decide, maybe enter, mark. */
+export async function tick(day: DayRun, minute: number): Promise<void> {
+  const { tenantId, date } = day.input;
+  const seed = day.input.seed ?? DEFAULT_SEED;
+  await alignClock(day, minute);
+  if (mayEnter(day.control)) {
+    const decisionId = tickDecisionId(date, minute);
+    let decision: Decision | null = null;
+    try {
+      ({ decision } = await decider.decide({
+        tenantId,
+        decisionId,
+        instrument: day.input.instrument ?? 'NIFTY',
+        at: tickInstant(date, minute),
+        seed,
+      }));
+    } catch (err) {
+      // No decision is no new risk: the day goes on and says why in its refusals.
+      if (!(err instanceof ActivityFailure)) throw err;
+      day.refuse(`decide:${failureType(err)}`);
+    }
+    if (decision) {
+      day.set({ decisionIds: [...day.c.decisionIds, decisionId] });
+      const key = refusalKey(decision);
+      if (key) day.refuse(key);
+      if (decision.status === 'trade') await enter(day, decision);
+    }
+  }
+  await mark(day);
+  day.set({ pnlPath: [...day.c.pnlPath, day.c.pnl] });
+}
+
+/** Close every open position through OrderPlacement (opposite legs); how many legs it sent. */
+export async function closeBook(day: DayRun, label: string): Promise<number> {
+  const { tenantId, date } = day.input;
+  let sent = 0;
+  // A second try when the first did not leave the book flat (a leg cancelled on its fill timeout).
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const { legs, instrument } = await acts.squareOffLegs({ tenantId });
+    if (legs.length === 0 || !instrument) break;
+    const lots = Math.max(1, Math.round(Math.max(...legs.map((l) => l.quantity)) / lotSize(instrument, date)));
+    await place(day, `day-${date}-${label}-${attempt}`, 'SQUARE_OFF', instrument, lots, legs);
+    sent += legs.length;
+  }
+  await mark(day);
+  return sent;
+}
+
+export async function finalReconciliation(day: DayRun): Promise<boolean> {
+  const { tenantId, date } = day.input;
+  const r = await executeChild<WorkflowSignatures['reconciliation']>('reconciliation', {
+    workflowId: reconciliationWorkflowId(tenantId, `end-of-day-${date}`),
+    args: [{ tenantId, trigger: 'on_demand' }],
+  });
+  return r.clean;
+}
+
+/** The summary row (costs from the day's trades) and the workflow's result. */
+export async function summarise(
+  day: DayRun,
+  status: DayEndStatus,
+  reason: string | null,
+  reconciliationClean: boolean | null,
+): Promise<DaySummary> {
+  const { tenantId, date } = day.input;
+  const c = day.c;
+  return acts.recordDaySummary({
+    runId: workflowInfo().runId,
+    decisionIds: [...c.placementIds],
+    summary: {
+      workflowId: workflowInfo().workflowId,
+      tenantId,
+      date,
+      mode: day.mode,
+      status,
+      reason,
+      finalState: c.state,
+      decisions: c.decisionIds.length,
+      trades: c.trades,
+      refusals: c.refusals,
+      refusalCount: Object.values(c.refusals).reduce((s, n) => s + n, 0),
+      grossPnl: c.pnl,
+      maxDrawdown: maxDrawdown(c.pnlPath),
+      squaredOff: c.squaredOff,
+      reconciliationClean,
+      openPositionsAtClose: c.positions.length,
+    },
+  });
+}
