@@ -7,13 +7,13 @@
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { executeWorkflow } from '../../runtime/workflow-client';
-import { buildPaperStructure } from '../../broker/paper/structures';
 import { changeHedgeSettings, type HedgeSettingsPatch } from '../../db/hedging';
+import { hedgedTenant } from '../support/hedge-env';
 import { withTenant } from '../../db/tenant';
 import { hedgeCheckWorkflowId, hedgeRollWorkflowId, type HedgeRollResult } from '../../contracts/hedge';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { testClient, testPool } from '../support/env';
-import { auditCount, FAST, orderWorkers, PAPER_DAY, paperTenant, place } from '../support/orders-env';
+import { auditCount, FAST, orderWorkers, PAPER_DAY } from '../support/orders-env';
 import { maybeRecordHistory } from '../support/record-history';
 
 const pool = testPool('app');
@@ -25,25 +25,8 @@ beforeAll(async () => {
   client = await testClient();
 });
 
-async function hedgedTenant(settings: HedgeSettingsPatch = {}, heldExpiry?: string): Promise<number> {
-  const tenantId = await paperTenant(pool);
-  await withTenant(pool, tenantId, (tx) => changeHedgeSettings(tx, { enabled: true, ...settings }, null));
-  if (heldExpiry) {
-    const built = await buildPaperStructure(pool, tenantId, 'PROTECTIVE_PUT', 'NIFTY', 1, { expiry: heldExpiry });
-    const r = await place(client, {
-      tenantId,
-      decisionId: `held-${randomUUID().slice(0, 8)}`,
-      structure: 'PROTECTIVE_PUT',
-      instrument: 'NIFTY',
-      tradingDate: built.tradingDate,
-      lots: 1,
-      legs: built.legs,
-      options: FAST,
-    });
-    expect(r.status).toBe('filled');
-  }
-  return tenantId;
-}
+const hedged = async (settings: HedgeSettingsPatch = {}, heldExpiry?: string) =>
+  (await hedgedTenant(pool, client, settings, heldExpiry)).tenantId;
 
 function check(tenantId: number, label: string): Promise<HedgeRollResult> {
   const workflowId = hedgeCheckWorkflowId(tenantId, `${label}-${randomUUID().slice(0, 6)}`);
@@ -90,7 +73,7 @@ async function fillTimes(tenantId: number, bought: string, sold: string) {
 describe('TailHedgeRoll', () => {
   it('rolls a put expiring inside the window: buys the new put, then sells the old; a second firing places nothing', async () => {
     await workers.run(async () => {
-      const tenantId = await hedgedTenant({}, '2026-05-12');
+      const tenantId = await hedged({}, '2026-05-12');
       const held = Object.keys((await ledger(tenantId)).positions);
       expect(held).toHaveLength(1);
 
@@ -134,7 +117,7 @@ describe('TailHedgeRoll', () => {
 
   it('leaves a hedge outside the window alone', async () => {
     await workers.run(async () => {
-      const tenantId = await hedgedTenant({}, '2026-05-26');
+      const tenantId = await hedged({}, '2026-05-26');
       const before = await ledger(tenantId);
       const r = await check(tenantId, 'outside');
       expect(r).toMatchObject({ status: 'nothing_to_do', bought: null, sold: [] });
@@ -145,7 +128,7 @@ describe('TailHedgeRoll', () => {
 
   it('refuses a roll the year budget cannot pay for, with the reason and the numbers', async () => {
     await workers.run(async () => {
-      const tenantId = await hedgedTenant({ budgetPct: '0.0001' }, '2026-05-12');
+      const tenantId = await hedged({ budgetPct: '0.0001' }, '2026-05-12');
       const before = await ledger(tenantId);
       const workflowId = hedgeCheckWorkflowId(tenantId, `refused-${randomUUID().slice(0, 6)}`);
       const r = await executeWorkflow(client, 'scheduledHedgeRoll', {
@@ -166,7 +149,7 @@ describe('TailHedgeRoll', () => {
 
   it('buys the first hedge when there is none, and does nothing while hedging is off', async () => {
     await workers.run(async () => {
-      const tenantId = await hedgedTenant({ lots: 2 });
+      const tenantId = await hedged({ lots: 2 });
       const r = await check(tenantId, 'first');
       expect(r).toMatchObject({ status: 'bought', sold: [], bought: { expiry: '2026-05-19', lots: 2 } });
       expect((await ledger(tenantId)).positions[r.bought!.tradingsymbol]).toBe(r.bought!.quantity);
