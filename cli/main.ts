@@ -24,6 +24,7 @@ import * as personas from './commands/personas';
 import * as broker from './commands/broker';
 import * as secrets from './commands/secrets';
 import * as hedge from './commands/hedge';
+import * as day from './commands/day';
 
 const groups: Array<{ register(program: Command): void }> = [
   stack,
@@ -44,6 +45,7 @@ const groups: Array<{ register(program: Command): void }> = [
   broker,
   secrets,
   hedge,
+  day,
 ];
 
 /** Commander's "show help" exits (e.g. `qs models` without a subcommand), not mistakes. */

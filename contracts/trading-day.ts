@@ -130,6 +130,19 @@ export interface DaySummary {
   readonly openPositionsAtClose: number;
 }
 
+/** What the weekday schedule starts: it opens today's (IST) day under the business key. */
+export interface ScheduledDayInput {
+  readonly tenantId: number;
+  readonly cadenceMinutes?: number;
+}
+
+export interface ScheduledDayResult {
+  readonly workflowId: string;
+  readonly date: string;
+  /** started; already_started (a repeated start is a no-op). */
+  readonly outcome: 'started' | 'already_started';
+}
+
 const update = <Ret, Args extends unknown[], Name extends string>(name: Name) =>
   ({ type: 'update', name }) as UpdateDefinition<Ret, Args, Name>;
 

@@ -9,7 +9,7 @@ import type { HedgeCheckInput, HedgeRollResult, TailHedgeRollInput } from './hed
 import type { OrderPlacementInput, OrderPlacementResult } from './orders';
 import type { ReconciliationInput, ReconciliationResult } from './reconciliation';
 import type { SystemCheckResult } from './system-check';
-import type { DaySummary, TradingDayInput } from './trading-day';
+import type { DaySummary, ScheduledDayInput, ScheduledDayResult, TradingDayInput } from './trading-day';
 import type { PersonaRunInput, PersonaRunResult, PersonaSimulationInput, PersonaSimulationResult } from './personas';
 
 export interface WorkflowSignatures {
@@ -26,6 +26,7 @@ export interface WorkflowSignatures {
   tailHedgeRoll: (input: TailHedgeRollInput) => Promise<HedgeRollResult>;
   scheduledHedgeRoll: (input: HedgeCheckInput) => Promise<HedgeRollResult>;
   tradingDay: (input: TradingDayInput) => Promise<DaySummary>;
+  scheduledTradingDay: (input: ScheduledDayInput) => Promise<ScheduledDayResult>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;
@@ -43,4 +44,5 @@ export const WORKFLOW_TYPES = [
   'tailHedgeRoll',
   'scheduledHedgeRoll',
   'tradingDay',
+  'scheduledTradingDay',
 ] as const satisfies readonly WorkflowType[];

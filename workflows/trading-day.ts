@@ -17,11 +17,22 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  ParentClosePolicy,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { TenantId, TradingDate, TradingStateAttr } from '../contracts/search-attributes';
-import type { DaySummary, TradingDayInput } from '../contracts/trading-day';
+import {
+  tradingDayWorkflowId,
+  type DaySummary,
+  type ScheduledDayInput,
+  type ScheduledDayResult,
+  type TradingDayInput,
+} from '../contracts/trading-day';
+import type { WorkflowSignatures } from '../contracts/workflows';
+import { istParts } from '../domain/dates';
 import { isTradingDay } from '../domain/calendar';
 import { nextTickMinute, SQUARE_OFF_MINUTE, tickEpochMs } from '../domain/trading-day';
 import { alignClock, closeBook, finalReconciliation, mark, preOpen, summarise, tick } from './trading-day-steps';
@@ -104,4 +115,24 @@ async function endOfDay(day: DayRun): Promise<DaySummary> {
   day.phase = 'closed';
   await condition(allHandlersFinished);
   return summary;
+}
+
+/**
+ * The weekday 09:00 IST schedule's action: a schedule's arguments are fixed, so this opens
+ * today's (IST, from workflow time) day under its business key and leaves it running.
+ */
+export async function scheduledTradingDay(input: ScheduledDayInput): Promise<ScheduledDayResult> {
+  const date = istParts(Date.now()).date;
+  const workflowId = tradingDayWorkflowId(input.tenantId, date);
+  try {
+    await startChild<WorkflowSignatures['tradingDay']>('tradingDay', {
+      workflowId,
+      args: [{ tenantId: input.tenantId, date, mode: 'live', cadenceMinutes: input.cadenceMinutes }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    return { workflowId, date, outcome: 'started' };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { workflowId, date, outcome: 'already_started' };
+  }
 }

@@ -9,6 +9,7 @@ import { ScheduleNotFoundError, type Client, type ScheduleOptions } from '@tempo
 import { retrainSchedules } from './retrain';
 import { reconciliationSchedules } from './reconciliation';
 import { hedgeSchedules } from './hedge';
+import { tradingDaySchedules } from './trading-day';
 
 /** What a schedule source may need to know: today, the active tenants. */
 export interface ScheduleContext {
@@ -22,6 +23,7 @@ export const SCHEDULE_SOURCES: Array<{ name: string; schedules: (ctx: ScheduleCo
   { name: 'ml retrain', schedules: () => retrainSchedules() },
   { name: 'reconciliation', schedules: (ctx) => ctx.tenantIds.flatMap((t) => reconciliationSchedules(t)) },
   { name: 'tail hedge', schedules: (ctx) => (ctx.hedgeTenantIds ?? []).flatMap((t) => hedgeSchedules(t)) },
+  { name: 'trading day', schedules: (ctx) => ctx.tenantIds.flatMap((t) => tradingDaySchedules(t)) },
 ];
 
 export interface AppliedSchedule {
