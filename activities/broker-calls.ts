@@ -12,7 +12,18 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { auditIn } from '../db/audit';
-import { ledgerOrder, markCancelRequested, setOrderStatus, syncOrderFromBroker, withOrderTagLock } from '../db/ledger';
+import {
+  ledgerMatchesBroker,
+  ledgerOrder,
+  ledgerOrdersWithFills,
+  markCancelRequested,
+  setOrderStatus,
+  syncOrderFromBroker,
+  withOrderTagLock,
+  type LedgerOrder,
+  type LedgerOrderWithFills,
+  type SyncOutcome,
+} from '../db/ledger';
 import { withTenant, type TenantTx } from '../db/tenant';
 import { markTenantUnclean } from '../db/trading-state';
 import {
@@ -130,18 +141,33 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
     }
   }
 
-  /** Fetch the order's truth (by id) and its trades, write it to the ledger, return the snapshot. */
+  /**
+   * Fetch the order's truth (by id) and its trades, write it to the ledger, return the snapshot.
+   * `record` (an audit row) goes last in the same transaction, so the tenant's audit chain is
+   * held only for the commit; if the broker cannot be read it is written on its own first.
+   */
   async function adopt(
     broker: BrokerPort,
     tenantId: number,
     tag: string,
     brokerOrderId: string,
-    duplicates = 1,
+    opts: { duplicates?: number; record?: (t: TenantTx) => Promise<unknown>; row?: LedgerOrder } = {},
   ): Promise<LegSnapshot> {
-    const [order, trades] = await heartbeatWhile(
-      Promise.all([broker.getOrder(brokerOrderId), broker.getOrderTrades(brokerOrderId)]),
-    );
-    await tx(tenantId, (t) => syncOrderFromBroker(t, tag, order, trades));
+    const { duplicates = 1, record, row } = opts;
+    let order: BrokerOrder;
+    let trades: BrokerTrade[];
+    try {
+      [order, trades] = await heartbeatWhile(
+        Promise.all([broker.getOrder(brokerOrderId), broker.getOrderTrades(brokerOrderId)]),
+      );
+    } catch (e) {
+      if (record) await tx(tenantId, record);
+      throw e;
+    }
+    await tx(tenantId, async (t) => {
+      await syncOrderFromBroker(t, tag, order, trades, row);
+      if (record) await record(t);
+    });
     return toSnapshot(tag, order, trades, duplicates);
   }
 
@@ -154,13 +180,12 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
     attempt: number,
   ): Promise<PlaceOrderResult> {
     const brokerOrderId = found[0]!.brokerOrderId;
-    await tx(tenantId, (t) =>
-      auditIn(t.client, tenantId, null, 'order.found_by_tag', { tag, brokerOrderId, attempt, copies: found.length }),
-    );
+    const record = (t: TenantTx) =>
+      auditIn(t.client, tenantId, null, 'order.found_by_tag', { tag, brokerOrderId, attempt, copies: found.length });
     return {
       outcome: 'placed',
       message: null,
-      snapshot: await adopt(broker, tenantId, tag, brokerOrderId, found.length),
+      snapshot: await adopt(broker, tenantId, tag, brokerOrderId, { duplicates: found.length, record }),
     };
   }
 
@@ -168,24 +193,41 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
     async placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult> {
       const { tenantId, tag } = input;
       const attempt = Context.current().info.attempt;
+      // Which broker is read-only: looked up while the tag's lock is being taken.
+      const brokerFor = registry.forTenant(tenantId);
+      brokerFor.catch(() => undefined); // awaited below unless the ledger answers first
       return withTagLock(pool, tenantId, tag, async () => {
-        const row = await tx(tenantId, (t) => ledgerOrder(t, tag));
+        // One transaction reads the intent and, when nothing can have been sent yet, claims it
+        // (SUBMITTED) once the broker is known; a failed lookup rolls the claim back.
+        const claim = await tx(tenantId, async (t) => {
+          const row = await ledgerOrder(t, tag);
+          if (!row || row.status === 'DENIED' || (row.status === 'REJECTED' && !row.brokerOrderId)) return { row };
+          const broker = await brokerFor;
+          const fresh = !row.brokerOrderId && row.status === 'INITIALIZED' && attempt === 1;
+          if (fresh) await setOrderStatus(t, tag, 'SUBMITTED');
+          return { row, broker, fresh };
+        });
+        const { row } = claim;
         if (!row) throw ApplicationFailure.nonRetryable(`no ledger intent for tag ${tag}`, 'NoIntent');
         if (row.status === 'DENIED')
           return { outcome: 'denied', message: row.statusMessage ?? 'refused by the dry-run lock', snapshot: null };
-        if (row.status === 'REJECTED' && !row.brokerOrderId)
-          return { outcome: 'rejected', message: 'rejected by the broker', snapshot: null };
-        const broker = await registry.forTenant(tenantId);
+        // REJECTED with no broker order: the broker refused it earlier; nothing to send.
+        if (!claim.broker) return { outcome: 'rejected', message: 'rejected by the broker', snapshot: null };
+        const broker = claim.broker;
         if (row.brokerOrderId)
-          return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, row.brokerOrderId) };
+          return {
+            outcome: 'placed',
+            message: null,
+            snapshot: await adopt(broker, tenantId, tag, row.brokerOrderId, { row }),
+          };
 
-        if (row.status !== 'INITIALIZED' || attempt > 1) {
+        if (!claim.fresh) {
           // An earlier attempt may have reached the broker: the tag decides, not a resend.
           const found = await findByTag(broker, tag, row.status === 'SUBMITTED' ? broker.settleMs : 0);
           if (found.length > 0) return adoptFound(broker, tenantId, tag, found, attempt);
+          await tx(tenantId, (t) => setOrderStatus(t, tag, 'SUBMITTED'));
         }
 
-        await tx(tenantId, (t) => setOrderStatus(t, tag, 'SUBMITTED'));
         const req: PlaceOrderRequest = {
           tag,
           exchange: input.exchange,
@@ -198,7 +240,7 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
         };
         try {
           const { brokerOrderId } = await heartbeatWhile(broker.placeOrder(req), { placing: tag });
-          await tx(tenantId, (t) =>
+          const record = (t: TenantTx) =>
             auditIn(t.client, tenantId, null, 'order.placed', {
               tag,
               brokerOrderId,
@@ -207,9 +249,12 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
               side: req.side,
               quantity: req.quantity,
               price: req.price ?? null,
-            }),
-          );
-          return { outcome: 'placed', message: null, snapshot: await adopt(broker, tenantId, tag, brokerOrderId) };
+            });
+          return {
+            outcome: 'placed',
+            message: null,
+            snapshot: await adopt(broker, tenantId, tag, brokerOrderId, { record, row }),
+          };
         } catch (e) {
           // Refused before reaching the broker: our lock, or a Kite session that needs a new login.
           if (e instanceof DryRunRefusedError || e instanceof BrokerReloginRequiredError) {
@@ -307,8 +352,9 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       const [orders, trades] = await heartbeatWhile(Promise.all([broker.getOrders(), broker.getTrades()]));
       const mismatches: Mismatch[] = [...(input.unresolved ?? [])];
       await tx(tenantId, async (t) => {
+        const rows = await ledgerOrdersWithFills(t, input.tags);
         for (const tag of input.tags) {
-          const row = await ledgerOrder(t, tag);
+          const row = rows.get(tag);
           const at = orders.filter(
             (o) => o.tag === tag || (row?.brokerOrderId && o.brokerOrderId === row.brokerOrderId),
           );
@@ -339,7 +385,7 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
               });
             continue;
           }
-          mismatches.push(...syncedMismatches(row, b, await syncOrderFromBroker(t, tag, b, trades)));
+          mismatches.push(...syncedMismatches(row, b, await syncIfChanged(t, tag, b, trades, row)));
         }
         const unresolved = mismatches.filter((m) => !m.resolved);
         if (unresolved.length > 0) {
@@ -372,22 +418,37 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
   };
 
   async function syncLegs(broker: BrokerPort, tenantId: number, legs: WatchInput['legs']): Promise<LegSnapshot[]> {
-    const orders = await heartbeatWhile(broker.getOrders());
-    const trades = await heartbeatWhile(broker.getTrades());
+    const [orders, trades] = await heartbeatWhile(Promise.all([broker.getOrders(), broker.getTrades()]));
     return tx(tenantId, async (t) => {
+      const rows = await ledgerOrdersWithFills(
+        t,
+        legs.map((l) => l.tag),
+      );
       const out: LegSnapshot[] = [];
       for (const leg of legs) {
         const matches = orders.filter(
           (o) => o.tag === leg.tag || (leg.brokerOrderId !== null && o.brokerOrderId === leg.brokerOrderId),
         );
         const b = matches.find((o) => o.brokerOrderId === leg.brokerOrderId) ?? matches[0];
-        if (b) await syncOrderFromBroker(t, leg.tag, b, trades);
-        const status = b ? undefined : (await ledgerOrder(t, leg.tag))?.status;
-        out.push(toSnapshot(leg.tag, b, trades, matches.length, status));
+        const row = rows.get(leg.tag);
+        if (b) await syncIfChanged(t, leg.tag, b, trades, row);
+        out.push(toSnapshot(leg.tag, b, trades, matches.length, b ? undefined : row?.status));
       }
       return out;
     });
   }
+}
+
+/** Broker truth into the ledger row, unless the row already holds exactly that (no sync, no symbol lock). */
+async function syncIfChanged(
+  t: TenantTx,
+  tag: string,
+  b: BrokerOrder,
+  trades: readonly BrokerTrade[],
+  row: LedgerOrderWithFills | undefined,
+): Promise<SyncOutcome> {
+  if (row && ledgerMatchesBroker(row, b, trades)) return { newFills: 0, inferredQuantity: 0, statusChanged: false };
+  return syncOrderFromBroker(t, tag, b, trades, row);
 }
 
 export type BrokerActivities = ReturnType<typeof createBrokerActivities>;

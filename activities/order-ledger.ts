@@ -8,7 +8,7 @@ import { Context } from '@temporalio/activity';
 import { auditIn } from '../db/audit';
 import { brokerNameOf } from '../db/broker-accounts';
 import { recordDecision, setDecisionOutcome } from '../db/decisions';
-import { closeNeverSent, filledOrders, ledgerOrder, recordOrderIntents, type OrderIntent } from '../db/ledger';
+import { closeNeverSent, filledOrders, recordOrderIntents, unsentIntentTags, type OrderIntent } from '../db/ledger';
 import { withTenant, type TenantTx } from '../db/tenant';
 import { upsertTrade } from '../db/trades';
 import { activeKillSwitches, reconciliationState, tenantFlags } from '../db/trading-state';
@@ -59,11 +59,8 @@ function workflowOf(): { workflowId: string; runId: string } {
  */
 async function closeUnsentIntents(tx: TenantTx, tags: readonly string[]): Promise<string[]> {
   const closed: string[] = [];
-  for (const tag of tags) {
-    const row = await ledgerOrder(tx, tag);
-    if (row?.status !== 'INITIALIZED' || row.brokerOrderId) continue;
+  for (const tag of await unsentIntentTags(tx, tags))
     if (await closeNeverSent(tx, tag, 'never sent: its placement finished without sending it')) closed.push(tag);
-  }
   return closed;
 }
 

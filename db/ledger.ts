@@ -104,6 +104,32 @@ export async function ledgerOrder(tx: TenantTx, tag: string): Promise<LedgerOrde
   return row;
 }
 
+/** An order row with the ids of its fills: what deciding "already in sync" needs. */
+export interface LedgerOrderWithFills extends LedgerOrder {
+  realFillIds: string[];
+  inferredFills: number;
+}
+
+/** The given orders (by tag) with their fills, in one round trip. */
+export async function ledgerOrdersWithFills(
+  tx: TenantTx,
+  tags: readonly string[],
+): Promise<Map<string, LedgerOrderWithFills>> {
+  if (tags.length === 0) return new Map();
+  const ofThisOrder = sql`${fills.tenantId} = ${orders.tenantId} AND ${fills.orderTag} = ${orders.tag}`;
+  const rows = await tx.db
+    .select({
+      ...ORDER_COLUMNS,
+      realFillIds: sql<
+        string[]
+      >`ARRAY(SELECT ${fills.id} FROM ${fills} WHERE ${ofThisOrder} AND NOT ${fills.inferred})`,
+      inferredFills: sql<number>`(SELECT count(*)::int FROM ${fills} WHERE ${ofThisOrder} AND ${fills.inferred})`,
+    })
+    .from(orders)
+    .where(and(eq(orders.tenantId, tx.tenantId), inArray(orders.tag, [...tags])));
+  return new Map(rows.map((r) => [r.tag, r]));
+}
+
 /** Every order of the tenant, oldest first. */
 export async function ledgerOrders(tx: TenantTx): Promise<LedgerOrder[]> {
   return tx.db.select(ORDER_COLUMNS).from(orders).where(eq(orders.tenantId, tx.tenantId)).orderBy(asc(orders.id));
@@ -180,6 +206,24 @@ export async function withOrderTagLock<T>(
   }
 }
 
+/** Of the given tags (in their order), the intents still waiting to be sent (INITIALIZED, no broker order). */
+export async function unsentIntentTags(tx: TenantTx, tags: readonly string[]): Promise<string[]> {
+  if (tags.length === 0) return [];
+  const rows = await tx.db
+    .select({ tag: orders.tag })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.tenantId, tx.tenantId),
+        inArray(orders.tag, [...tags]),
+        eq(orders.status, 'INITIALIZED'),
+        sql`${orders.brokerOrderId} IS NULL`,
+      ),
+    );
+  const unsent = new Set(rows.map((r) => r.tag));
+  return tags.filter((t) => unsent.has(t));
+}
+
 /**
  * Closes an intent its workflow never sent (no broker order id, not final): status DENIED with
  * resolution 'never_sent'. Skipped (false) while a placement holds the tag's lock: it may be
@@ -227,8 +271,10 @@ export async function syncOrderFromBroker(
   tag: string,
   b: BrokerOrder,
   trades: readonly BrokerTrade[],
+  /** The row's symbol and size when the caller has just read it (they never change). */
+  known?: Pick<LedgerOrder, 'tradingsymbol' | 'instrument' | 'quantity'>,
 ): Promise<SyncOutcome> {
-  const existing = await ledgerOrder(tx, tag);
+  const existing = known ?? (await ledgerOrder(tx, tag));
   if (!existing) throw new Error(`ledger: no order with tag ${tag}`);
   await lockSymbol(tx, existing.tradingsymbol);
   const filled = Math.min(b.filledQuantity, existing.quantity);
@@ -269,19 +315,42 @@ export async function syncOrderFromBroker(
   return { newFills, inferredQuantity, statusChanged: (rowCount ?? 0) > 0 };
 }
 
+/**
+ * Whether syncOrderFromBroker would change nothing: the row already says what the broker says
+ * (the same test as its UPDATE) and holds every trade as a real fill with no inferred one.
+ * Callers skip the sync (and its symbol lock) then; any doubt answers false.
+ */
+export function ledgerMatchesBroker(
+  row: LedgerOrderWithFills,
+  b: BrokerOrder,
+  trades: readonly BrokerTrade[],
+): boolean {
+  if (row.brokerOrderId !== b.brokerOrderId || row.status !== b.status) return false;
+  if (b.filledQuantity > row.quantity || row.filledQuantity !== b.filledQuantity || row.inferredFills > 0) return false;
+  const brokerAvg = b.averagePrice === '0' ? null : b.averagePrice;
+  if (row.averagePrice === null || brokerAvg === null) {
+    if (row.averagePrice !== brokerAvg) return false;
+  } else if (!dec(row.averagePrice).eq(dec(brokerAvg))) return false;
+  const ours = trades.filter((t) => t.brokerOrderId === b.brokerOrderId);
+  const known = new Set(row.realFillIds);
+  return ours.every((t) => known.has(t.tradeId)) && ours.reduce((q, t) => q + t.quantity, 0) === b.filledQuantity;
+}
+
 async function reconcileInferredFills(tx: TenantTx, tag: string, b: BrokerOrder): Promise<number> {
-  const { rows } = await tx.client.query<{ real: string | null }>(
-    'SELECT sum(quantity)::text AS real FROM fills WHERE tenant_id = $1 AND order_tag = $2 AND NOT inferred',
-    [tx.tenantId, tag],
-  );
-  const real = Number(rows[0]?.real ?? 0);
-  const missing = b.filledQuantity - real;
+  // One statement: the real fills' total, and every inferred fill that total makes stale gone
+  // (all of them, unless the broker still reports more filled than the trades show).
   const id = `inferred:${tag}:${b.filledQuantity}`;
-  await tx.client.query('DELETE FROM fills WHERE tenant_id = $1 AND order_tag = $2 AND inferred AND id <> $3', [
-    tx.tenantId,
-    tag,
-    missing > 0 ? id : '',
-  ]);
+  const { rows } = await tx.client.query<{ real: string }>(
+    `WITH real AS (
+       SELECT coalesce(sum(quantity), 0) AS q FROM fills WHERE tenant_id = $1 AND order_tag = $2 AND NOT inferred),
+     stale AS (
+       DELETE FROM fills f USING real
+        WHERE f.tenant_id = $1 AND f.order_tag = $2 AND f.inferred
+          AND f.id <> CASE WHEN $4::int - real.q > 0 THEN $3 ELSE '' END)
+     SELECT q::text AS real FROM real`,
+    [tx.tenantId, tag, id, b.filledQuantity],
+  );
+  const missing = b.filledQuantity - Number(rows[0]?.real ?? 0);
   if (missing <= 0) return 0;
   const price = dec(b.averagePrice).isZero() ? null : b.averagePrice;
   if (price === null) return 0;

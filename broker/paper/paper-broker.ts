@@ -38,6 +38,12 @@ import { chainAt, defaultSession, simulatedMs, type PaperMarketSession } from '.
 
 export const PAPER_DEFAULT_CAPITAL = '100000000.00';
 
+interface PendingRead {
+  fn: (s: ExchangeState) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 interface Account {
   state: ExchangeState;
   market: PaperMarketSession;
@@ -70,6 +76,8 @@ export class PaperBroker implements BrokerPort {
   readonly orderBookHorizon = 'all' as const;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  /** Reads waiting for this turn's shared transaction (see read()). */
+  private pendingReads: PendingRead[] | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -213,9 +221,39 @@ export class PaperBroker implements BrokerPort {
     });
   }
 
-  /** A read still advances the market first: that is when resting orders fill. */
+  /**
+   * A read still advances the market first: that is when resting orders fill. Reads asked for
+   * in the same turn of the event loop (`Promise.all([getOrders(), getTrades()])`) share one
+   * transaction: one lock of the book instead of one each, and both see the same instant.
+   */
   private read<T>(fn: (s: ExchangeState) => T): Promise<T> {
-    return this.transact(async (acc) => ({ state: acc.state, value: fn(acc.state) }));
+    return new Promise<T>((resolve, reject) => {
+      if (!this.pendingReads) {
+        this.pendingReads = [];
+        queueMicrotask(() => void this.flushReads());
+      }
+      this.pendingReads.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  private async flushReads(): Promise<void> {
+    const batch = this.pendingReads ?? [];
+    this.pendingReads = null;
+    try {
+      const results = await this.transact(async (acc) => ({
+        state: acc.state,
+        value: batch.map((r) => {
+          try {
+            return { ok: true as const, value: r.fn(acc.state) };
+          } catch (error) {
+            return { ok: false as const, error };
+          }
+        }),
+      }));
+      results.forEach((res, i) => (res.ok ? batch[i]!.resolve(res.value) : batch[i]!.reject(res.error)));
+    } catch (error) {
+      for (const r of batch) r.reject(error);
+    }
   }
 
   private async transact<T>(
