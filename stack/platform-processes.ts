@@ -25,6 +25,8 @@ export function platformProcesses(
     say: (line: string) => void;
     onSpawn: (name: string, stopSignal: NodeJS.Signals, rank: number) => (pid: number) => void;
   },
+  /** qs_persona's URL (db/persona-role.ts), the persona worker's only database access. */
+  personaDatabaseUrl: string,
 ): PlatformProcess[] {
   const make = (
     name: string,
@@ -49,9 +51,9 @@ export function platformProcesses(
       onSpawn: hooks.onSpawn(name, 'SIGTERM', rank),
     }),
   });
-  // Rule 2: the persona worker gets an environment without any broker credential.
-  const personaEnv = { ...env };
-  for (const k of brokerCredentialsIn(personaEnv)) delete personaEnv[k];
+  // Rule 2: the persona worker gets no broker credential, no owner's URL, and its own database role.
+  const personaEnv: NodeJS.ProcessEnv = { ...env, QS_APP_DATABASE_URL: personaDatabaseUrl };
+  for (const k of [...brokerCredentialsIn(personaEnv), 'DATABASE_URL']) delete personaEnv[k];
   // The API first: it answers /healthz and /readyz while the workers boot.
   return [
     make('api', 'api/main.ts', env, STOP_RANK.api, (abort) =>

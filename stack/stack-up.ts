@@ -17,6 +17,7 @@ import { acquireStackLock } from '../runtime/stack-lock';
 import { writeStackEnv } from '../runtime/stack-env';
 import { runMigrations } from '../db/migrate';
 import { explainDatabaseError } from '../db/errors';
+import { enablePersonaLogin } from '../db/persona-role';
 import { buildWorkflowBundle } from '../workers/bundle';
 import { TASK_QUEUES } from '../contracts/task-queues';
 import { openDatabase, DatabaseHandle } from './database';
@@ -140,6 +141,7 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
     );
     say(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
     const firstRun = await step(afterMigrate(db));
+    const personaDatabaseUrl = await step(enablePersonaLogin(db.adminUrl, db.appUrl)); // Rule 2
 
     const bundle =
       config.workflowBundle ?? (await step(buildWorkflowBundle(path.join(config.dataDir, 'workflow-bundle.js'))));
@@ -160,7 +162,7 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
         TEMPORAL_ADDRESS: config.temporal.address,
       }),
     });
-    for (const child of platformProcesses(config, childEnv, { say, onSpawn })) {
+    for (const child of platformProcesses(config, childEnv, { say, onSpawn }, personaDatabaseUrl)) {
       stops.push({ rank: child.rank, stop: () => child.proc.stop() });
       await step(child.proc.start());
     }

@@ -1,21 +1,22 @@
 /**
  * Worker for the `personas` task queue, isolated three ways (Rule 2): it refuses to boot with a
- * broker credential in its environment; the stack gives it a database URL for qs_persona, a
- * role that can touch synthetic trades and nothing else; and it runs a bundle of the persona
- * workflows alone (built from workflows/persona-simulation.ts at boot, never the platform's
- * shared bundle), so an OrderPlacement sent to its queue finds no workflow to run.
+ * broker credential in its environment; it refuses unless it connects as qs_persona (a role
+ * that can touch synthetic trades and nothing else) with the owner's DATABASE_URL absent; and
+ * it runs a bundle of the persona workflows alone (built from workflows/persona-simulation.ts at
+ * boot, never the platform's shared bundle), so an OrderPlacement sent to its queue finds no
+ * workflow to run.
  */
 import { main } from './bootstrap';
 import { TASK_QUEUES } from '../contracts/task-queues';
 import { createPersonaActivities } from '../activities/personas';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
-import { assertNoBrokerCredentials } from './rule2';
+import { assertPersonaIsolation } from './rule2';
 
 const PERSONA_WORKFLOWS_PATH = require.resolve('../workflows/persona-simulation');
 
 main({
   taskQueue: TASK_QUEUES.personas,
-  preflight: assertNoBrokerCredentials,
+  preflight: assertPersonaIsolation,
   activities: ({ workerId, pool }) => ({
     ...createWorkerIdentityActivities({ workerId }),
     ...createPersonaActivities({ pool }),
