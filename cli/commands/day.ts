@@ -10,7 +10,7 @@
 import os from 'node:os';
 import { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { startWorkflow, workflowHandle } from '../../runtime/workflow-client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import {
@@ -44,14 +44,21 @@ async function dayTarget(opts: DayOpts): Promise<{ tenantId: number; date: strin
   return { tenantId, date, workflowId: tradingDayWorkflowId(tenantId, date) };
 }
 
-/** Temporal's answers a user caused, as one line. */
-async function asDayUsage<T>(workflowId: string, fn: () => Promise<T>): Promise<T> {
+/** Temporal's answers a user caused, as one line: a validator's refusal, a day that is over or never began. */
+async function asDayUsage<T>(client: Client, workflowId: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
     if (e instanceof WorkflowUpdateFailedError) throw new UsageError(`refused: ${e.cause?.message ?? e.message}`);
-    if (e instanceof WorkflowNotFoundError) throw new UsageError(`no trading day ${workflowId} (start it first)`);
-    throw e;
+    if (!(e instanceof WorkflowNotFoundError)) throw e;
+    const closed = await client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .then((d) => d.status.name)
+      .catch(() => null);
+    throw new UsageError(
+      closed ? `the trading day ${workflowId} is over (${closed})` : `no trading day ${workflowId} (start it first)`,
+    );
   }
 }
 
@@ -137,7 +144,7 @@ export function register(program: Command): void {
     .action(async (opts: DayOpts) => {
       const { workflowId } = await dayTarget(opts);
       await withTemporal(async (client) => {
-        const s = await asDayUsage(workflowId, () =>
+        const s = await asDayUsage(client, workflowId, () =>
           workflowHandle(client, 'tradingDay', workflowId).query(dayStatusQuery),
         );
         print(!!opts.json, s, () => statusText(s));
@@ -164,7 +171,7 @@ export function register(program: Command): void {
         const { workflowId } = await dayTarget(opts);
         await withTemporal(async (client) => {
           const meta = { by: who(opts.by), ...(opts.reason ? { reason: opts.reason } : {}) };
-          const s = await asDayUsage(workflowId, () =>
+          const s = await asDayUsage(client, workflowId, () =>
             workflowHandle(client, 'tradingDay', workflowId).executeUpdate(DAY_UPDATES[verb], { args: [meta] }),
           );
           print(!!opts.json, s, () => statusText(s));

@@ -23,7 +23,9 @@ import {
 } from '../../contracts/trading-day';
 import { withTenant } from '../../db/tenant';
 import { tradingDay } from '../../db/trading-days';
+import { formatMinuteOfDay } from '../../domain/dates';
 import { ticksInDay } from '../../domain/trading-day';
+import { createDecideActivities } from '../../activities/decide';
 import { ModelCache } from '../../ml/model-cache';
 import { ModelRegistry } from '../../ml/registry';
 import { trainOnDataVersion } from '../../ml/trainers';
@@ -31,7 +33,9 @@ import type { ModelTypeId } from '../../ml/model-types';
 import { brokerActivities, tradingActivities } from '../../workers/activities';
 import { testClient, testEnv, testPool, testWorker } from '../support/env';
 import { maybeRecordHistory } from '../support/record-history';
-import { FAST, paperTenant } from '../support/orders-env';
+import { createTenant, FAST, PAPER_DAY, paperTenant } from '../support/orders-env';
+import { runQs } from '../support/run-qs';
+import { configurePaperAccount } from '../../broker/paper/paper-broker';
 
 jest.setTimeout(900_000);
 
@@ -131,7 +135,25 @@ describe('TradingDay on the real stack', () => {
     if (!(await registry.loadProduction('strategy_agents', null))) await save('strategy_agents');
     process.stderr.write(`[trading-day] models ready in ${Date.now() - t0} ms\n`);
     await cache.start();
+    tradingSeed = await seedThatTrades();
   });
+
+  /** Many simulated markets never clear costs all day: find a seed whose day trades (probed on a spare tenant). */
+  let tradingSeed = 7;
+  async function seedThatTrades(): Promise<number> {
+    const { decide } = createDecideActivities({ pool, models: cache });
+    const probe = await paperTenant(pool);
+    for (let seed = 1; seed <= 40; seed++)
+      for (const minute of [9 * 60 + 30, 11 * 60, 13 * 60 + 30]) {
+        const at = `${DATE}T${formatMinuteOfDay(minute)}:00+05:30`;
+        const { decision } = await decide({ tenantId: probe, decisionId: `probe-${seed}-${minute}`, at, seed });
+        if (decision.status === 'trade') {
+          process.stderr.write(`[trading-day] seed ${seed} trades at ${at}\n`);
+          return seed;
+        }
+      }
+    throw new Error('no seed in 1..40 trades at the probed instants');
+  }
 
   afterAll(async () => {
     await cache.stop();
@@ -142,7 +164,8 @@ describe('TradingDay on the real stack', () => {
     const b = await paperTenant(pool);
     const t0 = Date.now();
     const [sa, sb] = await withWorkers(async () => {
-      const [ha, hb] = await Promise.all([start(client, input(a)), start(client, input(b))]);
+      const seed = tradingSeed;
+      const [ha, hb] = await Promise.all([start(client, input(a, { seed })), start(client, input(b, { seed }))]);
       return Promise.all([ha.result(), hb.result()]);
     });
     process.stderr.write(
@@ -262,7 +285,11 @@ describe('TradingDay on the real stack', () => {
       ).toMatch(/cadence: expected whole minutes/);
       expect(await updateRefusal(h.executeUpdate(pauseDayUpdate, { args: [{ by: '' }] }))).toMatch(/by:/);
       // Market time stands still while an accelerated day is paused.
-      const before = await h.query(dayStatusQuery);
+      const before = await until('the open', async () => {
+        const st = await h.query(dayStatusQuery);
+        return st.phase === 'open' && st;
+      });
+      expect(before.nextTick).toBe(`${DATE}T09:45:00+05:30`);
       await new Promise((r) => setTimeout(r, 1500));
       const still = await h.query(dayStatusQuery);
       expect({ d: still.decisions, next: still.nextTick }).toEqual({ d: before.decisions, next: before.nextTick });
@@ -275,5 +302,40 @@ describe('TradingDay on the real stack', () => {
     });
     expect(s).toMatchObject({ status: 'completed', decisions: ticksInDay(30) });
     await maybeRecordHistory(client, s.workflowId, 'trading-day-pause-resume');
+  });
+
+  it('qs day: start --wait --json prints the summary, status --json the query, a refused update is one line', async () => {
+    const { id, slug } = await createTenant(pool, 'daycli');
+    await configurePaperAccount(pool, id, { market: PAPER_DAY, exchange: { latencyMsMin: 1, latencyMsMax: 5 } });
+    const env = {
+      QS_DATA_DIR: `${testEnv().tmp}/no-stack`,
+      TEMPORAL_ADDRESS: testEnv().temporalAddress,
+      TEMPORAL_NAMESPACE: testEnv().namespace,
+      DATABASE_URL: testEnv().adminUrl,
+      QS_APP_DATABASE_URL: testEnv().appUrl,
+    };
+    const day = ['--tenant', slug, '--date', DATE];
+    await withWorkers(async () => {
+      const bad = await runQs(['day', 'start', ...day, '--cadence', '0'], env);
+      expect({ code: bad.code, err: bad.stderr.trim() }).toEqual({
+        code: 2,
+        err: expect.stringMatching(/^qs: --cadence: expected a positive integer/) as string,
+      });
+      const started = await runQs(
+        ['day', 'start', ...day, '--accelerated', '--cadence', '60', '--wait', '--json'],
+        env,
+      );
+      expect(started.code).toBe(0);
+      const summary = JSON.parse(started.stdout) as DaySummary;
+      expect(summary).toMatchObject({ status: 'completed', decisions: ticksInDay(60), reconciliationClean: true });
+      for (const k of ['status', 'decisions', 'trades', 'refusals', 'pnl', 'reconciliationClean'])
+        expect(summary).toHaveProperty(k);
+      const status = await runQs(['day', 'status', ...day, '--json'], env);
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ state: 'ACTIVE', phase: 'closed', decisions: ticksInDay(60) });
+      const late = await runQs(['day', 'resume', ...day, '--by', 'ops'], env);
+      expect({ code: late.code, lines: late.stderr.trim().split('\n').length }).toEqual({ code: 2, lines: 1 });
+      expect(late.stderr).toMatch(/is over|day is over/);
+    });
   });
 });
