@@ -9,7 +9,8 @@ import path from 'node:path';
 import { STRUCTURE_KINDS } from '../domain/strategies/types';
 import { checkPersonaDir, loadPersonas, parsePersonaText, PersonaFileError, PERSONAS_DIR } from './loader';
 
-const P05 = fs.readFileSync(path.join(PERSONAS_DIR, 'P05_aggressor.yaml'), 'utf8');
+// The committed file, with its strings double-quoted (the replacements below spell them so).
+const P05 = fs.readFileSync(path.join(PERSONAS_DIR, 'P05_aggressor.yaml'), 'utf8').replace(/'/g, '"');
 
 function refusal(text: string, file = 'P05_aggressor.yaml'): PersonaFileError {
   try {
