@@ -164,7 +164,9 @@ async function reconcile(tx: TenantTx, input: ApplyReconciliationInput): Promise
         tag: row.tag,
         brokerOrderId: b.brokerOrderId,
         ...wf,
-        detail: `${b.status} at the broker and its workflow is ${wf.workflowStatus}: nothing will fill-manage or cancel it`,
+        detail:
+          `${b.status} at the broker and its workflow is ${wf.workflowStatus}: ` +
+          'nothing will fill-manage or cancel it',
       });
   }
 

@@ -72,7 +72,8 @@ function operation(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>): Schema {
   return {
     summary: spec.summary,
     tags: [spec.tag],
-    operationId: `${spec.method}${openApiPath(spec.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c?: string) => (c ?? '').toUpperCase())}`,
+    operationId:
+      spec.method + openApiPath(spec.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c?: string) => (c ?? '').toUpperCase()),
     'x-roles': spec.access,
     ...(spec.access === 'public' ? { security: [] } : {}),
     parameters: parameters(spec),

@@ -20,8 +20,10 @@ async function main(): Promise<void> {
   try {
     // Two identical tables; one follows the tenant-table pattern, the other has no RLS.
     await admin.query(`
-      CREATE TABLE bench_rls (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tenant_id int NOT NULL REFERENCES tenants(id), body text NOT NULL);
-      CREATE TABLE bench_plain (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tenant_id int NOT NULL REFERENCES tenants(id), body text NOT NULL);
+      CREATE TABLE bench_rls (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant_id int NOT NULL REFERENCES tenants(id), body text NOT NULL);
+      CREATE TABLE bench_plain (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant_id int NOT NULL REFERENCES tenants(id), body text NOT NULL);
       SELECT qs_secure_tenant_table('bench_rls');
       CREATE POLICY bench_rls_tenant_isolation ON bench_rls FOR ALL
         USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::int)
@@ -59,14 +61,18 @@ async function main(): Promise<void> {
       ['no RLS, set_config + insert', await plainWithSetConfig()],
       ['forced RLS (withTenant)', await rls()],
     ] as const;
-    console.log(`\nbench:db — ${n} transactions each, ${concurrency} concurrent, embedded PostgreSQL on this machine`);
+    console.log(
+      `\nbench:db — ${n} transactions each, ${concurrency} concurrent, ` + 'embedded PostgreSQL on this machine',
+    );
     const s = results.map(([label, r]) => [label, summarize(r.samples, r.wallMs)] as const);
     for (const [label, sum] of s) console.log(formatSummary(label, sum));
     const base = s[0][1];
     const tenantScoped = s[2][1];
     console.log(
-      `ratio forced RLS / no RLS: throughput ×${(tenantScoped.perSecond / base.perSecond).toFixed(2)}, p50 ×${(tenantScoped.p50 / base.p50).toFixed(2)}, p99 ×${(tenantScoped.p99 / base.p99).toFixed(2)}` +
-        `; vs the same set_config + insert without RLS: throughput ×${(tenantScoped.perSecond / s[1][1].perSecond).toFixed(2)}`,
+      `ratio forced RLS / no RLS: throughput ×${(tenantScoped.perSecond / base.perSecond).toFixed(2)}, ` +
+        `p50 ×${(tenantScoped.p50 / base.p50).toFixed(2)}, p99 ×${(tenantScoped.p99 / base.p99).toFixed(2)}` +
+        '; vs the same set_config + insert without RLS: ' +
+        `throughput ×${(tenantScoped.perSecond / s[1][1].perSecond).toFixed(2)}`,
     );
     // Forced RLS hides rows even from the owner: count tenant by tenant, as the runtime would.
     let rlsRows = 0;

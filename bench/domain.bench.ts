@@ -65,7 +65,8 @@ function percentiles(samples: number[]): { p50: number; p95: number; p99: number
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US').padStart(12);
 const line = (label: string, perSec: number, base: number) =>
   console.log(
-    `${label.padEnd(44)} ${fmt(perSec)} /s   ${(1e9 / perSec).toFixed(0).padStart(7)} ns/call   ${(base / perSec).toFixed(1).padStart(6)}× baseline`,
+    `${label.padEnd(44)} ${fmt(perSec)} /s   ${(1e9 / perSec).toFixed(0).padStart(7)} ns/call   ` +
+      `${(base / perSec).toFixed(1).padStart(6)}× baseline`,
   );
 
 function main(): void {
@@ -175,10 +176,12 @@ function main(): void {
   const p = percentiles(samples);
   const perQuoteNs = (p.p50 * 1e6) / quotes;
   console.log(
-    `\nfull NIFTY chain (4 expiries, ${quotes} quotes), n=${samples.length}: p50 ${p.p50.toFixed(3)} ms  p95 ${p.p95.toFixed(3)} ms  p99 ${p.p99.toFixed(3)} ms  max ${p.max.toFixed(3)} ms`,
+    `\nfull NIFTY chain (4 expiries, ${quotes} quotes), n=${samples.length}: ` +
+      `p50 ${p.p50.toFixed(3)} ms  p95 ${p.p95.toFixed(3)} ms  p99 ${p.p99.toFixed(3)} ms  max ${p.max.toFixed(3)} ms`,
   );
   console.log(
-    `  = ${perQuoteNs.toFixed(0)} ns per quote at p50, ${((perQuoteNs * baseline) / 1e9).toFixed(1)}× the baseline call`,
+    `  = ${perQuoteNs.toFixed(0)} ns per quote at p50, ` +
+      `${((perQuoteNs * baseline) / 1e9).toFixed(1)}× the baseline call`,
   );
 
   const simSamples: number[] = [];
@@ -189,7 +192,8 @@ function main(): void {
   }
   const sp = percentiles(simSamples);
   console.log(
-    `simulated day (375 bars), n=${simSamples.length}: p50 ${sp.p50.toFixed(3)} ms  p95 ${sp.p95.toFixed(3)} ms  p99 ${sp.p99.toFixed(3)} ms`,
+    `simulated day (375 bars), n=${simSamples.length}: ` +
+      `p50 ${sp.p50.toFixed(3)} ms  p95 ${sp.p95.toFixed(3)} ms  p99 ${sp.p99.toFixed(3)} ms`,
   );
   if (sink === 42) console.log(''); // keep `sink` observable
 }

@@ -64,7 +64,10 @@ export async function formatPhases(client: Client, workflowIds: readonly string[
     .map((name) => {
       const ps = all.map((p) => p.get(name) ?? { count: 0, queueMs: 0, runMs: 0 });
       const f = (x: number) => x.toFixed(0).padStart(5);
-      return `  ${name.padEnd(22)} ×${median(ps.map((p) => p.count))}  queued ${f(median(ps.map((p) => p.queueMs)))} ms  running ${f(median(ps.map((p) => p.runMs)))} ms`;
+      return (
+        `  ${name.padEnd(22)} ×${median(ps.map((p) => p.count))}  ` +
+        `queued ${f(median(ps.map((p) => p.queueMs)))} ms  running ${f(median(ps.map((p) => p.runMs)))} ms`
+      );
     })
     .join('\n');
 }

@@ -30,7 +30,8 @@ import { intFlag, summarize, type Summary } from './stats';
 const DATA_VERSION = '2026-05-22';
 const us = (ms: number) => `${(ms * 1000).toFixed(1).padStart(8)} µs`;
 const line = (label: string, s: Summary) =>
-  `  ${label.padEnd(34)} p50 ${us(s.p50)}  p95 ${us(s.p95)}  p99 ${us(s.p99)}  ${Math.round(s.perSecond).toLocaleString('en-US').padStart(10)}/s`;
+  `  ${label.padEnd(34)} p50 ${us(s.p50)}  p95 ${us(s.p95)}  p99 ${us(s.p99)}  ` +
+  `${Math.round(s.perSecond).toLocaleString('en-US').padStart(10)}/s`;
 
 async function timeEach(
   n: number,
@@ -64,7 +65,8 @@ async function main(): Promise<void> {
   const batchSize = intFlag('batch', 1024);
   const swaps = intFlag('swaps', 20);
   console.log(
-    `bench:ml — data version ${DATA_VERSION}, ${n} single-row calls, batches of ${batchSize}, node ${process.version}, onnxruntime-node ${require('onnxruntime-node/package.json').version}`,
+    `bench:ml — data version ${DATA_VERSION}, ${n} single-row calls, batches of ${batchSize}, ` +
+      `node ${process.version}, onnxruntime-node ${require('onnxruntime-node/package.json').version}`,
   );
 
   console.log('\n1. training (simulated window, Rule 1 strip, holdout evaluation included)');
@@ -77,7 +79,9 @@ async function main(): Promise<void> {
     const c = modelType(typeId).contract;
     const metric = [c.metric, run.validationMetrics[c.metric]] as const;
     console.log(
-      `  ${typeId.padEnd(24)} rows ${String(rows.length).padStart(6)}  data ${(t1 - t0).toFixed(0).padStart(6)} ms  train ${(t2 - t1).toFixed(0).padStart(6)} ms  ${run.artifact.length} B  ${metric[0]}=${Number(metric[1]).toFixed(4)} (contract ≥ ${c.atLeast})`,
+      `  ${typeId.padEnd(24)} rows ${String(rows.length).padStart(6)}  data ${(t1 - t0).toFixed(0).padStart(6)} ms  ` +
+        `train ${(t2 - t1).toFixed(0).padStart(6)} ms  ${run.artifact.length} B  ` +
+        `${metric[0]}=${Number(metric[1]).toFixed(4)} (contract ≥ ${c.atLeast})`,
     );
   }
 
@@ -132,15 +136,19 @@ async function main(): Promise<void> {
       const out = await session.predict(m.rows);
       const worst = m.rows.reduce((w, x, i) => Math.max(w, Math.abs(out[i]! - m.ref(x))), 0);
       console.log(
-        `  ${m.name}  (${m.bytes.length} B, max |ONNX − reference| on ${m.rows.length} holdout rows = ${worst.toExponential(2)})`,
+        `  ${m.name}  (${m.bytes.length} B, max |ONNX − reference| on ${m.rows.length} holdout rows = ` +
+          `${worst.toExponential(2)})`,
       );
       console.log(line('single row, ONNX', onnx));
       console.log(line('single row, TS reference (baseline)', ref));
       console.log(
-        `  ${'ratio ONNX / baseline p50, p99'.padEnd(34)} ${(onnx.p50 / ref.p50).toFixed(1)}×, ${(onnx.p99 / ref.p99).toFixed(1)}×`,
+        `  ${'ratio ONNX / baseline p50, p99'.padEnd(34)} ` +
+          `${(onnx.p50 / ref.p50).toFixed(1)}×, ${(onnx.p99 / ref.p99).toFixed(1)}×`,
       );
       console.log(
-        `  ${`batch of ${batchSize}`.padEnd(34)} ONNX ${Math.round(onnxBatch).toLocaleString('en-US')} rows/s  baseline ${Math.round(refBatch).toLocaleString('en-US')} rows/s  ratio ${(onnxBatch / refBatch).toFixed(2)}×`,
+        `  ${`batch of ${batchSize}`.padEnd(34)} ONNX ${Math.round(onnxBatch).toLocaleString('en-US')} rows/s  ` +
+          `baseline ${Math.round(refBatch).toLocaleString('en-US')} rows/s  ` +
+          `ratio ${(onnxBatch / refBatch).toFixed(2)}×`,
       );
     } finally {
       await session.release();
@@ -206,7 +214,8 @@ async function main(): Promise<void> {
     }
     const sum = summarize(samples, performance.now() - t0);
     console.log(
-      `  pointer flip + NOTIFY + verified reload + new ONNX session: p50 ${sum.p50.toFixed(1)} ms  p95 ${sum.p95.toFixed(1)} ms  p99 ${sum.p99.toFixed(1)} ms  (n=${sum.n})`,
+      '  pointer flip + NOTIFY + verified reload + new ONNX session: ' +
+        `p50 ${sum.p50.toFixed(1)} ms  p95 ${sum.p95.toFixed(1)} ms  p99 ${sum.p99.toFixed(1)} ms  (n=${sum.n})`,
     );
   } finally {
     for (const c of caches) await c.stop();

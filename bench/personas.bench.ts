@@ -37,7 +37,8 @@ runBench(async () => {
   );
   const pureMs = performance.now() - t0;
   console.log(
-    `pure loop        ${personas.length} personas × ${days} days: ${(pureMs / 1000).toFixed(2)} s, ${pure.trades} trades, resultHash ${pure.resultHash}`,
+    `pure loop        ${personas.length} personas × ${days} days: ${(pureMs / 1000).toFixed(2)} s, ` +
+      `${pure.trades} trades, resultHash ${pure.resultHash}`,
   );
 
   await withBenchServers({ poolSize: 10 }, async ({ servers, native, client }) => {
@@ -81,9 +82,11 @@ runBench(async () => {
         console.log(line('rerun (no writes)', again));
         const ratio = first.ms / pureMs;
         console.log(
-          `ratio Temporal / pure ${ratio.toFixed(2)} (goal ≤ 5); Temporal ${(first.ms / 1000).toFixed(1)} s (goal ≤ 60 s)` +
+          `ratio Temporal / pure ${ratio.toFixed(2)} (goal ≤ 5); ` +
+            `Temporal ${(first.ms / 1000).toFixed(1)} s (goal ≤ 60 s)` +
             `; ${((first.r.trades / first.ms) * 1000).toFixed(0)} trades/s written; ` +
-            `${Math.ceil(days / 25) * personas.length} chunk activities, ${Math.ceil(days / 50) * personas.length} persona runs`,
+            `${Math.ceil(days / 25) * personas.length} chunk activities, ` +
+            `${Math.ceil(days / 50) * personas.length} persona runs`,
         );
         if (first.r.resultHash !== pure.resultHash) process.exitCode = 1;
       });

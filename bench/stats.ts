@@ -23,7 +23,10 @@ export function summarize(samplesMs: number[], wallMs: number): Summary {
 
 export function formatSummary(label: string, s: Summary): string {
   const f = (x: number) => x.toFixed(1).padStart(8);
-  return `${label.padEnd(28)} n=${String(s.n).padStart(5)}  p50 ${f(s.p50)} ms  p95 ${f(s.p95)} ms  p99 ${f(s.p99)} ms  max ${f(s.max)} ms  ${s.perSecond.toFixed(1).padStart(7)}/s`;
+  return (
+    `${label.padEnd(28)} n=${String(s.n).padStart(5)}  p50 ${f(s.p50)} ms  p95 ${f(s.p95)} ms  p99 ${f(s.p99)} ms  ` +
+    `max ${f(s.max)} ms  ${s.perSecond.toFixed(1).padStart(7)}/s`
+  );
 }
 
 /** Runs `total` tasks with at most `concurrency` in flight; returns per-task latencies and wall time. */

@@ -50,12 +50,14 @@ runBench(async () => {
         const f = summarize(floor.samples, floor.wallMs);
         const c = summarize(check.samples, check.wallMs);
         console.log(
-          `\nbench:system — ${n} workflows, ${concurrency} concurrent, Temporal dev server + embedded Postgres on this machine`,
+          `\nbench:system — ${n} workflows, ${concurrency} concurrent, ` +
+            'Temporal dev server + embedded Postgres on this machine',
         );
         console.log(formatSummary('empty workflow (floor)', f));
         console.log(formatSummary('SystemCheck', c));
         console.log(
-          `ratio SystemCheck / floor: p50 ×${(c.p50 / f.p50).toFixed(2)}, p99 ×${(c.p99 / f.p99).toFixed(2)}, throughput ×${(c.perSecond / f.perSecond).toFixed(2)}`,
+          `ratio SystemCheck / floor: p50 ×${(c.p50 / f.p50).toFixed(2)}, p99 ×${(c.p99 / f.p99).toFixed(2)}, ` +
+            `throughput ×${(c.perSecond / f.perSecond).toFixed(2)}`,
         );
         console.log('where a SystemCheck spends its time (median per workflow, from the histories):');
         console.log(await formatPhases(client, check.workflowIds));

@@ -1,4 +1,7 @@
-/** The model registry's vocabulary across processes: scopes, validation, promotion, and the retrain/rollback workflows' inputs and results. */
+/**
+ * The model registry's vocabulary across processes: scopes, validation, promotion, and the retrain/rollback
+ * workflows' inputs and results.
+ */
 import { previousTradingDay } from '../domain/calendar';
 import { istParts } from '../domain/dates';
 

@@ -21,7 +21,8 @@ export async function tenantTableViolations(c: ClientBase, schema = 'public'): P
     partition_of: string | null;
   }>(
     `SELECT cl.oid, cl.relname AS name, cl.relrowsecurity AS rls, cl.relforcerowsecurity AS forced,
-            (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = cl.oid) AS partition_of
+            (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+              WHERE i.inhrelid = cl.oid) AS partition_of
        FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace
        JOIN pg_attribute a ON a.attrelid = cl.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
       WHERE n.nspname = $1 AND cl.relkind IN ('r', 'p')
@@ -53,15 +54,18 @@ export async function tenantTableViolations(c: ClientBase, schema = 'public'): P
     );
     if (!good) v('no policy FOR ALL with USING and WITH CHECK comparing tenant_id to app.tenant_id');
     const { rows: triggers } = await c.query<{ name: string }>(
-      `SELECT tgname AS name FROM pg_trigger WHERE tgrelid = $1 AND NOT tgisinternal AND tgname IN ('enforce_tenant_id', 'audit_log_chain')`,
+      `SELECT tgname AS name FROM pg_trigger
+        WHERE tgrelid = $1 AND NOT tgisinternal AND tgname IN ('enforce_tenant_id', 'audit_log_chain')`,
       [t.oid],
     );
     if (triggers.length === 0)
       v('no enforce_tenant_id trigger (an insert without a tenant would not get a clear error)');
   }
   const { rows: audit } = await c.query<{ upd: boolean; del: boolean; trunc: boolean; ins: boolean; sel: boolean }>(
-    `SELECT has_table_privilege('qs_app', 'audit_log', 'UPDATE') AS upd, has_table_privilege('qs_app', 'audit_log', 'DELETE') AS del,
-            has_table_privilege('qs_app', 'audit_log', 'TRUNCATE') AS trunc, has_table_privilege('qs_app', 'audit_log', 'INSERT') AS ins,
+    `SELECT has_table_privilege('qs_app', 'audit_log', 'UPDATE') AS upd,
+            has_table_privilege('qs_app', 'audit_log', 'DELETE') AS del,
+            has_table_privilege('qs_app', 'audit_log', 'TRUNCATE') AS trunc,
+            has_table_privilege('qs_app', 'audit_log', 'INSERT') AS ins,
             has_table_privilege('qs_app', 'audit_log', 'SELECT') AS sel`,
   );
   const a = audit[0];
@@ -80,7 +84,8 @@ export async function tenantTableViolations(c: ClientBase, schema = 'public'): P
       problem: 'qs_app may UPDATE or DELETE tenants (arming must go through qs_set_live_armed)',
     });
   const { rows: role } = await c.query<{ rolsuper: boolean; rolbypassrls: boolean; owns: number }>(
-    `SELECT rolsuper, rolbypassrls, (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) AS owns FROM pg_roles r WHERE rolname = 'qs_app'`,
+    `SELECT rolsuper, rolbypassrls, (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) AS owns
+       FROM pg_roles r WHERE rolname = 'qs_app'`,
   );
   if (role[0].rolsuper || role[0].rolbypassrls)
     violations.push({ table: '(role qs_app)', problem: 'qs_app is a superuser or bypasses RLS' });

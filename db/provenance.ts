@@ -43,19 +43,25 @@ export interface TradeProvenance {
 }
 
 const QUERY = `
-SELECT t.id AS "tradeId", t.status, t.reason, t.workflow_id AS "workflowId", t.run_id AS "runId", t.structure, t.instrument,
-  (SELECT json_build_object('id', d.id, 'tradingDate', d.trading_date::text, 'status', d.status, 'snapshotId', d.snapshot_id,
-          'modelVersions', d.model_versions, 'gateOutcomes', d.gate_outcomes, 'workflowId', d.workflow_id, 'runId', d.run_id)
+SELECT t.id AS "tradeId", t.status, t.reason, t.workflow_id AS "workflowId", t.run_id AS "runId",
+  t.structure, t.instrument,
+  (SELECT json_build_object('id', d.id, 'tradingDate', d.trading_date::text, 'status', d.status,
+          'snapshotId', d.snapshot_id, 'modelVersions', d.model_versions, 'gateOutcomes', d.gate_outcomes,
+          'workflowId', d.workflow_id, 'runId', d.run_id)
      FROM decisions d WHERE d.tenant_id = t.tenant_id AND d.id = t.decision_id) AS decision,
   COALESCE((SELECT json_agg(json_build_object(
-      'tag', o.tag, 'purpose', o.purpose, 'legIndex', o.leg_index, 'tradingsymbol', o.tradingsymbol, 'side', o.side, 'quantity', o.quantity,
-      'limitPrice', o.limit_price::text, 'brokerOrderId', o.broker_order_id, 'status', o.status, 'filledQuantity', o.filled_quantity,
+      'tag', o.tag, 'purpose', o.purpose, 'legIndex', o.leg_index, 'tradingsymbol', o.tradingsymbol,
+      'side', o.side, 'quantity', o.quantity,
+      'limitPrice', o.limit_price::text, 'brokerOrderId', o.broker_order_id, 'status', o.status,
+      'filledQuantity', o.filled_quantity,
       'averagePrice', o.average_price::text, 'workflowId', o.workflow_id, 'runId', o.run_id,
       'fills', COALESCE((SELECT json_agg(json_build_object('id', f.id, 'quantity', f.quantity, 'price', f.price::text,
-                                                       'filledAt', f.filled_at, 'inferred', f.inferred) ORDER BY f.filled_at, f.id)
+                                                       'filledAt', f.filled_at, 'inferred', f.inferred)
+                                     ORDER BY f.filled_at, f.id)
                           FROM fills f WHERE f.tenant_id = o.tenant_id AND f.order_tag = o.tag), '[]'::json))
       ORDER BY o.id)
-     FROM orders o WHERE o.tenant_id = t.tenant_id AND o.tag IN (SELECT jsonb_array_elements_text(t.leg_tags))), '[]'::json) AS legs,
+     FROM orders o WHERE o.tenant_id = t.tenant_id
+      AND o.tag IN (SELECT jsonb_array_elements_text(t.leg_tags))), '[]'::json) AS legs,
   json_build_object('total', t.total_costs::text, 'breakdown', t.cost_breakdown) AS costs
 FROM trades t WHERE t.tenant_id = $1 AND t.id = $2`;
 

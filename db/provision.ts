@@ -68,7 +68,8 @@ export async function provisionDatabase(opts: {
     for (const ext of opts.requiredExtensions ?? []) {
       if (!available.has(ext))
         throw new DatabaseSetupError(
-          `extension ${ext} is not available on this server: install it (or enable it with your provider), then run again`,
+          `extension ${ext} is not available on this server: ` +
+            'install it (or enable it with your provider), then run again',
         );
       await c.query(`CREATE EXTENSION IF NOT EXISTS ${ident(ext)}`);
       steps.push(`extension ${ext} is installed`);
@@ -114,7 +115,8 @@ async function ensureRole(
   const pw = password ?? generated;
   // Passwords cannot be bound parameters in DDL; quote them as literals.
   await c.query(
-    `${exists ? 'ALTER' : 'CREATE'} ROLE ${ident(name)} LOGIN ${attrs}${pw === undefined ? '' : ` PASSWORD ${literal(pw)}`}`,
+    `${exists ? 'ALTER' : 'CREATE'} ROLE ${ident(name)} LOGIN ${attrs}` +
+      (pw === undefined ? '' : ` PASSWORD ${literal(pw)}`),
   );
   const line = exists
     ? `role ${name} exists${pw === undefined ? ' (password unchanged)' : ' (password set)'}`

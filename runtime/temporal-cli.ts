@@ -67,7 +67,8 @@ export async function ensureTemporalCli(
   if (!go) throw new Error(HOW_TO_INSTALL);
   fs.mkdirSync(TOOLS_BIN, { recursive: true });
   log(
-    `Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into .tools/bin — this takes several minutes the first time…`,
+    `Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into .tools/bin — ` +
+      'this takes several minutes the first time…',
   );
   const started = Date.now();
   const ticker = setInterval(() => log(`  …still building (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);

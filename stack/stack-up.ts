@@ -171,7 +171,7 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
     say(
       [
         '',
-        '┌─ Quantsentinel is up ─────────────────────────────────────────',
+        '┌─ Quantsentinel is up ' + '─'.repeat(41),
         `│ API          ${apiUrl}   (/healthz /readyz /metrics)`,
         `│ Temporal     ${config.temporal.address}   namespace ${config.temporal.namespace}`,
         ...(temporalServer?.uiUrl
@@ -182,7 +182,7 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
         ...firstRun,
         '│ Try:         npx qs check',
         '│ Stop:        Ctrl-C (data is kept in ' + rel(config.dataDir) + '/)',
-        '└───────────────────────────────────────────────────────────────',
+        '└' + '─'.repeat(63),
       ].join('\n'),
     );
   } catch (err) {

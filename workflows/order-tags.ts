@@ -35,7 +35,10 @@ export function orderTag(workflowId: string, purpose: TagPurpose, leg: number, a
   if (!Number.isInteger(leg) || leg < 0 || leg > 35) throw new RangeError(`leg index out of range: ${leg}`);
   if (!Number.isInteger(attempt) || attempt < 0 || attempt > 35)
     throw new RangeError(`attempt out of range: ${attempt}`);
-  return `Q${workflowTagStem(workflowId)}${purpose}${leg.toString(36).toUpperCase()}${attempt.toString(36).toUpperCase()}`;
+  return (
+    `Q${workflowTagStem(workflowId)}${purpose}` +
+    `${leg.toString(36).toUpperCase()}${attempt.toString(36).toUpperCase()}`
+  );
 }
 
 export const TAG_PATTERN = /^[A-Za-z0-9]{1,20}$/;

@@ -67,7 +67,8 @@ function statusText(s: DayStatus): string {
     .map(([k, n]) => `${k}=${n}`)
     .join(' ');
   return [
-    `${s.workflowId}: ${s.state}${s.paused ? ' (paused)' : ''} ${s.phase}${s.stateReason ? ` — ${s.stateReason}` : ''}`,
+    `${s.workflowId}: ${s.state}${s.paused ? ' (paused)' : ''} ` +
+      `${s.phase}${s.stateReason ? ` — ${s.stateReason}` : ''}`,
     `  ${s.mode}, every ${s.cadenceMinutes} min; next tick ${s.nextTick ?? 'none'}`,
     `  decisions ${s.decisions}, trades ${s.trades}, P&L ₹${s.pnl}${refusals ? `; refusals ${refusals}` : ''}`,
     ...s.positions.map((p) => `  ${p.tradingsymbol} ${p.quantity} @ ${p.averagePrice} mark ${p.mark ?? '-'}`),
@@ -79,7 +80,8 @@ function summaryText(s: DaySummary): string {
     `${s.workflowId}: ${s.status}${s.reason ? ` (${s.reason})` : ''}, final state ${s.finalState}`,
     `  decisions ${s.decisions}, trades ${s.trades}, refusals ${s.refusalCount}`,
     `  P&L ₹${s.pnl} (gross ₹${s.grossPnl} − costs ₹${s.costs}), max drawdown ₹${s.maxDrawdown}`,
-    `  squared off ${s.squaredOff} legs; reconciliation ${s.reconciliationClean === null ? '-' : s.reconciliationClean ? 'clean' : 'NOT clean'}`,
+    `  squared off ${s.squaredOff} legs; ` +
+      `reconciliation ${s.reconciliationClean === null ? '-' : s.reconciliationClean ? 'clean' : 'NOT clean'}`,
   ].join('\n');
 }
 

@@ -57,7 +57,8 @@ function settingsPatch(opts: SettingsFlags): HedgeSettingsPatch {
 }
 
 const putText = (p: HedgePut) =>
-  `${p.tradingsymbol} (${p.instrument} ${p.expiry} ${p.strike} PE, delta ${p.delta.toFixed(3)}, ${p.quantity} @ ${p.price} = ₹${p.premium})`;
+  `${p.tradingsymbol} (${p.instrument} ${p.expiry} ${p.strike} PE, delta ${p.delta.toFixed(3)}, ` +
+  `${p.quantity} @ ${p.price} = ₹${p.premium})`;
 
 function rollText(r: HedgeRollResult): string {
   return [
@@ -123,7 +124,8 @@ export function register(program: Command): void {
       print(!!opts.json, status, () =>
         [
           status.settings
-            ? `${status.settings.enabled ? 'ON' : 'OFF'}: ${status.settings.instrument} ${status.settings.targetDelta}-delta, ` +
+            ? `${status.settings.enabled ? 'ON' : 'OFF'}: ` +
+              `${status.settings.instrument} ${status.settings.targetDelta}-delta, ` +
               `window ${status.settings.windowDays} trading days, budget ${status.settings.budgetPct}%/yr`
             : 'never enabled',
           `spent this year: ₹${status.spentThisYear}`,

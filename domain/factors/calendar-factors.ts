@@ -18,7 +18,8 @@ export const timeToExpiryDays = defineFactor({
   name: 'time_to_expiry_days',
   family: 'calendar',
   description:
-    'Calendar days (fractional, to the 15:30 close) to the front expiry: its year fraction · 365. Null without an expiry.',
+    'Calendar days (fractional, to the 15:30 close) to the front expiry: its year fraction · 365. ' +
+    'Null without an expiry.',
   compute: (s) => {
     const e = frontExpiry(s);
     return e ? e.years * 365 : null;

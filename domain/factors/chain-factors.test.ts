@@ -18,14 +18,16 @@ import { callWallDistance, maxPainDistance, oiChangeNet, pcrOi, pcrOiAll, pcrVol
 describe('skew at the expiry nearest 30 days (E2, 20.2 days: |20.2 − 30| beats 6.2 and 55.2)', () => {
   // E2 call deltas 0.9 0.78 0.5 0.27 0.12 → 25-delta call is K=105 (iv 0.15);
   // put |deltas| 0.1 0.22 0.5 0.73 0.88 → 25-delta put is K=95 (iv 0.185), 10-delta put K=90 (iv 0.205).
-  // ATM IV: forward 100.3 sits 0.3/5 = 0.06 of the way from K=100 (0.16) to K=105 (0.15): 0.16·0.94 + 0.15·0.06 = 0.1594.
+  // ATM IV: forward 100.3 sits 0.3/5 = 0.06 of the way from K=100 (0.16) to K=105 (0.15):
+  // 0.16·0.94 + 0.15·0.06 = 0.1594.
   it('25-delta risk reversal = 0.15 − 0.185', () => expect(skewRr25.compute(S)).toBeCloseTo(-0.035, 12));
   it('25-delta butterfly = (0.15 + 0.185)/2 − 0.1594', () => expect(skewBf25.compute(S)).toBeCloseTo(0.0081, 12));
   it('10-delta put premium = 0.205 − 0.1594', () => expect(skewPut10Premium.compute(S)).toBeCloseTo(0.0456, 12));
 });
 
 describe('term structure', () => {
-  // E1 ATM: forward 100.1 → 0.17·0.98 + 0.16·0.02 = 0.1698; E3 ATM: forward 100.8 → 0.175·0.84 + 0.17·0.16 = 0.1742.
+  // E1 ATM: forward 100.1 → 0.17·0.98 + 0.16·0.02 = 0.1698;
+  // E3 ATM: forward 100.8 → 0.175·0.84 + 0.17·0.16 = 0.1742.
   it('far minus near ATM IV = 0.1742 − 0.1698', () => expect(termSpread.compute(S)).toBeCloseTo(0.0044, 12));
   it('front ATM IV minus the 0.16 vol index', () => expect(termFrontPremium.compute(S)).toBeCloseTo(0.0098, 12));
   it('vol index is read as is', () => expect(volIndexLevel.compute(S)).toBe(0.16));

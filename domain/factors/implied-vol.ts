@@ -66,7 +66,8 @@ export const ivRank = defineFactor({
   name: 'iv_rank_252d',
   family: 'iv_level',
   description:
-    "IV rank: (vol index − min) / (max − min), min and max over the last ≤ 252 days' closing vol index and today's. " +
+    'IV rank: (vol index − min) / (max − min), ' +
+    "min and max over the last ≤ 252 days' closing vol index and today's. " +
     'In [0, 1]. Null with fewer than 20 past values or when they are all equal to today.',
   compute: (s) => {
     const h = ivHistory(s);

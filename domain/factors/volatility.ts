@@ -69,7 +69,8 @@ export const rvCc20d = defineFactor({
   name: 'rv_cc_20d',
   family: 'volatility',
   description:
-    'Close-to-close realised vol: sample std of the last 20 daily log returns · √252. Null with fewer than 21 closes.',
+    'Close-to-close realised vol: sample std of the last 20 daily log returns · √252. ' +
+    'Null with fewer than 21 closes.',
   compute: (s) => rvCloseToClose(20)(dailyCloses(s)),
   expectedDecay: 10,
 });
@@ -78,7 +79,8 @@ export const rvCc5d = defineFactor({
   name: 'rv_cc_5d',
   family: 'volatility',
   description:
-    'Close-to-close realised vol over the last 5 daily log returns (sample std · √252). Null with fewer than 6 closes.',
+    'Close-to-close realised vol over the last 5 daily log returns (sample std · √252). ' +
+    'Null with fewer than 6 closes.',
   compute: (s) => rvCloseToClose(5)(dailyCloses(s)),
   expectedDecay: 4,
 });
@@ -87,7 +89,8 @@ export const rvEwma = defineFactor({
   name: 'rv_ewma',
   family: 'volatility',
   description:
-    'RiskMetrics EWMA (λ = 0.94) one-step vol forecast over the last ≤ 60 daily log returns, seeded with the first ' +
+    'RiskMetrics EWMA (λ = 0.94) one-step vol forecast over the last ≤ 60 daily log returns, ' +
+    'seeded with the first ' +
     'squared return, annualised. Null with fewer than 10 returns.',
   compute: (s) => {
     const r = recentReturns(dailyCloses(s), 10);
@@ -150,7 +153,8 @@ export const rvIntraday = defineFactor({
   name: 'rv_intraday',
   family: 'volatility',
   description:
-    "Today's realised vol from completed minute bars, √(mean r² · 375 · 252) (the snapshot's realisedVol.intraday). " +
+    "Today's realised vol from completed minute bars, √(mean r² · 375 · 252) " +
+    "(the snapshot's realisedVol.intraday). " +
     'Null before 10 minutes have completed.',
   compute: (s) => s.realisedVol.intraday,
   expectedDecay: 3,

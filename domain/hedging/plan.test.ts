@@ -64,6 +64,7 @@ describe('planHedgeRoll', () => {
   it('refuses with the numbers when the year budget is spent', () => {
     const plan = planHedgeRoll({ ...base, held: [held('2026-05-12')], spentThisYear: '199990' });
     expect(plan.action).toBe('refused');
-    expect(plan.reason).toMatch(/^HEDGE_BUDGET_EXCEEDED: .* ₹10\.00 of the year's ₹200000\.00 hedge budget is left$/);
+    const budgetLeft = /^HEDGE_BUDGET_EXCEEDED: .* ₹10\.00 of the year's ₹200000\.00 hedge budget is left$/;
+    expect(plan.reason).toMatch(budgetLeft);
   });
 });

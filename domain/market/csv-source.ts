@@ -86,7 +86,9 @@ export function parseMarketCsv(text: string, options: CsvSourceOptions = {}): Ma
     }
     const p = istParts(ms);
     if (p.second !== 0 || p.minuteOfDay < MARKET_OPEN_MINUTE || p.minuteOfDay >= MARKET_CLOSE_MINUTE) {
-      throw new MarketCsvError(`line ${lineNo}, column "timestamp": bars must start on a whole minute 09:15–15:29 IST`);
+      throw new MarketCsvError(
+        `line ${lineNo}, column "timestamp": ` + 'bars must start on a whole minute 09:15–15:29 IST',
+      );
     }
     if (date && p.date !== date)
       throw new MarketCsvError(`line ${lineNo}, column "timestamp": ${p.date} differs from the file's date ${date}`);

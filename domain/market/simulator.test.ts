@@ -167,7 +167,9 @@ describe('CSV replay source', () => {
 
   it('accepts bare OHLC candles and fills the surface from the regime', () => {
     const text =
-      'timestamp,open,high,low,close\n2026-05-05T09:15:00+05:30,25000,25010,24990,25005\n2026-05-05T09:16:00+05:30,25005,25020,25000,25015\n';
+      'timestamp,open,high,low,close\n' +
+      '2026-05-05T09:15:00+05:30,25000,25010,24990,25005\n' +
+      '2026-05-05T09:16:00+05:30,25005,25020,25000,25015\n';
     const src = csvSource(text, { instrument: 'NIFTY' });
     expect(src.snapshotAt('09:17').spot).toBe(25015);
     expect(src.snapshotAt('12:00').surface.atmVol).toBe(0.11);

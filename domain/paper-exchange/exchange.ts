@@ -284,7 +284,8 @@ function tick(d: Draft, chain: OptionChain, events: ExchangeEvent[]): void {
         if (lp < Math.max(0.05, mid - width) || lp > mid + width)
           reject = [
             'PRICE_BAND',
-            `limit ${xo.order.limitPrice} outside ${Math.max(0.05, mid - width).toFixed(2)}–${(mid + width).toFixed(2)}`,
+            `limit ${xo.order.limitPrice} outside ` +
+              `${Math.max(0.05, mid - width).toFixed(2)}–${(mid + width).toFixed(2)}`,
           ];
       }
       if (!reject && q) {

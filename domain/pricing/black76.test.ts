@@ -6,26 +6,38 @@ import { normCdf } from './normal';
 import { strikeForDelta, surfaceVol, type SurfaceParams } from './vol-surface';
 
 describe('Black-76 against published values', () => {
-  it('Haug, The Complete Guide to Option Pricing Formulas (2nd ed.), Black-76 options-on-futures example: F=19 K=19 T=0.75 r=0.10 σ=0.28 → call = put = 1.7011', () => {
-    const base = { forward: 19, strike: 19, years: 0.75, rate: 0.1, vol: 0.28 };
-    expect(black76Price({ ...base, type: 'call' })).toBeCloseTo(1.7011, 4);
-    expect(black76Price({ ...base, type: 'put' })).toBeCloseTo(1.7011, 4);
-  });
+  it(
+    'Haug, The Complete Guide to Option Pricing Formulas (2nd ed.), Black-76 options-on-futures example: ' +
+      'F=19 K=19 T=0.75 r=0.10 σ=0.28 → call = put = 1.7011',
+    () => {
+      const base = { forward: 19, strike: 19, years: 0.75, rate: 0.1, vol: 0.28 };
+      expect(black76Price({ ...base, type: 'call' })).toBeCloseTo(1.7011, 4);
+      expect(black76Price({ ...base, type: 'put' })).toBeCloseTo(1.7011, 4);
+    },
+  );
 
-  it('Hull, Options, Futures, and Other Derivatives, futures-option put example: F=20 K=20 r=9% T=4 months σ=25% → 1.12 (1.1166 to 4 d.p., recomputed independently with erfc in Python)', () => {
-    const p = black76Price({ type: 'put', forward: 20, strike: 20, years: 4 / 12, rate: 0.09, vol: 0.25 });
-    expect(p).toBeCloseTo(1.12, 2);
-    expect(p).toBeCloseTo(1.1166, 4);
-  });
+  it(
+    'Hull, Options, Futures, and Other Derivatives, futures-option put example: ' +
+      'F=20 K=20 r=9% T=4 months σ=25% → 1.12 (1.1166 to 4 d.p., recomputed independently with erfc in Python)',
+    () => {
+      const p = black76Price({ type: 'put', forward: 20, strike: 20, years: 4 / 12, rate: 0.09, vol: 0.25 });
+      expect(p).toBeCloseTo(1.12, 2);
+      expect(p).toBeCloseTo(1.1166, 4);
+    },
+  );
 
-  it('Hull Black-Scholes example S=42 K=40 r=10% σ=20% T=0.5 (c=4.76, p=0.81) re-expressed on the forward F = 42·e^0.05 = 44.15339: c=4.7594, p=0.8086', () => {
-    // On a non-dividend stock Black-76 with F = S·e^(rT) equals Black-Scholes; Hull quotes
-    // 4.76 and 0.81, the 4-d.p. figures (d1 = 0.7693, d2 = 0.6278) are recomputed by hand.
-    const F = 42 * Math.exp(0.1 * 0.5);
-    const base = { forward: F, strike: 40, years: 0.5, rate: 0.1, vol: 0.2 };
-    expect(black76Price({ ...base, type: 'call' })).toBeCloseTo(4.7594, 4);
-    expect(black76Price({ ...base, type: 'put' })).toBeCloseTo(0.8086, 4);
-  });
+  it(
+    'Hull Black-Scholes example S=42 K=40 r=10% σ=20% T=0.5 (c=4.76, p=0.81) ' +
+      're-expressed on the forward F = 42·e^0.05 = 44.15339: c=4.7594, p=0.8086',
+    () => {
+      // On a non-dividend stock Black-76 with F = S·e^(rT) equals Black-Scholes; Hull quotes
+      // 4.76 and 0.81, the 4-d.p. figures (d1 = 0.7693, d2 = 0.6278) are recomputed by hand.
+      const F = 42 * Math.exp(0.1 * 0.5);
+      const base = { forward: F, strike: 40, years: 0.5, rate: 0.1, vol: 0.2 };
+      expect(black76Price({ ...base, type: 'call' })).toBeCloseTo(4.7594, 4);
+      expect(black76Price({ ...base, type: 'put' })).toBeCloseTo(0.8086, 4);
+    },
+  );
 
   it('normal CDF matches textbook table values', () => {
     expect(normCdf(0)).toBe(0.5);

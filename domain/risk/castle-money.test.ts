@@ -3,7 +3,10 @@ import { capitalWall, capitalWallDecimal, capitalWallPaise } from './walls/capit
 import { lossLimitsWall, lossLimitsWallDecimal, lossLimitsWallPaise } from './walls/loss-limits';
 import type { CastleInput, RiskProposal } from './types';
 
-/** Rupee amounts as the castle receives them: 0–2 decimals (sometimes 3), signed, up to ₹10 lakh crore (BigInt territory). */
+/**
+ * Rupee amounts as the castle receives them: 0–2 decimals (sometimes 3), signed,
+ * up to ₹10 lakh crore (BigInt territory).
+ */
 const amount = (min: number, max: number) =>
   fc
     .tuple(fc.integer({ min, max }), fc.integer({ min: 0, max: 999 }), fc.constantFrom(0, 1, 2, 2, 2, 2, 2, 3))

@@ -18,7 +18,8 @@ export function retrainSlot(index: number): { hour: number; minute: number } {
   const start = RETRAIN_WINDOW.startMinute + index * RETRAIN_WINDOW.slotMinutes;
   if (start + RETRAIN_WINDOW.slotMinutes > RETRAIN_WINDOW.endMinute) {
     throw new RangeError(
-      `retrain slot ${index} starts at ${Math.floor(start / 60)}:${String(start % 60).padStart(2, '0')}, outside the Sunday 03:00–06:30 IST window: too many model types for one-per-slot`,
+      `retrain slot ${index} starts at ${Math.floor(start / 60)}:${String(start % 60).padStart(2, '0')}, ` +
+        'outside the Sunday 03:00–06:30 IST window: too many model types for one-per-slot',
     );
   }
   return { hour: Math.floor(start / 60), minute: start % 60 };

@@ -73,7 +73,8 @@ describe('tenant privilege and rate limits', () => {
     });
     await expect(pool.query('DELETE FROM tenants WHERE id = $1', [tenantId])).rejects.toMatchObject({ code: '42501' });
     const { rows } = await pool.query<{ a: boolean; s: string }>(
-      "INSERT INTO tenants (slug, name, live_armed, status) VALUES ($1, 'x', true, 'suspended') RETURNING live_armed AS a, status AS s",
+      `INSERT INTO tenants (slug, name, live_armed, status) VALUES ($1, 'x', true, 'suspended')
+       RETURNING live_armed AS a, status AS s`,
       [`born-${process.pid}`],
     );
     expect(rows[0]).toEqual({ a: false, s: 'active' });
@@ -99,7 +100,8 @@ describe('tenant privilege and rate limits', () => {
     expect((await arm(as('admin'), { armed: false, reason: 'done for today' })).status).toBe(200);
     expect(await armed()).toBe(false);
     const { rows } = await superuser.query<{ event_type: string; user_id: number; payload: { reason: string } }>(
-      "SELECT event_type, user_id, payload FROM audit_log WHERE tenant_id = $1 AND event_type LIKE 'live.%' ORDER BY seq",
+      `SELECT event_type, user_id, payload FROM audit_log
+        WHERE tenant_id = $1 AND event_type LIKE 'live.%' ORDER BY seq`,
       [tenantId],
     );
     expect(rows.map((r) => [r.event_type, r.user_id, r.payload.reason])).toEqual([

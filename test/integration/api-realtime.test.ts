@@ -136,24 +136,27 @@ describe('Socket.IO: tenant rooms over two API nodes, events from the Postgres o
     expect(got0.length).toBe(1);
   });
 
-  it('a subscriber gets the current state first, then only newer changes; a platform operator may watch any tenant', async () => {
-    const tag = await insertOrder(tenantB);
-    const s = await connect(0, as(0, 'operator'));
-    const order: string[] = [];
-    const got = collect(s);
-    s.on('event', () => order.push('event'));
-    const ack = await subscribe(s, { channel: 'orders', tenant: slugB });
-    order.push('ack');
-    expect(ack.ok).toBe(true);
-    expect((ack.state as Array<{ tag: string }>).map((o) => o.tag)).toContain(tag);
-    await withTenant(pool, tenantB, ({ client }) =>
-      client.query("UPDATE orders SET status = 'FILLED', filled_quantity = 65 WHERE tag = $1", [tag]),
-    );
-    await until(() => got.length === 1);
-    expect(order).toEqual(['ack', 'event']);
-    expect(got[0].id).toBeGreaterThan(ack.lastEventId!);
-    expect(got[0].payload).toMatchObject({ tag, op: 'update', status: 'FILLED' });
-  });
+  it(
+    'a subscriber gets the current state first, ' + 'then only newer changes; a platform operator may watch any tenant',
+    async () => {
+      const tag = await insertOrder(tenantB);
+      const s = await connect(0, as(0, 'operator'));
+      const order: string[] = [];
+      const got = collect(s);
+      s.on('event', () => order.push('event'));
+      const ack = await subscribe(s, { channel: 'orders', tenant: slugB });
+      order.push('ack');
+      expect(ack.ok).toBe(true);
+      expect((ack.state as Array<{ tag: string }>).map((o) => o.tag)).toContain(tag);
+      await withTenant(pool, tenantB, ({ client }) =>
+        client.query("UPDATE orders SET status = 'FILLED', filled_quantity = 65 WHERE tag = $1", [tag]),
+      );
+      await until(() => got.length === 1);
+      expect(order).toEqual(['ack', 'event']);
+      expect(got[0].id).toBeGreaterThan(ack.lastEventId!);
+      expect(got[0].payload).toMatchObject({ tag, op: 'update', status: 'FILLED' });
+    },
+  );
 
   it('kill switches reach trading-state subscribers and positions reach positions subscribers', async () => {
     const s = await connect(1, as(tenantA));

@@ -122,7 +122,8 @@ describe('chaos: SIGKILL the order workers while structures are being placed', (
         if (d.status.name === 'RUNNING') open.push(id);
       }
       process.stderr.write(
-        `[chaos] draining at ${Math.round((Date.now() - t0) / 1000)} s: ${open.length} still running ${open.slice(0, 3).join(' ')}\n`,
+        `[chaos] draining at ${Math.round((Date.now() - t0) / 1000)} s: ` +
+          `${open.length} still running ${open.slice(0, 3).join(' ')}\n`,
       );
       for (const id of open.slice(0, 2)) {
         const h = client.workflow.getHandle(id);
@@ -133,7 +134,8 @@ describe('chaos: SIGKILL the order workers while structures are being placed', (
         const hist = await h.fetchHistory();
         const tail = (hist.events ?? []).slice(-6).map((e) => `${e.eventId}:${e.eventType}`);
         process.stderr.write(
-          `[chaos]   ${id} pending=${JSON.stringify(pend)} wftPending=${JSON.stringify(d.raw.pendingWorkflowTask ?? null)} tail=${tail.join(',')}\n`,
+          `[chaos]   ${id} pending=${JSON.stringify(pend)} ` +
+            `wftPending=${JSON.stringify(d.raw.pendingWorkflowTask ?? null)} tail=${tail.join(',')}\n`,
         );
       }
     }, 10_000);

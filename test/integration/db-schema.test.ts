@@ -34,7 +34,8 @@ describe('schema', () => {
        VALUES ('2026-05-05T10:00:00+05:30', 'NIFTY', 'snap-1', 24012.35, 'calm', 'sim', '[]')`,
     );
     const through = await app.query(
-      "SELECT snapshot_id, spot FROM market_snapshots WHERE ts >= '2026-05-05T00:00:00+05:30' AND ts < '2026-05-06T00:00:00+05:30'",
+      `SELECT snapshot_id, spot FROM market_snapshots
+        WHERE ts >= '2026-05-05T00:00:00+05:30' AND ts < '2026-05-06T00:00:00+05:30'`,
     );
     expect(through.rows).toEqual([{ snapshot_id: 'snap-1', spot: '24012.3500' }]);
     await expect(app.query('SELECT * FROM market_snapshots_20260505')).rejects.toThrow(/permission denied/);

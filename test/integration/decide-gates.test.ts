@@ -112,7 +112,8 @@ describe('decide on the real stack', () => {
     // The row holds the same why, and the snapshot can be read back by its id.
     const row = await withTenant(pool, normalTenant, (tx) =>
       tx.client.query(
-        `SELECT status, snapshot_id, model_versions, gate_outcomes, cost_breakdown, expected_pnl::text, net_ev::text, why
+        `SELECT status, snapshot_id, model_versions, gate_outcomes, cost_breakdown, expected_pnl::text, net_ev::text,
+                why
            FROM decisions WHERE id = $1`,
         [normal.decisionId],
       ),

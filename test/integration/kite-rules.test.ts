@@ -110,30 +110,33 @@ describe('orders under the 2026 retail-algo rules', () => {
     expect(fake.maxPlacementsPerSecond()).toBeLessThanOrEqual(10);
   });
 
-  it('a cancel refused as "being processed" is retried, not read as "no longer open"; the unwind completes', async () => {
-    const fake = await fakeKite();
-    fake.processingMs = 4000;
-    const kite = direct(fake);
-    fake.noFill.add('BUSY1');
-    const { brokerOrderId } = await kite.placeOrder(req('BUSY1'));
-    await expect(kite.cancelOrder(brokerOrderId)).rejects.toBeInstanceOf(OrderBusyError);
-    await expect(kite.cancelOrder(brokerOrderId)).rejects.toBeInstanceOf(BrokerUnavailableError);
-    expect(fake.orders.get(brokerOrderId)!.status).toBe('OPEN');
+  it(
+    'a cancel refused as "being processed" is retried, ' + 'not read as "no longer open"; the unwind completes',
+    async () => {
+      const fake = await fakeKite();
+      fake.processingMs = 4000;
+      const kite = direct(fake);
+      fake.noFill.add('BUSY1');
+      const { brokerOrderId } = await kite.placeOrder(req('BUSY1'));
+      await expect(kite.cancelOrder(brokerOrderId)).rejects.toBeInstanceOf(OrderBusyError);
+      await expect(kite.cancelOrder(brokerOrderId)).rejects.toBeInstanceOf(BrokerUnavailableError);
+      expect(fake.orders.get(brokerOrderId)!.status).toBe('OPEN');
 
-    // Through the workflow: the resting leg's cancel lands inside the window, is refused, retried.
-    const tenantId = await armedKiteTenant(fake);
-    fake.noFill.add(legs()[1]!.tradingsymbol);
-    const client = await testClient();
-    const result = await orderWorkers(pool, true).run(() => place(client, input(tenantId, 'rules-busy', 1000)));
-    expect(result.status).toBe('unwound');
-    const resting = [...fake.orders.values()].find(
-      (o) => o.tradingsymbol === legs()[1]!.tradingsymbol && o.tags.some((t) => result.legs.some((l) => l.tag === t)),
-    )!;
-    expect(resting.status).toBe('CANCELLED');
-    const cancels = fake.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/${resting.order_id}`));
-    expect(cancels.length).toBeGreaterThanOrEqual(2); // refused as "being processed", then the one that landed
-    expect(cancels.at(-1)!.at - cancels[0]!.at).toBeGreaterThan(0);
-  });
+      // Through the workflow: the resting leg's cancel lands inside the window, is refused, retried.
+      const tenantId = await armedKiteTenant(fake);
+      fake.noFill.add(legs()[1]!.tradingsymbol);
+      const client = await testClient();
+      const result = await orderWorkers(pool, true).run(() => place(client, input(tenantId, 'rules-busy', 1000)));
+      expect(result.status).toBe('unwound');
+      const resting = [...fake.orders.values()].find(
+        (o) => o.tradingsymbol === legs()[1]!.tradingsymbol && o.tags.some((t) => result.legs.some((l) => l.tag === t)),
+      )!;
+      expect(resting.status).toBe('CANCELLED');
+      const cancels = fake.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/${resting.order_id}`));
+      expect(cancels.length).toBeGreaterThanOrEqual(2); // refused as "being processed", then the one that landed
+      expect(cancels.at(-1)!.at - cancels[0]!.at).toBeGreaterThan(0);
+    },
+  );
 
   it('tells definite refusals from ambiguous answers the way Kite means them', async () => {
     const fake = await fakeKite();

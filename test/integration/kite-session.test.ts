@@ -96,56 +96,62 @@ describe('Kite onboarding', () => {
     await expect(broker.getOrders()).resolves.toEqual([]);
   });
 
-  it('Kite tokens expire at 06:00 IST the next morning; a stale one is refused before the open with the reason', async () => {
-    // Issued 10:15 IST on 6 May → flushed 06:00 IST on 7 May; issued 05:30 IST → 06:00 the same day.
-    expect(kiteTokenExpiry(new Date('2026-05-06T04:45:00Z')).toISOString()).toBe('2026-05-07T00:30:00.000Z');
-    expect(kiteTokenExpiry(new Date('2026-05-06T00:00:00Z')).toISOString()).toBe('2026-05-06T00:30:00.000Z');
+  it(
+    'Kite tokens expire at 06:00 IST the next morning; ' + 'a stale one is refused before the open with the reason',
+    async () => {
+      // Issued 10:15 IST on 6 May → flushed 06:00 IST on 7 May; issued 05:30 IST → 06:00 the same day.
+      expect(kiteTokenExpiry(new Date('2026-05-06T04:45:00Z')).toISOString()).toBe('2026-05-07T00:30:00.000Z');
+      expect(kiteTokenExpiry(new Date('2026-05-06T00:00:00Z')).toISOString()).toBe('2026-05-06T00:30:00.000Z');
 
-    const fake = await fakeKite();
-    const yesterday = new Date(Date.now() - 30 * 3600_000);
-    const tenantId = await kiteTenant(fake, { armed: true, issuedAt: yesterday });
-    const verdict = await brokerSessionVerdict(pool, tenantId);
-    expect(verdict.live).toBe(false);
-    expect(verdict.reason).toMatch(/access token issued .* IST expired at .* 06:00 IST; log in again/);
+      const fake = await fakeKite();
+      const yesterday = new Date(Date.now() - 30 * 3600_000);
+      const tenantId = await kiteTenant(fake, { armed: true, issuedAt: yesterday });
+      const verdict = await brokerSessionVerdict(pool, tenantId);
+      expect(verdict.live).toBe(false);
+      expect(verdict.reason).toMatch(/access token issued .* IST expired at .* 06:00 IST; log in again/);
 
-    // The broker refuses every call with that reason before a byte leaves: the placement activity
-    // records such a refusal as DENIED with the reason (like the dry-run lock), not as a rejection.
-    const broker = await createBrokerRegistry({ pool, liveTrading: true }).forTenant(tenantId);
-    const refused = broker.placeOrder(kiteOrder('STALE1'));
-    await expect(refused).rejects.toBeInstanceOf(BrokerReloginRequiredError);
-    await expect(refused).rejects.toThrow(/expired at .* 06:00 IST/);
-    await expect(broker.getOrders()).rejects.toBeInstanceOf(BrokerReloginRequiredError);
-    expect(fake.requests).toHaveLength(0); // not one byte to Kite
-  });
+      // The broker refuses every call with that reason before a byte leaves: the placement activity
+      // records such a refusal as DENIED with the reason (like the dry-run lock), not as a rejection.
+      const broker = await createBrokerRegistry({ pool, liveTrading: true }).forTenant(tenantId);
+      const refused = broker.placeOrder(kiteOrder('STALE1'));
+      await expect(refused).rejects.toBeInstanceOf(BrokerReloginRequiredError);
+      await expect(refused).rejects.toThrow(/expired at .* 06:00 IST/);
+      await expect(broker.getOrders()).rejects.toBeInstanceOf(BrokerReloginRequiredError);
+      expect(fake.requests).toHaveLength(0); // not one byte to Kite
+    },
+  );
 
-  it('a TokenException puts the tenant in "re-login required" (once), refuses further calls, and a login clears it', async () => {
-    const fake = await fakeKite();
-    const tenantId = await kiteTenant(fake, { armed: true });
-    const registry = createBrokerRegistry({ pool, liveTrading: true });
-    await (await registry.forTenant(tenantId)).placeOrder(kiteOrder('BEFORE1'));
-    fake.expireSession();
-    const broker = await registry.forTenant(tenantId);
-    await expect(broker.placeOrder(kiteOrder('AFTER1'))).rejects.toBeInstanceOf(BrokerReloginRequiredError);
-    await expect(broker.getOrders()).rejects.toBeInstanceOf(BrokerReloginRequiredError);
-    const v = await brokerSessionVerdict(pool, tenantId);
-    expect(v).toMatchObject({
-      live: false,
-      reason: expect.stringMatching(/Kite refused the access token.*TokenException/),
-    });
-    expect(await auditCount(pool, tenantId, 'broker.relogin_required')).toBe(1);
-    // No call leaves for this tenant until it logs in again.
-    const sent = fake.requests.length;
-    await expect((await registry.forTenant(tenantId)).getOrders()).rejects.toThrow(/log in again/);
-    expect(fake.requests.length).toBe(sent);
+  it(
+    'a TokenException puts the tenant in "re-login required" (once), ' + 'refuses further calls, and a login clears it',
+    async () => {
+      const fake = await fakeKite();
+      const tenantId = await kiteTenant(fake, { armed: true });
+      const registry = createBrokerRegistry({ pool, liveTrading: true });
+      await (await registry.forTenant(tenantId)).placeOrder(kiteOrder('BEFORE1'));
+      fake.expireSession();
+      const broker = await registry.forTenant(tenantId);
+      await expect(broker.placeOrder(kiteOrder('AFTER1'))).rejects.toBeInstanceOf(BrokerReloginRequiredError);
+      await expect(broker.getOrders()).rejects.toBeInstanceOf(BrokerReloginRequiredError);
+      const v = await brokerSessionVerdict(pool, tenantId);
+      expect(v).toMatchObject({
+        live: false,
+        reason: expect.stringMatching(/Kite refused the access token.*TokenException/),
+      });
+      expect(await auditCount(pool, tenantId, 'broker.relogin_required')).toBe(1);
+      // No call leaves for this tenant until it logs in again.
+      const sent = fake.requests.length;
+      await expect((await registry.forTenant(tenantId)).getOrders()).rejects.toThrow(/log in again/);
+      expect(fake.requests.length).toBe(sent);
 
-    const slug = await slugOf(tenantId);
-    const token = fake.issueRequestToken();
-    const login = await runQs(['broker', 'kite', 'session', '--tenant', slug, '--request-token', token], qsEnv());
-    expect(login.code).toBe(0);
-    expect((await brokerSessionVerdict(pool, tenantId)).live).toBe(true);
-    await (await registry.forTenant(tenantId)).placeOrder(kiteOrder('AGAIN1'));
-    expect(fake.ordersWithTag('AGAIN1')).toHaveLength(1);
-  });
+      const slug = await slugOf(tenantId);
+      const token = fake.issueRequestToken();
+      const login = await runQs(['broker', 'kite', 'session', '--tenant', slug, '--request-token', token], qsEnv());
+      expect(login.code).toBe(0);
+      expect((await brokerSessionVerdict(pool, tenantId)).live).toBe(true);
+      await (await registry.forTenant(tenantId)).placeOrder(kiteOrder('AGAIN1'));
+      expect(fake.ordersWithTag('AGAIN1')).toHaveLength(1);
+    },
+  );
 });
 
 describe('broker secrets at rest', () => {

@@ -29,52 +29,55 @@ const legs = spreadLegs;
 const input = (tenantId: number, decisionId: string) => spreadInput(tenantId, decisionId);
 
 describe('Kite Connect adapter over real HTTP', () => {
-  it('speaks v3: headers, form bodies, envelope, order history, trades, positions, margins, modify, cancel', async () => {
-    const fake = await fakeKite();
-    fake.noFill.add('RESTING1');
-    const kite = new KiteBroker({ baseUrl: fake.url, apiKey: creds.apiKey, accessToken: creds.accessToken });
-    const { brokerOrderId } = await kite.placeOrder(req('FILLS1'));
-    const post = fake.requests.find((r) => r.method === 'POST')!;
-    expect(post.headers['x-kite-version']).toBe('3');
-    expect(post.headers.authorization).toBe('token kiteapikey:daytoken123');
-    expect(post.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(Object.fromEntries(new URLSearchParams(post.body))).toMatchObject({
-      tag: 'FILLS1',
-      transaction_type: 'SELL',
-      order_type: 'LIMIT',
-      quantity: '65',
-      price: '101.05',
-      product: 'NRML',
-      exchange: 'NFO',
-    });
-    expect(await kite.getOrder(brokerOrderId)).toMatchObject({
-      brokerOrderId,
-      tag: 'FILLS1',
-      status: 'FILLED',
-      brokerStatus: 'COMPLETE',
-      filledQuantity: 65,
-      averagePrice: '101.05',
-    });
-    expect(await kite.getOrderTrades(brokerOrderId)).toEqual([
-      expect.objectContaining({ brokerOrderId, quantity: 65, price: '101.05', side: 'SELL' }),
-    ]);
-    expect(await kite.getPositions()).toEqual([
-      { tradingsymbol: 'NIFTY2651224500PE', exchange: 'NFO', quantity: -65, averagePrice: '101.05' },
-    ]);
-    expect(await kite.getMargins()).toEqual({ available: '500000', used: '0', net: '500000' });
+  it(
+    'speaks v3: headers, form bodies, envelope, ' + 'order history, trades, positions, margins, modify, cancel',
+    async () => {
+      const fake = await fakeKite();
+      fake.noFill.add('RESTING1');
+      const kite = new KiteBroker({ baseUrl: fake.url, apiKey: creds.apiKey, accessToken: creds.accessToken });
+      const { brokerOrderId } = await kite.placeOrder(req('FILLS1'));
+      const post = fake.requests.find((r) => r.method === 'POST')!;
+      expect(post.headers['x-kite-version']).toBe('3');
+      expect(post.headers.authorization).toBe('token kiteapikey:daytoken123');
+      expect(post.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(Object.fromEntries(new URLSearchParams(post.body))).toMatchObject({
+        tag: 'FILLS1',
+        transaction_type: 'SELL',
+        order_type: 'LIMIT',
+        quantity: '65',
+        price: '101.05',
+        product: 'NRML',
+        exchange: 'NFO',
+      });
+      expect(await kite.getOrder(brokerOrderId)).toMatchObject({
+        brokerOrderId,
+        tag: 'FILLS1',
+        status: 'FILLED',
+        brokerStatus: 'COMPLETE',
+        filledQuantity: 65,
+        averagePrice: '101.05',
+      });
+      expect(await kite.getOrderTrades(brokerOrderId)).toEqual([
+        expect.objectContaining({ brokerOrderId, quantity: 65, price: '101.05', side: 'SELL' }),
+      ]);
+      expect(await kite.getPositions()).toEqual([
+        { tradingsymbol: 'NIFTY2651224500PE', exchange: 'NFO', quantity: -65, averagePrice: '101.05' },
+      ]);
+      expect(await kite.getMargins()).toEqual({ available: '500000', used: '0', net: '500000' });
 
-    const resting = await kite.placeOrder(req('RESTING1', { side: 'BUY' }));
-    expect((await kite.findOrdersByTag('RESTING1'))[0]).toMatchObject({ status: 'ACCEPTED', brokerStatus: 'OPEN' });
-    await kite.modifyOrder(resting.brokerOrderId, { price: '99.50' });
-    expect((await kite.getOrder(resting.brokerOrderId)).price).toBe('99.5');
-    await kite.cancelOrder(resting.brokerOrderId);
-    expect(await kite.getOrder(resting.brokerOrderId)).toMatchObject({
-      status: 'CANCELED',
-      brokerStatus: 'CANCELLED',
-      cancelledQuantity: 65,
-    });
-    await expect(kite.cancelOrder(brokerOrderId)).rejects.toBeInstanceOf(OrderNotOpenError);
-  });
+      const resting = await kite.placeOrder(req('RESTING1', { side: 'BUY' }));
+      expect((await kite.findOrdersByTag('RESTING1'))[0]).toMatchObject({ status: 'ACCEPTED', brokerStatus: 'OPEN' });
+      await kite.modifyOrder(resting.brokerOrderId, { price: '99.50' });
+      expect((await kite.getOrder(resting.brokerOrderId)).price).toBe('99.5');
+      await kite.cancelOrder(resting.brokerOrderId);
+      expect(await kite.getOrder(resting.brokerOrderId)).toMatchObject({
+        status: 'CANCELED',
+        brokerStatus: 'CANCELLED',
+        cancelledQuantity: 65,
+      });
+      await expect(kite.cancelOrder(brokerOrderId)).rejects.toBeInstanceOf(OrderNotOpenError);
+    },
+  );
 
   it('tells definite rejections from ambiguous outcomes', async () => {
     const fake = await fakeKite();
@@ -128,18 +131,21 @@ describe('Kite Connect adapter over real HTTP', () => {
 });
 
 describe('OrderPlacement through Kite', () => {
-  it('after a timed-out POST, finds the order by tag when it appears seconds later: exactly one broker order', async () => {
-    const fake = await fakeKite();
-    const tenantId = await kiteTenant(fake, { armed: true });
-    fake.placeScript.push({ kind: 'hang_then_create', createAfterMs: 2500 });
-    const client = await testClient();
-    const result = await orderWorkers(pool, true).run(() => place(client, input(tenantId, 'kite-hang')));
-    expect(result.status).toBe('filled');
-    for (const leg of result.legs) expect(fake.ordersWithTag(leg.tag)).toHaveLength(1);
-    expect(fake.placeRequests).toBe(2);
-    expect(await auditCount(pool, tenantId, 'order.ambiguous')).toBe(1);
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-kite-ambiguous');
-  });
+  it(
+    'after a timed-out POST, ' + 'finds the order by tag when it appears seconds later: exactly one broker order',
+    async () => {
+      const fake = await fakeKite();
+      const tenantId = await kiteTenant(fake, { armed: true });
+      fake.placeScript.push({ kind: 'hang_then_create', createAfterMs: 2500 });
+      const client = await testClient();
+      const result = await orderWorkers(pool, true).run(() => place(client, input(tenantId, 'kite-hang')));
+      expect(result.status).toBe('filled');
+      for (const leg of result.legs) expect(fake.ordersWithTag(leg.tag)).toHaveLength(1);
+      expect(fake.placeRequests).toBe(2);
+      expect(await auditCount(pool, tenantId, 'order.ambiguous')).toBe(1);
+      await maybeRecordHistory(client, result.workflowId, 'order-placement-kite-ambiguous');
+    },
+  );
 
   it('treats an HTTP 400 "request timed out" as ambiguous too', async () => {
     const fake = await fakeKite();
@@ -152,24 +158,27 @@ describe('OrderPlacement through Kite', () => {
     expect(fake.placeRequests).toBe(2);
   });
 
-  it('the dry-run lock refuses live orders unless the tenant is armed AND the process is live, and audits it', async () => {
-    const fake = await fakeKite();
-    const client = await testClient();
-    const unarmed = await kiteTenant(fake, { armed: false });
-    const r1 = await orderWorkers(pool, true).run(() => place(client, input(unarmed, 'dry-unarmed')));
-    const armed = await kiteTenant(fake, { armed: true });
-    const r2 = await orderWorkers(pool, false).run(() => place(client, input(armed, 'dry-process')));
-    for (const r of [r1, r2]) {
-      expect(r.status).toBe('rejected');
-      expect(r.legs[0]!.status).toBe('DENIED');
-    }
-    expect(r1.reason).toMatch(/not armed for live trading/);
-    expect(r2.reason).toMatch(/QS_LIVE_TRADING=true/);
-    expect(fake.placeRequests).toBe(0);
-    expect(await auditCount(pool, unarmed, 'broker.dry_run_refused')).toBe(1);
-    expect(await auditCount(pool, armed, 'broker.dry_run_refused')).toBe(1);
-    await maybeRecordHistory(client, r1.workflowId, 'order-placement-dry-run-refused');
-  });
+  it(
+    'the dry-run lock refuses live orders unless the tenant is armed AND the process is live, ' + 'and audits it',
+    async () => {
+      const fake = await fakeKite();
+      const client = await testClient();
+      const unarmed = await kiteTenant(fake, { armed: false });
+      const r1 = await orderWorkers(pool, true).run(() => place(client, input(unarmed, 'dry-unarmed')));
+      const armed = await kiteTenant(fake, { armed: true });
+      const r2 = await orderWorkers(pool, false).run(() => place(client, input(armed, 'dry-process')));
+      for (const r of [r1, r2]) {
+        expect(r.status).toBe('rejected');
+        expect(r.legs[0]!.status).toBe('DENIED');
+      }
+      expect(r1.reason).toMatch(/not armed for live trading/);
+      expect(r2.reason).toMatch(/QS_LIVE_TRADING=true/);
+      expect(fake.placeRequests).toBe(0);
+      expect(await auditCount(pool, unarmed, 'broker.dry_run_refused')).toBe(1);
+      expect(await auditCount(pool, armed, 'broker.dry_run_refused')).toBe(1);
+      await maybeRecordHistory(client, r1.workflowId, 'order-placement-dry-run-refused');
+    },
+  );
 
   it('postbacks with a valid checksum wake the workflow; forged ones are refused and not audited', async () => {
     const fake = await fakeKite();

@@ -17,7 +17,8 @@ async function ledger(tenantId: number) {
   return withTenant(pool, tenantId, async ({ client }) => ({
     orders: (
       await client.query(
-        'SELECT tag, purpose, side, quantity, status, filled_quantity, broker_order_id FROM orders WHERE tenant_id = $1 ORDER BY id',
+        `SELECT tag, purpose, side, quantity, status, filled_quantity, broker_order_id
+           FROM orders WHERE tenant_id = $1 ORDER BY id`,
         [tenantId],
       )
     ).rows,
@@ -173,7 +174,8 @@ describe('OrderPlacement on the paper broker', () => {
     const tenantId = await paperTenant(pool);
     await withTenant(pool, tenantId, ({ client: c }) =>
       c.query(
-        `INSERT INTO tenant_trading_state (tenant_id, reconciliation_clean, unresolved) VALUES ($1, false, '[{"kind":"position_mismatch"}]')`,
+        `INSERT INTO tenant_trading_state (tenant_id, reconciliation_clean, unresolved)
+         VALUES ($1, false, '[{"kind":"position_mismatch"}]')`,
         [tenantId],
       ),
     );
@@ -183,7 +185,8 @@ describe('OrderPlacement on the paper broker', () => {
     await withTenant(pool, tenantId, async ({ client: c }) => {
       await c.query('UPDATE tenant_trading_state SET reconciliation_clean = true WHERE tenant_id = $1', [tenantId]);
       await c.query(
-        `INSERT INTO kill_switches (tenant_id, scope, target, active, reason) VALUES ($1, 'instrument', 'NIFTY', true, 'test halt')`,
+        `INSERT INTO kill_switches (tenant_id, scope, target, active, reason)
+         VALUES ($1, 'instrument', 'NIFTY', true, 'test halt')`,
         [tenantId],
       );
     });

@@ -119,7 +119,8 @@ const ledgerRows = (tenantId: number) =>
     async ({ client: c }) =>
       (
         await c.query(
-          'SELECT tag, status, resolution, broker_order_id, filled_quantity FROM orders WHERE tenant_id = $1 ORDER BY id',
+          `SELECT tag, status, resolution, broker_order_id, filled_quantity
+             FROM orders WHERE tenant_id = $1 ORDER BY id`,
           [tenantId],
         )
       ).rows,
@@ -195,8 +196,10 @@ describe('Reconciliation', () => {
       // Our ledger claims an order the broker has never heard of: not clean, new orders refused.
       await withTenant(pool, tenantId, ({ client: c }) =>
         c.query(
-          `INSERT INTO orders (tenant_id, tag, purpose, broker, instrument, tradingsymbol, side, quantity, order_type, status, broker_order_id, filled_quantity)
-                 VALUES ($1, 'QLOSTORDER00000E00', 'entry', 'kite', 'NIFTY', $2, 'SELL', 65, 'LIMIT', 'FILLED', '999999', 0)`,
+          `INSERT INTO orders (tenant_id, tag, purpose, broker, instrument, tradingsymbol, side, quantity, order_type,
+                              status, broker_order_id, filled_quantity)
+           VALUES ($1, 'QLOSTORDER00000E00', 'entry', 'kite', 'NIFTY', $2, 'SELL', 65, 'LIMIT', 'FILLED',
+                   '999999', 0)`,
           [tenantId, symbol],
         ),
       );
@@ -269,7 +272,8 @@ describe('Reconciliation', () => {
         async ({ client: c }) =>
           (
             await c.query(
-              'SELECT tag, broker_order_id, filled_quantity, external FROM orders WHERE tenant_id = $1 AND (tag = $2 OR broker_order_id = $3) ORDER BY id',
+              `SELECT tag, broker_order_id, filled_quantity, external FROM orders
+                WHERE tenant_id = $1 AND (tag = $2 OR broker_order_id = $3) ORDER BY id`,
               [tenantId, ok.legs[0]!.tag, fake.ordersWithTag(ok.legs[0]!.tag)[1]!.order_id],
             )
           ).rows,

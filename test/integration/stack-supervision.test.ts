@@ -135,26 +135,29 @@ describe('a supervised stack', () => {
     expect((await readyz(stack)).status).toBe(200);
   });
 
-  it('brings Temporal and Postgres back after SIGKILL mid-placement; every structure finishes, none doubled', async () => {
-    const placed = await place(3, 'iron-condor');
-    let killedAt = Date.now();
-    process.kill(stackPid(stack, 'temporal'), 'SIGKILL');
-    expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
-    recovery.temporal = await waitUntil('/readyz 200 after Temporal was killed', ready, killedAt);
+  it(
+    'brings Temporal and Postgres back after SIGKILL mid-placement; ' + 'every structure finishes, none doubled',
+    async () => {
+      const placed = await place(3, 'iron-condor');
+      let killedAt = Date.now();
+      process.kill(stackPid(stack, 'temporal'), 'SIGKILL');
+      expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
+      recovery.temporal = await waitUntil('/readyz 200 after Temporal was killed', ready, killedAt);
 
-    placed.push(...(await place(3, 'bear-call-spread')));
-    killedAt = Date.now();
-    process.kill(stackPid(stack, 'postgres'), 'SIGKILL');
-    const during = await readyz(stack);
-    expect(during.status).toBe(503);
-    expect(during.down).toContain('database');
-    recovery.postgres = await waitUntil('/readyz 200 after the postmaster was killed', ready, killedAt);
+      placed.push(...(await place(3, 'bear-call-spread')));
+      killedAt = Date.now();
+      process.kill(stackPid(stack, 'postgres'), 'SIGKILL');
+      const during = await readyz(stack);
+      expect(during.status).toBe(503);
+      expect(during.down).toContain('database');
+      recovery.postgres = await waitUntil('/readyz 200 after the postmaster was killed', ready, killedAt);
 
-    expect(running!.output()).toMatch(/temporal exited \(signal SIGKILL\); restarting in [\d.]+ s/);
-    expect(running!.output()).toMatch(/postgres exited \(signal SIGKILL\); restarting in [\d.]+ s/);
-    console.log(`placements across the outages: ${(await allFinished(placed)).join('; ')}`);
-    await expectLedgerReconciles(placed);
-  });
+      expect(running!.output()).toMatch(/temporal exited \(signal SIGKILL\); restarting in [\d.]+ s/);
+      expect(running!.output()).toMatch(/postgres exited \(signal SIGKILL\); restarting in [\d.]+ s/);
+      console.log(`placements across the outages: ${(await allFinished(placed)).join('; ')}`);
+      await expectLedgerReconciles(placed);
+    },
+  );
 
   it('restarts a killed worker and a killed API; the API listens while Temporal does not answer', async () => {
     const oldWorker = stackPid(stack, 'worker:trading');

@@ -3,19 +3,24 @@ import { tenantTableViolations } from '../../db/catalog';
 import { testPool } from '../support/env';
 
 describe('tenant table catalog', () => {
-  it('every tenant table has forced RLS, a USING + WITH CHECK policy and the tenant trigger; audit_log is append-only for qs_app', async () => {
-    const admin = testPool('admin');
-    const c = await admin.connect();
-    try {
-      expect(await tenantTableViolations(c)).toEqual([]);
-      const { rows } = await c.query(
-        "SELECT count(*)::int AS n FROM pg_attribute a JOIN pg_class cl ON cl.oid = a.attrelid WHERE a.attname = 'tenant_id' AND cl.relkind IN ('r','p') AND cl.relnamespace = 'public'::regnamespace",
-      );
-      expect(rows[0].n).toBeGreaterThanOrEqual(12); // the check really looked at tables
-    } finally {
-      c.release();
-    }
-  });
+  it(
+    'every tenant table has forced RLS, ' +
+      'a USING + WITH CHECK policy and the tenant trigger; audit_log is append-only for qs_app',
+    async () => {
+      const admin = testPool('admin');
+      const c = await admin.connect();
+      try {
+        expect(await tenantTableViolations(c)).toEqual([]);
+        const { rows } = await c.query(
+          `SELECT count(*)::int AS n FROM pg_attribute a JOIN pg_class cl ON cl.oid = a.attrelid
+          WHERE a.attname = 'tenant_id' AND cl.relkind IN ('r','p') AND cl.relnamespace = 'public'::regnamespace`,
+        );
+        expect(rows[0].n).toBeGreaterThanOrEqual(12); // the check really looked at tables
+      } finally {
+        c.release();
+      }
+    },
+  );
 
   it('fails when someone adds a tenant table without the pattern', async () => {
     const c = await testPool('admin').connect();
@@ -25,7 +30,8 @@ describe('tenant table catalog', () => {
       await c.query('CREATE TABLE half_done (id int PRIMARY KEY, tenant_id int NOT NULL)');
       await c.query('ALTER TABLE half_done ENABLE ROW LEVEL SECURITY');
       await c.query(
-        "CREATE POLICY p ON half_done FOR SELECT USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::int)",
+        `CREATE POLICY p ON half_done FOR SELECT
+          USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::int)`,
       );
       const v = await tenantTableViolations(c);
       expect(v).toEqual(

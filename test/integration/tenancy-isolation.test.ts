@@ -104,7 +104,8 @@ describe('tenant isolation as qs_app', () => {
           probes++;
           await withTenant(app, a, async ({ client }) => {
             const seen = await client.query(
-              `SELECT count(*)::int AS n, count(*) FILTER (WHERE tenant_id IS DISTINCT FROM $1)::int AS foreign FROM ${table}`,
+              `SELECT count(*)::int AS n, count(*) FILTER (WHERE tenant_id IS DISTINCT FROM $1)::int AS foreign
+                 FROM ${table}`,
               [a],
             );
             expect(seen.rows[0]).toEqual({ n: own.get(`${table}/${a}`), foreign: 0 });

@@ -159,42 +159,46 @@ describe('TradingDay on the real stack', () => {
     await cache.stop();
   });
 
-  it('a full accelerated day: decisions, trades, square-off, clean reconciliation, summary; same seed, same decisions', async () => {
-    const a = await paperTenant(pool);
-    const b = await paperTenant(pool);
-    const t0 = Date.now();
-    const [sa, sb] = await withWorkers(async () => {
-      const seed = tradingSeed;
-      const [ha, hb] = await Promise.all([start(client, input(a, { seed })), start(client, input(b, { seed }))]);
-      return Promise.all([ha.result(), hb.result()]);
-    });
-    process.stderr.write(
-      `[trading-day] two accelerated days (${ticksInDay(CADENCE)} ticks each) in ${Date.now() - t0} ms: ` +
-        `${JSON.stringify({ ...sa, refusals: sa.refusals })}\n`,
-    );
-    for (const s of [sa, sb]) {
-      expect(s).toMatchObject({ status: 'completed', finalState: 'ACTIVE', reconciliationClean: true });
-      expect(s.decisions).toBe(ticksInDay(CADENCE));
-      expect(s.openPositionsAtClose).toBe(0);
-      expect(s.refusalCount).toBe(Object.values(s.refusals).reduce((x, y) => x + y, 0));
-    }
-    expect(sa.trades).toBeGreaterThan(0);
-    expect(sa.squaredOff).toBeGreaterThan(0);
-    expect(Number(sa.costs)).toBeGreaterThan(0);
-    expect(await openPositions(a)).toBe(0);
-    // Same seed, same market, same decisions.
-    expect(await dayDecisions(b)).toEqual(await dayDecisions(a));
-    expect(sb.trades).toBe(sa.trades);
-    // The summary row is the result.
-    const row = await withTenant(pool, a, (tx) => tradingDay(tx, DATE));
-    expect(row).toMatchObject({ status: 'completed', decisions: sa.decisions, trades: sa.trades, pnl: sa.pnl });
-    expect(row!.summary).toEqual(sa);
-    const described = await client.workflow.getHandle(sa.workflowId).describe();
-    expect(described.typedSearchAttributes.get(TenantId)).toBe(String(a));
-    expect(described.typedSearchAttributes.get(TradingDate)).toBe(DATE);
-    expect(described.typedSearchAttributes.get(TradingStateAttr)).toBe('ACTIVE');
-    await maybeRecordHistory(client, sa.workflowId, 'trading-day-accelerated-full');
-  });
+  it(
+    'a full accelerated day: decisions, trades, square-off, ' +
+      'clean reconciliation, summary; same seed, same decisions',
+    async () => {
+      const a = await paperTenant(pool);
+      const b = await paperTenant(pool);
+      const t0 = Date.now();
+      const [sa, sb] = await withWorkers(async () => {
+        const seed = tradingSeed;
+        const [ha, hb] = await Promise.all([start(client, input(a, { seed })), start(client, input(b, { seed }))]);
+        return Promise.all([ha.result(), hb.result()]);
+      });
+      process.stderr.write(
+        `[trading-day] two accelerated days (${ticksInDay(CADENCE)} ticks each) in ${Date.now() - t0} ms: ` +
+          `${JSON.stringify({ ...sa, refusals: sa.refusals })}\n`,
+      );
+      for (const s of [sa, sb]) {
+        expect(s).toMatchObject({ status: 'completed', finalState: 'ACTIVE', reconciliationClean: true });
+        expect(s.decisions).toBe(ticksInDay(CADENCE));
+        expect(s.openPositionsAtClose).toBe(0);
+        expect(s.refusalCount).toBe(Object.values(s.refusals).reduce((x, y) => x + y, 0));
+      }
+      expect(sa.trades).toBeGreaterThan(0);
+      expect(sa.squaredOff).toBeGreaterThan(0);
+      expect(Number(sa.costs)).toBeGreaterThan(0);
+      expect(await openPositions(a)).toBe(0);
+      // Same seed, same market, same decisions.
+      expect(await dayDecisions(b)).toEqual(await dayDecisions(a));
+      expect(sb.trades).toBe(sa.trades);
+      // The summary row is the result.
+      const row = await withTenant(pool, a, (tx) => tradingDay(tx, DATE));
+      expect(row).toMatchObject({ status: 'completed', decisions: sa.decisions, trades: sa.trades, pnl: sa.pnl });
+      expect(row!.summary).toEqual(sa);
+      const described = await client.workflow.getHandle(sa.workflowId).describe();
+      expect(described.typedSearchAttributes.get(TenantId)).toBe(String(a));
+      expect(described.typedSearchAttributes.get(TradingDate)).toBe(DATE);
+      expect(described.typedSearchAttributes.get(TradingStateAttr)).toBe('ACTIVE');
+      await maybeRecordHistory(client, sa.workflowId, 'trading-day-accelerated-full');
+    },
+  );
 
   it('a holiday ends at once with reason holiday', async () => {
     const t = await paperTenant(pool);
@@ -259,7 +263,8 @@ describe('TradingDay on the real stack', () => {
       async ({ client: c }) =>
         (
           await c.query(
-            "SELECT payload->>'kind' AS kind, payload->>'by' AS by FROM audit_log WHERE tenant_id = $1 AND event_type = 'trading_day.change'",
+            `SELECT payload->>'kind' AS kind, payload->>'by' AS by FROM audit_log
+              WHERE tenant_id = $1 AND event_type = 'trading_day.change'`,
             [t],
           )
         ).rows,
@@ -304,38 +309,45 @@ describe('TradingDay on the real stack', () => {
     await maybeRecordHistory(client, s.workflowId, 'trading-day-pause-resume');
   });
 
-  it('qs day: start --wait --json prints the summary, status --json the query, a refused update is one line', async () => {
-    const { id, slug } = await createTenant(pool, 'daycli');
-    await configurePaperAccount(pool, id, { market: PAPER_DAY, exchange: { latencyMsMin: 1, latencyMsMax: 5 } });
-    const env = {
-      QS_DATA_DIR: `${testEnv().tmp}/no-stack`,
-      TEMPORAL_ADDRESS: testEnv().temporalAddress,
-      TEMPORAL_NAMESPACE: testEnv().namespace,
-      DATABASE_URL: testEnv().adminUrl,
-      QS_APP_DATABASE_URL: testEnv().appUrl,
-    };
-    const day = ['--tenant', slug, '--date', DATE];
-    await withWorkers(async () => {
-      const bad = await runQs(['day', 'start', ...day, '--cadence', '0'], env);
-      expect({ code: bad.code, err: bad.stderr.trim() }).toEqual({
-        code: 2,
-        err: expect.stringMatching(/^qs: --cadence: expected a positive integer/) as string,
+  it(
+    'qs day: start --wait --json prints the summary, ' + 'status --json the query, a refused update is one line',
+    async () => {
+      const { id, slug } = await createTenant(pool, 'daycli');
+      await configurePaperAccount(pool, id, { market: PAPER_DAY, exchange: { latencyMsMin: 1, latencyMsMax: 5 } });
+      const env = {
+        QS_DATA_DIR: `${testEnv().tmp}/no-stack`,
+        TEMPORAL_ADDRESS: testEnv().temporalAddress,
+        TEMPORAL_NAMESPACE: testEnv().namespace,
+        DATABASE_URL: testEnv().adminUrl,
+        QS_APP_DATABASE_URL: testEnv().appUrl,
+      };
+      const day = ['--tenant', slug, '--date', DATE];
+      await withWorkers(async () => {
+        const bad = await runQs(['day', 'start', ...day, '--cadence', '0'], env);
+        expect({ code: bad.code, err: bad.stderr.trim() }).toEqual({
+          code: 2,
+          err: expect.stringMatching(/^qs: --cadence: expected a positive integer/) as string,
+        });
+        const started = await runQs(
+          ['day', 'start', ...day, '--accelerated', '--cadence', '60', '--wait', '--json'],
+          env,
+        );
+        expect(started.code).toBe(0);
+        const summary = JSON.parse(started.stdout) as DaySummary;
+        expect(summary).toMatchObject({ status: 'completed', decisions: ticksInDay(60), reconciliationClean: true });
+        for (const k of ['status', 'decisions', 'trades', 'refusals', 'pnl', 'reconciliationClean'])
+          expect(summary).toHaveProperty(k);
+        const status = await runQs(['day', 'status', ...day, '--json'], env);
+        expect(status.code).toBe(0);
+        expect(JSON.parse(status.stdout)).toMatchObject({
+          state: 'ACTIVE',
+          phase: 'closed',
+          decisions: ticksInDay(60),
+        });
+        const late = await runQs(['day', 'resume', ...day, '--by', 'ops'], env);
+        expect({ code: late.code, lines: late.stderr.trim().split('\n').length }).toEqual({ code: 2, lines: 1 });
+        expect(late.stderr).toMatch(/is over|day is over/);
       });
-      const started = await runQs(
-        ['day', 'start', ...day, '--accelerated', '--cadence', '60', '--wait', '--json'],
-        env,
-      );
-      expect(started.code).toBe(0);
-      const summary = JSON.parse(started.stdout) as DaySummary;
-      expect(summary).toMatchObject({ status: 'completed', decisions: ticksInDay(60), reconciliationClean: true });
-      for (const k of ['status', 'decisions', 'trades', 'refusals', 'pnl', 'reconciliationClean'])
-        expect(summary).toHaveProperty(k);
-      const status = await runQs(['day', 'status', ...day, '--json'], env);
-      expect(status.code).toBe(0);
-      expect(JSON.parse(status.stdout)).toMatchObject({ state: 'ACTIVE', phase: 'closed', decisions: ticksInDay(60) });
-      const late = await runQs(['day', 'resume', ...day, '--by', 'ops'], env);
-      expect({ code: late.code, lines: late.stderr.trim().split('\n').length }).toEqual({ code: 2, lines: 1 });
-      expect(late.stderr).toMatch(/is over|day is over/);
-    });
-  });
+    },
+  );
 });

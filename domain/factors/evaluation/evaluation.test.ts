@@ -163,22 +163,26 @@ describe('promotion and de-promotion', () => {
     });
   });
 
-  it('a production factor whose IC decays linearly 0.06 − 0.005·t leaves in week 12, the first whose 8-week mean < 0.02', () => {
-    // Mean of weeks t−7…t is 0.06 − 0.005·(t − 3.5): below 0.02 once t > 11.5.
-    const ic = (t: number) => 0.06 - 0.005 * t;
-    const history = Array.from({ length: 16 }, (_, t) => ic(t));
-    let entry = production;
-    let leftAt = -1;
-    for (let t = 7; t < 16 && leftAt < 0; t++) {
-      const d = reviewFactor(entry, history.slice(0, t + 1));
-      if (d.action === 'demote') {
-        leftAt = t;
-        expect(d).toMatchObject({ to: 'candidate', reason: 'IC_DECAYED', direction: null });
-        expect(d.rollingIc!).toBeCloseTo(0.06 - 0.005 * (t - 3.5), 12);
-      } else entry = { ...entry, status: d.to, direction: d.direction };
-    }
-    expect(leftAt).toBe(12);
-  });
+  it(
+    'a production factor whose IC decays linearly 0.06 − 0.005·t leaves in week 12, ' +
+      'the first whose 8-week mean < 0.02',
+    () => {
+      // Mean of weeks t−7…t is 0.06 − 0.005·(t − 3.5): below 0.02 once t > 11.5.
+      const ic = (t: number) => 0.06 - 0.005 * t;
+      const history = Array.from({ length: 16 }, (_, t) => ic(t));
+      let entry = production;
+      let leftAt = -1;
+      for (let t = 7; t < 16 && leftAt < 0; t++) {
+        const d = reviewFactor(entry, history.slice(0, t + 1));
+        if (d.action === 'demote') {
+          leftAt = t;
+          expect(d).toMatchObject({ to: 'candidate', reason: 'IC_DECAYED', direction: null });
+          expect(d.rollingIc!).toBeCloseTo(0.06 - 0.005 * (t - 3.5), 12);
+        } else entry = { ...entry, status: d.to, direction: d.direction };
+      }
+      expect(leftAt).toBe(12);
+    },
+  );
 
   it('hysteresis: a rolling IC of 0.03 keeps a production factor but does not admit a candidate', () => {
     const flat = [0.03, 0.031, 0.029, 0.03, 0.03, 0.031, 0.029, 0.03];
