@@ -164,10 +164,16 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       if (record) await tx(tenantId, record);
       throw e;
     }
-    await tx(tenantId, async (t) => {
-      await syncOrderFromBroker(t, tag, order, trades, row);
-      if (record) await record(t);
-    });
+    try {
+      await tx(tenantId, async (t) => {
+        await syncOrderFromBroker(t, tag, order, trades, row);
+        if (record) await record(t);
+      });
+    } catch (e) {
+      // The audit row still tells what reached the broker; the retry finds the order by tag.
+      if (record) await tx(tenantId, record).catch(() => undefined);
+      throw e;
+    }
     return toSnapshot(tag, order, trades, duplicates);
   }
 
@@ -193,16 +199,21 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
     async placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult> {
       const { tenantId, tag } = input;
       const attempt = Context.current().info.attempt;
-      // Which broker is read-only: looked up while the tag's lock is being taken.
-      const brokerFor = registry.forTenant(tenantId);
-      brokerFor.catch(() => undefined); // awaited below unless the ledger answers first
+      // Which broker is read-only: looked up while the tag's lock is being taken. Its failure
+      // matters only to an intent that still needs the broker.
+      const brokerFor = registry.forTenant(tenantId).then(
+        (broker) => ({ broker }),
+        (error: unknown) => ({ error }),
+      );
       return withTagLock(pool, tenantId, tag, async () => {
+        const lookup = await brokerFor;
         // One transaction reads the intent and, when nothing can have been sent yet, claims it
-        // (SUBMITTED) once the broker is known; a failed lookup rolls the claim back.
+        // (SUBMITTED).
         const claim = await tx(tenantId, async (t) => {
           const row = await ledgerOrder(t, tag);
           if (!row || row.status === 'DENIED' || (row.status === 'REJECTED' && !row.brokerOrderId)) return { row };
-          const broker = await brokerFor;
+          if ('error' in lookup) throw lookup.error;
+          const broker = lookup.broker;
           const fresh = !row.brokerOrderId && row.status === 'INITIALIZED' && attempt === 1;
           if (fresh) await setOrderStatus(t, tag, 'SUBMITTED');
           return { row, broker, fresh };
