@@ -35,7 +35,8 @@ const entryMinute = z
   .number()
   .int()
   .refine((m) => (GRID_MINUTES as readonly number[]).includes(m) && m !== CLOSE_MINUTE, {
-    message: `must be one of the grid minutes ${GRID_MINUTES.filter((m) => m !== CLOSE_MINUTE).join(', ')} (after 09:15)`,
+    message:
+      'must be one of the grid minutes ' + `${GRID_MINUTES.filter((m) => m !== CLOSE_MINUTE).join(', ')} (after 09:15)`,
   })
   .transform((m) => m as GridMinute);
 

@@ -62,12 +62,14 @@ function table(r: PersonaSimulationResult): string {
     ` ${pad('DD%', 6)} ${pad('win%', 6)}  days rational/tilted/fatigued`;
   const rows = r.personas.map(
     (p) =>
-      `${p.personaId.padEnd(7)} ${p.archetype.padEnd(18)} ${pad(p.trades, 6)} ${pad(p.pnl, 13)} ${pad(p.maxDrawdown, 12)}` +
+      `${p.personaId.padEnd(7)} ${p.archetype.padEnd(18)} ${pad(p.trades, 6)} ` +
+      `${pad(p.pnl, 13)} ${pad(p.maxDrawdown, 12)}` +
       ` ${pad(p.maxDrawdownPct.toFixed(2), 6)} ${pad(p.winRate.toFixed(1), 6)}  ` +
       `${p.stateDays.rational}/${p.stateDays.tilted}/${p.stateDays.fatigued}${p.bust ? ` (bust ${p.bustDays} d)` : ''}`,
   );
   return [
-    `${r.simulationId}: ${r.personas.length} personas × ${r.days} days of ${r.instrument} from ${r.fromDate}, seed ${r.seed}`,
+    `${r.simulationId}: ${r.personas.length} personas × ${r.days} days of ${r.instrument}` +
+      ` from ${r.fromDate}, seed ${r.seed}`,
     head,
     ...rows,
     `trades ${r.trades} (new ${r.inserted})`,

@@ -10,8 +10,9 @@
  *     `fatigue.probability` (exhaustion overrides tilt);
  *  3. tilted returns to rational when `tilt.exit` holds or after `tilt.max_days` days;
  *  4. rational becomes tilted when `tilt.enter` holds, with chance `tilt.probability`.
- * A persona that has gone bust stays as it was. The state at a day's open governs that day's behaviour (engine.ts): tilted multiplies size
- * and trade frequency and may ignore stops; fatigued cuts activity and size.
+ * A persona that has gone bust stays as it was. The state at a day's open governs that day's
+ * behaviour (engine.ts): tilted multiplies size and trade frequency and may ignore stops;
+ * fatigued cuts activity and size.
  */
 import type { Rng } from '../random';
 import type { CompiledPersona } from './compile';

@@ -130,11 +130,14 @@ describe('Rule 2 (b): qs_persona touches synthetic trades and nothing else', () 
               concat_ws(',', CASE WHEN has_table_privilege('qs_persona', c.oid, 'SELECT') THEN 'SELECT' END,
                              CASE WHEN has_table_privilege('qs_persona', c.oid, 'INSERT') THEN 'INSERT' END,
                              CASE WHEN has_table_privilege('qs_persona', c.oid, 'UPDATE') THEN 'UPDATE' END,
-                             CASE WHEN has_table_privilege('qs_persona', c.oid, 'DELETE') THEN 'DELETE' END) AS privileges
+                             CASE WHEN has_table_privilege('qs_persona', c.oid, 'DELETE') THEN 'DELETE' END)
+                AS privileges
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')
-          AND (has_table_privilege('qs_persona', c.oid, 'SELECT') OR has_table_privilege('qs_persona', c.oid, 'INSERT')
-            OR has_table_privilege('qs_persona', c.oid, 'UPDATE') OR has_table_privilege('qs_persona', c.oid, 'DELETE'))`,
+          AND (has_table_privilege('qs_persona', c.oid, 'SELECT')
+            OR has_table_privilege('qs_persona', c.oid, 'INSERT')
+            OR has_table_privilege('qs_persona', c.oid, 'UPDATE')
+            OR has_table_privilege('qs_persona', c.oid, 'DELETE'))`,
     );
     expect(tables.rows).toEqual([{ table: 'synthetic_trades', privileges: 'SELECT,INSERT' }]);
     const definers = await admin.query<{ name: string }>(
