@@ -11,7 +11,10 @@ import { executeWorkflow } from '../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { brokerActivities, tradingActivities } from '../workers/activities';
-import { configurePaperAccount } from '../broker/paper/paper-broker';
+import { configurePaperAccount, PaperBroker } from '../broker/paper/paper-broker';
+import { verifyAuditChain } from '../db/audit';
+import { ledgerOrders } from '../db/ledger';
+import { withTenant } from '../db/tenant';
 import { buildPaperStructure } from '../broker/paper/structures';
 import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts/orders';
 import { TASK_QUEUES } from '../contracts/task-queues';
@@ -68,6 +71,24 @@ runBench(async () => {
       return out;
     };
 
+    // Faster must not mean wrong: every tenant's audit chain verifies, and the broker holds
+    // exactly the orders the ledger has (one per tag: nothing sent twice).
+    const checkCorrectness = async () => {
+      const lines: string[] = [];
+      for (const tenantId of tenantIds) {
+        const chain = await verifyAuditChain(pool, tenantId);
+        const ledger = await withTenant(pool, tenantId, (tx) => ledgerOrders(tx));
+        const atBroker = await new PaperBroker(pool, tenantId).getOrders();
+        const tags = new Set(atBroker.map((o) => o.tag));
+        const ok = chain.ok && atBroker.length === ledger.length && tags.size === atBroker.length;
+        lines.push(
+          `  tenant ${tenantId}: audit chain ${chain.ok ? 'valid' : 'BROKEN'} (${chain.rows} rows), ` +
+            `${ledger.length} ledger orders, ${atBroker.length} at the broker, ${tags.size} tags${ok ? '' : '  ← WRONG'}`,
+        );
+      }
+      return `correctness:\n${lines.join('\n')}`;
+    };
+
     await trading.runUntil(
       broker.runUntil(async () => {
         const placeAll = async (batch: OrderPlacementInput[]) => {
@@ -110,6 +131,7 @@ runBench(async () => {
         );
         console.log('where a SystemCheck spends its time:');
         console.log(await formatPhases(client, floor.workflowIds));
+        console.log(await checkCorrectness());
       }),
     );
   });
