@@ -83,7 +83,8 @@ runBench(async () => {
         const ok = chain.ok && atBroker.length === ledger.length && tags.size === atBroker.length;
         lines.push(
           `  tenant ${tenantId}: audit chain ${chain.ok ? 'valid' : 'BROKEN'} (${chain.rows} rows), ` +
-            `${ledger.length} ledger orders, ${atBroker.length} at the broker, ${tags.size} tags${ok ? '' : '  ← WRONG'}`,
+            `${ledger.length} ledger orders, ${atBroker.length} at the broker, ` +
+            `${tags.size} tags${ok ? '' : '  ← WRONG'}`,
         );
       }
       return `correctness:\n${lines.join('\n')}`;
@@ -111,7 +112,8 @@ runBench(async () => {
         const o = summarize(placed.samples, placed.wallMs);
         const f = summarize(floor.samples, floor.wallMs);
         console.log(
-          `\nbench:orders — ${n} two-leg structures on the paper broker (${tenants} tenants), ${concurrency} concurrent; Temporal dev server + embedded Postgres on this machine`,
+          `\nbench:orders — ${n} two-leg structures on the paper broker (${tenants} tenants),` +
+            ` ${concurrency} concurrent; Temporal dev server + embedded Postgres on this machine`,
         );
         console.log(`outcomes: ${JSON.stringify(placed.outcomes)}`);
         console.log(formatSummary('SystemCheck (floor)', f));
@@ -120,7 +122,8 @@ runBench(async () => {
           `structures per second: ${o.perSecond.toFixed(2)}  (legs per second: ${(o.perSecond * 2).toFixed(2)})`,
         );
         console.log(
-          `ratio structure / SystemCheck: p50 ×${(o.p50 / f.p50).toFixed(2)}, p95 ×${(o.p95 / f.p95).toFixed(2)}, p99 ×${(o.p99 / f.p99).toFixed(2)}, throughput ×${(o.perSecond / f.perSecond).toFixed(3)}`,
+          `ratio structure / SystemCheck: p50 ×${(o.p50 / f.p50).toFixed(2)}, p95 ×${(o.p95 / f.p95).toFixed(2)},` +
+            ` p99 ×${(o.p99 / f.p99).toFixed(2)}, throughput ×${(o.perSecond / f.perSecond).toFixed(3)}`,
         );
         console.log('where a structure spends its time (median per workflow, from the histories):');
         console.log(
