@@ -42,7 +42,8 @@ describe('decide on the real stack', () => {
   const save = async (typeId: ModelTypeId, dataVersion: string) => {
     const { run, metadata } = await trainOnDataVersion(typeId, dataVersion);
     const saved = await registry.saveModel({ scope: 'global', artifact: run.artifact, metadata });
-    expect(saved.promotion?.outcome).toBe('promoted');
+    // Tests share the run's registry: another file may have saved (and promoted) this very version.
+    expect(saved.promotion ? saved.promotion.outcome : saved.saved.status).toMatch(/^(promoted|production)$/);
     return saved.saved;
   };
   let stack1: { version: number; sha256: string };
