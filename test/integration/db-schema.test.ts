@@ -23,28 +23,29 @@ describe('schema', () => {
     expect(rows[0].tag).toBe('0000_init');
   });
 
+  // Dates no other test trades on: partitions are shared by the whole run.
   it('stores market snapshots in daily partitions that qs_app can only reach through the parent', async () => {
-    const made = await app.query("SELECT ensure_market_snapshot_partitions('2026-05-04', '2026-05-06') AS n");
+    const made = await app.query("SELECT ensure_market_snapshot_partitions('2025-02-03', '2025-02-05') AS n");
     expect(made.rows[0].n).toBe(3);
     expect(
-      (await app.query("SELECT ensure_market_snapshot_partitions('2026-05-04', '2026-05-06') AS n")).rows[0].n,
+      (await app.query("SELECT ensure_market_snapshot_partitions('2025-02-03', '2025-02-05') AS n")).rows[0].n,
     ).toBe(0);
     await app.query(
       `INSERT INTO market_snapshots (ts, instrument, snapshot_id, spot, regime, source, chain)
-       VALUES ('2026-05-05T10:00:00+05:30', 'NIFTY', 'snap-1', 24012.35, 'calm', 'sim', '[]')`,
+       VALUES ('2025-02-04T10:00:00+05:30', 'NIFTY', 'schema-probe-1', 24012.35, 'calm', 'sim', '[]')`,
     );
     const through = await app.query(
       `SELECT snapshot_id, spot FROM market_snapshots
-        WHERE ts >= '2026-05-05T00:00:00+05:30' AND ts < '2026-05-06T00:00:00+05:30'`,
+        WHERE ts >= '2025-02-04T00:00:00+05:30' AND ts < '2025-02-05T00:00:00+05:30'`,
     );
-    expect(through.rows).toEqual([{ snapshot_id: 'snap-1', spot: '24012.3500' }]);
-    await expect(app.query('SELECT * FROM market_snapshots_20260505')).rejects.toThrow(/permission denied/);
+    expect(through.rows).toEqual([{ snapshot_id: 'schema-probe-1', spot: '24012.3500' }]);
+    await expect(app.query('SELECT * FROM market_snapshots_20250204')).rejects.toThrow(/permission denied/);
     // Partitioned by day in IST, with a BRIN index on time.
     const admin = testPool('admin');
     const part = await admin.query(
-      "SELECT pg_get_expr(relpartbound, oid) AS bound FROM pg_class WHERE relname = 'market_snapshots_20260505'",
+      "SELECT pg_get_expr(relpartbound, oid) AS bound FROM pg_class WHERE relname = 'market_snapshots_20250204'",
     );
-    expect(part.rows[0].bound).toBe("FOR VALUES FROM ('2026-05-04 18:30:00+00') TO ('2026-05-05 18:30:00+00')");
+    expect(part.rows[0].bound).toBe("FOR VALUES FROM ('2025-02-03 18:30:00+00') TO ('2025-02-04 18:30:00+00')");
     const brin = await admin.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'market_snapshots_ts_brin'");
     expect(brin.rows[0].indexdef).toMatch(/USING brin \(ts\)/);
   });
