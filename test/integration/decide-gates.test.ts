@@ -6,6 +6,7 @@
  * each model's sha256 the registry's; a rollback changes the version decide reports without a
  * restart; the same id twice → one row.
  */
+import { until } from '../support/until';
 import { createDecideActivities } from '../../activities/decide';
 import { setKillSwitch } from '../../db/tenant-console';
 import { createTenant } from '../../db/tenants';
@@ -21,16 +22,6 @@ import { testEnv, testPool } from '../support/env';
 jest.setTimeout(600_000);
 
 const AT = '2026-03-10T11:00:00+05:30';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('decide on the real stack', () => {
   const pool = testPool('app');

@@ -5,6 +5,7 @@
  * Postgres NOTIFY: it loads the new version without a restart (same pid) and records what it
  * serves in worker_models (and leaves it on a clean stop).
  */
+import { until } from '../support/until';
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,16 +24,6 @@ const ROOT = path.join(__dirname, '..', '..');
 async function trained(typeId: ModelTypeId, dataVersion: string, windowDays: number, hp?: Record<string, number>) {
   const { run, metadata } = await trainOnDataVersion(typeId, dataVersion, { windowDays, hyperparameters: hp });
   return { scope: 'global' as const, artifact: run.artifact, metadata };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('a running ml worker hot-swaps promoted models', () => {

@@ -6,6 +6,7 @@
  * deciding the same way for two tenants; a holiday; pre-open reconciliation not clean → HALTED;
  * halt mid-day → no new entries; pause and resume; validators refusing bad updates.
  */
+import { until } from '../support/until';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { startWorkflow } from '../../runtime/workflow-client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
@@ -42,20 +43,7 @@ jest.setTimeout(900_000);
 const DATE = '2026-05-06';
 const CADENCE = 15;
 const pool = testPool('app');
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | null | false>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const untilLong = <T>(what: string, fn: () => Promise<T | undefined | null | false>) => until(what, fn, 120_000, 200);
 
 const input = (tenantId: number, extra: Partial<TradingDayInput> = {}): TradingDayInput => ({
   tenantId,
@@ -232,7 +220,7 @@ describe('TradingDay on the real stack', () => {
     const t = await paperTenant(pool);
     const s = await withWorkers(async () => {
       const h = await start(client, input(t));
-      await until('two decisions', async () => (await h.query(dayStatusQuery)).decisions >= 2);
+      await untilLong('two decisions', async () => (await h.query(dayStatusQuery)).decisions >= 2);
       const halted = await h.executeUpdate(haltDayUpdate, { args: [{ by: 'ops@test', reason: 'test halt' }] });
       expect(halted).toMatchObject({ state: 'HALTED', stateReason: 'test halt' });
       expect(await updateRefusal(h.executeUpdate(haltDayUpdate, { args: [{ by: 'ops@test' }] }))).toMatch(
@@ -290,7 +278,7 @@ describe('TradingDay on the real stack', () => {
       ).toMatch(/cadence: expected whole minutes/);
       expect(await updateRefusal(h.executeUpdate(pauseDayUpdate, { args: [{ by: '' }] }))).toMatch(/by:/);
       // Market time stands still while an accelerated day is paused.
-      const before = await until('the open', async () => {
+      const before = await untilLong('the open', async () => {
         const st = await h.query(dayStatusQuery);
         return st.phase === 'open' && st;
       });
