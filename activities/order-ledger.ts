@@ -14,13 +14,15 @@ import { upsertTrade } from '../db/trades';
 import { activeKillSwitches, reconciliationState, tenantFlags } from '../db/trading-state';
 import { computeCosts, type CostLeg } from '../domain/costs';
 import { lotSize, type Instrument } from '../domain/instruments';
-import type { StructureOutcome } from '../contracts/orders';
+import type { OrderIntentKind, StructureOutcome } from '../contracts/orders';
 
 export interface GateInput {
   tenantId: number;
   decisionId: string;
   instrument: string;
   structure: string;
+  /** Closing orders only take risk off: a kill switch or a suspension does not stop them. */
+  intent?: OrderIntentKind;
 }
 
 export interface GateVerdict {
@@ -67,14 +69,21 @@ async function closeUnsentIntents(tx: TenantTx, tags: readonly string[]): Promis
 export function createOrderActivities(deps: { pool: Pool }) {
   const { pool } = deps;
   return {
-    /** New orders only when the tenant is active, reconciled clean and no kill switch applies. */
+    /**
+     * New risk only when the tenant is active, reconciled clean and no kill switch applies. A
+     * closing order needs a known tenant and a clean reconciliation only: with an unresolved
+     * mismatch we do not know what we hold, and "closing" it could open a naked position.
+     */
     async checkTradingGate(input: GateInput): Promise<GateVerdict> {
+      const closing = input.intent === 'close';
       return withTenant(pool, input.tenantId, async (tx) => {
         const reasons: string[] = [];
         const tenant = await tenantFlags(tx);
-        if (tenant?.status !== 'active') reasons.push(`tenant is ${tenant?.status ?? 'unknown'}`);
-        for (const k of await activeKillSwitches(tx, input))
-          reasons.push(`kill switch (${k.scope}${k.scope === 'tenant' ? '' : ` ${k.target}`}): ${k.reason}`);
+        if (!tenant) reasons.push('tenant is unknown');
+        else if (tenant.status !== 'active' && !closing) reasons.push(`tenant is ${tenant.status}`);
+        if (!closing)
+          for (const k of await activeKillSwitches(tx, input))
+            reasons.push(`kill switch (${k.scope}${k.scope === 'tenant' ? '' : ` ${k.target}`}): ${k.reason}`);
         const recon = await reconciliationState(tx);
         if (recon && !recon.clean) reasons.push(`reconciliation is not clean (${recon.unresolved.length} unresolved)`);
         if (reasons.length > 0)

@@ -56,8 +56,17 @@ export interface OrderPlacementInput {
   readonly tradingDate: string;
   readonly lots: number;
   readonly legs: readonly OrderLeg[];
+  /**
+   * `open` adds risk; `close` only takes it off (square-off, flatten, an exit rule, a hedge's
+   * old leg) and so still passes the gate while a kill switch is active. Default `open`.
+   */
+  readonly intent?: OrderIntentKind;
+  /** Task queue of this tenant's broker worker, when it has its own (its registered static IP). */
+  readonly brokerTaskQueue?: string;
   readonly options?: OrderPlacementOptions;
 }
+
+export type OrderIntentKind = 'open' | 'close';
 
 export type StructureOutcome = 'filled' | 'unwound' | 'unwind_failed' | 'cancelled' | 'rejected' | 'refused';
 

@@ -48,15 +48,17 @@ export function startPlacement(input: OrderPlacementInput) {
     ...input.options,
   };
   const ledger = databaseActivities<OrderActivities>(LOCAL_LEDGER_PATCH);
+  // A tenant with its own broker worker (at its registered static IP) has its own queue.
+  const brokerQueue = input.brokerTaskQueue ?? TASK_QUEUES.broker;
   const broker = proxyActivities<BrokerActivities>({
-    taskQueue: TASK_QUEUES.broker,
+    taskQueue: brokerQueue,
     startToCloseTimeout: '2 minutes',
     scheduleToCloseTimeout: MONEY_BUDGET,
     heartbeatTimeout: opt.heartbeatTimeoutMs,
     retry: BROKER_RETRY,
   });
   const watcher = proxyActivities<BrokerActivities>({
-    taskQueue: TASK_QUEUES.broker,
+    taskQueue: brokerQueue,
     startToCloseTimeout: opt.watchMaxMs + 60_000,
     scheduleToCloseTimeout: MONEY_BUDGET,
     heartbeatTimeout: opt.heartbeatTimeoutMs,

@@ -5,7 +5,8 @@
  * from that key (order-tags.ts), so a retried activity, a restarted worker or a new run of the
  * same key finds the orders it already placed instead of placing them again.
  *
- *  1. Gate (fail closed): tenant active, reconciliation clean, no kill switch → else refused.
+ *  1. Gate (fail closed): tenant active, reconciliation clean, no kill switch → else refused
+ *     (a closing order, `intent: 'close'`, passes a kill switch: it only takes risk off).
  *  2. Record the decision and one intent per leg in the ledger.
  *  3. Place legs on the broker queue, hedges (BUY) first; a definite rejection stops placing.
  *  4. Wait for fills: a heartbeating watch activity polls the broker; a postback signal
@@ -47,6 +48,7 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
     decisionId: input.decisionId,
     instrument: input.instrument,
     structure: input.structure,
+    ...(input.intent ? { intent: input.intent } : {}),
   });
   if (!gate.allowed) {
     await recordIntents(p, [], true);

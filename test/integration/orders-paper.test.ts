@@ -196,5 +196,13 @@ describe('OrderPlacement on the paper broker', () => {
     expect(await new PaperBroker(pool, tenantId).getOrders()).toEqual([]);
     expect(await auditCount(pool, tenantId, 'orders.refused')).toBe(2);
     await maybeRecordHistory(client, r2.workflowId, 'order-placement-refused-local-ledger');
+
+    // A closing order only takes risk off: the kill switch lets it through (a flatten must work
+    // while trading is halted); an unclean reconciliation would not.
+    const closing = { ...(await placementInput(pool, tenantId, 'BULL_PUT_SPREAD', 1)), intent: 'close' as const };
+    const r3 = await workers.run(() => place(client, closing));
+    expect(r3.status).toBe('filled');
+    expect(await new PaperBroker(pool, tenantId).getOrders()).toHaveLength(2);
+    expect(await auditCount(pool, tenantId, 'orders.refused')).toBe(2);
   });
 });
