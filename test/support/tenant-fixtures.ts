@@ -132,4 +132,34 @@ export const TENANT_TABLE_FIXTURES: Record<string, Insert> = {
       rows[0].id,
     ]);
   },
+  telegram_bot: (c, t) =>
+    c.query(
+      "INSERT INTO telegram_bot (tenant_id, token_sealed, api_root) VALUES ($1, 'x', 'http://x') ON CONFLICT DO NOTHING",
+      [t],
+    ),
+  telegram_link_codes: (c, t, n) =>
+    c.query(
+      `WITH u AS (INSERT INTO users (tenant_id, email, password_hash, role)
+        VALUES ($1, $2, 'x', 'trader') RETURNING id)
+       INSERT INTO telegram_link_codes (tenant_id, digest, user_id, expires_at) SELECT $1, $2, id, now() FROM u`,
+      [t, `tgc${n}@t${t}.test`],
+    ),
+  telegram_links: (c, t, n) =>
+    c.query(
+      `WITH u AS (INSERT INTO users (tenant_id, email, password_hash, role)
+        VALUES ($1, $2, 'x', 'trader') RETURNING id)
+       INSERT INTO telegram_links (tenant_id, user_id, chat_id, telegram_user_id, audit_cursor)
+        SELECT $1, id, 1, 1, 0 FROM u`,
+      [t, `tgl${n}@t${t}.test`],
+    ),
+  notifications: (c, t, n) =>
+    c.query(
+      `WITH u AS (INSERT INTO users (tenant_id, email, password_hash, role)
+        VALUES ($1, $2, 'x', 'trader') RETURNING id),
+       l AS (INSERT INTO telegram_links (tenant_id, user_id, chat_id, telegram_user_id, audit_cursor)
+        SELECT $1, id, 1, 1, 0 FROM u RETURNING id)
+       INSERT INTO notifications (tenant_id, link_id, audit_seq, event_type, body)
+        SELECT $1, id, 1, 'probe', 'probe' FROM l`,
+      [t, `tgn${n}@t${t}.test`],
+    ),
 };
