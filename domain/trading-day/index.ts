@@ -1,3 +1,4 @@
 export * from './states';
 export * from './clock';
 export * from './summary';
+export * from './exits';

@@ -1,4 +1,4 @@
-import { applyRequest, mayEnter, validateRequest, type DayControl } from './states';
+import { applyRequest, mayEnter, mayExit, validateRequest, type DayControl } from './states';
 import { firstTickMinute, nextTickMinute, SQUARE_OFF_MINUTE, tickDecisionId, ticksInDay } from './clock';
 import { maxDrawdown, refusalKey } from './summary';
 
@@ -19,6 +19,13 @@ describe('trading day states', () => {
     expect(mayEnter(applyRequest(open, { kind: 'reduce' }))).toBe(false);
     expect(mayEnter(applyRequest(open, { kind: 'halt' }))).toBe(false);
     expect(mayEnter({ ...open, phase: 'closing' })).toBe(false);
+  });
+
+  it('exit rules act while ACTIVE or REDUCING, not while HALTED or paused', () => {
+    expect(mayExit(open)).toBe(true);
+    expect(mayExit(applyRequest(open, { kind: 'reduce' }))).toBe(true);
+    expect(mayExit(applyRequest(open, { kind: 'halt' }))).toBe(false);
+    expect(mayExit({ ...open, paused: true })).toBe(false);
   });
 
   it('validators say why a request makes no sense now', () => {

@@ -82,3 +82,8 @@ export function applyRequest(c: DayControl, r: DayRequest, reason: string | null
 export function mayEnter(c: DayControl): boolean {
   return c.state === 'ACTIVE' && !c.paused && c.phase === 'open';
 }
+
+/** Exit rules act while the session is open, the day running and not HALTED (REDUCING is for exits). */
+export function mayExit(c: DayControl): boolean {
+  return c.state !== 'HALTED' && !c.paused && c.phase === 'open';
+}
