@@ -21,3 +21,4 @@ export * from './signals';
 export * from './regime';
 export * from './combiner';
 export * from './agents';
+export * from './execution';

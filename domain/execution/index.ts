@@ -1,0 +1,3 @@
+export * from './freeze-limits';
+export * from './slicing';
+export * from './twap';
