@@ -30,6 +30,8 @@ export const brokerAccounts = pgTable(
       .notNull()
       .default('none'),
     sessionReason: text('session_reason'),
+    /** The tenant's own broker task queue (broker.<…>); NULL = the shared `broker` queue. */
+    taskQueue: text('task_queue'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
