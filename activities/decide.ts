@@ -1,8 +1,9 @@
 /**
  * The decide activity: idempotent per (tenant, decision id) — a second call returns the stored
  * decision. Builds (or reuses) the snapshot, stores it by content id, reads the tenant's state,
- * takes the models the process serves now (hot-swapped under it), runs domain/decision decide
- * and writes one decisions row holding the whole why.
+ * takes the models the caller pinned (else the ones the process serves now, hot-swapped under
+ * it), runs domain/decision decide and writes one decisions row holding the whole why. Into the
+ * workflow's history goes only the DecisionOutcome (domain/decision/outcome.ts).
  */
 import type { Pool } from 'pg';
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -11,12 +12,19 @@ import { storeMarketSnapshot } from '../db/market-snapshots';
 import { tenantRiskRecord } from '../db/tenant-risk-state';
 import { withTenant } from '../db/tenant';
 import { dateToEpochMs } from '../domain/dates';
-import { decide, type Decision, type DecisionModels } from '../domain/decision';
+import {
+  decide,
+  decisionOutcome,
+  type Decision,
+  type DecisionModels,
+  type DecisionOutcome,
+  type ModelPin,
+} from '../domain/decision';
 import type { Instrument } from '../domain/instruments';
 import type { DecisionSnapshot } from '../domain/snapshot';
-import { instantiate, type ModelsByType } from '../ml/adapters';
-import { ModelRegistry } from '../ml/registry';
-import type { ModelTypeId } from '../ml/model-types';
+import { instantiate, type AnyModel, type ModelsByType } from '../ml/adapters';
+import { ModelNotFound, ModelRegistry } from '../ml/registry';
+import { isModelTypeId, type ModelTypeId } from '../ml/model-types';
 import { simulatedSnapshot, strikeChoice, tenantRiskView } from './decision-inputs';
 
 export interface DecideInput {
@@ -27,13 +35,33 @@ export interface DecideInput {
   readonly at: string;
   /** Simulator seed of the market the snapshot is taken from. */
   readonly seed: number;
+  /**
+   * Versions to decide with instead of what is in production now (a trading day pins the ones
+   * it opened with, from decisionModels); a type not pinned uses production.
+   */
+  readonly models?: readonly ModelPin[];
 }
 
 export interface DecideResult {
-  readonly decision: Decision;
+  /** The slim outcome; the whole why is the decisions row (`qs decisions show <id>`). */
+  readonly decision: DecisionOutcome;
   /** false when the decision id was already decided (the stored decision is returned). */
   readonly created: boolean;
 }
+
+/** The same call for in-process callers (the CLI, the bench) that print the whole why. */
+export interface WholeDecision {
+  readonly decision: Decision;
+  readonly created: boolean;
+}
+
+/** The model types decide reads. */
+export const DECISION_MODEL_TYPES = [
+  'signal_stack',
+  'strategy_agents',
+  'slippage_coefficients',
+  'strike_selector',
+] as const satisfies readonly ModelTypeId[];
 
 /** Where served models come from: the process's ModelCache (or anything with its get). */
 export interface ModelSource {
@@ -45,6 +73,75 @@ const ref = (m: { id: { typeId: string; version: number; sha256: string } }) => 
   version: m.id.version,
   sha256: m.id.sha256,
 });
+
+const pinOf = (m: AnyModel): ModelPin => ({ ...ref(m), scope: m.id.scope });
+
+/**
+ * Pinned versions loaded from the registry by (type, scope, version). A version's bytes never
+ * change (the registry verifies their SHA-256), so a loaded one is kept; the few oldest beyond
+ * the bound are released after a grace period (a call may still hold one).
+ */
+class PinnedModels {
+  private readonly entries = new Map<string, Promise<AnyModel>>();
+  private readonly registry: ModelRegistry;
+  constructor(
+    pool: Pool,
+    private readonly size = 16,
+  ) {
+    this.registry = new ModelRegistry(pool);
+  }
+  get(pin: ModelPin): Promise<AnyModel> {
+    const key = `${pin.typeId}|${pin.scope}|${pin.version}`;
+    let e = this.entries.get(key);
+    if (!e) {
+      e = this.load(pin);
+      this.entries.set(key, e);
+      e.catch(() => this.entries.delete(key));
+      if (this.entries.size > this.size) {
+        const [oldKey, old] = this.entries.entries().next().value!;
+        this.entries.delete(oldKey);
+        setTimeout(() => void old.then((m) => m.release()).catch(() => undefined), 60_000).unref();
+      }
+    }
+    return e;
+  }
+  private async load(pin: ModelPin): Promise<AnyModel> {
+    const typeId = pin.typeId as ModelTypeId;
+    let a;
+    try {
+      a = await this.registry.loadVersion(typeId, pin.scope, pin.version);
+    } catch (err) {
+      if (err instanceof ModelNotFound)
+        throw ApplicationFailure.nonRetryable(`pinned model ${err.message}`, 'PinnedModelMissing');
+      throw err;
+    }
+    if (a.sha256 !== pin.sha256)
+      throw ApplicationFailure.nonRetryable(
+        `pinned model ${typeId} v${pin.version} has sha256 ${a.sha256}, not the pinned ${pin.sha256}`,
+        'PinnedModelMismatch',
+      );
+    const id = { typeId, version: a.version, sha256: a.sha256, scope: a.scope, featureSchema: a.featureSchema };
+    return instantiate(id, a.artifact);
+  }
+}
+
+function checkPins(pins: readonly ModelPin[]): void {
+  const seen = new Set<string>();
+  for (const p of pins) {
+    const ok =
+      typeof p === 'object' &&
+      p !== null &&
+      isModelTypeId(p.typeId) &&
+      Number.isInteger(p.version) &&
+      p.version > 0 &&
+      typeof p.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(p.sha256) &&
+      (p.scope === 'global' || (Number.isInteger(p.scope) && p.scope > 0));
+    if (!ok) throw ApplicationFailure.nonRetryable(`bad model pin ${JSON.stringify(p)}`, 'BadDecisionInput');
+    if (seen.has(p.typeId)) throw ApplicationFailure.nonRetryable(`model ${p.typeId} pinned twice`, 'BadDecisionInput');
+    seen.add(p.typeId);
+  }
+}
 
 /** A few recent snapshots per process: a trading day decides on the same instant many times (and the bench). */
 class SnapshotCache {
@@ -62,88 +159,129 @@ class SnapshotCache {
   }
 }
 
-export function createDecideActivities(deps: {
+export interface DecideDeps {
   pool: Pool;
   models: ModelSource;
   workflow?: () => { workflowId: string; runId: string };
-}) {
+}
+
+/** decide with the whole decision returned: the activity slims it, the CLI and the bench print it. */
+export function createDecider(deps: DecideDeps) {
   const snapshots = new SnapshotCache();
   const storedSnapshots = new Set<string>();
+  const pinned = new PinnedModels(deps.pool);
+
+  /** The pinned version of a type when there is one (the served model if it is that version), else production. */
+  async function model<T extends ModelTypeId>(
+    typeId: T,
+    tenantId: number,
+    pins: readonly ModelPin[],
+  ): Promise<ModelsByType[T] | null> {
+    const served = await deps.models.get(typeId, tenantId);
+    const pin = pins.find((p) => p.typeId === typeId);
+    if (!pin || (served && served.id.sha256 === pin.sha256 && served.id.version === pin.version)) return served;
+    return (await pinned.get(pin)) as ModelsByType[T];
+  }
+
+  async function stored(tenantId: number, decisionId: string): Promise<Decision | null> {
+    const row = await withTenant(deps.pool, tenantId, (tx) => decisionById(tx, decisionId));
+    return row ? (row.why as Decision) : null;
+  }
+
+  async function run(input: DecideInput): Promise<WholeDecision> {
+    const before = await stored(input.tenantId, input.decisionId);
+    if (before) return { decision: before, created: false };
+    const pins = input.models ?? [];
+    checkPins(pins);
+    const instrument = input.instrument ?? 'NIFTY';
+    let snapshot: DecisionSnapshot;
+    try {
+      snapshot = snapshots.get(instrument, new Date(input.at).toISOString(), input.seed);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable((err as Error).message, 'BadDecisionInput');
+    }
+    if (!storedSnapshots.has(snapshot.id)) {
+      await storeMarketSnapshot(deps.pool, {
+        id: snapshot.id,
+        instrument,
+        at: snapshot.at,
+        date: snapshot.date,
+        spot: snapshot.spot,
+        origin: `${snapshot.origin}:seed=${input.seed}`,
+        document: snapshot,
+      });
+      storedSnapshots.add(snapshot.id);
+    }
+    const [stack, agents, slippage, selector] = await Promise.all([
+      model('signal_stack', input.tenantId, pins),
+      model('strategy_agents', input.tenantId, pins),
+      model('slippage_coefficients', input.tenantId, pins),
+      model('strike_selector', input.tenantId, pins),
+    ]);
+    if (!stack || !agents)
+      throw ApplicationFailure.nonRetryable(
+        `no ${!stack ? 'signal_stack' : 'strategy_agents'} model in production: train and promote one first`,
+        'ModelNotServed',
+      );
+    const models: DecisionModels = {
+      signalStack: { ref: ref(stack), state: stack.state },
+      agents: { ref: ref(agents), state: agents.agents },
+      slippage: slippage ? { ref: ref(slippage), model: slippage.asSlippageModel() } : null,
+    };
+    const strikes = await strikeChoice(snapshot, selector);
+    const dayStart = new Date(dateToEpochMs(snapshot.date) - 330 * 60_000);
+    const record = await withTenant(deps.pool, input.tenantId, (tx) => tenantRiskRecord(tx, snapshot.date, dayStart));
+    const decision = decide({
+      decisionId: input.decisionId,
+      snapshot,
+      models,
+      tenant: tenantRiskView(record, snapshot),
+      strikes,
+    });
+    const wf = deps.workflow?.() ?? callerWorkflow();
+    const created = await withTenant(deps.pool, input.tenantId, (tx) =>
+      insertDecision(tx, {
+        id: decision.decisionId,
+        tradingDate: decision.tradingDate,
+        structure: decision.structure ?? 'NONE',
+        instrument,
+        lots: decision.status === 'trade' ? decision.lots : 0,
+        workflowId: wf.workflowId,
+        runId: wf.runId,
+        status: decision.status,
+        snapshotId: decision.snapshotId,
+        modelVersions: decision.models,
+        gateOutcomes: decision.gates,
+        costBreakdown: decision.costs ?? {},
+        expectedPnl: decision.expectedPnl?.total ?? null,
+        netEv: decision.netEv,
+        why: decision,
+      }),
+    );
+    // A concurrent call with the same id won: its decision is the one of record.
+    if (!created) return { decision: (await stored(input.tenantId, input.decisionId))!, created: false };
+    return { decision, created: true };
+  }
+
+  /** The versions decide would use for a tenant now: what a trading day pins at its open. */
+  async function servedModels(tenantId: number): Promise<ModelPin[]> {
+    const served = await Promise.all(DECISION_MODEL_TYPES.map((t) => deps.models.get(t, tenantId)));
+    return served.filter((m): m is NonNullable<typeof m> => m !== null).map(pinOf);
+  }
+
+  return { run, servedModels };
+}
+
+export function createDecideActivities(deps: DecideDeps) {
+  const decider = createDecider(deps);
   return {
     async decide(input: DecideInput): Promise<DecideResult> {
-      const stored = await withTenant(deps.pool, input.tenantId, (tx) => decisionById(tx, input.decisionId));
-      if (stored) return { decision: stored.why as Decision, created: false };
-      const instrument = input.instrument ?? 'NIFTY';
-      let snapshot: DecisionSnapshot;
-      try {
-        snapshot = snapshots.get(instrument, new Date(input.at).toISOString(), input.seed);
-      } catch (err) {
-        throw ApplicationFailure.nonRetryable((err as Error).message, 'BadDecisionInput');
-      }
-      if (!storedSnapshots.has(snapshot.id)) {
-        await storeMarketSnapshot(deps.pool, {
-          id: snapshot.id,
-          instrument,
-          at: snapshot.at,
-          date: snapshot.date,
-          spot: snapshot.spot,
-          origin: `${snapshot.origin}:seed=${input.seed}`,
-          document: snapshot,
-        });
-        storedSnapshots.add(snapshot.id);
-      }
-      const [stack, agents, slippage, selector] = await Promise.all([
-        deps.models.get('signal_stack', input.tenantId),
-        deps.models.get('strategy_agents', input.tenantId),
-        deps.models.get('slippage_coefficients', input.tenantId),
-        deps.models.get('strike_selector', input.tenantId),
-      ]);
-      if (!stack || !agents)
-        throw ApplicationFailure.nonRetryable(
-          `no ${!stack ? 'signal_stack' : 'strategy_agents'} model in production: train and promote one first`,
-          'ModelNotServed',
-        );
-      const models: DecisionModels = {
-        signalStack: { ref: ref(stack), state: stack.state },
-        agents: { ref: ref(agents), state: agents.agents },
-        slippage: slippage ? { ref: ref(slippage), model: slippage.asSlippageModel() } : null,
-      };
-      const strikes = await strikeChoice(snapshot, selector);
-      const dayStart = new Date(dateToEpochMs(snapshot.date) - 330 * 60_000);
-      const record = await withTenant(deps.pool, input.tenantId, (tx) => tenantRiskRecord(tx, snapshot.date, dayStart));
-      const decision = decide({
-        decisionId: input.decisionId,
-        snapshot,
-        models,
-        tenant: tenantRiskView(record, snapshot),
-        strikes,
-      });
-      const wf = deps.workflow?.() ?? callerWorkflow();
-      const created = await withTenant(deps.pool, input.tenantId, (tx) =>
-        insertDecision(tx, {
-          id: decision.decisionId,
-          tradingDate: decision.tradingDate,
-          structure: decision.structure ?? 'NONE',
-          instrument,
-          lots: decision.status === 'trade' ? decision.lots : 0,
-          workflowId: wf.workflowId,
-          runId: wf.runId,
-          status: decision.status,
-          snapshotId: decision.snapshotId,
-          modelVersions: decision.models,
-          gateOutcomes: decision.gates,
-          costBreakdown: decision.costs ?? {},
-          expectedPnl: decision.expectedPnl?.total ?? null,
-          netEv: decision.netEv,
-          why: decision,
-        }),
-      );
-      if (!created) {
-        // A concurrent call with the same id won: its decision is the one of record.
-        const winner = await withTenant(deps.pool, input.tenantId, (tx) => decisionById(tx, input.decisionId));
-        return { decision: winner!.why as Decision, created: false };
-      }
-      return { decision, created: true };
+      const { decision, created } = await decider.run(input);
+      return { decision: decisionOutcome(decision), created };
+    },
+    /** The model versions decide serves this tenant now, to pass back as DecideInput.models. */
+    async decisionModels(input: { tenantId: number }): Promise<ModelPin[]> {
+      return decider.servedModels(input.tenantId);
     },
   };
 }

@@ -7,25 +7,33 @@ import {
   ActivityFailure,
   ApplicationFailure,
   executeChild,
-  ParentClosePolicy,
+  patched,
   proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DecideInput, DecideResult } from '../activities/decide';
 import type { TradingDayActivities } from '../activities/trading-day';
-import { orderPlacementWorkflowId, type OrderLeg, type OrderPlacementResult } from '../contracts/orders';
 import { reconciliationWorkflowId } from '../contracts/reconciliation';
 import type { DayEndStatus, DaySummary } from '../contracts/trading-day';
 import type { WorkflowSignatures } from '../contracts/workflows';
-import type { Decision } from '../domain/decision';
-import { lotSize, type Instrument } from '../domain/instruments';
-import { dec, rupees } from '../domain/money';
-import { mayEnter, maxDrawdown, refusalKey, tickDecisionId, tickInstant } from '../domain/trading-day';
+import type { DecisionOutcome as Decision } from '../domain/decision';
+import type { ModelPin } from '../domain/decision';
+import type { Instrument } from '../domain/instruments';
+import { closedStats, mayEnter, maxDrawdown, refusalKey, tickDecisionId, tickInstant } from '../domain/trading-day';
 import { databaseActivityOptions, MONEY_BUDGET, OUTAGE_RETRY } from './retry-budgets';
+import { applyExits, holdEntry, mark, place } from './trading-day-book';
 import type { DayRun } from './trading-day-state';
 
+export { cancelWorking, closeBook, mark } from './trading-day-book';
+
+/** The models decide serves at the open are pinned for the day from this patch on. */
+export const PINNED_MODELS_PATCH = 'trading-day-pinned-models';
+
 const acts = proxyActivities<TradingDayActivities>(databaseActivityOptions());
-const decider = proxyActivities<{ decide(input: DecideInput): Promise<DecideResult> }>({
+const decider = proxyActivities<{
+  decide(input: DecideInput): Promise<DecideResult>;
+  decisionModels(input: { tenantId: number }): Promise<ModelPin[]>;
+}>({
   startToCloseTimeout: '2 minutes',
   scheduleToCloseTimeout: MONEY_BUDGET,
   retry: OUTAGE_RETRY,
@@ -49,41 +57,8 @@ export async function preOpen(day: DayRun): Promise<void> {
   why.push(...pre.blockers);
   day.startAs(why.length > 0 ? 'HALTED' : 'ACTIVE', why.length > 0 ? why.join('; ') : null);
   day.set({ openingValue: pre.book.value, positions: pre.book.positions });
-}
-
-/** The book marked now; the day's P&L is its value against the opening value. */
-export async function mark(day: DayRun): Promise<void> {
-  const b = await acts.markBook({ tenantId: day.input.tenantId });
-  day.set({ positions: b.positions, pnl: rupees(dec(b.value).minus(day.c.openingValue)) });
-}
-
-async function place(
-  day: DayRun,
-  decisionId: string,
-  structure: string,
-  instrument: Instrument,
-  lots: number,
-  legs: OrderLeg[],
-): Promise<OrderPlacementResult> {
-  const { tenantId, date, orderOptions } = day.input;
-  day.set({ placementIds: [...day.c.placementIds, decisionId] });
-  return executeChild<WorkflowSignatures['orderPlacement']>('orderPlacement', {
-    workflowId: orderPlacementWorkflowId(tenantId, decisionId),
-    args: [
-      {
-        tenantId,
-        decisionId,
-        structure,
-        instrument,
-        tradingDate: date,
-        lots,
-        legs,
-        ...(orderOptions ? { options: orderOptions } : {}),
-      },
-    ],
-    // A placement in flight finishes its saga even if the day above it is terminated.
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-  });
+  // What decide serves now is what the day decides with until its close, whatever is promoted meanwhile.
+  if (patched(PINNED_MODELS_PATCH)) day.set({ models: await decider.decisionModels({ tenantId }) });
 }
 
 async function enter(day: DayRun, d: Decision): Promise<void> {
@@ -100,9 +75,12 @@ async function enter(day: DayRun, d: Decision): Promise<void> {
     strikes: d.strikes,
   });
   if (entry.legs.length === 0) return day.refuse('structure:UNAVAILABLE_AT_BROKER');
-  const r = await place(day, d.decisionId, d.structure!, d.instrument as Instrument, d.lots, entry.legs);
-  if (r.status === 'filled') day.set({ trades: day.c.trades + 1 });
-  else if (r.status === 'refused') day.refuse('placement:refused');
+  const instrument = d.instrument as Instrument;
+  const r = await place(day, d.decisionId, d.structure!, instrument, d.lots, entry.legs, 'open');
+  if (r.status === 'filled') {
+    day.set({ trades: day.c.trades + 1 });
+    holdEntry(day, r, { structure: d.structure!, instrument, lots: d.lots, legs: entry.legs });
+  } else if (r.status === 'refused') day.refuse('placement:refused');
 }
 
 const failureType = (err: unknown): string =>
@@ -130,6 +108,7 @@ export async function tick(day: DayRun, minute: number): Promise<void> {
         instrument: day.input.instrument ?? 'NIFTY',
         at: tickInstant(date, minute),
         seed,
+        ...(day.c.models.length > 0 ? { models: day.c.models } : {}),
       }));
     } catch (err) {
       // No decision is no new risk: the day goes on and says why in its refusals.
@@ -144,23 +123,8 @@ export async function tick(day: DayRun, minute: number): Promise<void> {
     }
   }
   await mark(day);
+  await applyExits(day, minute);
   day.set({ pnlPath: [...day.c.pnlPath, day.c.pnl] });
-}
-
-/** Close every open position through OrderPlacement (opposite legs); how many legs it sent. */
-export async function closeBook(day: DayRun, label: string): Promise<number> {
-  const { tenantId, date } = day.input;
-  let sent = 0;
-  // A second try when the first did not leave the book flat (a leg cancelled on its fill timeout).
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    const { legs, instrument } = await acts.squareOffLegs({ tenantId });
-    if (legs.length === 0 || !instrument) break;
-    const lots = Math.max(1, Math.round(Math.max(...legs.map((l) => l.quantity)) / lotSize(instrument, date)));
-    await place(day, `day-${date}-${label}-${attempt}`, 'SQUARE_OFF', instrument, lots, legs);
-    sent += legs.length;
-  }
-  await mark(day);
-  return sent;
 }
 
 export async function finalReconciliation(day: DayRun): Promise<boolean> {
@@ -201,6 +165,10 @@ export async function summarise(
       squaredOff: c.squaredOff,
       reconciliationClean,
       openPositionsAtClose: c.positions.length,
+      ...closedStats(c.closedPnls),
+      exits: c.exits,
+      cancelledAtClose: day.cancelledAtClose,
+      models: c.models,
     },
   });
 }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { ApplicationFailure } from '@temporalio/common';
-import { createDecideActivities, decisionView, registryModelSource } from '../../activities/decide';
+import { createDecider, decisionView, registryModelSource } from '../../activities/decide';
 import { decisionById } from '../../db/decisions';
 import { withTenant } from '../../db/tenant';
 import { isMarketOpen } from '../../domain/calendar';
@@ -66,8 +66,8 @@ export function register(program: Command): void {
         const decisionId = opts.id !== undefined ? parseDecisionId(opts.id) : `cli-${randomUUID()}`;
         const result = await withAppPool(async (pool) => {
           const tenantId = (await tenantFlag(pool, opts.tenant)).id;
-          const activities = createDecideActivities({ pool, models: registryModelSource(pool) });
-          return activities.decide({ tenantId, decisionId, at, seed, instrument }).catch((e: unknown) => {
+          const decider = createDecider({ pool, models: registryModelSource(pool) });
+          return decider.run({ tenantId, decisionId, at, seed, instrument }).catch((e: unknown) => {
             if (e instanceof ApplicationFailure && e.nonRetryable) throw new UsageError(e.message);
             throw e;
           });

@@ -4,3 +4,4 @@ export * from './sizing';
 export * from './expected-pnl';
 export * from './decide';
 export * from './rewards';
+export * from './outcome';

@@ -22,6 +22,12 @@ export interface ModelRef {
   readonly sha256: string;
 }
 
+/** A model version a caller holds decide to (a trading day pins what was in production at its open). */
+export interface ModelPin extends ModelRef {
+  /** Whose version it is: the global model or a tenant's variant. */
+  readonly scope: 'global' | number;
+}
+
 /** The strategy_agents artifact: every agent's state and which agent drives each regime. */
 export interface AgentsModel {
   readonly version: 1;

@@ -7,7 +7,7 @@
  * restart; the same id twice → one row.
  */
 import { until } from '../support/until';
-import { createDecideActivities } from '../../activities/decide';
+import { createDecider } from '../../activities/decide';
 import { setKillSwitch } from '../../db/tenant-console';
 import { createTenant } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
@@ -27,7 +27,7 @@ describe('decide on the real stack', () => {
   const pool = testPool('app');
   const registry = new ModelRegistry(pool, { actor: 'decide-test' });
   const cache = new ModelCache({ pool, listenUrl: testEnv().appUrl, workerId: `decide-test-${process.pid}` });
-  const { decide } = createDecideActivities({ pool, models: cache });
+  const { run: decide } = createDecider({ pool, models: cache });
   const tenant = (suffix: string) =>
     createTenant(pool, { slug: `decide-${suffix}-${process.pid}`, name: `Decide ${suffix}` }).then((t) => t.id);
   const save = async (typeId: ModelTypeId, dataVersion: string) => {
