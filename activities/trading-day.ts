@@ -8,7 +8,7 @@ import type { Pool } from 'pg';
 import { auditEventRecorded, auditIn } from '../db/audit';
 import { brokerNameOf } from '../db/broker-accounts';
 import { activeKillSwitches, tenantFlags } from '../db/trading-state';
-import { bookPositions, costsOfDecisions, upsertTradingDay } from '../db/trading-days';
+import { bookPositions, costsOfDecisions, upsertTradingDay, workingOrdersOf } from '../db/trading-days';
 import { withTenant } from '../db/tenant';
 import { MARKET_OPEN_MINUTE } from '../domain/calendar';
 import { structureParams, type StrikeChoice } from '../domain/decision';
@@ -22,6 +22,7 @@ import { structureToLegs } from '../broker/structure-orders';
 import { parseTradingsymbol } from '../broker/tradingsymbol';
 import type { OrderLeg } from '../contracts/orders';
 import type { BookPosition, DaySummary } from '../contracts/trading-day';
+import type { HeldLeg } from '../domain/trading-day';
 
 export interface EntryLegsInput {
   readonly tenantId: number;
@@ -39,16 +40,14 @@ export interface Book {
   readonly value: string;
 }
 
+type Quote = { bid: number; ask: number; mid: number } | null;
+
 const PROTECTION_TICKS = 4;
 const TICK = 0.05;
 
 /** Quotes of the tenant's paper market right now for the given symbols (null when not listed). */
-async function paperQuotes(
-  pool: Pool,
-  tenantId: number,
-  symbols: readonly string[],
-): Promise<Map<string, { bid: number; ask: number; mid: number } | null>> {
-  const out = new Map<string, { bid: number; ask: number; mid: number } | null>();
+async function paperQuotes(pool: Pool, tenantId: number, symbols: readonly string[]): Promise<Map<string, Quote>> {
+  const out = new Map<string, Quote>();
   if (symbols.length === 0) return out;
   const { session, simMs } = await paperMarketSession(pool, tenantId);
   for (const symbol of symbols) {
@@ -64,6 +63,39 @@ async function paperQuotes(
     out.set(symbol, q ? { bid: q.bid, ask: q.ask, mid: q.mid } : null);
   }
   return out;
+}
+
+/**
+ * Marketable limit orders taking positions off: a short is bought back, a long sold, `quantity`
+ * units each (zero skipped), priced a few ticks through the quote (a market order when there is
+ * none); buys first, so no short is left naked.
+ */
+function closingLegs(
+  wanted: ReadonlyArray<{ tradingsymbol: string; position: number; quantity: number }>,
+  quotes: ReadonlyMap<string, Quote>,
+): OrderLeg[] {
+  const guard = PROTECTION_TICKS * TICK;
+  const legs: OrderLeg[] = [];
+  for (const w of wanted) {
+    const c = parseTradingsymbol(w.tradingsymbol);
+    if (!c || w.quantity <= 0) continue;
+    const side = w.position < 0 ? 'BUY' : 'SELL';
+    const q = quotes.get(w.tradingsymbol);
+    const price =
+      q && (side === 'BUY' ? ceilToTick(q.ask + guard, TICK) : Math.max(TICK, floorToTick(q.bid - guard, TICK)));
+    legs.push({
+      exchange: 'NFO',
+      tradingsymbol: w.tradingsymbol,
+      instrument: c.instrument,
+      expiry: c.expiry,
+      strike: c.strike,
+      optionType: c.type === 'call' ? 'CE' : 'PE',
+      side,
+      quantity: w.quantity,
+      ...(price ? { orderType: 'LIMIT' as const, limitPrice: price.toFixed(2) } : { orderType: 'MARKET' as const }),
+    });
+  }
+  return legs.sort((a, b) => (a.side === b.side ? 0 : a.side === 'BUY' ? -1 : 1));
 }
 
 export function createTradingDayActivities(deps: { pool: Pool }) {
@@ -156,29 +188,38 @@ export function createTradingDayActivities(deps: { pool: Pool }) {
     /** Opposite legs closing every open position (buys first, so no short is left naked). */
     async squareOffLegs(input: { tenantId: number }): Promise<{ legs: OrderLeg[]; instrument: Instrument | null }> {
       const { open, quotes } = await book(input.tenantId);
-      const guard = PROTECTION_TICKS * TICK;
-      const legs: OrderLeg[] = [];
-      for (const r of open) {
-        const c = parseTradingsymbol(r.tradingsymbol);
-        if (!c) continue;
-        const side = r.quantity < 0 ? 'BUY' : 'SELL';
-        const q = quotes.get(r.tradingsymbol);
-        const price =
-          q && (side === 'BUY' ? ceilToTick(q.ask + guard, TICK) : Math.max(TICK, floorToTick(q.bid - guard, TICK)));
-        legs.push({
-          exchange: 'NFO',
-          tradingsymbol: r.tradingsymbol,
-          instrument: c.instrument,
-          expiry: c.expiry,
-          strike: c.strike,
-          optionType: c.type === 'call' ? 'CE' : 'PE',
-          side,
-          quantity: Math.abs(r.quantity),
-          ...(price ? { orderType: 'LIMIT' as const, limitPrice: price.toFixed(2) } : { orderType: 'MARKET' as const }),
-        });
-      }
-      legs.sort((a, b) => (a.side === b.side ? 0 : a.side === 'BUY' ? -1 : 1));
+      const legs = closingLegs(
+        open.map((r) => ({ tradingsymbol: r.tradingsymbol, position: r.quantity, quantity: Math.abs(r.quantity) })),
+        quotes,
+      );
       return { legs, instrument: legs[0]?.instrument ?? null };
+    },
+
+    /**
+     * Opposite legs closing one structure the day holds (an exit rule fired), each capped at what
+     * the book still holds on that side, so an exit never opens a position.
+     */
+    async exitLegs(input: { tenantId: number; legs: readonly HeldLeg[] }): Promise<{ legs: OrderLeg[] }> {
+      const { open, quotes } = await book(input.tenantId);
+      const held = new Map(open.map((r) => [r.tradingsymbol, r.quantity]));
+      const wanted = input.legs.map((l) => {
+        const position = held.get(l.tradingsymbol) ?? 0;
+        const sameSide = l.side === 'SELL' ? position < 0 : position > 0;
+        return {
+          tradingsymbol: l.tradingsymbol,
+          position,
+          quantity: sameSide ? Math.min(l.quantity, Math.abs(position)) : 0,
+        };
+      });
+      return { legs: closingLegs(wanted, quotes) };
+    },
+
+    /** Orders of the day's placements still working at the broker (normally none: each placement waits out its own). */
+    async workingOrders(input: {
+      tenantId: number;
+      decisionIds: string[];
+    }): Promise<Array<{ tag: string; brokerOrderId: string | null }>> {
+      return withTenant(pool, input.tenantId, (tx) => workingOrdersOf(tx, input.decisionIds));
     },
 
     markBook,

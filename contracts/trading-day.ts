@@ -6,9 +6,10 @@
  */
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import type { OrderPlacementOptions } from './orders';
-import type { DayPhase, TradingState } from '../domain/trading-day';
+import type { ModelPin } from '../domain/decision';
+import type { DayPhase, ExitOverrides, OpenStructure, TradingState } from '../domain/trading-day';
 
-export type { DayPhase, TradingState };
+export type { DayPhase, ExitOverrides, ModelPin, OpenStructure, TradingState };
 
 /** One workflow per (tenant, trading date): a repeated start is a no-op. */
 export const tradingDayWorkflowId = (tenantId: number, date: string) => `trading-day/${tenantId}/${date}`;
@@ -28,6 +29,10 @@ export interface TradingDayInput {
   readonly instrument?: 'NIFTY' | 'BANKNIFTY';
   /** Options for the OrderPlacement children (fill timeouts, polling). */
   readonly orderOptions?: OrderPlacementOptions;
+  /** Overrides of every structure template's exit rule (domain/trading-day/exits.ts) for this day. */
+  readonly exitRules?: ExitOverrides;
+  /** Task queue of the tenant's own broker worker, for the day's placements and cancels. */
+  readonly brokerTaskQueue?: string;
   /** Continue as new after this many ticks in one run even if Temporal has not suggested it (tests). */
   readonly maxTicksPerRun?: number;
   /** The state carried across continue-as-new; absent on a day's first run. */
@@ -79,6 +84,12 @@ export interface DayStatus {
   /** Realised + unrealised at the last mark (rupees, decimal string). */
   readonly pnl: string;
   readonly changes: readonly DayChange[];
+  /** Structures entered and not yet closed, watched by the exit rules. */
+  readonly openStructures: readonly OpenStructure[];
+  /** Exits taken so far, by rule (profit_target, stop_loss, time_stop, expiry_day). */
+  readonly exits: Readonly<Record<string, number>>;
+  /** The model versions pinned at the open (empty: production at each decision). */
+  readonly models: readonly ModelPin[];
 }
 
 /** Everything the loop has accumulated; carried across continue-as-new. */
@@ -102,6 +113,12 @@ export interface CarriedDay {
   readonly changes: readonly DayChange[];
   readonly flattens: number;
   readonly squaredOff: number;
+  readonly openStructures: readonly OpenStructure[];
+  /** Gross P&L of every structure closed so far (exit, flatten, square-off): win rate, average winner/loser. */
+  readonly closedPnls: readonly string[];
+  readonly exits: Readonly<Record<string, number>>;
+  /** Pinned at the open and passed to every decide: a mid-day promotion does not change the day's models. */
+  readonly models: readonly ModelPin[];
 }
 
 export type DayEndStatus = 'completed' | 'holiday' | 'halted';
@@ -128,6 +145,17 @@ export interface DaySummary {
   readonly squaredOff: number;
   readonly reconciliationClean: boolean | null;
   readonly openPositionsAtClose: number;
+  /** Structures closed during the day and their gross P&L figures (before costs). */
+  readonly closedStructures?: number;
+  /** Winners / closed structures (4 decimals), null when none closed. */
+  readonly winRate?: number | null;
+  readonly averageWinner?: string | null;
+  readonly averageLoser?: string | null;
+  /** Exits taken by rule. */
+  readonly exits?: Readonly<Record<string, number>>;
+  /** Orders of the day still working at the close, and cancelled then. */
+  readonly cancelledAtClose?: number;
+  readonly models?: readonly ModelPin[];
 }
 
 /** What the weekday schedule starts: it opens today's (IST) day under the business key. */

@@ -1,6 +1,7 @@
 /** The trading day summary rows (one per tenant and date) and the figures the summary reads. */
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { positions, trades, tradingDays } from './schema';
+import { and, eq, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
+import { FINAL_STATUSES } from '../domain/orders';
+import { orders, positions, trades, tradingDays } from './schema';
 import type { TenantTx } from './tenant';
 
 export interface TradingDayRow {
@@ -83,4 +84,24 @@ export async function bookPositions(
     .from(positions)
     .where(eq(positions.tenantId, tx.tenantId))
     .orderBy(positions.tradingsymbol);
+}
+
+/** Orders of the given decisions still working at the broker (sent, not final): the day cancels them at its close. */
+export async function workingOrdersOf(
+  tx: TenantTx,
+  decisionIds: readonly string[],
+): Promise<Array<{ tag: string; brokerOrderId: string | null }>> {
+  if (decisionIds.length === 0) return [];
+  return tx.db
+    .select({ tag: orders.tag, brokerOrderId: orders.brokerOrderId })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.tenantId, tx.tenantId),
+        inArray(orders.decisionId, [...decisionIds]),
+        isNotNull(orders.brokerOrderId),
+        notInArray(orders.status, [...FINAL_STATUSES]),
+      ),
+    )
+    .orderBy(orders.tag);
 }

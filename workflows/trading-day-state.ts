@@ -50,11 +50,13 @@ export class DayRun {
   readonly mode: 'live' | 'accelerated';
   /** Flattens asked for and carried out, so a flatten update can wait for its own. */
   flattensAsked: number;
+  /** The day's orders found still working at the close and cancelled. */
+  cancelledAtClose = 0;
 
   constructor(readonly input: TradingDayInput) {
     const cadence = input.cadenceMinutes ?? DEFAULT_CADENCE_MINUTES;
     this.mode = input.mode ?? 'live';
-    this.c = input.carried ?? {
+    const fresh: CarriedDay = {
       state: 'ACTIVE',
       stateReason: null,
       paused: false,
@@ -71,7 +73,13 @@ export class DayRun {
       changes: [],
       flattens: 0,
       squaredOff: 0,
+      openStructures: [],
+      closedPnls: [],
+      exits: {},
+      models: [],
     };
+    // A state carried from a run of an older version lacks the newer fields: they start empty.
+    this.c = input.carried ? { ...fresh, ...input.carried } : fresh;
     if (input.carried) this.phase = 'open';
     this.flattensAsked = this.c.flattens;
     this.minute = this.c.nextMinute ?? firstTickMinute(this.c.cadenceMinutes);
@@ -116,6 +124,9 @@ export class DayRun {
       positions: this.c.positions,
       pnl: this.c.pnl,
       changes: this.c.changes,
+      openStructures: this.c.openStructures,
+      exits: this.c.exits,
+      models: this.c.models,
     };
   }
 

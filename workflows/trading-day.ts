@@ -35,7 +35,16 @@ import type { WorkflowSignatures } from '../contracts/workflows';
 import { istParts } from '../domain/dates';
 import { isTradingDay } from '../domain/calendar';
 import { nextTickMinute, SQUARE_OFF_MINUTE, tickEpochMs } from '../domain/trading-day';
-import { alignClock, closeBook, finalReconciliation, mark, preOpen, summarise, tick } from './trading-day-steps';
+import {
+  alignClock,
+  cancelWorking,
+  closeBook,
+  finalReconciliation,
+  mark,
+  preOpen,
+  summarise,
+  tick,
+} from './trading-day-steps';
 import { DayRun, registerHandlers } from './trading-day-state';
 
 export async function tradingDay(input: TradingDayInput): Promise<DaySummary> {
@@ -107,6 +116,7 @@ async function endOfDay(day: DayRun): Promise<DaySummary> {
   day.phase = 'closing';
   day.minute = SQUARE_OFF_MINUTE;
   await alignClock(day, SQUARE_OFF_MINUTE);
+  day.cancelledAtClose = await cancelWorking(day);
   day.set({ squaredOff: await closeBook(day, 'squareoff') });
   const clean = await finalReconciliation(day);
   await mark(day);

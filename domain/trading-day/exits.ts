@@ -29,6 +29,8 @@ export interface OpenStructure {
   /** Nearest expiry among its legs: the expiry-day rule looks at it. */
   readonly nearestExpiry: IsoDate;
   readonly legs: readonly HeldLeg[];
+  /** An exit was placed and did not fill: left for the square-off or a flatten, not tried again. */
+  readonly exitTried?: boolean;
 }
 
 /** A template's exit rule; null switches a part off. Percentages are of the entry premium. */
