@@ -8,8 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { ApplicationFailure } from '@temporalio/common';
 import { createDecider, decisionView, registryModelSource } from '../../activities/decide';
-import { decisionById } from '../../db/decisions';
-import { withTenant } from '../../db/tenant';
+import { decisionProvenance, type TradeProvenance } from '../../db/provenance';
 import { isMarketOpen } from '../../domain/calendar';
 import type { Decision } from '../../domain/decision';
 import { INSTRUMENTS } from '../../domain/instruments';
@@ -33,6 +32,26 @@ const DECISION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$/;
 function parseDecisionId(raw: string): string {
   if (!DECISION_ID.test(raw)) throw new UsageError(`--id: 1–80 letters, digits, '.', '_', ':' or '-', got ${raw}`);
   return raw;
+}
+
+/** The chain below a decision: each trade, its legs' orders at the broker and their fills. */
+function chainText(trades: readonly TradeProvenance[]): string[] {
+  if (trades.length === 0) return ['  nothing placed'];
+  const lines: string[] = [];
+  for (const t of trades) {
+    lines.push(`  trade ${t.tradeId}: ${t.status}${t.reason ? ` (${t.reason})` : ''}, costs ${t.costs.total}`);
+    lines.push(`    placed by ${t.workflowId} run ${t.runId}`);
+    for (const o of t.legs) {
+      const at = o.limitPrice ? ` @ ${o.limitPrice}` : '';
+      const filled = `${o.filledQuantity}/${o.quantity}${o.averagePrice ? ` avg ${o.averagePrice}` : ''}`;
+      lines.push(
+        `    ${o.purpose} ${o.side} ${o.quantity} ${o.tradingsymbol}${at}: ${o.status} ${filled}` +
+          ` (tag ${o.tag}, broker order ${o.brokerOrderId ?? 'none'})`,
+      );
+      for (const f of o.fills) lines.push(`      fill ${f.id}: ${f.quantity} @ ${f.price} at ${f.filledAt}`);
+    }
+  }
+  return lines;
 }
 
 function text(d: Decision): string {
@@ -80,16 +99,33 @@ export function register(program: Command): void {
     .command('decisions')
     .description('past decisions')
     .command('show <id>')
-    .description('the why of a past decision')
+    .description('the why of a past decision and its chain: trades → orders → fills')
     .requiredOption('--tenant <slug>', 'tenant slug')
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts: { tenant: string; json?: boolean }) => {
-      const row = await withAppPool(async (pool) => {
+      const decisionId = parseDecisionId(id);
+      const chain = await withAppPool(async (pool) => {
         const tenantId = (await tenantFlag(pool, opts.tenant)).id;
-        return withTenant(pool, tenantId, (tx) => decisionById(tx, parseDecisionId(id)));
+        return decisionProvenance(pool, tenantId, decisionId);
       });
-      if (!row) throw new UsageError(`<id>: no decision ${id} for tenant ${opts.tenant}`);
-      const d = row.why as Decision;
-      print(!!opts.json, { ...decisionView(d), workflowId: row.workflowId, runId: row.runId }, () => text(d));
+      if (!chain) throw new UsageError(`<id>: no decision ${id} for tenant ${opts.tenant}`);
+      const { why, ...row } = chain.decision;
+      const d = why as Decision;
+      print(
+        !!opts.json,
+        {
+          ...decisionView(d),
+          workflowId: row.workflowId,
+          runId: row.runId,
+          outcome: row.status,
+          provenance: { trades: chain.trades },
+        },
+        () =>
+          [
+            text(d),
+            `  decided by ${row.workflowId} run ${row.runId}; now ${row.status}`,
+            ...chainText(chain.trades),
+          ].join('\n'),
+      );
     });
 }

@@ -7,17 +7,20 @@
  * restart; the same id twice → one row.
  */
 import { until } from '../support/until';
-import { createDecider } from '../../activities/decide';
+import { createDecideActivities, createDecider } from '../../activities/decide';
 import { setKillSwitch } from '../../db/tenant-console';
 import { createTenant } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
-import type { Decision } from '../../domain/decision';
+import { decisionOutcome, type Decision } from '../../domain/decision';
 import { formatTradingsymbol } from '../../broker/tradingsymbol';
 import { ModelCache } from '../../ml/model-cache';
 import { ModelRegistry } from '../../ml/registry';
 import { trainOnDataVersion } from '../../ml/trainers';
 import type { ModelTypeId } from '../../ml/model-types';
-import { testEnv, testPool } from '../support/env';
+import { decisionProvenance } from '../../db/provenance';
+import { testClient, testEnv, testPool } from '../support/env';
+import { FAST, orderWorkers, paperTenant, place, placementInput } from '../support/orders-env';
+import { runQs } from '../support/run-qs';
 
 jest.setTimeout(600_000);
 
@@ -142,6 +145,66 @@ describe('decide on the real stack', () => {
     expect(n.rows[0].n).toBe(1);
   });
 
+  it('the activity returns the slim outcome into history; the whole why stays in the row', async () => {
+    const { decide: activity } = createDecideActivities({ pool, models: cache });
+    const r = await activity({ tenantId: normalTenant, decisionId: normal.decisionId, at: AT, seed: 999 });
+    expect(r).toEqual({ created: false, decision: JSON.parse(JSON.stringify(decisionOutcome(normal))) });
+    expect(r.decision).toMatchObject({ status: 'trade', structure: normal.structure, lots: normal.lots });
+    expect(r.decision.gates.map((g) => g.wall)).toHaveLength(7);
+    const slim = JSON.stringify(r.decision).length;
+    const whole = JSON.stringify(normal).length;
+    process.stderr.write(`[decide] outcome ${slim} bytes, whole decision ${whole} bytes\n`);
+    expect(slim * 5).toBeLessThan(whole);
+  });
+
+  it('a placed decision can be followed to its fills in one query, and by qs decisions show', async () => {
+    const id = await paperTenant(pool);
+    const seed = Number(normal.decisionId.split('-')[1]);
+    const { decision } = await decide({ tenantId: id, decisionId: `placed-${seed}`, at: AT, seed });
+    expect(decision.status).toBe('trade');
+    // The trading day's path on paper: the decided structure and lots, built on the paper market, placed.
+    const input = await placementInput(pool, id, decision.structure!, decision.lots, FAST, decision.decisionId);
+    const placed = await orderWorkers(pool).run(async () => place(await testClient(), input));
+    expect(placed.status).toBe('filled');
+    const chain = (await decisionProvenance(pool, id, decision.decisionId))!;
+    expect(chain.decision).toMatchObject({
+      id: decision.decisionId,
+      status: 'filled',
+      snapshotId: decision.snapshotId,
+      modelVersions: JSON.parse(JSON.stringify(decision.models)),
+      why: JSON.parse(JSON.stringify(decision)),
+    });
+    expect(chain.trades).toHaveLength(1);
+    const trade = chain.trades[0]!;
+    expect(trade).toMatchObject({ tradeId: decision.decisionId, status: 'filled', workflowId: placed.workflowId });
+    expect(trade.decision).toMatchObject({ id: decision.decisionId });
+    expect(trade.legs.map((l) => l.tag)).toEqual(placed.legs.map((l) => l.tag));
+    for (const leg of trade.legs) {
+      expect(leg.brokerOrderId).toBeTruthy();
+      expect(leg.fills.reduce((n, f) => n + f.quantity, 0)).toBe(leg.filledQuantity);
+      expect(leg.filledQuantity).toBe(leg.quantity);
+    }
+    const slug = (await pool.query('SELECT slug FROM tenants WHERE id = $1', [id])).rows[0].slug as string;
+    const env = {
+      QS_DATA_DIR: `${testEnv().tmp}/no-stack`,
+      DATABASE_URL: testEnv().adminUrl,
+      QS_APP_DATABASE_URL: testEnv().appUrl,
+    };
+    const shown = await runQs(['decisions', 'show', decision.decisionId, '--tenant', slug, '--json'], env);
+    expect(shown.code).toBe(0);
+    const json = JSON.parse(shown.stdout);
+    expect(json).toMatchObject({ decisionId: decision.decisionId, status: 'trade', outcome: 'filled' });
+    expect(json.provenance.trades[0].legs.map((l: { tag: string }) => l.tag)).toEqual(trade.legs.map((l) => l.tag));
+    const text = await runQs(['decisions', 'show', decision.decisionId, '--tenant', slug], env);
+    expect(text.stdout).toContain(`trade ${decision.decisionId}: filled`);
+    expect(text.stdout).toContain(`fill ${trade.legs[0]!.fills[0]!.id}:`);
+    const missing = await runQs(['decisions', 'show', 'no-such-decision', '--tenant', slug], env);
+    expect({ code: missing.code, stderr: missing.stderr.trim() }).toEqual({
+      code: 2,
+      stderr: `qs: <id>: no decision no-such-decision for tenant ${slug}`,
+    });
+  });
+
   it('a kill switch refuses at the kill-switch wall with its numbers', async () => {
     const id = await tenant('kill');
     await withTenant(pool, id, (tx) =>
@@ -195,6 +258,26 @@ describe('decide on the real stack', () => {
       version: stack2.version,
       sha256: stack2.sha256,
     });
+    // A caller that pinned v1 (a trading day opened before the promotion) keeps deciding with v1.
+    const { decide: activity, decisionModels } = createDecideActivities({ pool, models: cache });
+    const pins = await decisionModels({ tenantId: normalTenant });
+    expect(pins.find((p) => p.typeId === 'signal_stack')).toMatchObject({ version: stack2.version, scope: 'global' });
+    const v1Pin = { typeId: 'signal_stack', version: stack1.version, sha256: stack1.sha256, scope: 'global' as const };
+    const pinned = await activity({ tenantId: normalTenant, decisionId: 'pinned-v1', at: AT, seed, models: [v1Pin] });
+    expect(pinned.decision.models.find((m) => m.typeId === 'signal_stack')).toEqual({
+      typeId: 'signal_stack',
+      version: stack1.version,
+      sha256: stack1.sha256,
+    });
+    // A pin whose bytes are not the pinned ones, or a malformed pin, is refused and decides nothing.
+    const wrongSha = { ...v1Pin, sha256: stack2.sha256 };
+    await expect(
+      activity({ tenantId: normalTenant, decisionId: 'pinned-bad', at: AT, seed, models: [wrongSha] }),
+    ).rejects.toMatchObject({ type: 'PinnedModelMismatch' });
+    const typo = { ...v1Pin, typeId: 'signal_stak' };
+    await expect(
+      activity({ tenantId: normalTenant, decisionId: 'pinned-bad', at: AT, seed, models: [typo] }),
+    ).rejects.toMatchObject({ type: 'BadDecisionInput' });
     await registry.rollback('signal_stack', 'global', { reason: 'decide test' });
     await until('v1 served again', async () => (await cache.get('signal_stack'))?.id.version === stack1.version);
     const back = await decide({ tenantId: normalTenant, decisionId: 'swap-back', at: AT, seed });
