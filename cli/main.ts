@@ -25,6 +25,7 @@ import * as broker from './commands/broker';
 import * as secrets from './commands/secrets';
 import * as hedge from './commands/hedge';
 import * as day from './commands/day';
+import * as notify from './commands/notify';
 
 const groups: Array<{ register(program: Command): void }> = [
   stack,
@@ -46,6 +47,7 @@ const groups: Array<{ register(program: Command): void }> = [
   secrets,
   hedge,
   day,
+  notify,
 ];
 
 /** Commander's "show help" exits (e.g. `qs models` without a subcommand), not mistakes. */

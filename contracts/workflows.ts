@@ -10,6 +10,7 @@ import type { OrderPlacementInput, OrderPlacementResult } from './orders';
 import type { ReconciliationInput, ReconciliationResult } from './reconciliation';
 import type { SystemCheckResult } from './system-check';
 import type { DaySummary, ScheduledDayInput, ScheduledDayResult, TradingDayInput } from './trading-day';
+import type { NotificationSweepResult } from './notifications';
 import type { PersonaRunInput, PersonaRunResult, PersonaSimulationInput, PersonaSimulationResult } from './personas';
 
 export interface WorkflowSignatures {
@@ -27,6 +28,7 @@ export interface WorkflowSignatures {
   scheduledHedgeRoll: (input: HedgeCheckInput) => Promise<HedgeRollResult>;
   tradingDay: (input: TradingDayInput) => Promise<DaySummary>;
   scheduledTradingDay: (input: ScheduledDayInput) => Promise<ScheduledDayResult>;
+  notificationSweep: () => Promise<NotificationSweepResult>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;
@@ -45,4 +47,5 @@ export const WORKFLOW_TYPES = [
   'scheduledHedgeRoll',
   'tradingDay',
   'scheduledTradingDay',
+  'notificationSweep',
 ] as const satisfies readonly WorkflowType[];

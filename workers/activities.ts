@@ -9,6 +9,8 @@ import { createBrokerActivities } from '../activities/broker-calls';
 import { createOrderActivities } from '../activities/order-ledger';
 import { createDecideActivities, type ModelSource } from '../activities/decide';
 import { createHedgingActivities } from '../activities/hedging';
+import { createNotificationActivities } from '../activities/notifications';
+import { envKeyProvider } from '../db/secret-box';
 import { createReconciliationActivities } from '../activities/reconciliation';
 import { createSystemCheckActivities } from '../activities/system-check';
 import { createTradingDayActivities } from '../activities/trading-day';
@@ -26,6 +28,8 @@ export function tradingActivities(deps: { pool: Pool; workerId: string; models?:
     ...createReconciliationActivities(deps),
     ...createHedgingActivities(deps),
     ...createTradingDayActivities(deps),
+    // Telegram: the bot token opens with QS_SECRETS_KEY, read when a notifier activity runs.
+    ...createNotificationActivities({ pool: deps.pool, keys: () => envKeyProvider() }),
     ...(deps.models ? createDecideActivities({ pool: deps.pool, models: deps.models }) : {}),
   };
 }

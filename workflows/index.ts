@@ -7,3 +7,4 @@ export * from './model-rollback';
 export * from './persona-simulation';
 export * from './tail-hedge-roll';
 export * from './trading-day';
+export * from './notification-sweep';

@@ -1,0 +1,69 @@
+/**
+ * What a tenant hears on Telegram: the audit events that matter, each rendered as one short
+ * plain-text message, and the private-chat checks made at link time and before every delivery.
+ * Pure, so the rules are unit-tested without a bot.
+ */
+
+/** Audit event types that become notifications. */
+export const NOTIFIED_EVENTS = [
+  'kill_switch.set',
+  'kill_switch.cleared',
+  'trading_day.change',
+  'trade.recorded',
+  'order.rejected',
+  'reconciliation.unclean',
+  'trading_day.summary',
+  'broker.relogin_required',
+] as const;
+
+type Payload = Record<string, unknown>;
+const str = (v: unknown, fallback = '?') => (v === undefined || v === null || v === '' ? fallback : String(v));
+
+const RENDER: Record<(typeof NOTIFIED_EVENTS)[number], (p: Payload) => string> = {
+  'kill_switch.set': (p) => `⛔ Kill switch SET (${str(p.scope)}:${str(p.target)}): ${str(p.reason)}`,
+  'kill_switch.cleared': (p) => `✅ Kill switch cleared (${str(p.scope)}:${str(p.target)}): ${str(p.reason)}`,
+  'trading_day.change': (p) =>
+    `Trading day: ${str(p.kind)} by ${str(p.by)}, now ${str(p.state)}${p.reason ? ` (${str(p.reason)})` : ''}`,
+  'trade.recorded': (p) =>
+    `Trade ${str(p.tradeId)}: ${str(p.status)}${p.reason ? ` (${str(p.reason)})` : ''}` +
+    `, costs ₹${str(p.totalCosts, '0')}`,
+  'order.rejected': (p) => `Order ${str(p.tag)} rejected by the broker: ${str(p.reason)}`,
+  'reconciliation.unclean': (p) =>
+    `⚠️ Reconciliation not clean (${str(p.scope, 'ledger')}): ` +
+    `${Array.isArray(p.unresolved) ? p.unresolved.length : '?'} unresolved mismatch(es); new risk is stopped`,
+  'trading_day.summary': (p) =>
+    `Day ${str(p.date)} ${str(p.status)} (${str(p.finalState)}): ${str(p.trades, '0')} trades, ` +
+    `${str(p.decisions, '0')} decisions, P&L ₹${str(p.pnl, '0')} after ₹${str(p.costs, '0')} costs`,
+  'broker.relogin_required': (p) =>
+    `🔑 Broker session expired (${str(p.reason)}): log in again today (qs broker kite login-url)`,
+};
+
+/** The message for an audit event, or null when it is not one a tenant is told about. */
+export function renderNotification(eventType: string, payload: Payload): string | null {
+  const render = RENDER[eventType as keyof typeof RENDER];
+  return render ? render(payload ?? {}).slice(0, 4000) : null;
+}
+
+export interface ChatSeen {
+  id: number;
+  type: string;
+}
+
+/** Link time: the code must come from a private chat with the sender itself. Null: accepted. */
+export function linkChatRefusal(chat: ChatSeen, fromUserId: number | undefined): string | null {
+  if (chat.type !== 'private')
+    return `a ${chat.type} chat cannot receive notifications: send the code in a private chat`;
+  if (fromUserId === undefined || fromUserId !== chat.id) return 'the chat is not a 1:1 chat with the sender';
+  return null;
+}
+
+/**
+ * Before every delivery: the linked chat must still be the private chat of the linked user
+ * (Telegram gives a private chat the user's id). Null: deliver.
+ */
+export function deliveryChatRefusal(chat: ChatSeen, link: { chatId: number; telegramUserId: number }): string | null {
+  if (chat.type !== 'private') return `the linked chat is now a ${chat.type} chat`;
+  if (chat.id !== link.chatId || chat.id !== link.telegramUserId)
+    return `the linked chat ${link.chatId} now answers as chat ${chat.id}`;
+  return null;
+}

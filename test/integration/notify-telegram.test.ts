@@ -1,0 +1,178 @@
+/**
+ * Telegram notifications against a fake Bot API over real HTTP (grammY pointed at it), with the
+ * NotificationSweep workflow on a real worker and the real database: a private chat links and
+ * receives, a group or channel is refused at link, a chat swapped after linking is refused at
+ * the next delivery, and a delivery cut off mid-send or rate limited still sends once.
+ */
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { createNotificationActivities } from '../../activities/notifications';
+import type { NotificationSweepResult } from '../../contracts/notifications';
+import { createLinkCode, saveTelegramBot } from '../../db/notifications';
+import { withTenant } from '../../db/tenant';
+import { setKillSwitch } from '../../db/tenant-console';
+import { executeWorkflow } from '../../runtime/workflow-client';
+import { testClient, testPool, testWorker, uniqueQueue } from '../support/env';
+import { FakeTelegram, type FakeChat } from '../support/fake-telegram';
+import { testKeys } from '../support/fake-kite';
+import { createTenant } from '../support/orders-env';
+
+const pool = testPool('app');
+const fake = new FakeTelegram();
+const taskQueue = uniqueQueue('notify');
+let client: Client;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  client = await testClient();
+  await fake.start();
+  await saveTelegramBot(pool, testKeys(), { token: fake.token, apiRoot: fake.apiRoot, username: 'qs_test_bot' });
+  worker = await testWorker({ taskQueue, activities: createNotificationActivities({ pool, keys: testKeys }) });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
+  await fake.stop();
+});
+
+const sweep = (): Promise<NotificationSweepResult> =>
+  executeWorkflow(client, 'notificationSweep', {
+    taskQueue,
+    workflowId: `notification-sweep/test-${randomUUID()}`,
+    workflowExecutionTimeout: '2 minutes',
+  });
+
+async function tenantWithUsers(n: number) {
+  const { id } = await createTenant(pool, 'notify');
+  const users: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const { rows } = await withTenant(pool, id, ({ client: c }) =>
+      c.query<{ id: number }>(
+        "INSERT INTO users (tenant_id, email, password_hash, role) VALUES ($1, $2, 'x', 'trader') RETURNING id",
+        [id, `u${i}@notify.test`],
+      ),
+    );
+    users.push(rows[0]!.id);
+  }
+  return { tenantId: id, users };
+}
+
+const killSwitch = (tenantId: number, active: boolean, reason: string) =>
+  withTenant(pool, tenantId, (tx) => setKillSwitch(tx, { scope: 'tenant', target: '*', active, reason, userId: null }));
+
+async function auditOf(tenantId: number, type: string) {
+  const { rows } = await withTenant(pool, tenantId, ({ client: c }) =>
+    c.query<{ payload: Record<string, unknown> }>(
+      'SELECT payload FROM audit_log WHERE tenant_id = $1 AND event_type = $2 ORDER BY seq',
+      [tenantId, type],
+    ),
+  );
+  return rows.map((r) => r.payload);
+}
+
+async function notificationsOf(tenantId: number) {
+  const { rows } = await withTenant(pool, tenantId, ({ client: c }) =>
+    c.query<{ event_type: string; status: string; telegram_message_id: string | null; detail: string | null }>(
+      'SELECT event_type, status, telegram_message_id, detail FROM notifications WHERE tenant_id = $1 ORDER BY id',
+      [tenantId],
+    ),
+  );
+  return rows;
+}
+
+const privateChat = (id: number): FakeChat => ({ id, type: 'private', first_name: `user${id}` });
+
+/** Links `userId` to the private chat `chatId` through the bot, as a user would. */
+async function link(tenantId: number, userId: number, chatId: number) {
+  const code = await createLinkCode(pool, tenantId, userId);
+  fake.userSends(privateChat(chatId), chatId, `/start ${code}`);
+  await sweep();
+  expect(fake.sentTo(chatId).at(-1)?.text).toMatch(/^Linked/);
+}
+
+describe('Telegram notifier', () => {
+  it('links a private chat and delivers to it once; a group or channel code is refused and burnt', async () => {
+    const { tenantId, users } = await tenantWithUsers(3);
+    const [codePrivate, codeGroup, codeChannel] = [
+      await createLinkCode(pool, tenantId, users[0]!),
+      await createLinkCode(pool, tenantId, users[1]!),
+      await createLinkCode(pool, tenantId, users[2]!),
+    ];
+    fake.userSends(privateChat(9001), 9001, `/start ${codePrivate}`);
+    fake.userSends({ id: -1009002, type: 'supergroup', title: 'desk' }, 9002, codeGroup);
+    fake.channelPost({ id: -1009003, type: 'channel', title: 'alerts' }, codeChannel);
+    const first = await sweep();
+    expect(first).toMatchObject({ configured: true, updates: 3, linked: 1, refused: 2 });
+    expect(fake.sentTo(9001).map((m) => m.text)).toEqual([expect.stringMatching(/^Linked/)]);
+    // Nothing is ever posted to a group or channel, not even the refusal.
+    expect(fake.sentTo(-1009002)).toEqual([]);
+    expect(fake.sentTo(-1009003)).toEqual([]);
+    const refusals = await auditOf(tenantId, 'notify.link_refused');
+    expect(refusals.map((r) => r.chatType).sort()).toEqual(['channel', 'supergroup']);
+
+    // The code seen in the group was burnt: it does not link its reader's private chat either.
+    fake.userSends(privateChat(9002), 9002, codeGroup);
+    expect(await sweep()).toMatchObject({ linked: 0, ignored: 1 });
+    expect(fake.sentTo(9002).map((m) => m.text)).toEqual([expect.stringMatching(/unknown, used or expired/)]);
+
+    await killSwitch(tenantId, true, 'fat finger on BANKNIFTY');
+    await sweep();
+    const texts = fake.sentTo(9001).map((m) => m.text);
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toBe('⛔ Kill switch SET (tenant:*): fat finger on BANKNIFTY');
+    expect(await notificationsOf(tenantId)).toEqual([
+      { event_type: 'kill_switch.set', status: 'sent', telegram_message_id: expect.any(String), detail: null },
+    ]);
+    // Another sweep finds nothing new to send.
+    await sweep();
+    expect(fake.sentTo(9001)).toHaveLength(2);
+  });
+
+  it('refuses a delivery once the linked chat has been swapped for a group, and stops the link', async () => {
+    const { tenantId, users } = await tenantWithUsers(1);
+    await link(tenantId, users[0]!, 9101);
+    // The chat id now answers as a group (a swapped or converted chat).
+    fake.setChat({ id: 9101, type: 'group', title: 'not the user any more' });
+    await killSwitch(tenantId, true, 'swap check');
+    await sweep();
+    expect(fake.sentTo(9101)).toHaveLength(1); // only the "Linked" reply from link time
+    expect(await notificationsOf(tenantId)).toEqual([
+      expect.objectContaining({ status: 'refused', detail: 'the linked chat is now a group chat' }),
+    ]);
+    const [refusal] = await auditOf(tenantId, 'notify.delivery_refused');
+    expect(refusal).toMatchObject({ chatId: 9101, chatType: 'group', userId: users[0] });
+    // The link is stopped: later events are not even queued for it.
+    await killSwitch(tenantId, false, 'after the swap');
+    await sweep();
+    expect(await notificationsOf(tenantId)).toHaveLength(1);
+    expect(fake.sentTo(9101)).toHaveLength(1);
+  });
+
+  it('a delivery retried after a cut-off send is not sent again; a rate-limited one is sent once', async () => {
+    const { tenantId, users } = await tenantWithUsers(1);
+    await link(tenantId, users[0]!, 9201);
+    fake.failNextSends('cut_after_send');
+    await killSwitch(tenantId, true, 'cut off');
+    const cut = await sweep();
+    expect(cut.outcomes).toMatchObject({ unconfirmed: 1 });
+    // Telegram got it once; the retried activity found its own 'sending' row and did not resend.
+    expect(fake.sentTo(9201).filter((m) => m.text.includes('cut off'))).toHaveLength(1);
+    expect(await notificationsOf(tenantId)).toEqual([
+      expect.objectContaining({ status: 'unconfirmed', detail: expect.stringMatching(/cut off mid-send/) }),
+    ]);
+    expect(await auditOf(tenantId, 'notify.unconfirmed')).toHaveLength(1);
+
+    fake.failNextSends('rate_limited');
+    await killSwitch(tenantId, false, 'rate limited');
+    const limited = await sweep();
+    expect(limited.outcomes).toMatchObject({ sent: 1 });
+    const attempts = fake.calls.filter((c) => c.method === 'sendMessage' && String(c.params.text).includes('rate'));
+    expect(attempts).toHaveLength(2); // the 429, then the send
+    expect(fake.sentTo(9201).filter((m) => m.text.includes('rate limited'))).toHaveLength(1);
+    expect((await notificationsOf(tenantId)).map((n) => n.status)).toEqual(['unconfirmed', 'sent']);
+  });
+});
