@@ -43,6 +43,12 @@ export const TENANT_TABLE_FIXTURES: Record<string, Insert> = {
       [t, n],
     ),
   hedge_settings: (c, t) => c.query('INSERT INTO hedge_settings (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING', [t]),
+  tenant_limits: (c, t) =>
+    c.query(
+      `INSERT INTO tenant_limits (tenant_id, max_lots_per_order, max_lots_per_day, max_open_lots, max_daily_loss)
+        VALUES ($1, 1, 1, 1, 1) ON CONFLICT DO NOTHING`,
+      [t],
+    ),
   decisions: (c, t, n) =>
     c.query(
       `INSERT INTO decisions (tenant_id, id, trading_date, workflow_id, run_id, structure, instrument, lots,
