@@ -40,6 +40,7 @@ import type { BrokerPort, PlaceOrderRequest } from '../broker/port';
 import type { BrokerRegistry } from '../broker/registry';
 import type { BrokerOrder, BrokerState, BrokerTrade } from '../contracts/broker-reports';
 import { snapshotFingerprint, type LegSnapshot, type Mismatch } from '../contracts/orders';
+import { createStructurePlacement } from './structure-placement';
 import { syncedMismatches } from './synced-mismatches';
 import { isFinalStatus, type OrderSide, type OrderType } from '../domain/orders';
 
@@ -195,7 +196,7 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
     };
   }
 
-  return {
+  const calls = {
     async placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult> {
       const { tenantId, tag } = input;
       const attempt = Context.current().info.attempt;
@@ -427,6 +428,7 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       };
     },
   };
+  return { ...calls, ...createStructurePlacement(calls) };
 
   async function syncLegs(broker: BrokerPort, tenantId: number, legs: WatchInput['legs']): Promise<LegSnapshot[]> {
     const [orders, trades] = await heartbeatWhile(Promise.all([broker.getOrders(), broker.getTrades()]));

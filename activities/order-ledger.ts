@@ -66,6 +66,41 @@ async function closeUnsentIntents(tx: TenantTx, tags: readonly string[]): Promis
   return closed;
 }
 
+async function gateIn(tx: TenantTx, input: GateInput): Promise<GateVerdict> {
+  const closing = input.intent === 'close';
+  const reasons: string[] = [];
+  const tenant = await tenantFlags(tx);
+  if (!tenant) reasons.push('tenant is unknown');
+  else if (tenant.status !== 'active' && !closing) reasons.push(`tenant is ${tenant.status}`);
+  if (!closing)
+    for (const k of await activeKillSwitches(tx, input))
+      reasons.push(`kill switch (${k.scope}${k.scope === 'tenant' ? '' : ` ${k.target}`}): ${k.reason}`);
+  const recon = await reconciliationState(tx);
+  if (recon && !recon.clean) reasons.push(`reconciliation is not clean (${recon.unresolved.length} unresolved)`);
+  if (reasons.length > 0)
+    await auditIn(tx.client, input.tenantId, null, 'orders.refused', { decisionId: input.decisionId, reasons });
+  return { allowed: reasons.length === 0, reasons };
+}
+
+async function intentsIn(
+  tx: TenantTx,
+  wf: { workflowId: string; runId: string },
+  input: IntentsInput,
+): Promise<{ inserted: string[] }> {
+  const broker = await brokerNameOf(tx);
+  if (input.decision) await recordDecision(tx, { ...input.decision, workflowId: wf.workflowId, runId: wf.runId });
+  const inserted = await recordOrderIntents(
+    tx,
+    input.orders.map((o) => ({ ...o, broker, workflowId: wf.workflowId, runId: wf.runId })),
+  );
+  if (inserted.length > 0)
+    await auditIn(tx.client, input.tenantId, null, 'orders.intents_recorded', {
+      workflowId: wf.workflowId,
+      tags: inserted,
+    });
+  return { inserted };
+}
+
 export function createOrderActivities(deps: { pool: Pool }) {
   const { pool } = deps;
   return {
@@ -75,39 +110,25 @@ export function createOrderActivities(deps: { pool: Pool }) {
      * mismatch we do not know what we hold, and "closing" it could open a naked position.
      */
     async checkTradingGate(input: GateInput): Promise<GateVerdict> {
-      const closing = input.intent === 'close';
-      return withTenant(pool, input.tenantId, async (tx) => {
-        const reasons: string[] = [];
-        const tenant = await tenantFlags(tx);
-        if (!tenant) reasons.push('tenant is unknown');
-        else if (tenant.status !== 'active' && !closing) reasons.push(`tenant is ${tenant.status}`);
-        if (!closing)
-          for (const k of await activeKillSwitches(tx, input))
-            reasons.push(`kill switch (${k.scope}${k.scope === 'tenant' ? '' : ` ${k.target}`}): ${k.reason}`);
-        const recon = await reconciliationState(tx);
-        if (recon && !recon.clean) reasons.push(`reconciliation is not clean (${recon.unresolved.length} unresolved)`);
-        if (reasons.length > 0)
-          await auditIn(tx.client, input.tenantId, null, 'orders.refused', { decisionId: input.decisionId, reasons });
-        return { allowed: reasons.length === 0, reasons };
-      });
+      return withTenant(pool, input.tenantId, (tx) => gateIn(tx, input));
     },
 
     /** The decision row (if new) and one order row per tag, written once whatever the retries. */
     async recordOrderIntents(input: IntentsInput): Promise<{ inserted: string[] }> {
       const wf = workflowOf();
-      return withTenant(pool, input.tenantId, async (tx) => {
-        const broker = await brokerNameOf(tx);
-        if (input.decision) await recordDecision(tx, { ...input.decision, workflowId: wf.workflowId, runId: wf.runId });
-        const inserted = await recordOrderIntents(
-          tx,
-          input.orders.map((o) => ({ ...o, broker, workflowId: wf.workflowId, runId: wf.runId })),
-        );
-        if (inserted.length > 0)
-          await auditIn(tx.client, input.tenantId, null, 'orders.intents_recorded', {
-            workflowId: wf.workflowId,
-            tags: inserted,
-          });
-        return { inserted };
+      return withTenant(pool, input.tenantId, (tx) => intentsIn(tx, wf, input));
+    },
+
+    /**
+     * The gate and the intents in one transaction (one local activity, one commit): the intents
+     * when the gate allows, else the decision alone, so a refusal is on record too.
+     */
+    async openPlacement(input: { gate: GateInput; intents: IntentsInput }): Promise<GateVerdict> {
+      const wf = workflowOf();
+      return withTenant(pool, input.gate.tenantId, async (tx) => {
+        const verdict = await gateIn(tx, input.gate);
+        await intentsIn(tx, wf, verdict.allowed ? input.intents : { ...input.intents, orders: [] });
+        return verdict;
       });
     },
 

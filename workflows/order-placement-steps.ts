@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { LegTracker, type Leg } from '../domain/orders';
 import type { BrokerActivities } from '../activities/broker-calls';
-import type { OrderActivities } from '../activities/order-ledger';
+import type { GateVerdict, OrderActivities } from '../activities/order-ledger';
 import { OrderTag } from '../contracts/search-attributes';
 import {
   brokerUpdateSignal,
@@ -34,6 +34,11 @@ import { BROKER_RETRY, databaseActivities, MONEY_BUDGET } from './retry-budgets'
 
 /** The gate, intents and trade row run as local activities from this patch on. */
 export const LOCAL_LEDGER_PATCH = 'order-placement-local-ledger';
+/**
+ * From this patch on: gate and intents in one local activity, and the legs placed, watched and
+ * (when all filled) reconciled in one broker activity.
+ */
+export const BATCHED_LEGS_PATCH = 'order-placement-batched-legs';
 
 export type Placement = ReturnType<typeof startPlacement>;
 
@@ -82,6 +87,10 @@ export function tagWorkflow(p: Placement): void {
 
 /** The decision row (first call only) and one intent per leg, before anything is sent. */
 export async function recordIntents(p: Placement, legs: readonly Leg[], withDecision: boolean): Promise<void> {
+  await p.ledger.recordOrderIntents(intentsOf(p, legs, withDecision));
+}
+
+function intentsOf(p: Placement, legs: readonly Leg[], withDecision: boolean) {
   const { input } = p;
   const decision = withDecision
     ? {
@@ -110,24 +119,46 @@ export async function recordIntents(p: Placement, legs: readonly Leg[], withDeci
       limitPrice: l.price ?? null,
     };
   });
-  await p.ledger.recordOrderIntents(
-    decision ? { tenantId: p.tenantId, decision, orders } : { tenantId: p.tenantId, orders },
-  );
+  return decision ? { tenantId: p.tenantId, decision, orders } : { tenantId: p.tenantId, orders };
+}
+
+/** The fail-closed gate on its own (histories from before BATCHED_LEGS_PATCH). */
+export function checkGate(p: Placement): Promise<GateVerdict> {
+  return p.ledger.checkTradingGate(gateOf(p));
+}
+
+function gateOf(p: Placement) {
+  const { input } = p;
+  return {
+    tenantId: input.tenantId,
+    decisionId: input.decisionId,
+    instrument: input.instrument,
+    structure: input.structure,
+    ...(input.intent ? { intent: input.intent } : {}),
+  };
+}
+
+/** The fail-closed gate, then (if it allows) the intents: one local activity, one transaction. */
+export function openPlacement(p: Placement, entries: readonly Leg[]): Promise<GateVerdict> {
+  return p.ledger.openPlacement({ gate: gateOf(p), intents: intentsOf(p, entries, true) });
+}
+
+function orderOf(p: Placement, leg: Leg) {
+  return {
+    tag: leg.tag,
+    exchange: 'NFO' as const,
+    tradingsymbol: p.input.legs[leg.leg]!.tradingsymbol,
+    side: leg.side,
+    quantity: leg.quantity,
+    orderType: leg.orderType,
+    price: leg.price,
+  };
 }
 
 /** Send one order; a string is why it definitely did not go (or could not be confirmed). */
 export async function place(p: Placement, leg: Leg): Promise<string | null> {
   try {
-    const reply = await p.broker.placeOrder({
-      tenantId: p.tenantId,
-      tag: leg.tag,
-      exchange: 'NFO',
-      tradingsymbol: p.input.legs[leg.leg]!.tradingsymbol,
-      side: leg.side,
-      quantity: leg.quantity,
-      orderType: leg.orderType,
-      price: leg.price,
-    });
+    const reply = await p.broker.placeOrder({ tenantId: p.tenantId, ...orderOf(p, leg) });
     return p.legs.placed(leg, reply);
   } catch (err) {
     return p.legs.unconfirmed(leg, (err as Error).message);
@@ -141,6 +172,42 @@ export async function placeInTurn(p: Placement, legs: readonly Leg[]): Promise<s
     if (failure) return failure;
   }
   return null;
+}
+
+export type OwnReconciliation = { clean: boolean; mismatches: Mismatch[] };
+
+/**
+ * Every leg in one broker activity: placed in turn, watched until filled (up to one watch
+ * round) and, when all filled, reconciled there too. Returns why the structure cannot
+ * complete as sent (else null) and the reconciliation when the activity did it. If the batch
+ * fails after its retries, the legs are placed in turn one by one: each finds its order by tag
+ * if the batch had sent it.
+ */
+export async function placeStructure(
+  p: Placement,
+  legs: readonly Leg[],
+  deadline: number,
+): Promise<{ failure: string | null; reconciliation: OwnReconciliation | null }> {
+  let batch;
+  try {
+    batch = await p.watcher.placeLegs({
+      tenantId: p.tenantId,
+      orders: legs.map((l) => orderOf(p, l)),
+      fillWaitMs: Math.max(0, Math.min(deadline - Date.now(), p.opt.watchMaxMs)),
+      pollIntervalMs: p.opt.pollIntervalMs,
+      workflowId: workflowInfo().workflowId,
+    });
+  } catch (err) {
+    p.legs.note(`placing the legs together failed (${(err as Error).message}); placing them one by one`);
+    return { failure: await placeInTurn(p, legs), reconciliation: null };
+  }
+  for (const [i, reply] of batch.replies.entries()) {
+    const failure = p.legs.placed(legs[i]!, reply);
+    if (failure) return { failure, reconciliation: null };
+  }
+  const failure = batch.replies.length < legs.length ? await placeInTurn(p, legs.slice(batch.replies.length)) : null;
+  p.legs.observeAll(batch.views);
+  return { failure, reconciliation: failure ? null : batch.reconciliation };
 }
 
 /** One watch round: the heartbeating poll, cut short by a postback signal. */
@@ -235,15 +302,17 @@ export async function finish(
   status: StructureOutcome,
   reason: string | null,
   unresolved: Mismatch[] = [],
+  reconciled: OwnReconciliation | null = null,
 ): Promise<OrderPlacementResult> {
   const { input, tenantId } = p;
   const { workflowId, runId } = workflowInfo();
   const all = p.legs.all();
   const sent = all.filter((l) => l.sent).map((l) => l.tag);
   const recon =
-    sent.length > 0 || unresolved.length > 0
+    reconciled ??
+    (sent.length > 0 || unresolved.length > 0
       ? await p.broker.reconcileOwnOrders({ tenantId, workflowId, tags: sent, unresolved })
-      : { clean: true, mismatches: [] };
+      : { clean: true, mismatches: [] });
   await p.ledger.recordTrade({
     tenantId,
     decisionId: input.decisionId,

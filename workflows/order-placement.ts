@@ -7,8 +7,10 @@
  *
  *  1. Gate (fail closed): tenant active, reconciliation clean, no kill switch → else refused
  *     (a closing order, `intent: 'close'`, passes a kill switch: it only takes risk off).
- *  2. Record the decision and one intent per leg in the ledger.
- *  3. Place legs on the broker queue, hedges (BUY) first; a definite rejection stops placing.
+ *  2. Record the decision and one intent per leg in the ledger (with the gate: one local activity).
+ *  3. Place legs on the broker queue, hedges (BUY) first; a definite rejection stops placing. One
+ *     broker activity places them all, watches them fill and, if all did, reconciles them: one
+ *     round trip through the server for the common case.
  *  4. Wait for fills: a heartbeating watch activity polls the broker; a postback signal
  *     (`brokerUpdate`) cuts the wait short. Each leg is tracked by the domain LegTracker (its
  *     order state machine), so late fills, duplicates and overfills are recognised, never dropped.
@@ -19,14 +21,18 @@
  *
  * An outage of our database is waited out (retry-budgets.ts), not counted against the work.
  */
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { TenantId } from '../contracts/search-attributes';
 import type { OrderPlacementInput, OrderPlacementResult } from '../contracts/orders';
 import {
   awaitFills,
+  BATCHED_LEGS_PATCH,
   cancelAndSettle,
+  checkGate,
   finish,
+  openPlacement,
   placeInTurn,
+  placeStructure,
   recordIntents,
   startPlacement,
   tagWorkflow,
@@ -43,22 +49,24 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
   tagWorkflow(p);
 
   // 2. Fail closed, then write the intents before anything is sent.
-  const gate = await p.ledger.checkTradingGate({
-    tenantId: input.tenantId,
-    decisionId: input.decisionId,
-    instrument: input.instrument,
-    structure: input.structure,
-    ...(input.intent ? { intent: input.intent } : {}),
-  });
+  const batched = patched(BATCHED_LEGS_PATCH);
+  const gate = batched ? await openPlacement(p, entries) : await checkGate(p);
   if (!gate.allowed) {
-    await recordIntents(p, [], true);
+    if (!batched) await recordIntents(p, [], true);
     return finish(p, 'refused', `refused: ${gate.reasons.join('; ')}`);
   }
-  await recordIntents(p, entries, true);
+  if (!batched) await recordIntents(p, entries, true);
 
   // 3–4. Hedges first, so a short never rests naked; then the fills.
   const sendOrder = legs.sendOrder(entries);
-  let failure = (await placeInTurn(p, sendOrder)) ?? (await awaitFills(p, entries, Date.now() + opt.fillTimeoutMs));
+  let failure: string | null;
+  if (batched) {
+    const deadline = Date.now() + opt.fillTimeoutMs;
+    const placed = await placeStructure(p, sendOrder, deadline);
+    // Everything filled inside the one activity, reconciliation included: done.
+    if (placed.reconciliation && legs.allFilled(entries)) return finish(p, 'filled', null, [], placed.reconciliation);
+    failure = placed.failure ?? (await awaitFills(p, entries, deadline));
+  } else failure = (await placeInTurn(p, sendOrder)) ?? (await awaitFills(p, entries, Date.now() + opt.fillTimeoutMs));
 
   // 5. Cancel, absorb late fills, unwind.
   if (failure) {

@@ -69,15 +69,14 @@ describe('OrderPlacement on the paper broker', () => {
     const described = await client.workflow.getHandle(result.workflowId).describe();
     expect(described.typedSearchAttributes.get(TenantId)).toBe(String(tenantId));
     expect(described.typedSearchAttributes.get(OrderTag)).toEqual(result.legs.map((x) => x.tag));
-    // The ledger activities ran as local activities: markers in the history, no scheduled tasks.
+    // One round trip through the server: the ledger work ran as two local activities (gate with
+    // intents, then the trade row) and the legs were placed, filled and reconciled by one activity.
     const events = (await client.workflow.getHandle(result.workflowId).fetchHistory()).events ?? [];
     const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-    const ledgerActivities = ['checkTradingGate', 'recordOrderIntents', 'recordTrade'];
-    expect(scheduled.filter((n) => ledgerActivities.includes(n))).toEqual([]);
-    expect(scheduled.filter((n) => n === 'placeOrder')).toHaveLength(2);
+    expect(scheduled).toEqual(['placeLegs']);
     const markers = events.flatMap((e) => e.markerRecordedEventAttributes?.markerName ?? []);
-    expect(markers.filter((m) => m === 'core_local_activity')).toHaveLength(3);
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-filled-local-ledger');
+    expect(markers.filter((m) => m === 'core_local_activity')).toHaveLength(2);
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-filled-batched');
   });
 
   it('handles partial fills until complete', async () => {
@@ -99,7 +98,7 @@ describe('OrderPlacement on the paper broker', () => {
     );
     expect(fills).toBeGreaterThanOrEqual(3); // one lot per tick: partial, partial, complete
     expect((await ledger(tenantId)).positions).toEqual(await brokerPositions(tenantId));
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-partial-local-ledger');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-partial-batched');
   });
 
   it('unwinds leg 1 when leg 2 is rejected', async () => {
@@ -122,7 +121,7 @@ describe('OrderPlacement on the paper broker', () => {
     });
     expect((await ledger(tenantId)).positions).toEqual([]);
     expect(await brokerPositions(tenantId)).toEqual([]);
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-rejected-unwound-local-ledger');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-rejected-unwound-batched');
   });
 
   it('places exactly one broker order after an ambiguous timeout (found by tag)', async () => {
@@ -137,7 +136,7 @@ describe('OrderPlacement on the paper broker', () => {
     expect(await auditCount(pool, tenantId, 'order.ambiguous')).toBe(1);
     expect(await auditCount(pool, tenantId, 'order.found_by_tag')).toBe(1);
     expect(await auditCount(pool, tenantId, 'paper.duplicate_tag')).toBe(0);
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-ambiguous-local-ledger');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-ambiguous-batched');
   });
 
   it('cancels on timeout and unwinds what filled', async () => {
@@ -154,7 +153,7 @@ describe('OrderPlacement on the paper broker', () => {
     expect(result.legs.find((l) => l.purpose === 'unwind')).toMatchObject({ leg: 0, status: 'FILLED' });
     expect(await auditCount(pool, tenantId, 'order.cancel_requested')).toBe(1);
     expect(await brokerPositions(tenantId)).toEqual([]);
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-cancel-timeout-local-ledger');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-cancel-timeout-batched');
   });
 
   it('keeps a fill that lands after the cancel was requested', async () => {
@@ -166,7 +165,7 @@ describe('OrderPlacement on the paper broker', () => {
     expect(result.anomalies.join(' ')).toMatch(/late fills completed the structure/);
     expect(result.legs.map((l) => l.status)).toEqual(['FILLED', 'FILLED']);
     expect((await ledger(tenantId)).positions).toEqual(await brokerPositions(tenantId));
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-late-fill-local-ledger');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-late-fill-batched');
   });
 
   it('refuses new orders while reconciliation is not clean or a kill switch is on (fail closed)', async () => {
@@ -195,7 +194,7 @@ describe('OrderPlacement on the paper broker', () => {
     expect(r2.reason).toMatch(/kill switch \(instrument NIFTY\): test halt/);
     expect(await new PaperBroker(pool, tenantId).getOrders()).toEqual([]);
     expect(await auditCount(pool, tenantId, 'orders.refused')).toBe(2);
-    await maybeRecordHistory(client, r2.workflowId, 'order-placement-refused-local-ledger');
+    await maybeRecordHistory(client, r2.workflowId, 'order-placement-refused-batched');
 
     // A closing order only takes risk off: the kill switch lets it through (a flatten must work
     // while trading is halted); an unclean reconciliation would not.
