@@ -23,7 +23,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // test/browser: the dashboard in headless Chromium, on the same servers.
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

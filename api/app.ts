@@ -2,6 +2,7 @@
  * The Express app: helmet's headers, then every route from one route table (api/route-table.ts),
  * which also makes the OpenAPI document; errors end as application/problem+json.
  */
+import path from 'node:path';
 import express, { Router } from 'express';
 import helmet from 'helmet';
 import type { Pool } from 'pg';
@@ -19,6 +20,8 @@ import { createCsrf } from './authentication';
 import { cookies } from './cookies';
 import { openApiDocument } from './openapi';
 import { ApiProblem } from './problem';
+
+const DASHBOARD_DIR = path.join(__dirname, '..', 'web', 'dist', 'app');
 
 export interface ApiDeps {
   pool: Pool;
@@ -74,6 +77,14 @@ export function createApp(deps: ApiDeps): AppWithRoutes {
     () => (document ??= openApiDocument(table)),
   );
   app.use(router);
+  // The dashboard (web/, built by `npm run build` and `npm start`): hashed assets under /app/, the
+  // page at / and /t/<slug>/; what it shows is whatever the API lets the session see.
+  app.use('/app', express.static(DASHBOARD_DIR, { index: false, immutable: true, maxAge: '1y' }));
+  app.get(['/', '/t/:slug/'], (_req, res, next) =>
+    res.sendFile('index.html', { root: DASHBOARD_DIR, headers: { 'cache-control': 'no-cache' } }, (err) =>
+      err ? next(new ApiProblem(404, 'not_found', 'the dashboard is not built: run npm run build')) : undefined,
+    ),
+  );
   app.routeTable = table;
   app.use((_req, _res, next) => next(new ApiProblem(404, 'not_found', 'no such route')));
   app.use(errorHandler(deps.log));

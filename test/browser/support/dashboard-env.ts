@@ -1,0 +1,81 @@
+/**
+ * What the dashboard tests stand on: the real API in this process (Express + Socket.IO on a free
+ * port, the run's Postgres and Temporal), tenants with users who log in with passwords, and trading
+ * + broker workers serving decide from the registry's production models (trained once if the run's
+ * registry has none yet).
+ */
+import type { Pool } from 'pg';
+import { loadConfig } from '../../../runtime/config';
+import { startApiServer, type ApiServer } from '../../../api/server';
+import { createUser } from '../../../db/tenants';
+import { configurePaperAccount } from '../../../broker/paper/paper-broker';
+import { ModelCache } from '../../../ml/model-cache';
+import { ModelRegistry } from '../../../ml/registry';
+import { trainOnDataVersion } from '../../../ml/trainers';
+import type { ModelTypeId } from '../../../ml/model-types';
+import { brokerActivities, tradingActivities } from '../../../workers/activities';
+import { TASK_QUEUES } from '../../../contracts/task-queues';
+import { testEnv, testWorker } from '../../support/env';
+import { createTenant, PAPER_DAY } from '../../support/orders-env';
+
+export const PASSWORD = 'a long browser test password';
+
+export async function startApi(): Promise<ApiServer> {
+  const env = testEnv();
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: env.temporalAddress,
+    TEMPORAL_NAMESPACE: env.namespace,
+    QS_LOG_LEVEL: 'silent',
+    QS_SESSION_SECRET: 'b'.repeat(40),
+  });
+  const api = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, env.appUrl);
+  await api.realtime.ready;
+  return api;
+}
+
+export interface BrowserTenant {
+  id: number;
+  slug: string;
+  name: string;
+  /** Email of a user per role. */
+  users: Record<'operator' | 'trader', string>;
+}
+
+/** A tenant on the paper broker with an operator and a trader. */
+export async function browserTenant(pool: Pool, prefix: string): Promise<BrowserTenant> {
+  const t = await createTenant(pool, prefix);
+  await configurePaperAccount(pool, t.id, {
+    market: PAPER_DAY,
+    exchange: { latencyMsMin: 1, latencyMsMax: 5 },
+    faults: {},
+  });
+  const users = { operator: `ops@${t.slug}.test`, trader: `trader@${t.slug}.test` };
+  for (const [role, email] of Object.entries(users)) await createUser(pool, t.id, { email, role, password: PASSWORD });
+  return { ...t, name: `Tenant ${t.slug}`, users };
+}
+
+/** The production decide models, trained and saved when this run's registry has none. */
+export async function decisionModels(pool: Pool): Promise<ModelCache> {
+  const registry = new ModelRegistry(pool, { actor: 'browser-test' });
+  for (const typeId of ['signal_stack', 'strategy_agents'] as ModelTypeId[])
+    if (!(await registry.loadProduction(typeId, null))) {
+      const { run, metadata } = await trainOnDataVersion(typeId, '2026-03-06');
+      await registry.saveModel({ scope: 'global', artifact: run.artifact, metadata });
+    }
+  const cache = new ModelCache({ pool, listenUrl: testEnv().appUrl, workerId: `browser-test-${process.pid}` });
+  await cache.start();
+  return cache;
+}
+
+/** Trading + broker workers for the duration of fn. */
+export async function withWorkers<T>(pool: Pool, models: ModelCache, fn: () => Promise<T>): Promise<T> {
+  const trading = await testWorker({
+    taskQueue: TASK_QUEUES.trading,
+    activities: tradingActivities({ pool, workerId: 'browser-trading', models }),
+  });
+  const broker = await testWorker({
+    taskQueue: TASK_QUEUES.broker,
+    activities: brokerActivities({ pool, workerId: 'browser-broker', liveTrading: false }),
+  });
+  return trading.runUntil(broker.runUntil(fn));
+}

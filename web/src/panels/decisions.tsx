@@ -1,0 +1,69 @@
+/**
+ * The decision feed: every decision, abstention and refusal, newest first. The list comes from the
+ * API on each (re)connection and new decisions arrive on the `decisions` channel.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { LiveFeed } from '../live';
+import { get } from '../api';
+import type { DecisionEvent, DecisionRow } from '../types';
+import { Empty, Panel } from '../panel';
+import { label, rupees, signOf, time } from '../format';
+
+const MAX = 200;
+
+const fromEvent = (e: DecisionEvent): DecisionRow => ({
+  id: e.decisionId,
+  tradingDate: e.tradingDate,
+  status: e.status,
+  structure: e.structure,
+  instrument: e.instrument,
+  lots: e.lots,
+  netEv: e.netEv,
+  workflowId: e.workflowId,
+  createdAt: e.createdAt,
+});
+
+export function DecisionsPanel({ feed, slug, onOpen }: { feed: LiveFeed; slug: string; onOpen: (id: string) => void }) {
+  const [rows, setRows] = useState<DecisionRow[] | null>(null);
+  useEffect(
+    () =>
+      feed.watch('decisions', (m) => {
+        if (m.kind === 'state')
+          void get('/t/{slug}/api/v1/decisions', { slug, query: { limit: 50 } }).then(
+            (a) => setRows((a as { decisions: DecisionRow[] }).decisions),
+            () => setRows((r) => r ?? []),
+          );
+        else {
+          const row = fromEvent(m.event.payload as DecisionEvent);
+          setRows((r) => [row, ...(r ?? []).filter((x) => x.id !== row.id)].slice(0, MAX));
+        }
+      }),
+    [feed, slug],
+  );
+  return (
+    <Panel id="decisions" title="Decisions" wide>
+      {rows === null ? (
+        <Empty>Loading…</Empty>
+      ) : rows.length === 0 ? (
+        <Empty>No decisions yet today.</Empty>
+      ) : (
+        <ol class="feed" aria-live="polite" aria-relevant="additions">
+          {rows.map((d) => (
+            <li key={d.id} data-testid="decision" data-status={d.status}>
+              <button type="button" class="feed-item" onClick={() => onOpen(d.id)}>
+                <span class={`pill outcome-${d.status}`}>{d.status}</span>
+                <span class="what">
+                  {d.status === 'trade' ? `${label(d.structure)} × ${d.lots}` : label(d.structure || 'no trade')}{' '}
+                  <span class="muted">{d.instrument}</span>
+                </span>
+                <span class={`n ev ${signOf(d.netEv) < 0 ? 'neg' : ''}`}>{d.netEv ? `EV ${rupees(d.netEv)}` : ''}</span>
+                <span class="muted when">{time(d.createdAt)}</span>
+                <span class="sr-only">: open its why</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Panel>
+  );
+}

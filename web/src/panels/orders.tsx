@@ -1,0 +1,73 @@
+/** The order blotter: the ledger's latest orders, updated live as the broker reports them. */
+import type { LiveFeed } from '../live';
+import { useChannel } from '../live';
+import type { LiveEvent, Order } from '../types';
+import { Empty, Panel } from '../panel';
+import { rupees, time } from '../format';
+
+const MAX = 100;
+
+export function OrdersPanel({ feed }: { feed: LiveFeed }) {
+  const orders = useChannel<Order[]>(
+    feed,
+    'orders',
+    [],
+    (state) => (state as Order[] | null) ?? [],
+    (list, e: LiveEvent) => {
+      const o = e.payload as Order;
+      const i = list.findIndex((x) => x.tag === o.tag);
+      if (i < 0) return [o, ...list].slice(0, MAX);
+      const next = list.slice();
+      next[i] = { ...list[i], ...o };
+      return next;
+    },
+  );
+  return (
+    <Panel id="orders" title="Orders" wide>
+      {orders.length === 0 ? (
+        <Empty>No orders yet.</Empty>
+      ) : (
+        <div class="scroll" tabIndex={0} role="region" aria-label="Order blotter">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Side</th>
+                <th scope="col">Symbol</th>
+                <th scope="col" class="n">
+                  Qty
+                </th>
+                <th scope="col" class="n">
+                  Filled
+                </th>
+                <th scope="col" class="n">
+                  Avg price
+                </th>
+                <th scope="col">Status</th>
+                <th scope="col">Purpose</th>
+                <th scope="col">Tag</th>
+              </tr>
+            </thead>
+            <tbody>
+              {orders.map((o) => (
+                <tr key={o.tag} data-testid="order-row">
+                  <td>{time(o.updatedAt ?? o.createdAt)}</td>
+                  <td class={o.side === 'BUY' ? 'buy' : 'sell'}>{o.side}</td>
+                  <td>{o.tradingsymbol}</td>
+                  <td class="n">{o.quantity}</td>
+                  <td class="n">{o.filledQuantity}</td>
+                  <td class="n">{o.averagePrice ? rupees(o.averagePrice) : '—'}</td>
+                  <td>
+                    <span class={`pill status-${o.status.toLowerCase()}`}>{o.status}</span>
+                  </td>
+                  <td>{o.purpose ?? '—'}</td>
+                  <td class="mono">{o.tag}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Panel>
+  );
+}
