@@ -25,6 +25,7 @@ import * as broker from './commands/broker';
 import * as secrets from './commands/secrets';
 import * as hedge from './commands/hedge';
 import * as day from './commands/day';
+import * as backtest from './commands/backtest';
 import * as notify from './commands/notify';
 
 const groups: Array<{ register(program: Command): void }> = [
@@ -47,6 +48,7 @@ const groups: Array<{ register(program: Command): void }> = [
   secrets,
   hedge,
   day,
+  backtest,
   notify,
 ];
 

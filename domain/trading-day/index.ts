@@ -2,3 +2,4 @@ export * from './states';
 export * from './clock';
 export * from './summary';
 export * from './exits';
+export * from './sim-book';

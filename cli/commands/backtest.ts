@@ -1,0 +1,367 @@
+/**
+ * `qs backtest --from d1 --to d2 [--instrument NIFTY] [--seeds 1,2,3] [--cadence 15] [--json]`:
+ * the trading day's decide + exit rules over simulated days, in this process, with no orders:
+ * each seed's market is one continuous simulated run, each tick decides on its snapshot with the
+ * registry's production models against the book the run holds (the castle sees it), entries and
+ * exits trade at the natural price with the real cost engine, everything left squares off at
+ * 15:15. A baseline runs in the same pass: at every tick where the engine trades, a seeded random
+ * structure that builds on the same chain, with the same lots, exits and costs (it skips the
+ * castle). Prints net P&L after costs, max drawdown, win rate, refusals by wall, for both.
+ */
+import { Command } from 'commander';
+import { registryModelSource } from '../../activities/decide';
+import { strikeChoice, SNAPSHOT_HISTORY_DAYS, tenantRiskView } from '../../activities/decision-inputs';
+import { PAPER_DEFAULT_CAPITAL } from '../../broker/paper/paper-broker';
+import { formatTradingsymbol, parseTradingsymbol } from '../../broker/tradingsymbol';
+import { decide, type DecisionModels, type ModelRef } from '../../domain/decision';
+import { INSTRUMENTS, lotSize, type Instrument } from '../../domain/instruments';
+import { createSource, simulateDays, type MarketDay } from '../../domain/market';
+import { dec, rupees, type Decimal, type Rupees } from '../../domain/money';
+import { Rng } from '../../domain/random';
+import { buildDecisionSnapshot, type DecisionSnapshot } from '../../domain/snapshot';
+import { buildStructure, STRUCTURE_KINDS, type StructureLeg } from '../../domain/strategies';
+import { quoteAt } from '../../domain/strategies/select';
+import {
+  closedStats,
+  countInto,
+  firstTickMinute,
+  maxDrawdown,
+  nextTickMinute,
+  refusalKey,
+  SimBook,
+  SQUARE_OFF_MINUTE,
+  tickInstant,
+  type QuoteBook,
+  type SimLeg,
+} from '../../domain/trading-day';
+import { tradingWindow } from '../../ml/data/market-window';
+import type { ModelSource } from '../../activities/decide';
+import { withAppPool } from '../context';
+import { parseChoice, parseDate, parsePositiveInt } from '../flags';
+import { print } from '../output';
+import { UsageError } from '../usage-error';
+
+export interface BacktestOptions {
+  readonly from: string;
+  readonly to: string;
+  readonly instrument: Instrument;
+  readonly seeds: readonly number[];
+  readonly cadenceMinutes: number;
+}
+
+export interface PolicyDay {
+  readonly date: string;
+  readonly seed: number;
+  readonly trades: number;
+  readonly pnl: Rupees;
+  readonly costs: Rupees;
+  readonly maxDrawdown: Rupees;
+}
+
+export interface PolicyTotals {
+  readonly days: number;
+  readonly trades: number;
+  /** Net of costs. */
+  readonly pnl: Rupees;
+  readonly costs: Rupees;
+  /** Largest fall of the equity path, tick by tick across all days. */
+  readonly maxDrawdown: Rupees;
+  /** Worst single day's net P&L. */
+  readonly worstDay: Rupees;
+  readonly closedStructures: number;
+  readonly winRate: number | null;
+  readonly averageWinner: Rupees | null;
+  readonly averageLoser: Rupees | null;
+  readonly exits: Readonly<Record<string, number>>;
+  readonly refusals: Readonly<Record<string, number>>;
+  readonly perDay: readonly PolicyDay[];
+}
+
+export interface BacktestResult {
+  readonly options: BacktestOptions;
+  readonly models: readonly ModelRef[];
+  readonly engine: PolicyTotals;
+  readonly baseline: PolicyTotals;
+}
+
+const ref = (m: { id: { typeId: string; version: number; sha256: string } }): ModelRef => ({
+  typeId: m.id.typeId,
+  version: m.id.version,
+  sha256: m.id.sha256,
+});
+
+/** Accumulates one policy's days. */
+class Policy {
+  readonly perDay: PolicyDay[] = [];
+  readonly closed: Rupees[] = [];
+  readonly path: Rupees[] = [];
+  exits: Record<string, number> = {};
+  refusals: Record<string, number> = {};
+  equity: Decimal = dec(0);
+
+  add(book: SimBook, seed: number): void {
+    const dayStart = this.equity;
+    for (const p of book.path) this.path.push(rupees(dayStart.plus(p)));
+    this.equity = dayStart.plus(book.net());
+    this.closed.push(...book.closedPnls);
+    for (const [k, n] of Object.entries(book.exits)) this.exits[k] = (this.exits[k] ?? 0) + n;
+    this.perDay.push({
+      date: book.date,
+      seed,
+      trades: book.trades,
+      pnl: rupees(book.net()),
+      costs: rupees(book.costs),
+      maxDrawdown: maxDrawdown(book.path),
+    });
+  }
+
+  totals(): PolicyTotals {
+    const sum = (f: (d: PolicyDay) => string) => rupees(this.perDay.reduce((s, d) => s.plus(f(d)), dec(0)));
+    const worst = this.perDay.reduce((w, d) => (dec(d.pnl).lessThan(w) ? dec(d.pnl) : w), dec(0));
+    return {
+      days: this.perDay.length,
+      trades: this.perDay.reduce((s, d) => s + d.trades, 0),
+      pnl: sum((d) => d.pnl),
+      costs: sum((d) => d.costs),
+      maxDrawdown: maxDrawdown(this.path),
+      worstDay: rupees(worst),
+      ...closedStats(this.closed),
+      exits: this.exits,
+      refusals: this.refusals,
+      perDay: this.perDay,
+    };
+  }
+}
+
+function quoteBook(snapshot: DecisionSnapshot): QuoteBook {
+  return (symbol) => {
+    const c = parseTradingsymbol(symbol);
+    const e = c && snapshot.chain.expiries.find((x) => x.expiry === c.expiry);
+    const q = c && e ? quoteAt(e, c.strike, c.type) : undefined;
+    return q ? { bid: q.bid, ask: q.ask, mid: q.mid } : undefined;
+  };
+}
+
+function simLegs(instrument: Instrument, lots: number, size: number, legs: readonly StructureLeg[]): SimLeg[] {
+  return legs.map((l) => ({
+    tradingsymbol: formatTradingsymbol({ instrument, expiry: l.expiry, strike: l.strike, type: l.type }),
+    side: l.side,
+    quantity: lots * size * l.ratio,
+    quote: { bid: l.bid, ask: l.ask, mid: l.mid },
+  }));
+}
+
+const nearest = (legs: readonly StructureLeg[]) => legs.map((l) => l.expiry).reduce((a, b) => (b < a ? b : a));
+
+export async function runBacktest(models: ModelSource, o: BacktestOptions): Promise<BacktestResult> {
+  const [stack, agents, slippage, selector] = await Promise.all([
+    models.get('signal_stack'),
+    models.get('strategy_agents'),
+    models.get('slippage_coefficients'),
+    models.get('strike_selector'),
+  ]);
+  if (!stack || !agents)
+    throw new UsageError(
+      `no ${!stack ? 'signal_stack' : 'strategy_agents'} model in production: ` +
+        `qs models retrain --type ${!stack ? 'signal_stack' : 'strategy_agents'} --wait`,
+    );
+  const decisionModels: DecisionModels = {
+    signalStack: { ref: ref(stack), state: stack.state },
+    agents: { ref: ref(agents), state: agents.agents },
+    slippage: slippage ? { ref: ref(slippage), model: slippage.asSlippageModel() } : null,
+  };
+  const dates = tradingWindow(o.to, 10_000).filter((d) => d >= o.from);
+  const history = tradingWindow(o.from, SNAPSHOT_HISTORY_DAYS + 1)[0]!;
+  const engine = new Policy();
+  const baseline = new Policy();
+  for (const seed of o.seeds) {
+    const run: MarketDay[] = simulateDays({
+      instrument: o.instrument,
+      fromDate: history,
+      days: SNAPSHOT_HISTORY_DAYS + dates.length,
+      seed,
+    });
+    const pick = new Rng(`backtest-baseline|${seed}`);
+    for (let k = SNAPSHOT_HISTORY_DAYS; k < run.length; k++) {
+      const day = run[k]!;
+      const date = day.date;
+      const size = lotSize(o.instrument, date);
+      const source = createSource(day);
+      const prior = run.slice(k - SNAPSHOT_HISTORY_DAYS, k);
+      const snap = (minute: number) => buildDecisionSnapshot(source, tickInstant(date, minute), { days: prior });
+      const mine = new SimBook(o.instrument, date, size);
+      const theirs = new SimBook(o.instrument, date, size);
+      const capital = dec(PAPER_DEFAULT_CAPITAL).plus(engine.equity);
+      for (
+        let m: number | null = firstTickMinute(o.cadenceMinutes);
+        m !== null;
+        m = nextTickMinute(m, o.cadenceMinutes)
+      ) {
+        const snapshot = snap(m);
+        const quotes = quoteBook(snapshot);
+        mine.applyExits(m, quotes);
+        theirs.applyExits(m, quotes);
+        const cash = capital.plus(mine.net()).plus(mine.open.reduce((s, x) => s.plus(premiumOf(x.legs)), dec(0)));
+        const tenant = tenantRiskView(
+          {
+            status: 'active',
+            reconciliationClean: true,
+            killSwitches: [],
+            cash: rupees(cash),
+            positions: mine.positions(),
+            realisedToday: rupees(mine.net()),
+            lotsToday: mine.lotsToday,
+          },
+          snapshot,
+        );
+        const decisionId = `bt-${seed}-${date}-${m}`;
+        const strikes = await strikeChoice(snapshot, selector);
+        const d = decide({ decisionId, snapshot, models: decisionModels, tenant, strikes });
+        const key = refusalKey(d);
+        if (key) engine.refusals = countInto(engine.refusals, key);
+        if (d.status === 'trade' && d.structure) {
+          const legs = simLegs(o.instrument, d.lots, size, d.legs);
+          mine.enter({
+            decisionId,
+            structure: d.structure,
+            lots: d.lots,
+            minute: m,
+            nearestExpiry: nearest(d.legs),
+            legs,
+          });
+          // The baseline: a random structure that builds on this chain, same lots.
+          const start = pick.int(0, STRUCTURE_KINDS.length - 1);
+          for (let i = 0; i < STRUCTURE_KINDS.length; i++) {
+            const kind = STRUCTURE_KINDS[(start + i) % STRUCTURE_KINDS.length]!;
+            const built = buildStructure(snapshot.chain, { kind });
+            if (!built.ok) continue;
+            const b = built.structure;
+            theirs.enter({
+              decisionId,
+              structure: kind,
+              lots: d.lots,
+              minute: m,
+              nearestExpiry: b.nearestExpiry,
+              legs: simLegs(o.instrument, d.lots, size, b.legs),
+            });
+            break;
+          }
+        }
+        mine.mark(quotes);
+        theirs.mark(quotes);
+      }
+      const close = quoteBook(snap(SQUARE_OFF_MINUTE));
+      for (const b of [mine, theirs]) {
+        b.closeAll(close);
+        b.mark(close);
+      }
+      engine.add(mine, seed);
+      baseline.add(theirs, seed);
+    }
+  }
+  return { options: o, models: modelsOf(decisionModels), engine: engine.totals(), baseline: baseline.totals() };
+}
+
+const modelsOf = (m: DecisionModels): ModelRef[] => [
+  m.signalStack.ref,
+  m.agents.ref,
+  ...(m.slippage ? [m.slippage.ref] : []),
+];
+
+/** + credit received, − debit paid, at the entry prices. */
+function premiumOf(legs: readonly { side: 'BUY' | 'SELL'; quantity: number; price: string }[]): Decimal {
+  return legs.reduce((s, l) => s.plus(dec(l.price).times(l.side === 'SELL' ? l.quantity : -l.quantity)), dec(0));
+}
+
+function table(r: BacktestResult): string {
+  const rows: Array<[string, (t: PolicyTotals) => string]> = [
+    ['days', (t) => String(t.days)],
+    ['trades', (t) => String(t.trades)],
+    ['net P&L after costs', (t) => t.pnl],
+    ['costs', (t) => t.costs],
+    ['max drawdown', (t) => t.maxDrawdown],
+    ['worst day', (t) => t.worstDay],
+    ['win rate', (t) => (t.winRate === null ? '-' : `${(t.winRate * 100).toFixed(1)}%`)],
+    ['average winner', (t) => t.averageWinner ?? '-'],
+    ['average loser', (t) => t.averageLoser ?? '-'],
+    [
+      'exits',
+      (t) =>
+        Object.entries(t.exits)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || '-',
+    ],
+    [
+      'refusals',
+      (t) =>
+        Object.entries(t.refusals)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || '-',
+    ],
+  ];
+  const o = r.options;
+  return [
+    `backtest ${o.instrument} ${o.from}..${o.to}, seeds ${o.seeds.join(',')}, cadence ${o.cadenceMinutes} min`,
+    `models ${r.models.map((m) => `${m.typeId} v${m.version}`).join(', ')}`,
+    `${''.padEnd(22)}${'engine'.padStart(18)}${'baseline'.padStart(18)}`,
+    ...rows.map(([name, f]) => `${name.padEnd(22)}${f(r.engine).padStart(18)}${f(r.baseline).padStart(18)}`),
+  ].join('\n');
+}
+
+const parseInstrument = parseChoice('--instrument', INSTRUMENTS, { normalise: (s) => s.trim().toUpperCase() });
+const parseCadence = parsePositiveInt('--cadence', { max: 60 });
+
+function parseSeeds(raw: string): number[] {
+  const parts = raw.split(',').map((s) => s.trim());
+  if (parts.length === 0 || parts.length > 20 || parts.some((p) => !/^\d{1,9}$/.test(p)))
+    throw new UsageError(`--seeds: expected 1 to 20 comma-separated whole numbers, got ${JSON.stringify(raw)}`);
+  return parts.map(Number);
+}
+
+export function parseBacktest(opts: {
+  from: string;
+  to: string;
+  instrument: string;
+  seeds: string;
+  cadence: string;
+}): BacktestOptions {
+  const from = parseDate('--from')(opts.from);
+  const to = parseDate('--to')(opts.to);
+  if (to < from) throw new UsageError(`--to: ${to} is before --from ${from}`);
+  const days = tradingWindow(to, 10_000).filter((d) => d >= from).length;
+  if (days === 0) throw new UsageError(`--from/--to: no NSE trading day in ${from}..${to}`);
+  if (days > 250) throw new UsageError(`--from/--to: ${days} trading days; at most 250 at a time`);
+  return {
+    from,
+    to,
+    instrument: parseInstrument(opts.instrument),
+    seeds: parseSeeds(opts.seeds),
+    cadenceMinutes: parseCadence(opts.cadence),
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('backtest')
+    .description('the day’s decide + exit rules over simulated days, against a random-structure baseline')
+    .requiredOption('--from <date>', 'first date (YYYY-MM-DD)')
+    .requiredOption('--to <date>', 'last date (YYYY-MM-DD)')
+    .option('--instrument <name>', 'NIFTY or BANKNIFTY', 'NIFTY')
+    .option('--seeds <list>', 'simulator seeds, comma-separated', '1,2,3')
+    .option('--cadence <minutes>', 'minutes of market time between decisions', '15')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (opts: {
+        from: string;
+        to: string;
+        instrument: string;
+        seeds: string;
+        cadence: string;
+        json?: boolean;
+      }) => {
+        const o = parseBacktest(opts);
+        const r = await withAppPool((pool) => runBacktest(registryModelSource(pool), o));
+        print(!!opts.json, r, () => table(r));
+      },
+    );
+}
