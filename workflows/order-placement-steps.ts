@@ -29,6 +29,7 @@ import {
   type StructureOutcome,
 } from '../contracts/orders';
 import { TASK_QUEUES } from '../contracts/task-queues';
+import { childOrders } from './order-slices';
 import { orderTag } from './order-tags';
 import { BROKER_RETRY, databaseActivities, MONEY_BUDGET } from './retry-budgets';
 
@@ -75,7 +76,8 @@ export function startPlacement(input: OrderPlacementInput) {
   const legs = new LegTracker((purpose, leg, attempt) =>
     orderTag(businessKey, purpose === 'entry' ? 'E' : 'U', leg, attempt),
   );
-  const p = { input, tenantId: input.tenantId, opt, ledger, broker, watcher, legs, woken: false };
+  const children = childOrders(input);
+  const p = { input, children, tenantId: input.tenantId, opt, ledger, broker, watcher, legs, woken: false };
   setHandler(brokerUpdateSignal, () => void (p.woken = true));
   return p;
 }
@@ -102,11 +104,11 @@ function intentsOf(p: Placement, legs: readonly Leg[], withDecision: boolean) {
       }
     : undefined;
   const orders = legs.map((l) => {
-    const spec = input.legs[l.leg]!;
+    const spec = p.children.specs[l.leg]!;
     return {
       tag: l.tag,
       decisionId: input.decisionId,
-      legIndex: l.leg,
+      legIndex: p.children.parent[l.leg]!,
       purpose: l.purpose,
       instrument: spec.instrument,
       tradingsymbol: spec.tradingsymbol,
@@ -147,7 +149,7 @@ function orderOf(p: Placement, leg: Leg) {
   return {
     tag: leg.tag,
     exchange: 'NFO' as const,
-    tradingsymbol: p.input.legs[leg.leg]!.tradingsymbol,
+    tradingsymbol: p.children.specs[leg.leg]!.tradingsymbol,
     side: leg.side,
     quantity: leg.quantity,
     orderType: leg.orderType,
@@ -283,7 +285,7 @@ export async function unwind(p: Placement, entries: readonly Leg[]): Promise<Mis
       }
     }
     const open = p.legs.openQuantity(entry);
-    const tradingsymbol = p.input.legs[entry.leg]!.tradingsymbol;
+    const tradingsymbol = p.children.specs[entry.leg]!.tradingsymbol;
     if (open > 0)
       stuck.push({
         kind: 'position_mismatch',
@@ -343,10 +345,10 @@ export async function finish(
 
 function report(p: Placement, l: Leg): LegReport {
   return {
-    leg: l.leg,
+    leg: p.children.parent[l.leg]!,
     purpose: l.purpose,
     tag: l.tag,
-    tradingsymbol: p.input.legs[l.leg]!.tradingsymbol,
+    tradingsymbol: p.children.specs[l.leg]!.tradingsymbol,
     side: l.side,
     quantity: l.quantity,
     brokerOrderId: l.brokerOrderId,

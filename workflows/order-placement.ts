@@ -44,7 +44,8 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
   const { legs, opt } = p;
 
   // 1. Who, and which tags: operators find the workflow by tenant or by any broker tag.
-  const entries = input.legs.map((spec, i) => legs.openEntry(i, spec));
+  // One entry per child order: a leg above the freeze quantity is several (order-slices.ts).
+  const entries = p.children.specs.map((spec, i) => legs.openEntry(i, spec));
   upsertSearchAttributes([{ key: TenantId, value: String(input.tenantId) }]);
   tagWorkflow(p);
 

@@ -79,6 +79,32 @@ describe('OrderPlacement on the paper broker', () => {
     await maybeRecordHistory(client, result.workflowId, 'order-placement-filled-batched');
   });
 
+  it('slices a leg above the freeze quantity into child orders that reconcile as one leg', async () => {
+    const client = await testClient();
+    const tenantId = await paperTenant(pool);
+    // NIFTY's freeze limit is 1,800 units: 27 lots of 65 per order, so 81 lots is three children a leg.
+    const input = await placementInput(pool, tenantId, 'BULL_PUT_SPREAD', 81);
+    const perLeg = input.legs[0]!.quantity;
+    expect(perLeg).toBe(81 * 65);
+    const result = await workers.run(() => place(client, input));
+    expect(result.status).toBe('filled');
+    expect(result.reconciliationClean).toBe(true);
+    const atBroker = await new PaperBroker(pool, tenantId).getOrders();
+    expect(atBroker).toHaveLength(6);
+    expect(atBroker.every((o) => o.quantity <= 1800 && o.quantity % 65 === 0)).toBe(true);
+    for (const leg of [0, 1]) {
+      const children = result.legs.filter((l) => l.leg === leg);
+      expect(children.map((c) => c.quantity)).toEqual([1755, 1755, 1755]);
+      expect(children.every((c) => c.status === 'FILLED')).toBe(true);
+      expect(new Set(children.map((c) => c.tag)).size).toBe(3);
+    }
+    // One position per structure leg, the sum of its children, the same at the broker.
+    const l = await ledger(tenantId);
+    expect(l.positions.map((x: { quantity: number }) => Math.abs(x.quantity))).toEqual([perLeg, perLeg]);
+    expect(l.positions).toEqual(await brokerPositions(tenantId));
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-freeze-sliced');
+  });
+
   it('handles partial fills until complete', async () => {
     const client = await testClient();
     const tenantId = await paperTenant(pool, { rules: [{ action: 'partial', purpose: 'E', leg: 1, lots: 1 }] });
