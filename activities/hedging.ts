@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import { publishApiEvent } from '../db/api-events';
 import { auditEventRecorded, auditIn } from '../db/audit';
 import { brokerNameOf } from '../db/broker-accounts';
+import { dedicatedBrokerQueue } from '../db/broker-queue';
 import { hedgeSettingsOf, hedgeSpendSince, heldHedgePuts } from '../db/hedging';
 import { withTenant } from '../db/tenant';
 import { tenantRiskRecord } from '../db/tenant-risk-state';
@@ -62,6 +63,7 @@ export function createHedgingActivities(deps: { pool: Pool }) {
           settings,
           held,
           broker: await brokerNameOf(tx),
+          brokerTaskQueue: await dedicatedBrokerQueue(tx),
           capital: (await tenantRiskRecord(tx, input.date, new Date())).cash ?? PAPER_DEFAULT_CAPITAL,
           spent: await hedgeSpendSince(tx, `${input.date.slice(0, 4)}-01-01`),
         };
@@ -99,6 +101,8 @@ export function createHedgingActivities(deps: { pool: Pool }) {
           buy: planned(settings.instrument, plan.buy),
           sell: plan.sell.map((s) => planned(settings.instrument, s)),
           budget: plan.budget,
+          // The tenant's own broker queue (its registered static IP), when it has one.
+          ...(facts.brokerTaskQueue ? { brokerTaskQueue: facts.brokerTaskQueue } : {}),
         },
       };
     },

@@ -26,6 +26,7 @@ import * as secrets from './commands/secrets';
 import * as hedge from './commands/hedge';
 import * as day from './commands/day';
 import * as backtest from './commands/backtest';
+import * as worker from './commands/worker';
 import * as notify from './commands/notify';
 
 const groups: Array<{ register(program: Command): void }> = [
@@ -50,6 +51,7 @@ const groups: Array<{ register(program: Command): void }> = [
   day,
   backtest,
   notify,
+  worker,
 ];
 
 /** Commander's "show help" exits (e.g. `qs models` without a subcommand), not mistakes. */

@@ -56,6 +56,8 @@ export interface TailHedgeRollInput {
   /** Puts sold once the new one has filled (empty: the first hedge). */
   readonly sell: readonly PlannedHedgeOrder[];
   readonly budget: HedgeBudgetView;
+  /** The tenant's own broker task queue, when it has one (the placements' broker calls run there). */
+  readonly brokerTaskQueue?: string;
   readonly options?: OrderPlacementOptions;
 }
 

@@ -15,6 +15,8 @@ import { createReconciliationActivities } from '../activities/reconciliation';
 import { createSystemCheckActivities } from '../activities/system-check';
 import { createTradingDayActivities } from '../activities/trading-day';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
+import { TASK_QUEUES } from '../contracts/task-queues';
+import { servingOnly } from './broker-queue-guard';
 
 /**
  * The trading queue: database-only activities (SystemCheck, OrderPlacement's ledger,
@@ -34,11 +36,22 @@ export function tradingActivities(deps: { pool: Pool; workerId: string; models?:
   };
 }
 
-/** The broker queue: every call that reaches a broker, behind the dry-run lock. */
-export function brokerActivities(deps: { pool: Pool; workerId: string; liveTrading: boolean }) {
+/**
+ * A broker queue: every call that reaches a broker, behind the dry-run lock, for the tenants
+ * whose broker queue is one of `queues` (default the shared `broker` queue) and no others.
+ */
+export function brokerActivities(deps: {
+  pool: Pool;
+  workerId: string;
+  liveTrading: boolean;
+  queues?: readonly string[];
+}) {
   const { pool, liveTrading } = deps;
   return {
     ...createWorkerIdentityActivities(deps),
-    ...createBrokerActivities({ pool, registry: createBrokerRegistry({ pool, liveTrading }) }),
+    ...servingOnly(createBrokerActivities({ pool, registry: createBrokerRegistry({ pool, liveTrading }) }), {
+      pool,
+      queues: deps.queues ?? [TASK_QUEUES.broker],
+    }),
   };
 }

@@ -9,11 +9,12 @@ import type { Pool } from 'pg';
 import { loadConfig, Config } from '../runtime/config';
 import { createLogger, Logger } from '../runtime/logger';
 import { createPool } from '../db/client';
-import { TaskQueue, WORKFLOW_QUEUES } from '../contracts/task-queues';
+import { TaskQueue, TenantBrokerQueue, WORKFLOW_QUEUES } from '../contracts/task-queues';
 import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { appDatabaseUrl } from '../runtime/database';
 import { sdkMetricsAddress, startWorkerEndpoint } from '../runtime/worker-endpoint';
 import { assertTemporalReady, TemporalNotReadyError } from '../runtime/temporal-setup';
+import { workerInterceptors } from './interceptors';
 
 /** A worker's exit code when its configuration, not an outage, stops it (sysexits EX_CONFIG). */
 export const EXIT_CONFIG = 78;
@@ -26,7 +27,13 @@ export interface WorkerContext {
 }
 
 export interface WorkerDefinition {
-  taskQueue: TaskQueue;
+  /** The queue this worker is named for (logs, worker id, metrics label). */
+  taskQueue: TaskQueue | TenantBrokerQueue;
+  /**
+   * Every queue it polls, with the same activities (default: `taskQueue` alone): a broker worker
+   * at one machine's static IP serves each of its tenants' own queues.
+   */
+  taskQueues?: readonly string[];
   /** Builds the activity implementations from the shared context. */
   activities(ctx: WorkerContext): Record<string, (...args: any[]) => Promise<unknown>>;
   /** Extra worker options (concurrency, rate limits). */
@@ -76,26 +83,35 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   try {
     // A namespace nobody created (an external Temporal): stop with the fix, not a crash loop.
     await assertTemporalReady(connection, config.temporal.namespace, config.temporal.address);
-    const worker = await Worker.create({
-      connection,
-      namespace: config.temporal.namespace,
-      taskQueue: def.taskQueue,
-      identity: workerId,
-      activities: def.activities(ctx),
-      ...(WORKFLOW_QUEUES.includes(def.taskQueue) ? workflowSource(config) : {}),
-      shutdownGraceTime: '10 seconds',
-      ...def.options,
-    });
+    const activities = def.activities(ctx);
+    const queues = def.taskQueues ?? [def.taskQueue];
+    const workers = await Promise.all(
+      queues.map((taskQueue) =>
+        Worker.create({
+          connection,
+          namespace: config.temporal.namespace,
+          taskQueue,
+          identity: workerId,
+          activities,
+          ...(WORKFLOW_QUEUES.includes(taskQueue) ? workflowSource(config) : {}),
+          shutdownGraceTime: '10 seconds',
+          // Activity latency/outcomes and the business metrics read off activity results.
+          interceptors: workerInterceptors(),
+          ...def.options,
+        }),
+      ),
+    );
     const endpoint = config.workerMetricsPort
       ? await startWorkerEndpoint({
           port: config.workerMetricsPort,
-          labels: { task_queue: def.taskQueue },
-          healthy: () => worker.getState() === 'RUNNING',
+          labels: { task_queue: queues.join(',') },
+          healthy: () => workers.every((w) => w.getState() === 'RUNNING'),
         })
       : undefined;
-    log.info({ taskQueue: def.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+    log.info({ taskQueues: queues, namespace: config.temporal.namespace }, 'worker started');
     try {
-      await worker.run();
+      // The shutdown signals stop every worker of the process (Runtime.install above).
+      await Promise.all(workers.map((w) => w.run()));
     } finally {
       await endpoint?.close();
     }

@@ -1,13 +1,5 @@
-/**
- * Worker for the `broker` task queue: broker calls only. Kite allows 10 orders/s per account,
- * so the queue-wide activity rate is capped below that (shared by every broker worker).
- */
+/** Worker for the shared `broker` task queue (tenants without a queue of their own); see broker-worker.ts. */
 import { main } from './bootstrap';
-import { TASK_QUEUES } from '../contracts/task-queues';
-import { brokerActivities } from './activities';
+import { brokerWorkerDefinition } from './broker-worker';
 
-main({
-  taskQueue: TASK_QUEUES.broker,
-  activities: ({ pool, workerId, config }) => brokerActivities({ pool, workerId, liveTrading: config.liveTrading }),
-  options: { maxTaskQueueActivitiesPerSecond: 8 },
-});
+main(brokerWorkerDefinition());

@@ -14,6 +14,7 @@
 import {
   executeChild,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -40,6 +41,9 @@ import { databaseActivityOptions } from './retry-budgets';
 
 const hedging = proxyActivities<HedgingActivities>(databaseActivityOptions());
 
+/** From this patch on, the placements' broker calls go to the tenant's own broker queue when it has one. */
+export const HEDGE_BROKER_QUEUE_PATCH = 'hedge-roll-broker-queue';
+
 async function place(
   input: TailHedgeRollInput,
   leg: 'buy' | `sell${number}`,
@@ -57,6 +61,9 @@ async function place(
         tradingDate: input.tradingDate,
         lots: order.put.lots,
         legs: [order.leg],
+        ...(input.brokerTaskQueue && patched(HEDGE_BROKER_QUEUE_PATCH)
+          ? { brokerTaskQueue: input.brokerTaskQueue }
+          : {}),
         ...(input.options ? { options: input.options } : {}),
       },
     ],

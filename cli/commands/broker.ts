@@ -1,4 +1,6 @@
 /**
+ * `qs broker queue set|clear|show`: a tenant's own broker task queue (its broker calls run only on
+ * the worker at its registered static IP: `qs worker broker --tenants <slug>` on that machine).
  * `qs broker kite …`: a tenant's Kite Connect account and its daily login.
  *   setup      API key, secret (QS_KITE_API_SECRET or a prompt; sealed at rest), algo id, protection
  *   login-url  the URL the account holder opens; Kite redirects with a request_token
@@ -10,6 +12,8 @@ import { BrokerAuthError, BrokerUnavailableError } from '../../broker/errors';
 import { checkMarketProtection } from '../../broker/kite/kite-broker';
 import { createTenantSession, KITE_API_ROOT, tenantLoginUrl } from '../../broker/kite/session';
 import { brokerSessionVerdict, istClock, kiteAccountRow, saveKiteAccount } from '../../db/broker-credentials';
+import { BrokerQueueError, dedicatedBrokerQueue, setDedicatedBrokerQueue } from '../../db/broker-queue';
+import { TASK_QUEUES, tenantBrokerQueue } from '../../contracts/task-queues';
 import { staticKeyProvider, type KeyProvider } from '../../db/secret-box';
 import { withTenant } from '../../db/tenant';
 import type { Config } from '../../runtime/config';
@@ -57,18 +61,68 @@ async function apiSecret(): Promise<string> {
   return readPassword('Kite API secret: ');
 }
 
-/** Broker failures a user can act on are one line, exit 2. */
-async function asBrokerUsage<T>(fn: () => Promise<T>): Promise<T> {
+/** Broker failures a user can act on (and a refused queue or tenant list) are one line, exit 2. */
+export async function asBrokerUsage<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof BrokerAuthError || e instanceof BrokerUnavailableError) throw new UsageError(e.message);
+    if (e instanceof BrokerAuthError || e instanceof BrokerUnavailableError || e instanceof BrokerQueueError)
+      throw new UsageError(e.message);
     throw e;
   }
 }
 
+function registerQueue(broker: Command): void {
+  const queue = broker.command('queue').description("a tenant's own broker task queue (its static IP's worker)");
+  const show = (json: boolean, slug: string, dedicated: string | null) =>
+    print(json, { tenant: slug, taskQueue: dedicated ?? TASK_QUEUES.broker, dedicated: dedicated !== null }, () =>
+      dedicated
+        ? `${slug}: broker calls on ${dedicated} (serve it with: qs worker broker --tenants ${slug})`
+        : `${slug}: broker calls on the shared ${TASK_QUEUES.broker} queue`,
+    );
+  queue
+    .command('set')
+    .description('give the tenant its own broker queue (default broker.<slug>); set it while no order is in flight')
+    .requiredOption('--tenant <slug>', 'tenant slug')
+    .option('--queue <name>', 'broker.<name> (default broker.<slug>)')
+    .option('--json', 'machine-readable output')
+    .action((opts: { tenant: string; queue?: string; json?: boolean }) =>
+      withAppPool(async (pool) => {
+        const t = await tenantFlag(pool, opts.tenant);
+        const name = opts.queue ?? tenantBrokerQueue(t.slug);
+        await asBrokerUsage(() => withTenant(pool, t.id, (tx) => setDedicatedBrokerQueue(tx, name)));
+        show(!!opts.json, t.slug, name);
+      }),
+    );
+  queue
+    .command('clear')
+    .description('back to the shared broker queue')
+    .requiredOption('--tenant <slug>', 'tenant slug')
+    .option('--json', 'machine-readable output')
+    .action((opts: { tenant: string; json?: boolean }) =>
+      withAppPool(async (pool) => {
+        const t = await tenantFlag(pool, opts.tenant);
+        await withTenant(pool, t.id, (tx) => setDedicatedBrokerQueue(tx, null));
+        show(!!opts.json, t.slug, null);
+      }),
+    );
+  queue
+    .command('show')
+    .description("the queue the tenant's broker calls run on")
+    .requiredOption('--tenant <slug>', 'tenant slug')
+    .option('--json', 'machine-readable output')
+    .action((opts: { tenant: string; json?: boolean }) =>
+      withAppPool(async (pool) => {
+        const t = await tenantFlag(pool, opts.tenant);
+        show(!!opts.json, t.slug, await withTenant(pool, t.id, dedicatedBrokerQueue));
+      }),
+    );
+}
+
 export function register(program: Command): void {
-  const kite = program.command('broker').description("a tenant's broker account").command('kite');
+  const broker = program.command('broker').description("a tenant's broker account and queue");
+  registerQueue(broker);
+  const kite = broker.command('kite');
   kite.description('Kite Connect: account setup and the daily login');
 
   kite

@@ -1,0 +1,26 @@
+/**
+ * The broker worker's definition: broker calls only, for the tenants of the queues it polls.
+ * Kite allows 10 orders/s per client account, so each queue's activity rate is capped below
+ * that (enforced by the Temporal server across every worker of the queue); the Kite adapter's
+ * Postgres limiter holds the account's limits across processes as well.
+ *
+ * Without queues it serves the shared `broker` queue (every tenant without its own: the paper
+ * tenants); with them (`qs worker broker --tenants a,b`) it serves those tenants' own queues,
+ * from the machine whose static IP they registered with their broker.
+ */
+import { TASK_QUEUES, type TenantBrokerQueue } from '../contracts/task-queues';
+import { brokerActivities } from './activities';
+import type { WorkerDefinition } from './bootstrap';
+
+export const BROKER_QUEUE_ACTIVITIES_PER_SECOND = 8;
+
+export function brokerWorkerDefinition(queues: readonly TenantBrokerQueue[] = []): WorkerDefinition {
+  const served = queues.length > 0 ? queues : [TASK_QUEUES.broker];
+  return {
+    taskQueue: served[0]!,
+    taskQueues: served,
+    activities: ({ pool, workerId, config }) =>
+      brokerActivities({ pool, workerId, liveTrading: config.liveTrading, queues: served }),
+    options: { maxTaskQueueActivitiesPerSecond: BROKER_QUEUE_ACTIVITIES_PER_SECOND },
+  };
+}
