@@ -8,7 +8,9 @@
 import type { Pool } from 'pg';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { decisionById, insertDecision } from '../db/decisions';
+import { switchedOffFactors } from '../db/factor-pool';
 import { storeMarketSnapshot } from '../db/market-snapshots';
+import { tenantLimits } from '../db/tenant-limits';
 import { tenantRiskRecord } from '../db/tenant-risk-state';
 import { withTenant } from '../db/tenant';
 import { dateToEpochMs } from '../domain/dates';
@@ -230,13 +232,19 @@ export function createDecider(deps: DecideDeps) {
     };
     const strikes = await strikeChoice(snapshot, selector);
     const dayStart = new Date(dateToEpochMs(snapshot.date) - 330 * 60_000);
-    const record = await withTenant(deps.pool, input.tenantId, (tx) => tenantRiskRecord(tx, snapshot.date, dayStart));
+    // The tenant's state, its own limits and the switched-off factors: one transaction.
+    const state = await withTenant(deps.pool, input.tenantId, async (tx) => ({
+      record: await tenantRiskRecord(tx, snapshot.date, dayStart),
+      limits: await tenantLimits(tx),
+      switchedOff: await switchedOffFactors(tx.client),
+    }));
     const decision = decide({
       decisionId: input.decisionId,
       snapshot,
       models,
-      tenant: tenantRiskView(record, snapshot),
+      tenant: tenantRiskView(state.record, snapshot, state.limits),
       strikes,
+      switchedOffFactors: state.switchedOff,
     });
     const wf = deps.workflow?.() ?? callerWorkflow();
     const created = await withTenant(deps.pool, input.tenantId, (tx) =>
@@ -333,5 +341,7 @@ export function decisionView(d: Decision) {
     agent: d.agent,
     strikes: d.strikes,
     candidates: d.candidates,
+    limits: d.limits ?? null,
+    switchedOffFactors: d.switchedOffFactors ?? [],
   };
 }

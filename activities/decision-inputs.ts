@@ -6,8 +6,8 @@
 import { listExpiries, yearFraction } from '../domain/calendar';
 import { istParts, timestampToEpochMs, type IsoDate } from '../domain/dates';
 import type { KillSwitchView, StrikeChoice, TenantRiskView } from '../domain/decision/types';
-import { DEFAULT_TENANT_LIMITS } from '../domain/decision/limits';
-import type { Instrument } from '../domain/instruments';
+import { DEFAULT_MAX_OPEN_LOTS, DEFAULT_TENANT_LIMITS } from '../domain/decision/limits';
+import { lotSize, type Instrument } from '../domain/instruments';
 import { createSource, simulateDays } from '../domain/market';
 import { dec, rupees } from '../domain/money';
 import { DEFAULT_EXCHANGE_CONFIG } from '../domain/paper-exchange/types';
@@ -16,6 +16,7 @@ import { buildDecisionSnapshot, type DecisionSnapshot } from '../domain/snapshot
 import { quoteAt } from '../domain/strategies/select';
 import { PAPER_DEFAULT_CAPITAL } from '../broker/paper/paper-broker';
 import { parseTradingsymbol } from '../broker/tradingsymbol';
+import type { TenantLimitsRow } from '../db/tenant-limits';
 import type { TenantRiskRecord } from '../db/tenant-risk-state';
 import type { StrikeSelector } from '../ml/adapters';
 import { STRIKE_CANDIDATES_Z } from '../ml/data/datasets';
@@ -33,16 +34,25 @@ export function simulatedSnapshot(instrument: Instrument, at: string, seed: numb
   return buildDecisionSnapshot(createSource(days.at(-1)!), at, { days: days.slice(0, -1) });
 }
 
-/** The tenant's state as the castle reads it: ledger positions marked at the snapshot's mids. */
-export function tenantRiskView(record: TenantRiskRecord, snapshot: DecisionSnapshot): TenantRiskView {
+/**
+ * The tenant's state as the castle reads it: ledger positions marked at the snapshot's mids, its
+ * own limits (else the defaults) and its exposure in open leg-lots.
+ */
+export function tenantRiskView(
+  record: TenantRiskRecord,
+  snapshot: DecisionSnapshot,
+  own: TenantLimitsRow | null = null,
+): TenantRiskView {
   const cash = dec(record.cash ?? PAPER_DEFAULT_CAPITAL);
   let value = dec(0);
   let unrealised = dec(0);
   let margin = dec(0);
   let netDelta = 0;
   let netVega = 0;
+  let openLots = 0;
   for (const p of record.positions) {
     const c = parseTradingsymbol(p.tradingsymbol);
+    if (c) openLots += Math.abs(p.quantity) / lotSize(c.instrument, snapshot.date);
     const e = c && snapshot.chain.expiries.find((x) => x.expiry === c.expiry);
     const q = c && e ? quoteAt(e, c.strike, c.type) : undefined;
     // A position the snapshot cannot price is carried at cost (no unrealised P&L claimed).
@@ -59,8 +69,18 @@ export function tenantRiskView(record: TenantRiskRecord, snapshot: DecisionSnaps
   const equity = cash.plus(value);
   const killSwitches: KillSwitchView[] = record.killSwitches;
   const halted = record.status !== 'active' || !record.reconciliationClean;
+  const limits = own
+    ? {
+        ...DEFAULT_TENANT_LIMITS,
+        maxLotsPerOrder: own.maxLotsPerOrder,
+        maxLotsPerDay: own.maxLotsPerDay,
+        maxDailyLoss: own.maxDailyLoss,
+      }
+    : DEFAULT_TENANT_LIMITS;
   return {
-    limits: DEFAULT_TENANT_LIMITS,
+    limits,
+    limitsSource: own ? 'tenant' : 'default',
+    exposure: { openLots: Math.ceil(openLots), maxOpenLots: own?.maxOpenLots ?? DEFAULT_MAX_OPEN_LOTS },
     portfolio: {
       freeCapital: rupees(cash.minus(margin)),
       equity: rupees(equity),

@@ -9,11 +9,14 @@ import { Command } from 'commander';
 import { ApplicationFailure } from '@temporalio/common';
 import { createDecider, decisionView, registryModelSource } from '../../activities/decide';
 import { decisionProvenance, type TradeProvenance } from '../../db/provenance';
+import { setTenantLimits, tenantLimits, type TenantLimitsRow } from '../../db/tenant-limits';
+import { withTenant } from '../../db/tenant';
+import { DEFAULT_MAX_OPEN_LOTS, DEFAULT_TENANT_LIMITS } from '../../domain/decision';
 import { isMarketOpen } from '../../domain/calendar';
 import type { Decision } from '../../domain/decision';
 import { INSTRUMENTS } from '../../domain/instruments';
 import { withAppPool, tenantFlag } from '../context';
-import { parseChoice, parseNonNegativeInt } from '../flags';
+import { parseChoice, parseNonNegativeInt, parsePositiveInt } from '../flags';
 import { print } from '../output';
 import { UsageError } from '../usage-error';
 
@@ -67,7 +70,97 @@ function text(d: Decision): string {
   return lines.join('\n');
 }
 
+const LIMIT_FLAGS = {
+  maxLotsPerOrder: parsePositiveInt('--max-lots-per-order', { max: 10_000 }),
+  maxLotsPerDay: parsePositiveInt('--max-lots-per-day', { max: 100_000 }),
+  maxOpenLots: parsePositiveInt('--max-open-lots', { max: 1_000_000 }),
+};
+
+/** Rupees with at most two decimals, above zero: the daily loss limit. */
+function parseRupees(raw: string): string {
+  const t = raw.trim();
+  if (!/^\d{1,13}(\.\d{1,2})?$/.test(t) || Number(t) <= 0)
+    throw new UsageError(
+      `--max-daily-loss: expected rupees above 0 with at most 2 decimals, got ${JSON.stringify(raw)}`,
+    );
+  return Number(t).toFixed(2);
+}
+
+const DEFAULT_LIMITS: TenantLimitsRow = {
+  maxLotsPerOrder: DEFAULT_TENANT_LIMITS.maxLotsPerOrder,
+  maxLotsPerDay: DEFAULT_TENANT_LIMITS.maxLotsPerDay,
+  maxOpenLots: DEFAULT_MAX_OPEN_LOTS,
+  maxDailyLoss: DEFAULT_TENANT_LIMITS.maxDailyLoss,
+};
+
+const limitsText = (l: TenantLimitsRow, source: string) =>
+  `${source} limits: ${l.maxLotsPerOrder} lots per order, ${l.maxLotsPerDay} lots per day, ` +
+  `${l.maxOpenLots} leg-lots open, daily loss ${l.maxDailyLoss}`;
+
+function registerLimits(program: Command): void {
+  const limits = program.command('limits').description('a tenant’s own risk limits, which decide sizes and refuses by');
+  limits
+    .command('show')
+    .requiredOption('--tenant <slug>', 'tenant slug')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { tenant: string; json?: boolean }) => {
+      const row = await withAppPool(async (pool) => {
+        const tenantId = (await tenantFlag(pool, opts.tenant)).id;
+        return withTenant(pool, tenantId, (tx) => tenantLimits(tx));
+      });
+      const source = row ? 'tenant' : 'default';
+      print(!!opts.json, { source, ...(row ?? DEFAULT_LIMITS) }, () => limitsText(row ?? DEFAULT_LIMITS, source));
+    });
+  limits
+    .command('set')
+    .description('set limits (flags not given keep their current value; audited)')
+    .requiredOption('--tenant <slug>', 'tenant slug')
+    .option('--max-lots-per-order <n>', 'lots in one structure')
+    .option('--max-lots-per-day <n>', 'lots decided in a day')
+    .option('--max-open-lots <n>', 'exposure: leg-lots open at once after a trade')
+    .option('--max-daily-loss <rupees>', 'the day’s loss at which new risk stops')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (opts: {
+        tenant: string;
+        maxLotsPerOrder?: string;
+        maxLotsPerDay?: string;
+        maxOpenLots?: string;
+        maxDailyLoss?: string;
+        json?: boolean;
+      }) => {
+        const given = {
+          ...(opts.maxLotsPerOrder !== undefined
+            ? { maxLotsPerOrder: LIMIT_FLAGS.maxLotsPerOrder(opts.maxLotsPerOrder) }
+            : {}),
+          ...(opts.maxLotsPerDay !== undefined ? { maxLotsPerDay: LIMIT_FLAGS.maxLotsPerDay(opts.maxLotsPerDay) } : {}),
+          ...(opts.maxOpenLots !== undefined ? { maxOpenLots: LIMIT_FLAGS.maxOpenLots(opts.maxOpenLots) } : {}),
+          ...(opts.maxDailyLoss !== undefined ? { maxDailyLoss: parseRupees(opts.maxDailyLoss) } : {}),
+        };
+        if (Object.keys(given).length === 0)
+          throw new UsageError(
+            'limits set: give at least one of --max-lots-per-order, --max-lots-per-day, ' +
+              '--max-open-lots, --max-daily-loss',
+          );
+        const after = await withAppPool(async (pool) => {
+          const tenantId = (await tenantFlag(pool, opts.tenant)).id;
+          return withTenant(pool, tenantId, async (tx) => {
+            const next = { ...((await tenantLimits(tx)) ?? DEFAULT_LIMITS), ...given };
+            if (next.maxLotsPerOrder > next.maxLotsPerDay)
+              throw new UsageError(
+                `--max-lots-per-order ${next.maxLotsPerOrder} is above --max-lots-per-day ${next.maxLotsPerDay}`,
+              );
+            await setTenantLimits(tx, next, { userId: null, actor: 'qs limits set' });
+            return next;
+          });
+        });
+        print(!!opts.json, { source: 'tenant', ...after }, () => limitsText(after, 'tenant'));
+      },
+    );
+}
+
 export function register(program: Command): void {
+  registerLimits(program);
   program
     .command('decide')
     .description('decide on a simulated snapshot with the production models and the tenant’s state')

@@ -26,7 +26,7 @@ import type { DecisionSnapshot } from '../snapshot/types';
 import { buildStructure } from '../strategies/templates';
 import type { Structure, StructureKind, StructureParams } from '../strategies/types';
 import { expectedPnl } from './expected-pnl';
-import { sizeStructure } from './sizing';
+import { legLotsPerLot, sizeStructure } from './sizing';
 import type {
   CandidateEvaluation,
   Decision,
@@ -50,6 +50,16 @@ export interface DecideInput {
   readonly recentFactors?: readonly FactorValues[];
   /** Factors already computed for this snapshot (the strike selector's caller may have them). */
   readonly factors?: FactorValues;
+  /** Factors the weekly evaluation switched off: the stack and the agent see them as missing. */
+  readonly switchedOffFactors?: readonly string[];
+}
+
+/** The values the stack reads: a switched-off factor is missing (its training mean, no influence). */
+export function withoutFactors(values: FactorValues, off: readonly string[]): FactorValues {
+  if (off.length === 0) return values;
+  const out: Record<string, number | null> = { ...values };
+  for (const name of off) if (name in out) out[name] = null;
+  return out;
 }
 
 export function structureParams(kind: StructureKind, strikes: StrikeChoice): StructureParams {
@@ -88,8 +98,10 @@ export function roundTripLegs(s: Structure, lots: number): CostLeg[] {
 export function decide(input: DecideInput): Decision {
   const { snapshot, models, tenant } = input;
   const factors = input.factors ?? computeFactors(snapshot, DECISION_FACTORS);
-  const recent = input.recentFactors ?? [];
-  const view = stackView(models.signalStack.state, factors, recent);
+  const off = (input.switchedOffFactors ?? []).filter((f) => f in factors);
+  const used = withoutFactors(factors, off);
+  const recent = (input.recentFactors ?? []).map((r) => withoutFactors(r, off));
+  const view = stackView(models.signalStack.state, used, recent);
   const modelRefs = [models.signalStack.ref, models.agents.ref, ...(models.slippage ? [models.slippage.ref] : [])];
   if (input.strikes.model) modelRefs.push(input.strikes.model);
   const base = {
@@ -104,6 +116,14 @@ export function decide(input: DecideInput): Decision {
     combiner: view.result,
     drift: { judged: Object.keys(view.drift).length > 0, recentDecisions: recent.length },
     models: modelRefs,
+    switchedOffFactors: off,
+    limits: {
+      source: tenant.limitsSource,
+      maxLotsPerOrder: tenant.limits.maxLotsPerOrder,
+      maxLotsPerDay: tenant.limits.maxLotsPerDay,
+      maxDailyLoss: tenant.limits.maxDailyLoss,
+      ...tenant.exposure,
+    },
   };
   if (view.result.outcome === 'abstain') {
     const detail = Object.entries(view.result.detail)
@@ -134,7 +154,7 @@ export function decide(input: DecideInput): Decision {
   const driverId = models.agents.state.drivers[regime];
   const spec = AGENT_SPECS.find((s) => s.id === driverId) ?? AGENT_SPECS.find((s) => s.regime === regime)!;
   const agent = createAgent(spec);
-  const context = agentContext(combined, factors);
+  const context = agentContext(combined, used);
   const choice = agent.choose(models.agents.state.states[spec.id] ?? agent.init(), context);
 
   const slippageModel = models.slippage?.model;
@@ -150,7 +170,7 @@ export function decide(input: DecideInput): Decision {
       if (kind === choice.arm) pickedDetail = `${built.reason}: ${built.detail}`;
       continue;
     }
-    const sizing = sizeStructure(built.structure, tenant.limits, tenant.portfolio);
+    const sizing = sizeStructure(built.structure, tenant.limits, tenant.portfolio, tenant.exposure);
     const costs = computeCosts(roundTripLegs(built.structure, sizing.lots), { slippageModel });
     const pnl = expectedPnl(built.structure, sizing.lots, combined, snapshot.spot);
     candidates.push({
@@ -230,6 +250,15 @@ export function decide(input: DecideInput): Decision {
       detail:
         `expected P&L ${economics.numbers.expectedPnl} does not cover total costs ${economics.numbers.totalCosts} ` +
         `(net EV ${economics.numbers.netEv})`,
+    });
+  const openAfter = tenant.exposure.openLots + picked.lots * legLotsPerLot(picked.structure);
+  if (openAfter > tenant.exposure.maxOpenLots)
+    reasons.push({
+      code: 'TENANT_MAX_OPEN_LOTS',
+      source: 'limits',
+      detail:
+        `open lots ${tenant.exposure.openLots} + ${picked.lots} lots × ${legLotsPerLot(picked.structure)} legs = ` +
+        `${openAfter} > maxOpenLots ${tenant.exposure.maxOpenLots} (${tenant.limitsSource} limits)`,
     });
   for (const g of gates)
     if (!g.pass)

@@ -1,6 +1,6 @@
 /**
- * Default risk limits of a tenant (no per-tenant limits table yet: every tenant gets these).
- * Sized for the paper account's starting capital.
+ * Default risk limits of a tenant without its own row in tenant_limits. Sized for the paper
+ * account's starting capital.
  */
 import type { TenantLimits } from '../risk/types';
 
@@ -15,3 +15,6 @@ export const DEFAULT_TENANT_LIMITS: Omit<TenantLimits, 'killSwitch'> = {
   blackoutWindows: [],
   expiryShortGammaCutoff: '13:30',
 };
+
+/** Default cap on leg-lots open at once (Σ |quantity| / lot size): a day's lots on four-leg structures. */
+export const DEFAULT_MAX_OPEN_LOTS = 160;

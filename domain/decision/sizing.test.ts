@@ -2,9 +2,9 @@ import { buildChain } from '../market/chain';
 import { simulateDay, snapshotAt } from '../market';
 import { buildStructure } from '../strategies/templates';
 import type { Structure } from '../strategies/types';
-import { structureParams } from './decide';
+import { structureParams, withoutFactors } from './decide';
 import { DEFAULT_TENANT_LIMITS } from './limits';
-import { sizeStructure } from './sizing';
+import { legLotsPerLot, sizeStructure } from './sizing';
 
 const chain = buildChain(snapshotAt(simulateDay({ instrument: 'NIFTY', date: '2026-03-10', seed: 3 }), '11:00'));
 const spread = (buildStructure(chain, { kind: 'BEAR_CALL_SPREAD' }) as { ok: true; structure: Structure }).structure;
@@ -55,5 +55,25 @@ describe('strike choice as template parameters', () => {
     expect(structureParams('LONG_STRANGLE', choice)).toEqual({ kind: 'LONG_STRANGLE', delta: 0.16 });
     expect(structureParams('LONG_STRADDLE', choice)).toEqual({ kind: 'LONG_STRADDLE' });
     expect(structureParams('IRON_CONDOR', { ...choice, shortDelta: null })).toEqual({ kind: 'IRON_CONDOR' });
+  });
+});
+
+describe('exposure and switched-off factors', () => {
+  it('caps lots by the open leg-lots left, and still proposes one lot when none is left', () => {
+    expect(legLotsPerLot(spread)).toBe(2);
+    // 15 leg-lots left of 20 → 7 two-leg lots.
+    const s = sizeStructure(spread, DEFAULT_TENANT_LIMITS, portfolio, { openLots: 5, maxOpenLots: 20 });
+    expect(s.numbers.lotsByExposure).toBe(7);
+    expect(s.lots).toBe(Math.min(7, Number(s.numbers.lotsByLossHeadroom), 10));
+    const full = sizeStructure(spread, DEFAULT_TENANT_LIMITS, portfolio, { openLots: 20, maxOpenLots: 20 });
+    expect(full.numbers).toMatchObject({ lotsByExposure: 0, allowed: 0 });
+    expect(full.lots).toBe(1);
+  });
+
+  it('gives a switched-off factor to the stack as missing and leaves the others alone', () => {
+    const values = { a: 1, b: 2, c: null };
+    expect(withoutFactors(values, ['b', 'zz'])).toEqual({ a: 1, b: null, c: null });
+    expect(withoutFactors(values, [])).toBe(values);
+    expect(values.b).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Lots for a structure within the tenant's limits: the per-order cap, what is left of the
- * day's lots, the capital-at-risk share of free capital and the day's loss headroom (limit +
- * today's P&L), each over the max loss of one lot. At
+ * day's lots, the capital-at-risk share of free capital, the day's loss headroom (limit +
+ * today's P&L) over the max loss of one lot, and the exposure left (open leg-lots cap). At
  * least one lot is proposed even when a limit allows none, so the castle refuses it with its
  * numbers rather than the decision going quiet.
  */
@@ -14,10 +14,14 @@ export interface Sizing {
   readonly numbers: Readonly<Record<string, number | string>>;
 }
 
+/** Leg-lots one lot of a structure opens (Σ leg ratios): what it adds to the tenant's exposure. */
+export const legLotsPerLot = (s: Structure): number => s.legs.reduce((n, l) => n + l.ratio, 0);
+
 export function sizeStructure(
   s: Structure,
   limits: Omit<TenantLimits, 'killSwitch'>,
   portfolio: PortfolioState,
+  exposure?: { readonly openLots: number; readonly maxOpenLots: number },
 ): Sizing {
   const lossPerLot = dec(s.maxLossPerUnit).times(s.lotSize);
   const riskBudget: Rupees = dec(portfolio.freeCapital).times(dec(limits.maxCapitalAtRiskShare)).toFixed(2);
@@ -27,7 +31,10 @@ export function sizeStructure(
   const headroom = dec(limits.maxDailyLoss).plus(dec(portfolio.dayPnl));
   const byLoss = lossPerLot.greaterThan(0) ? headroom.dividedBy(lossPerLot).floor().toNumber() : limits.maxLotsPerOrder;
   const leftToday = Math.max(0, limits.maxLotsPerDay - portfolio.lotsTradedToday);
-  const allowed = Math.min(limits.maxLotsPerOrder, leftToday, Math.max(0, byCapital), Math.max(0, byLoss));
+  const byExposure = exposure
+    ? Math.floor(Math.max(0, exposure.maxOpenLots - exposure.openLots) / Math.max(1, legLotsPerLot(s)))
+    : limits.maxLotsPerOrder;
+  const allowed = Math.min(limits.maxLotsPerOrder, leftToday, Math.max(0, byCapital), Math.max(0, byLoss), byExposure);
   return {
     lots: Math.max(1, allowed),
     numbers: {
@@ -38,6 +45,7 @@ export function sizeStructure(
       lotsByCapital: byCapital,
       lossHeadroom: headroom.toFixed(2),
       lotsByLossHeadroom: byLoss,
+      ...(exposure ? { lotsByExposure: byExposure } : {}),
       allowed,
     },
   };

@@ -63,6 +63,10 @@ export interface TenantRiskView {
   readonly halted: boolean;
   readonly haltReason: string | null;
   readonly openPositions: number;
+  /** Exposure: leg-lots open now (Σ |quantity| / lot size) and the tenant's cap on them after a trade. */
+  readonly exposure: { readonly openLots: number; readonly maxOpenLots: number };
+  /** Where the limits come from: the tenant's own row, or the platform defaults. */
+  readonly limitsSource: 'tenant' | 'default';
 }
 
 export interface DecisionModels {
@@ -76,7 +80,7 @@ export type DecisionStatus = 'trade' | 'abstain' | 'refused';
 
 export interface DecisionReason {
   readonly code: string;
-  readonly source: 'combiner' | 'costs' | 'castle' | 'structure';
+  readonly source: 'combiner' | 'costs' | 'castle' | 'structure' | 'limits';
   readonly detail: string;
 }
 
@@ -136,4 +140,15 @@ export interface Decision {
   readonly economics: { readonly accept: boolean; readonly reasonCode: string | null } | null;
   readonly gates: readonly WallOutcome[];
   readonly models: readonly ModelRef[];
+  /** Factors the weekly evaluation switched off: computed and stored, given to the stack as missing. */
+  readonly switchedOffFactors?: readonly string[];
+  /** The tenant's limits this decision was sized and checked against. */
+  readonly limits?: {
+    readonly source: 'tenant' | 'default';
+    readonly maxLotsPerOrder: number;
+    readonly maxLotsPerDay: number;
+    readonly maxDailyLoss: string;
+    readonly maxOpenLots: number;
+    readonly openLots: number;
+  };
 }
