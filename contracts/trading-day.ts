@@ -147,6 +147,8 @@ export interface DaySummary {
   readonly openPositionsAtClose: number;
   /** Structures closed during the day and their gross P&L figures (before costs). */
   readonly closedStructures?: number;
+  readonly winners?: number;
+  readonly losers?: number;
   /** Winners / closed structures (4 decimals), null when none closed. */
   readonly winRate?: number | null;
   readonly averageWinner?: string | null;

@@ -62,25 +62,36 @@ async function asDayUsage<T>(client: Client, workflowId: string, fn: () => Promi
   }
 }
 
-function statusText(s: DayStatus): string {
-  const refusals = Object.entries(s.refusals)
+const countsText = (c: Readonly<Record<string, number>> | undefined) =>
+  Object.entries(c ?? {})
     .map(([k, n]) => `${k}=${n}`)
     .join(' ');
+
+function statusText(s: DayStatus): string {
+  const refusals = countsText(s.refusals);
   return [
     `${s.workflowId}: ${s.state}${s.paused ? ' (paused)' : ''} ` +
       `${s.phase}${s.stateReason ? ` — ${s.stateReason}` : ''}`,
     `  ${s.mode}, every ${s.cadenceMinutes} min; next tick ${s.nextTick ?? 'none'}`,
     `  decisions ${s.decisions}, trades ${s.trades}, P&L ₹${s.pnl}${refusals ? `; refusals ${refusals}` : ''}`,
     ...s.positions.map((p) => `  ${p.tradingsymbol} ${p.quantity} @ ${p.averagePrice} mark ${p.mark ?? '-'}`),
+    ...(s.openStructures ?? []).map(
+      (o) => `  holding ${o.structure} × ${o.lots} from ${o.decisionId}${o.exitTried ? ' (exit did not fill)' : ''}`,
+    ),
+    ...(s.models ?? []).map((m) => `  model ${m.typeId} v${m.version} ${m.sha256.slice(0, 12)}… (pinned at the open)`),
   ].join('\n');
 }
+
+const winRate = (r: number | null | undefined) => (r === null || r === undefined ? '-' : `${(r * 100).toFixed(1)}%`);
 
 function summaryText(s: DaySummary): string {
   return [
     `${s.workflowId}: ${s.status}${s.reason ? ` (${s.reason})` : ''}, final state ${s.finalState}`,
     `  decisions ${s.decisions}, trades ${s.trades}, refusals ${s.refusalCount}`,
     `  P&L ₹${s.pnl} (gross ₹${s.grossPnl} − costs ₹${s.costs}), max drawdown ₹${s.maxDrawdown}`,
-    `  squared off ${s.squaredOff} legs; ` +
+    `  closed ${s.closedStructures ?? 0} structures; win rate ${winRate(s.winRate)}, ` +
+      `average winner ₹${s.averageWinner ?? '-'}, loser ₹${s.averageLoser ?? '-'}; exits ${countsText(s.exits) || 'none'}`,
+    `  squared off ${s.squaredOff} legs; cancelled ${s.cancelledAtClose ?? 0} working orders at the close; ` +
       `reconciliation ${s.reconciliationClean === null ? '-' : s.reconciliationClean ? 'clean' : 'NOT clean'}`,
   ].join('\n');
 }
