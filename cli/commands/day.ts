@@ -90,7 +90,8 @@ function summaryText(s: DaySummary): string {
     `  decisions ${s.decisions}, trades ${s.trades}, refusals ${s.refusalCount}`,
     `  P&L ₹${s.pnl} (gross ₹${s.grossPnl} − costs ₹${s.costs}), max drawdown ₹${s.maxDrawdown}`,
     `  closed ${s.closedStructures ?? 0} structures; win rate ${winRate(s.winRate)}, ` +
-      `average winner ₹${s.averageWinner ?? '-'}, loser ₹${s.averageLoser ?? '-'}; exits ${countsText(s.exits) || 'none'}`,
+      `average winner ₹${s.averageWinner ?? '-'}, loser ₹${s.averageLoser ?? '-'}; ` +
+      `exits ${countsText(s.exits) || 'none'}`,
     `  squared off ${s.squaredOff} legs; cancelled ${s.cancelledAtClose ?? 0} working orders at the close; ` +
       `reconciliation ${s.reconciliationClean === null ? '-' : s.reconciliationClean ? 'clean' : 'NOT clean'}`,
   ].join('\n');
