@@ -7,6 +7,7 @@ import type { ModelRollbackInput, RollbackResult, ScheduledRetrainResult } from 
 import type { WeeklyRetrainInput, WeeklyRetrainResult } from './models';
 import type { HedgeCheckInput, HedgeRollResult, TailHedgeRollInput } from './hedge';
 import type { OrderPlacementInput, OrderPlacementResult } from './orders';
+import type { TwapInput, TwapResult } from './execution';
 import type { ReconciliationInput, ReconciliationResult } from './reconciliation';
 import type { SystemCheckResult } from './system-check';
 import type { DaySummary, ScheduledDayInput, ScheduledDayResult, TradingDayInput } from './trading-day';
@@ -18,6 +19,7 @@ export interface WorkflowSignatures {
   /** Does nothing: the Temporal floor benchmarks compare against. */
   emptyWorkflow: () => Promise<void>;
   orderPlacement: (input: OrderPlacementInput) => Promise<OrderPlacementResult>;
+  twapExecution: (input: TwapInput) => Promise<TwapResult>;
   reconciliation: (input: ReconciliationInput) => Promise<ReconciliationResult>;
   weeklyRetrain: (input: WeeklyRetrainInput) => Promise<WeeklyRetrainResult>;
   scheduledRetrain: (input: { typeId: string }) => Promise<ScheduledRetrainResult>;
@@ -37,6 +39,7 @@ export const WORKFLOW_TYPES = [
   'systemCheck',
   'emptyWorkflow',
   'orderPlacement',
+  'twapExecution',
   'reconciliation',
   'weeklyRetrain',
   'scheduledRetrain',

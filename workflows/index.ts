@@ -1,6 +1,7 @@
 /** Every workflow type, for the single workflow bundle all workers load (contracts/workflows.ts names them). */
 export * from './system-check';
 export * from './order-placement';
+export * from './twap-execution';
 export * from './reconciliation';
 export * from './weekly-retrain';
 export * from './model-rollback';
