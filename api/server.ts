@@ -4,6 +4,7 @@
  * is up from the start and /readyz names whatever is down until it comes back.
  */
 import http from 'node:http';
+import os from 'node:os';
 import { Server as SocketServer } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { Client, Connection } from '@temporalio/client';
@@ -16,6 +17,8 @@ import { createMetrics } from './metrics';
 import { attachRealtime, Realtime } from './realtime';
 import { createTenantResolver } from './tenant-scope';
 import { sweepRateLimits } from '../db/rate-limits';
+import { ModelCache } from '../ml/model-cache';
+import { DECISION_MODEL_TYPES } from '../activities/decide';
 
 export interface ApiServer {
   url: string;
@@ -36,7 +39,15 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2_000 },
   });
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  // Decide on demand serves the production models, swapped in on promotion like a worker's.
+  const models = new ModelCache({ pool, listenUrl: appDbUrl, workerId: `api-${os.hostname()}-${process.pid}`, log });
+  models
+    .start(DECISION_MODEL_TYPES)
+    .catch((err: Error) => log.error({ err: err.message }, 'model cache failed to start'));
   const app = createApp({
+    models,
+    // The dev server's Web UI; an external Temporal's UI address is not known here.
+    temporalUiUrl: config.temporal.external ? undefined : `http://127.0.0.1:${config.temporal.uiPort}`,
     pool,
     client,
     namespace: config.temporal.namespace,
@@ -77,6 +88,7 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     close: async () => {
       clearInterval(sweep);
       await realtime.close();
+      await models.stop();
       server.closeAllConnections();
       await io.close(); // also closes the HTTP server
       await connection.close();

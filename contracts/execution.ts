@@ -3,7 +3,7 @@
  * child under its own decision id, cancellable by an update.
  */
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
-import type { OrderIntentKind, OrderLeg, OrderPlacementOptions, StructureOutcome } from './orders';
+import type { OrderPlacementInput, StructureOutcome } from './orders';
 
 /** TwapExecution's business key: one TWAP per (tenant, decision). */
 export const twapWorkflowId = (tenantId: number, decisionId: string) => `twap/${tenantId}/${decisionId}`;
@@ -11,27 +11,30 @@ export const twapWorkflowId = (tenantId: number, decisionId: string) => `twap/${
 /** Slice k's decision id (its OrderPlacement is `order/<tenant>/<decision>-s<k>`, its tags derive from it). */
 export const twapSliceDecisionId = (decisionId: string, k: number) => `${decisionId}-s${k}`;
 
-export interface TwapInput {
-  readonly tenantId: number;
-  /** The parent decision; slices are `<decisionId>-s<k>`. */
-  readonly decisionId: string;
-  readonly structure: string;
-  readonly instrument: 'NIFTY' | 'BANKNIFTY';
-  readonly tradingDate: string;
-  /** Lots of the whole structure. */
-  readonly lots: number;
-  /** The whole structure's legs (quantities for `lots`); each slice scales them. */
-  readonly legs: readonly OrderLeg[];
+/**
+ * The structure as OrderPlacement takes it (legs and lots for the whole structure; each slice
+ * scales them; `decisionId` is the parent's, slices are `<decisionId>-s<k>`; `brokerTaskQueue` goes
+ * to every slice), and how to slice it.
+ */
+export interface TwapInput extends Pick<
+  OrderPlacementInput,
+  | 'tenantId'
+  | 'decisionId'
+  | 'structure'
+  | 'instrument'
+  | 'tradingDate'
+  | 'lots'
+  | 'legs'
+  | 'intent'
+  | 'brokerTaskQueue'
+  | 'options'
+> {
   /** Slices asked for (raised when fewer would exceed the exchange's freeze limit). */
   readonly slices: number;
   /** From the first slice to the end of the last slice's share of the window, ms. */
   readonly windowMs: number;
   /** When the first slice goes out (ISO instant); default: when the workflow starts. */
   readonly startAt?: string;
-  readonly intent?: OrderIntentKind;
-  /** The tenant's own broker queue, passed to every slice (resolveBrokerTaskQueue). */
-  readonly brokerTaskQueue?: string;
-  readonly options?: OrderPlacementOptions;
 }
 
 /** A slice's placement outcome; running while its placement is in flight, skipped if never started. */
