@@ -51,7 +51,7 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     pool,
     client,
     namespace: config.temporal.namespace,
-    metrics: createMetrics(),
+    metrics: createMetrics({ pool }),
     log,
     sessionSecret: config.sessionSecret,
   });
