@@ -20,6 +20,7 @@ import { createCsrf } from './authentication';
 import { cookies } from './cookies';
 import { openApiDocument } from './openapi';
 import { ApiProblem } from './problem';
+import type { ModelSource } from '../activities/decide';
 
 const DASHBOARD_DIR = path.join(__dirname, '..', 'web', 'dist', 'app');
 
@@ -30,6 +31,10 @@ export interface ApiDeps {
   metrics: Metrics;
   log: Logger;
   sessionSecret: string;
+  /** The models decide serves (the server's hot-swapping ModelCache); default: straight from the registry. */
+  models?: ModelSource;
+  /** The Temporal Web UI's base URL, for links to workflows; absent when unknown. */
+  temporalUiUrl?: string;
 }
 
 export interface AppWithRoutes extends express.Express {

@@ -24,6 +24,8 @@ export const RATE_POLICIES = {
   login: { name: 'login', limit: 30, windowSeconds: 60 },
   /** Invitation acceptance and password resets per client address. */
   reset: { name: 'reset', limit: 10, windowSeconds: 3600 },
+  /** Decide on demand, per tenant (the seed's gateway limit on /pipeline/decide). */
+  decide: { name: 'decide', limit: 600, windowSeconds: 3600 },
 } as const satisfies Record<string, RatePolicy>;
 
 type Scope = 'client' | 'tenant';

@@ -18,6 +18,7 @@ import { recentOrders } from '../db/ledger-report';
 import { ledgerPositions } from '../db/ledger';
 import { reconciliationState } from '../db/trading-state';
 import { killSwitchList } from '../db/tenant-console';
+import { listDecisions } from '../db/decision-list';
 import { PLATFORM_TENANT_ID } from '../db/schema/tenants';
 import type { Tenant } from '../db/tenants';
 import { SessionClaims, SESSION_COOKIE, verifySession } from './session';
@@ -39,7 +40,7 @@ const STATE: Record<EventChannel, (tx: TenantTx) => Promise<unknown>> = {
     killSwitches: await killSwitchList(tx),
     reconciliation: (await reconciliationState(tx)) ?? null,
   }),
-  decisions: async () => null,
+  decisions: async (tx) => (await listDecisions(tx, { limit: 20 })).map(({ cursorAt: _c, ...d }) => d),
   pnl: async () => null,
   gates: async () => null,
 };

@@ -36,8 +36,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   status?: number;
   /** Extra error statuses this route answers, for the document. */
   errors?: readonly number[];
-  /** A tighter limit per client on top of the usual ones; `none` for the probes. */
-  rateLimit?: 'none' | 'login' | 'reset';
+  /** A tighter limit per client (login, reset) or per tenant (decide) on top of the usual ones; `none` for probes. */
+  rateLimit?: 'none' | 'login' | 'reset' | 'decide';
 }
 
 export interface RouteInput<P, Q, B> {
@@ -89,6 +89,8 @@ export class RouteTable {
       });
       chain.push(tenantScope(this.ctx.resolveTenant) as RequestHandler);
       if (limited) chain.push(rateLimit(this.ctx.pool, RATE_POLICIES.tenant, 'tenant') as RequestHandler);
+      if (spec.rateLimit === 'decide')
+        chain.push(rateLimit(this.ctx.pool, RATE_POLICIES.decide, 'tenant') as RequestHandler);
     }
     const roles = spec.access;
     if (Array.isArray(roles))

@@ -10,6 +10,8 @@ import { auditRoutes } from './audit-log';
 import { liveArmingRoutes } from './live-arming';
 import { userRoutes } from './users';
 import { modelRoutes } from './models';
+import { decisionRoutes } from './decisions';
+import { tradingDayRoutes } from './trading-day';
 
 export type TenantDeps = ApiDeps & { issueCsrf: CsrfIssuer };
 
@@ -21,4 +23,6 @@ export function tenantRoutes(table: RouteTable, router: Router, deps: TenantDeps
   liveArmingRoutes(table, router, deps);
   userRoutes(table, router, deps);
   modelRoutes(table, router, deps);
+  decisionRoutes(table, router, deps);
+  tradingDayRoutes(table, router, deps);
 }

@@ -10,8 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import pino from 'pino';
-import { createApp } from '../../api/app';
-import { createMetrics } from '../../api/metrics';
 import { issueSession } from '../../api/session';
 import { createTenant, createUser } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
@@ -22,6 +20,7 @@ import { testKeys } from '../support/fake-kite';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { createWorkerIdentityActivities } from '../../activities/worker-identity';
 import { freshNamespace, testClient, testPool, testWorker } from '../support/env';
+import { startTestApi, type TestApi } from '../support/api-harness';
 
 const REQUESTS = 5000;
 const CONCURRENCY = 4;
@@ -420,7 +419,7 @@ function send(agent: http.Agent | false, port: number, r: FuzzRequest): Promise<
 describe('API fuzz: every route, real HTTP, real Postgres', () => {
   const admin = testPool('super');
   const app = testPool('app');
-  let server: http.Server;
+  let api: TestApi;
   let namespace: string;
   const log = memoryLog();
   let ctx: { tenantId: number; kiteTenantId: number; slug: string; token: string };
@@ -436,14 +435,10 @@ describe('API fuzz: every route, real HTTP, real Postgres', () => {
     await withTenant(app, kiteTenantId, (tx) => saveKiteAccount(tx, testKeys(), {}, KITE_SECRET));
     const token = issueSession(SECRET, { userId: 1, tenantId, role: 'trader' });
     ctx = { tenantId, kiteTenantId, slug, token };
-    server = http.createServer(
-      createApp({ pool: app, client, namespace, metrics: createMetrics(), log: log.logger, sessionSecret: SECRET }),
-    );
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    api = await startTestApi({ pool: app, client, namespace, log: log.logger, sessionSecret: SECRET });
   });
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
+    await api?.close();
     // The fuzz's failures and request counts must not throttle later tests.
     await admin.query('DELETE FROM login_throttle');
     await admin.query('DELETE FROM api_rate_limits');
@@ -454,7 +449,7 @@ describe('API fuzz: every route, real HTTP, real Postgres', () => {
     const requests = fc.sample(requestArbitrary(ctx), { numRuns: REQUESTS, seed });
     const audit = async () => (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0].n;
     const auditBefore = await audit();
-    const port = (server.address() as AddressInfo).port;
+    const port = (api.server.address() as AddressInfo).port;
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const statuses = new Map<number, number>();
     const faults: string[] = [];
@@ -503,19 +498,9 @@ describe('API fuzz: every route, real HTTP, real Postgres', () => {
   it('a server fault is a 500 logged at error with its stack (a database that does not answer)', async () => {
     const broken = createPool('postgres://qs_app:x@127.0.0.1:1/nothing');
     const faultLog = memoryLog();
-    const s = http.createServer(
-      createApp({
-        pool: broken,
-        client: await testClient(),
-        namespace,
-        metrics: createMetrics(),
-        log: faultLog.logger,
-        sessionSecret: SECRET,
-      }),
-    );
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const s = await startTestApi({ pool: broken, namespace, log: faultLog.logger, sessionSecret: SECRET });
     try {
-      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      const url = s.url;
       const res = await fetch(`${url}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -533,8 +518,7 @@ describe('API fuzz: every route, real HTTP, real Postgres', () => {
       expect(errors).toHaveLength(1);
       expect(errors[0].err?.stack).toMatch(/ECONNREFUSED/);
     } finally {
-      s.closeAllConnections();
-      await new Promise((r) => s.close(r));
+      await s.close();
       await broken.end();
     }
   });

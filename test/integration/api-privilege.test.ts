@@ -4,16 +4,12 @@
  * of the tenant or the platform, audited); 429 with Retry-After and RateLimit headers, counted in
  * Postgres so two API apps share one budget.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createApp } from '../../api/app';
-import { createMetrics } from '../../api/metrics';
 import { issueSession } from '../../api/session';
 import { RATE_POLICIES } from '../../api/rate-limit';
 import { createTenant, createUser } from '../../db/tenants';
 import { PLATFORM_TENANT_ID } from '../../db/schema/tenants';
 import { testClient, testPool } from '../support/env';
+import { startTestApi, type TestApi } from '../support/api-harness';
 
 const SECRET = 'p'.repeat(40);
 
@@ -21,7 +17,7 @@ describe('tenant privilege and rate limits', () => {
   const pool = testPool('app');
   const admin = testPool('admin');
   const superuser = testPool('super'); // reads audit_log across RLS
-  const servers: http.Server[] = [];
+  const apis: TestApi[] = [];
   const urls: string[] = [];
   const slug = `api-p-${process.pid}`;
   let tenantId: number;
@@ -35,26 +31,12 @@ describe('tenant privilege and rate limits', () => {
       ).id;
     const client = await testClient();
     for (let i = 0; i < 2; i++) {
-      const app = createApp({
-        pool,
-        client,
-        namespace: 'default',
-        metrics: createMetrics(),
-        log: pino({ level: 'silent' }),
-        sessionSecret: SECRET,
-      });
-      const server = http.createServer(app);
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      servers.push(server);
-      urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const api = await startTestApi({ pool, client, sessionSecret: SECRET });
+      apis.push(api);
+      urls.push(api.url);
     }
   });
-  afterAll(async () => {
-    for (const s of servers) {
-      s.closeAllConnections();
-      await new Promise((r) => s.close(r));
-    }
-  });
+  afterAll(() => Promise.all(apis.map((a) => a.close())));
 
   const armed = async () =>
     (await admin.query<{ a: boolean }>('SELECT live_armed AS a FROM tenants WHERE id = $1', [tenantId])).rows[0].a;

@@ -6,14 +6,14 @@
  * node; a rolled-back one reaches nobody).
  */
 import { io as connectClient, Socket } from 'socket.io-client';
-import { loadConfig } from '../../runtime/config';
-import { startApiServer, ApiServer } from '../../api/server';
+import type { ApiServer } from '../../api/server';
 import { issueSession } from '../../api/session';
 import { tenantRoom } from '../../api/realtime';
 import { createTenant } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
 import { setKillSwitch } from '../../db/tenant-console';
-import { testEnv, testPool } from '../support/env';
+import { testPool } from '../support/env';
+import { startTestApiServer } from '../support/api-harness';
 
 const SECRET = 'r'.repeat(40);
 
@@ -41,16 +41,7 @@ describe('Socket.IO: tenant rooms over two API nodes, events from the Postgres o
   let orderN = 0;
 
   beforeAll(async () => {
-    const env = testEnv();
-    const config = loadConfig({
-      TEMPORAL_ADDRESS: env.temporalAddress,
-      TEMPORAL_NAMESPACE: env.namespace,
-      QS_LOG_LEVEL: 'silent',
-      QS_SESSION_SECRET: SECRET,
-    });
-    const at = { ...config, api: { host: '127.0.0.1', port: 0 } };
-    nodes = await Promise.all([startApiServer(at, env.appUrl), startApiServer(at, env.appUrl)]);
-    await Promise.all(nodes.map((n) => n.realtime.ready));
+    nodes = await Promise.all([startTestApiServer(SECRET), startTestApiServer(SECRET)]);
     tenantA = (await createTenant(pool, { slug: slugA, name: 'Realtime A' })).id;
     tenantB = (await createTenant(pool, { slug: slugB, name: 'Realtime B' })).id;
   });

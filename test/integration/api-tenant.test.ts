@@ -4,18 +4,15 @@
  * test per route and role), cross-tenant 404s, and an OpenAPI 3.1 document that validates and
  * lists every mounted route.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { compileErrors, validate } from '@readme/openapi-parser';
-import pino from 'pino';
-import { createApp, AppWithRoutes } from '../../api/app';
-import { createMetrics } from '../../api/metrics';
+import type { AppWithRoutes } from '../../api/app';
 import { issueSession } from '../../api/session';
 import { openApiPath } from '../../api/openapi';
 import { createTenant, createUser } from '../../db/tenants';
 import type { UserRole } from '../../db/schema/users';
 import { PLATFORM_TENANT_ID } from '../../db/schema/tenants';
-import { testClient, testPool } from '../support/env';
+import { testPool } from '../support/env';
+import { startTestApi, type TestApi } from '../support/api-harness';
 
 const SECRET = 't'.repeat(40);
 const ROLES: UserRole[] = ['trader', 'operator', 'admin'];
@@ -24,8 +21,7 @@ describe('tenant API: routing, sessions, roles, CSRF, OpenAPI', () => {
   const pool = testPool('app');
   const admin = testPool('super');
   let app: AppWithRoutes;
-  let server: http.Server;
-  let url: string;
+  let api: TestApi;
   const slug = `api-t-${process.pid}`;
   const otherSlug = `api-o-${process.pid}`;
   let tenantId: number;
@@ -41,32 +37,12 @@ describe('tenant API: routing, sessions, roles, CSRF, OpenAPI', () => {
       users[role] = (
         await createUser(pool, tenantId, { email: `${role}@api.test`, role, password: 'a good password!' })
       ).id;
-    app = createApp({
-      pool,
-      client: await testClient(),
-      namespace: 'default',
-      metrics: createMetrics(),
-      log: pino({ level: 'silent' }),
-      sessionSecret: SECRET,
-    });
-    server = http.createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi({ pool, sessionSecret: SECRET });
+    app = api.app;
   });
-  afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-  });
+  afterAll(() => api?.close());
 
-  const call = (path: string, init: RequestInit & { bearer?: string } = {}) =>
-    fetch(`${url}${path}`, {
-      ...init,
-      headers: {
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.bearer ? { authorization: `Bearer ${init.bearer}` } : {}),
-        ...(init.headers as Record<string, string>),
-      },
-    });
+  const call = (path: string, init: RequestInit & { bearer?: string } = {}) => api.call(path, init);
 
   it('answers problem+json: 401 without a session, the same 404 for another tenant and for no tenant', async () => {
     const anon = await call(`/t/${slug}/api/v1/orders`);
@@ -192,12 +168,13 @@ describe('tenant API: routing, sessions, roles, CSRF, OpenAPI', () => {
     for (const role of ROLES)
       it(`as ${role}: allowed routes pass the role check, the others are 403`, async () => {
         for (const r of rows()) {
-          // An empty body: a permitted write stops at validation (400) or succeeds; never 403.
+          // A body with a field no route accepts: a permitted write stops at validation (400), so the
+          // probe starts no day and decides nothing; never 403.
           const hasBody = r.method !== 'get';
           const res = await call(r.path.replace(':slug', slug), {
             method: r.method.toUpperCase(),
             bearer: token(role),
-            ...(hasBody && r.path.endsWith('reconciliations') ? {} : hasBody ? { body: '{}' } : {}),
+            ...(hasBody && r.path.endsWith('reconciliations') ? {} : hasBody ? { body: '{"roleProbe":1}' } : {}),
           });
           const label = `${role} ${r.method} ${r.path} → ${res.status}`;
           if (r.access.includes(role)) expect([label, res.status === 403]).toEqual([label, false]);

@@ -3,22 +3,17 @@
  * and logs in; password reset tokens are single-use and expire; role changes keep one admin;
  * every step is in the audit log.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createApp } from '../../api/app';
-import { createMetrics } from '../../api/metrics';
 import { issueSession } from '../../api/session';
 import { createTenant, createUser } from '../../db/tenants';
-import { testClient, testPool } from '../support/env';
+import { testPool } from '../support/env';
+import { startTestApi, type TestApi } from '../support/api-harness';
 
 const SECRET = 'u'.repeat(40);
 
 describe('users: invitations, password resets, roles', () => {
   const pool = testPool('app');
   const superuser = testPool('super');
-  let server: http.Server;
-  let url: string;
+  let api: TestApi;
   const slug = `api-u-${process.pid}`;
   let tenantId: number;
   let adminId: number;
@@ -29,25 +24,12 @@ describe('users: invitations, password resets, roles', () => {
     adminId = (await createUser(pool, tenantId, { email: 'boss@u.test', role: 'admin', password: 'a good password!' }))
       .id;
     adminToken = issueSession(SECRET, { userId: adminId, tenantId, role: 'admin' });
-    const app = createApp({
-      pool,
-      client: await testClient(),
-      namespace: 'default',
-      metrics: createMetrics(),
-      log: pino({ level: 'silent' }),
-      sessionSecret: SECRET,
-    });
-    server = http.createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi({ pool, sessionSecret: SECRET });
   });
-  afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-  });
+  afterAll(() => api?.close());
 
   const post = (path: string, body: unknown, token?: string) =>
-    fetch(`${url}${path}`, {
+    fetch(`${api.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
