@@ -93,7 +93,7 @@ class PinnedModels {
     this.registry = new ModelRegistry(pool);
   }
   get(pin: ModelPin): Promise<AnyModel> {
-    const key = `${pin.typeId}|${pin.scope}|${pin.version}`;
+    const key = `${pin.typeId}|${pin.scope}|${pin.version}|${pin.sha256}`;
     let e = this.entries.get(key);
     if (!e) {
       e = this.load(pin);
@@ -295,7 +295,7 @@ export function createDecideActivities(deps: DecideDeps) {
 }
 
 /** The calling workflow when run as an activity; 'direct' for an in-process call (the CLI, the bench). */
-function callerWorkflow(): { workflowId: string; runId: string } {
+export function callerWorkflow(): { workflowId: string; runId: string } {
   try {
     const wf = Context.current().info.workflowExecution;
     return wf ? { workflowId: wf.workflowId, runId: wf.runId } : { workflowId: 'direct', runId: 'direct' };

@@ -12,6 +12,7 @@ import type { ReconciliationInput, ReconciliationResult } from './reconciliation
 import type { SystemCheckResult } from './system-check';
 import type { DaySummary, ScheduledDayInput, ScheduledDayResult, TradingDayInput } from './trading-day';
 import type { NotificationSweepResult } from './notifications';
+import type { FactorEvaluationInput, FactorEvaluationResult } from './factor-evaluation';
 import type { PersonaRunInput, PersonaRunResult, PersonaSimulationInput, PersonaSimulationResult } from './personas';
 
 export interface WorkflowSignatures {
@@ -31,6 +32,7 @@ export interface WorkflowSignatures {
   tradingDay: (input: TradingDayInput) => Promise<DaySummary>;
   scheduledTradingDay: (input: ScheduledDayInput) => Promise<ScheduledDayResult>;
   notificationSweep: () => Promise<NotificationSweepResult>;
+  factorEvaluation: (input?: FactorEvaluationInput) => Promise<FactorEvaluationResult>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;
@@ -51,4 +53,5 @@ export const WORKFLOW_TYPES = [
   'tradingDay',
   'scheduledTradingDay',
   'notificationSweep',
+  'factorEvaluation',
 ] as const satisfies readonly WorkflowType[];

@@ -43,6 +43,11 @@ export async function switchedOffFactors(client: PoolClient): Promise<string[]> 
   return rows.map((r) => r.factor);
 }
 
+/** The switched-off factors, on a transaction of its own. */
+export async function switchedOffFactorNames(pool: Pool): Promise<string[]> {
+  return withoutTenant(pool, ({ client }) => switchedOffFactors(client));
+}
+
 /** Periods (of those asked) that already have their ICs stored. */
 export async function periodsWithIcs(pool: Pool, periods: readonly string[]): Promise<string[]> {
   return withoutTenant(pool, async ({ client }) => {
@@ -170,6 +175,22 @@ export async function recordReviews(
       });
     return true;
   });
+}
+
+/** One week's stored reviews. */
+export async function reviewsOf(pool: Pool, period: string): Promise<ReviewRow[]> {
+  return withoutTenant(
+    pool,
+    async ({ client }) =>
+      (
+        await client.query<ReviewRow>(
+          `SELECT factor, action, from_status AS "from", to_status AS "to", direction, reason,
+                rolling_ic AS "rollingIc", t_stat AS "tStat", periods, ic_trend AS "icTrend"
+           FROM factor_reviews WHERE period = $1 ORDER BY factor`,
+          [period],
+        )
+      ).rows,
+  );
 }
 
 /** The last reviews of a factor (or of every factor for the last period), newest first. */

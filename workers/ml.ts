@@ -3,6 +3,7 @@ import { main } from './bootstrap';
 import { TASK_QUEUES } from '../contracts/task-queues';
 import { createWorkerIdentityActivities } from '../activities/worker-identity';
 import { createMlActivities } from '../activities/ml';
+import { createFactorEvaluationActivities } from '../activities/factor-evaluation';
 import { appDatabaseUrl } from '../runtime/database';
 
 main({
@@ -16,5 +17,6 @@ main({
       log: ctx.log,
       listenUrl: appDatabaseUrl(ctx.config)!,
     }),
+    ...createFactorEvaluationActivities({ pool: ctx.pool }),
   }),
 });

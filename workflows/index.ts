@@ -9,3 +9,4 @@ export * from './persona-simulation';
 export * from './tail-hedge-roll';
 export * from './trading-day';
 export * from './notification-sweep';
+export * from './factor-evaluation';

@@ -10,6 +10,7 @@ import { retrainSchedules } from './retrain';
 import { reconciliationSchedules } from './reconciliation';
 import { hedgeSchedules } from './hedge';
 import { tradingDaySchedules } from './trading-day';
+import { factorEvaluationSchedules } from './factor-evaluation';
 
 /** What a schedule source may need to know: today, the active tenants. */
 export interface ScheduleContext {
@@ -24,6 +25,7 @@ export const SCHEDULE_SOURCES: Array<{ name: string; schedules: (ctx: ScheduleCo
   { name: 'reconciliation', schedules: (ctx) => ctx.tenantIds.flatMap((t) => reconciliationSchedules(t)) },
   { name: 'tail hedge', schedules: (ctx) => (ctx.hedgeTenantIds ?? []).flatMap((t) => hedgeSchedules(t)) },
   { name: 'trading day', schedules: (ctx) => ctx.tenantIds.flatMap((t) => tradingDaySchedules(t)) },
+  { name: 'factor evaluation', schedules: () => factorEvaluationSchedules() },
 ];
 
 export interface AppliedSchedule {

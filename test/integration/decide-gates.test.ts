@@ -13,6 +13,7 @@ import { createTenant } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
 import { decisionOutcome, type Decision } from '../../domain/decision';
 import { formatTradingsymbol } from '../../broker/tradingsymbol';
+import { lotSize } from '../../domain/instruments';
 import { ModelCache } from '../../ml/model-cache';
 import { ModelRegistry } from '../../ml/registry';
 import { trainOnDataVersion } from '../../ml/trainers';
@@ -203,6 +204,77 @@ describe('decide on the real stack', () => {
       code: 2,
       stderr: `qs: <id>: no decision no-such-decision for tenant ${slug}`,
     });
+  });
+
+  it('a factor the weekly evaluation switched off is computed and stored but no longer moves the stack', async () => {
+    const admin = testPool('admin');
+    const seed = Number(normal.decisionId.split('-')[1]);
+    await admin.query(
+      `INSERT INTO factor_pool (factor, status, direction, reason, period)
+       VALUES ('mom_30m', 'candidate', NULL, 'IC_DECAYED', 'decide-test')`,
+    );
+    try {
+      const { decision } = await decide({ tenantId: normalTenant, decisionId: `off-${seed}`, at: AT, seed });
+      expect(decision.switchedOffFactors).toEqual(['mom_30m']);
+      expect(decision.factors.mom_30m).toBe(normal.factors.mom_30m);
+      expect(typeof decision.factors.mom_30m).toBe('number');
+      // Same market, same models: only the switched-off input differs, and the modules reading it moved.
+      const module = (d: Decision, name: string) => d.signals.find((x) => x.module === name);
+      expect(module(decision, 'trend_persistence')).not.toEqual(module(normal, 'trend_persistence'));
+      expect(normal.switchedOffFactors).toEqual([]);
+    } finally {
+      await admin.query("DELETE FROM factor_pool WHERE period = 'decide-test'");
+    }
+  });
+
+  it('a tenant’s own limits size the decision and refuse past its exposure, with the numbers', async () => {
+    const id = await tenant('limits');
+    const slug = (await pool.query('SELECT slug FROM tenants WHERE id = $1', [id])).rows[0].slug as string;
+    const env = {
+      QS_DATA_DIR: `${testEnv().tmp}/no-stack`,
+      DATABASE_URL: testEnv().adminUrl,
+      QS_APP_DATABASE_URL: testEnv().appUrl,
+    };
+    const set = await runQs(
+      ['limits', 'set', '--tenant', slug, '--max-open-lots', '3', '--max-lots-per-order', '1', '--json'],
+      env,
+    );
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ source: 'tenant', maxOpenLots: 3, maxLotsPerOrder: 1 });
+    const shown = await runQs(['limits', 'show', '--tenant', slug], env);
+    expect(shown.stdout.trim()).toBe(
+      'tenant limits: 1 lots per order, 40 lots per day, 3 leg-lots open, daily loss 25000.00',
+    );
+    const bad = await runQs(['limits', 'set', '--tenant', slug, '--max-lots-per-order', '50'], env);
+    expect({ code: bad.code, stderr: bad.stderr.trim() }).toEqual({
+      code: 2,
+      stderr: 'qs: --max-lots-per-order 50 is above --max-lots-per-day 40',
+    });
+    // Two leg-lots already open (a short call bought at the mid: no loss to trip another wall).
+    const leg = normal.legs[0]!;
+    const symbol = formatTradingsymbol({ instrument: 'NIFTY', expiry: leg.expiry, strike: leg.strike, type: leg.type });
+    await withTenant(pool, id, (tx) =>
+      tx.client.query(
+        `INSERT INTO positions (tenant_id, tradingsymbol, instrument, quantity, average_price)
+         VALUES ($1, $2, 'NIFTY', $3, $4)`,
+        [id, symbol, -2 * lotSize('NIFTY', '2026-03-10'), leg.mid.toFixed(2)],
+      ),
+    );
+    const seed = Number(normal.decisionId.split('-')[1]);
+    const { decision } = await decide({ tenantId: id, decisionId: 'limits-1', at: AT, seed });
+    expect(decision.limits).toMatchObject({ source: 'tenant', maxLotsPerOrder: 1, maxOpenLots: 3, openLots: 2 });
+    expect(decision.lots).toBe(1);
+    expect(decision.status).toBe('refused');
+    const reason = decision.reasons.find((r) => r.code === 'TENANT_MAX_OPEN_LOTS')!;
+    expect(reason.source).toBe('limits');
+    expect(reason.detail).toBe(
+      `open lots 2 + 1 lots × ${decision.legs.length} legs = ${2 + decision.legs.length} > maxOpenLots 3 ` +
+        '(tenant limits)',
+    );
+    const audit = await withTenant(pool, id, (tx) =>
+      tx.client.query("SELECT payload FROM audit_log WHERE event_type = 'limits.set'"),
+    );
+    expect(audit.rows[0].payload).toMatchObject({ before: null, after: { maxOpenLots: 3 } });
   });
 
   it('a kill switch refuses at the kill-switch wall with its numbers', async () => {

@@ -80,7 +80,8 @@ export function reviewFactor(
     }
     return { ...keep, direction: null, reason: 'IC_BELOW_PROMOTION', ...figures };
   }
-  const direction = entry.direction ?? 1;
+  // A production factor never reviewed before (the library's starting pool) takes its IC's sign.
+  const direction = entry.direction ?? (m >= 0 ? 1 : -1);
   if (direction * m < rule.demoteBelow)
     return { ...keep, to: 'candidate', action: 'demote', direction: null, reason: 'IC_DECAYED', ...figures };
   return { ...keep, direction, reason: 'IC_HOLDS', ...figures };
