@@ -34,7 +34,8 @@ const decider = proxyActivities<{
   decide(input: DecideInput): Promise<DecideResult>;
   decisionModels(input: { tenantId: number }): Promise<ModelPin[]>;
 }>({
-  startToCloseTimeout: '2 minutes',
+  // Short enough that a worker killed mid-decision is noticed quickly; the retry returns the stored decision.
+  startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: MONEY_BUDGET,
   retry: OUTAGE_RETRY,
 });

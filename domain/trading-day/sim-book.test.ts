@@ -80,7 +80,9 @@ describe('the backtest book', () => {
       nearestExpiry: '2026-05-12',
       legs,
     });
-    book.closeAll(quotes([50, 50.5], [14, 14.5]));
+    book.mark(quotes([50, 50.5], [14, 14.5]));
+    // The long strike has left the chain by the close: it sells at its last bid.
+    book.closeAll((sym) => (sym.includes('24000') ? { bid: 50, ask: 50.5, mid: 50.25 } : undefined));
     // (40.00 − 50.50) + (14.00 − 12.50) = −9.00 × 65 = −585.00.
     expect(book.closedPnls).toEqual(['-585.00']);
     expect(book.open).toEqual([]);

@@ -40,6 +40,8 @@ export class SimBook {
   /** Net P&L (realised − costs + unrealised at mids) after each tick. */
   readonly path: Rupees[] = [];
   lotsToday = 0;
+  /** The last quote seen per held symbol: a strike that leaves the chain still closes at its last price. */
+  private readonly lastQuotes = new Map<string, SimQuote>();
 
   constructor(
     readonly instrument: Instrument,
@@ -88,11 +90,17 @@ export class SimBook {
     this.lotsToday += e.lots;
   }
 
-  /** Closes a structure at the natural price of the opposite side; false when a leg has no quote. */
+  private quote(symbol: string, quotes: QuoteBook): SimQuote | undefined {
+    const q = quotes(symbol);
+    if (q) this.lastQuotes.set(symbol, q);
+    return q ?? this.lastQuotes.get(symbol);
+  }
+
+  /** Closes a structure at the natural price of the opposite side (a leg's last quote when it has none now). */
   private close(s: OpenStructure, quotes: QuoteBook): boolean {
     const legs: SimLeg[] = [];
     for (const l of s.legs) {
-      const q = quotes(l.tradingsymbol);
+      const q = this.quote(l.tradingsymbol, quotes);
       if (!q) return false;
       legs.push({
         tradingsymbol: l.tradingsymbol,
@@ -113,7 +121,9 @@ export class SimBook {
   /** The exit rules at this minute, on mids; a due structure closes at the natural price. */
   applyExits(minute: number, quotes: QuoteBook): void {
     for (const s of [...this.open]) {
-      const marks = Object.fromEntries(s.legs.map((l) => [l.tradingsymbol, quotes(l.tradingsymbol)?.mid.toFixed(2)]));
+      const marks = Object.fromEntries(
+        s.legs.map((l) => [l.tradingsymbol, this.quote(l.tradingsymbol, quotes)?.mid.toFixed(2)]),
+      );
       const v = exitDue(s, exitRuleFor(s.structure, this.exitRules), { date: this.date, minute }, marks);
       if (v && this.close(s, quotes)) this.exits = countInto(this.exits, v.reason);
     }
@@ -129,7 +139,7 @@ export class SimBook {
     let u = dec(0);
     for (const s of this.open) {
       const marks = Object.fromEntries(
-        s.legs.map((l) => [l.tradingsymbol, quotes(l.tradingsymbol)?.mid.toFixed(2) ?? l.price]),
+        s.legs.map((l) => [l.tradingsymbol, this.quote(l.tradingsymbol, quotes)?.mid.toFixed(2) ?? l.price]),
       );
       u = u.plus(structurePnl(s, marks)!);
     }

@@ -4,7 +4,8 @@
  * ModelCache). Accelerated days on the simulator: a full day (decisions, trades through
  * OrderPlacement children, 15:15 square-off, clean reconciliation, summary row), the same seed
  * deciding the same way for two tenants; a holiday; pre-open reconciliation not clean → HALTED;
- * halt mid-day → no new entries; pause and resume; validators refusing bad updates.
+ * halt mid-day → no new entries; pause and resume; validators refusing bad updates; an exit rule
+ * firing across continue-as-new; reduce-only refusing entries while exits go; flatten mid-day.
  */
 import { until } from '../support/until';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
@@ -16,17 +17,20 @@ import {
   haltDayUpdate,
   flattenDayUpdate,
   pauseDayUpdate,
+  reduceDayUpdate,
   resumeDayUpdate,
   setCadenceUpdate,
   tradingDayWorkflowId,
   type DaySummary,
   type TradingDayInput,
 } from '../../contracts/trading-day';
+import { setKillSwitch } from '../../db/tenant-console';
 import { withTenant } from '../../db/tenant';
 import { tradingDay } from '../../db/trading-days';
 import { formatMinuteOfDay } from '../../domain/dates';
 import { ticksInDay } from '../../domain/trading-day';
-import { createDecideActivities } from '../../activities/decide';
+import { createDecideActivities, registryModelSource } from '../../activities/decide';
+import { runBacktest } from '../../cli/commands/backtest';
 import { ModelCache } from '../../ml/model-cache';
 import { ModelRegistry } from '../../ml/registry';
 import { trainOnDataVersion } from '../../ml/trainers';
@@ -34,13 +38,17 @@ import type { ModelTypeId } from '../../ml/model-types';
 import { brokerActivities, tradingActivities } from '../../workers/activities';
 import { testClient, testEnv, testPool, testWorker } from '../support/env';
 import { maybeRecordHistory } from '../support/record-history';
-import { createTenant, FAST, PAPER_DAY, paperTenant } from '../support/orders-env';
+import { auditCount, createTenant, FAST, PAPER_DAY, paperTenant } from '../support/orders-env';
 import { runQs } from '../support/run-qs';
-import { configurePaperAccount } from '../../broker/paper/paper-broker';
+import { configurePaperAccount, PaperBroker } from '../../broker/paper/paper-broker';
+import { Rng } from '../../domain/random';
+import { sigkill, workerProcess } from '../support/worker-process';
 
 jest.setTimeout(900_000);
 
 const DATE = '2026-05-06';
+/** Worker kills in the chaos case (QS_CHAOS_DAY_KILLS=10 for the long run: npm run chaos:day). */
+const DAY_KILLS = Number(process.env.QS_CHAOS_DAY_KILLS ?? 1);
 const CADENCE = 15;
 const pool = testPool('app');
 const untilLong = <T>(what: string, fn: () => Promise<T | undefined | null | false>) => until(what, fn, 120_000, 200);
@@ -83,6 +91,40 @@ async function openPositions(tenantId: number) {
     ),
   );
 }
+
+/** Exit placements of a tenant's day that filled (one per structure an exit rule closed). */
+async function filledExits(tenantId: number) {
+  return withTenant(pool, tenantId, async ({ client }) =>
+    Number(
+      (
+        await client.query(
+          `SELECT count(DISTINCT decision_id) FROM orders
+            WHERE tenant_id = $1 AND decision_id LIKE 'day-%-exit' AND purpose = 'entry' AND status = 'FILLED'`,
+          [tenantId],
+        )
+      ).rows[0].count,
+    ),
+  );
+}
+
+/** The distinct model sets a tenant's day decisions used (a decision refused before any model ran lists none). */
+async function modelSets(tenantId: number) {
+  return withTenant(
+    pool,
+    tenantId,
+    async ({ client }) =>
+      (
+        await client.query(
+          `SELECT DISTINCT model_versions::text FROM decisions
+            WHERE tenant_id = $1 AND id LIKE 'day-%' AND model_versions <> '[]'::jsonb`,
+          [tenantId],
+        )
+      ).rows,
+  );
+}
+
+const exitCount = (s: { exits?: Readonly<Record<string, number>> }) =>
+  Object.values(s.exits ?? {}).reduce((x, y) => x + y, 0);
 
 async function updateRefusal(p: Promise<unknown>): Promise<string> {
   const err = await p.then(
@@ -156,8 +198,15 @@ describe('TradingDay on the real stack', () => {
       const t0 = Date.now();
       const [sa, sb] = await withWorkers(async () => {
         const seed = tradingSeed;
-        const [ha, hb] = await Promise.all([start(client, input(a, { seed })), start(client, input(b, { seed }))]);
-        return Promise.all([ha.result(), hb.result()]);
+        // b continues as new every 6 ticks: the carried state decides exactly as a's one run does.
+        const [ha, hb] = await Promise.all([
+          start(client, input(a, { seed })),
+          start(client, input(b, { seed, maxTicksPerRun: 6 })),
+        ]);
+        const results = await Promise.all([ha.result(), hb.result()]);
+        const firstRun = await client.workflow.getHandle(hb.workflowId, hb.firstExecutionRunId).describe();
+        expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
+        return results;
       });
       process.stderr.write(
         `[trading-day] two accelerated days (${ticksInDay(CADENCE)} ticks each) in ${Date.now() - t0} ms: ` +
@@ -170,7 +219,15 @@ describe('TradingDay on the real stack', () => {
         expect(s.refusalCount).toBe(Object.values(s.refusals).reduce((x, y) => x + y, 0));
       }
       expect(sa.trades).toBeGreaterThan(0);
-      expect(sa.squaredOff).toBeGreaterThan(0);
+      // Exit rules closed structures through OrderPlacement ('close', under <decision>-exit) before the close.
+      expect(exitCount(sa)).toBeGreaterThan(0);
+      expect(sa.closedStructures).toBe(sa.trades);
+      expect(sa.winRate).not.toBeNull();
+      expect(await filledExits(a)).toBe(exitCount(sa));
+      expect(sb.exits).toEqual(sa.exits);
+      // The models pinned at the open decided every tick.
+      expect(sa.models!.map((m) => m.typeId)).toEqual(expect.arrayContaining(['signal_stack', 'strategy_agents']));
+      expect(await modelSets(a)).toHaveLength(1);
       expect(Number(sa.costs)).toBeGreaterThan(0);
       expect(await openPositions(a)).toBe(0);
       // Same seed, same market, same decisions.
@@ -185,6 +242,8 @@ describe('TradingDay on the real stack', () => {
       expect(described.typedSearchAttributes.get(TradingDate)).toBe(DATE);
       expect(described.typedSearchAttributes.get(TradingStateAttr)).toBe('ACTIVE');
       await maybeRecordHistory(client, sa.workflowId, 'trading-day-accelerated-full');
+      await maybeRecordHistory(client, sa.workflowId, 'trading-day-exit-rules-full');
+      await maybeRecordHistory(client, sb.workflowId, 'trading-day-continued-last-run');
     },
   );
 
@@ -295,6 +354,116 @@ describe('TradingDay on the real stack', () => {
     });
     expect(s).toMatchObject({ status: 'completed', decisions: ticksInDay(30) });
     await maybeRecordHistory(client, s.workflowId, 'trading-day-pause-resume');
+  });
+
+  it('reduce-only refuses new entries and lets exits go; flatten leaves a flat book', async () => {
+    const t = await paperTenant(pool);
+    const i = input(t, { seed: tradingSeed, exitRules: { timeStopMinutes: 2 * CADENCE } });
+    const s = await withWorkers(async () => {
+      const h = await start(client, i);
+      await untilLong('an open structure', async () => (await h.query(dayStatusQuery)).openStructures.length > 0);
+      const reduced = await h.executeUpdate(reduceDayUpdate, { args: [{ by: 'risk@test', reason: 'test reduce' }] });
+      expect(reduced).toMatchObject({ state: 'REDUCING', stateReason: 'test reduce' });
+      const summary = await h.result();
+      // The entry in flight when the reduce landed may complete; nothing after it.
+      expect(summary.trades).toBeLessThanOrEqual(reduced.trades + 1);
+      expect(summary.finalState).toBe('REDUCING');
+      // The structure held at the reduce left by its exit rule (a 30-minute time stop at the latest).
+      expect(exitCount(summary)).toBeGreaterThan(exitCount(reduced));
+      return summary;
+    });
+    expect(s).toMatchObject({ status: 'completed', reconciliationClean: true, openPositionsAtClose: 0 });
+    await maybeRecordHistory(client, s.workflowId, 'trading-day-reduce-exit');
+
+    const f = await paperTenant(pool);
+    const flat = await withWorkers(async () => {
+      const h = await start(client, input(f, { seed: tradingSeed }));
+      await untilLong('an open position', async () => (await h.query(dayStatusQuery)).positions.length > 0);
+      await h.executeUpdate(haltDayUpdate, { args: [{ by: 'ops@test', reason: 'stop' }] });
+      // A kill switch stops new risk, not the flatten: its orders are placed as intent 'close'.
+      await withTenant(pool, f, (tx) =>
+        setKillSwitch(tx, { scope: 'tenant', target: '*', active: true, reason: 'test stop', userId: null }),
+      );
+      const after = await h.executeUpdate(flattenDayUpdate, { args: [{ by: 'ops@test', reason: 'flat now' }] });
+      expect(after.positions).toEqual([]);
+      expect(after.openStructures).toEqual([]);
+      expect(await openPositions(f)).toBe(0);
+      return h.result();
+    });
+    expect(flat).toMatchObject({ status: 'halted', reconciliationClean: true, openPositionsAtClose: 0 });
+    expect(flat.closedStructures).toBeGreaterThan(0);
+    await maybeRecordHistory(client, flat.workflowId, 'trading-day-flatten-halted');
+  });
+
+  it(`chaos: the workers SIGKILLed ${DAY_KILLS} times mid-day; the day completes, nothing placed twice`, async () => {
+    const t = await paperTenant(pool);
+    const rng = new Rng(`day-chaos-${t}`);
+    const h = await start(client, input(t, { seed: tradingSeed }));
+    const t0 = Date.now();
+    let kills = 0;
+    while (kills < DAY_KILLS) {
+      const child = await workerProcess({ models: true });
+      await new Promise((r) => setTimeout(r, rng.int(1500, 4000)));
+      await sigkill(child);
+      kills++;
+      const st = await h.query(dayStatusQuery);
+      process.stderr.write(`[trading-day] kill ${kills} at ${Date.now() - t0} ms: ${st.decisions} decisions\n`);
+    }
+    const last = await workerProcess({ models: true });
+    let s: DaySummary;
+    try {
+      s = await h.result();
+    } finally {
+      await sigkill(last);
+    }
+    expect(s).toMatchObject({ status: 'completed', decisions: ticksInDay(CADENCE), reconciliationClean: true });
+    expect(s.openPositionsAtClose).toBe(0);
+    // No tag reached the exchange twice; every broker order is in the ledger with the broker's state.
+    const brokerOrders = await new PaperBroker(pool, t).getOrders();
+    expect(await auditCount(pool, t, 'paper.duplicate_tag')).toBe(0);
+    expect(new Set(brokerOrders.map((o) => o.tag)).size).toBe(brokerOrders.length);
+    const ledger = await withTenant(
+      pool,
+      t,
+      async ({ client: c }) =>
+        (
+          await c.query<{ tag: string; broker_order_id: string | null; status: string; filled_quantity: number }>(
+            'SELECT tag, broker_order_id, status, filled_quantity FROM orders WHERE tenant_id = $1',
+            [t],
+          )
+        ).rows,
+    );
+    const byTag = new Map(ledger.map((o) => [o.tag, o]));
+    for (const b of brokerOrders)
+      expect(byTag.get(b.tag!)).toMatchObject({
+        broker_order_id: b.brokerOrderId,
+        status: b.status,
+        filled_quantity: b.filledQuantity,
+      });
+    expect(ledger.filter((o) => o.broker_order_id !== null)).toHaveLength(brokerOrders.length);
+    // One decision per tick, none lost or repeated.
+    expect((await dayDecisions(t)).length).toBe(ticksInDay(CADENCE));
+    process.stderr.write(
+      `[trading-day] chaos: ${JSON.stringify({ kills, ms: Date.now() - t0, trades: s.trades, exits: s.exits })} ` +
+        `${brokerOrders.length} broker orders, ${ledger.length} ledger rows, 0 duplicate tags\n`,
+    );
+  });
+
+  it('a backtest decides the same way every time and compares the engine to the baseline', async () => {
+    const o = { from: DATE, to: DATE, instrument: 'NIFTY' as const, seeds: [tradingSeed], cadenceMinutes: 60 };
+    const t0 = Date.now();
+    const first = await runBacktest(registryModelSource(pool), o);
+    process.stderr.write(`[trading-day] backtest of one day in ${Date.now() - t0} ms: ${JSON.stringify(first)}\n`);
+    expect(await runBacktest(registryModelSource(pool), o)).toEqual(first);
+    for (const p of [first.engine, first.baseline]) {
+      expect(p.days).toBe(1);
+      expect(p.perDay).toEqual([expect.objectContaining({ date: DATE, seed: tradingSeed, pnl: p.pnl })]);
+      expect(Number(p.maxDrawdown)).toBeGreaterThanOrEqual(0);
+    }
+    // The baseline trades exactly when the engine does, so only the choice of structure differs.
+    expect(first.baseline.trades).toBeLessThanOrEqual(first.engine.trades);
+    const decided = first.engine.trades + Object.values(first.engine.refusals).reduce((a, b) => a + b, 0);
+    expect(decided).toBeLessThanOrEqual(ticksInDay(60));
   });
 
   it(

@@ -8,6 +8,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { brokerActivities, tradingActivities } from '../../workers/activities';
 import { createPool } from '../../db/client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
+import { ModelCache } from '../../ml/model-cache';
 
 async function main(): Promise<void> {
   const env = (k: string) => {
@@ -29,6 +30,12 @@ async function main(): Promise<void> {
   const pool = createPool(env('QS_TEST_APP_URL'), { max: 12 });
   const connection = await NativeConnection.connect({ address: env('QS_TEST_TEMPORAL_ADDRESS') });
   const namespace = env('QS_TEST_NAMESPACE');
+  // QS_TEST_MODELS=1: decide is served too (a TradingDay's ticks), from the registry's production models.
+  const models =
+    process.env.QS_TEST_MODELS === '1'
+      ? new ModelCache({ pool, listenUrl: env('QS_TEST_APP_URL'), workerId: `chaos-models-${process.pid}` })
+      : undefined;
+  await models?.start();
   const trading = await Worker.create({
     connection,
     namespace,
@@ -36,7 +43,7 @@ async function main(): Promise<void> {
     workflowBundle: { codePath: env('QS_TEST_BUNDLE') },
     // A killed worker's sticky queue is abandoned fast, so its workflows move to the next incarnation.
     stickyQueueScheduleToStartTimeout: '1 second',
-    activities: tradingActivities({ pool, workerId: 'chaos-trading' }),
+    activities: tradingActivities({ pool, workerId: 'chaos-trading', ...(models ? { models } : {}) }),
     shutdownGraceTime: '1 second',
   });
   const broker = await Worker.create({
