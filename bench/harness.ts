@@ -10,6 +10,7 @@ import type { Pool } from 'pg';
 import { startEphemeralServers, EphemeralServers } from '../stack/ephemeral-servers';
 import { createPool } from '../db/client';
 import { TASK_QUEUES } from '../contracts/task-queues';
+import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts/orders';
 import { runConcurrent } from './stats';
 
 export interface BenchContext {
@@ -55,6 +56,21 @@ export async function systemCheckFloor(client: Client, n: number, concurrency: n
     });
   });
   return { ...r, workflowIds };
+}
+
+/** OrderPlacements on the trading queue, `concurrency` in flight: latencies, wall time and outcomes by status. */
+export async function placeStructures(client: Client, batch: readonly OrderPlacementInput[], concurrency: number) {
+  const outcomes: Record<string, number> = {};
+  const r = await runConcurrent(batch.length, concurrency, async (i) => {
+    const input = batch[i]!;
+    const res = await executeWorkflow(client, 'orderPlacement', {
+      taskQueue: TASK_QUEUES.trading,
+      workflowId: orderPlacementWorkflowId(input.tenantId, input.decisionId),
+      args: [input],
+    });
+    outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
+  });
+  return { ...r, outcomes };
 }
 
 /** Entrypoint: a failure prints and exits non-zero. */

@@ -11,17 +11,16 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { executeWorkflow } from '../runtime/workflow-client';
 import { brokerActivities, tradingActivities } from '../workers/activities';
 import { configurePaperAccount, PaperBroker } from '../broker/paper/paper-broker';
 import { buildPaperStructure } from '../broker/paper/structures';
 import { resolveBrokerTaskQueue, setDedicatedBrokerQueue } from '../db/broker-queue';
 import { ledgerOrders } from '../db/ledger';
 import { withTenant } from '../db/tenant';
-import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts/orders';
+import type { OrderPlacementInput } from '../contracts/orders';
 import { TASK_QUEUES, tenantBrokerQueue } from '../contracts/task-queues';
-import { formatSummary, intFlag, runConcurrent, summarize, type Summary } from './stats';
-import { runBench, withBenchServers } from './harness';
+import { formatSummary, intFlag, summarize, type Summary } from './stats';
+import { placeStructures, runBench, withBenchServers } from './harness';
 
 interface Tenant {
   id: number;
@@ -95,17 +94,8 @@ runBench(async () => {
       return out;
     };
     const placeAll = async (batch: OrderPlacementInput[]) => {
-      const outcomes: Record<string, number> = {};
-      const r = await runConcurrent(batch.length, concurrency, async (i) => {
-        const input = batch[i]!;
-        const res = await executeWorkflow(client, 'orderPlacement', {
-          taskQueue: TASK_QUEUES.trading,
-          workflowId: orderPlacementWorkflowId(input.tenantId, input.decisionId),
-          args: [input],
-        });
-        outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
-      });
-      return { summary: summarize(r.samples, r.wallMs), outcomes };
+      const r = await placeStructures(client, batch, concurrency);
+      return { summary: summarize(r.samples, r.wallMs), outcomes: r.outcomes };
     };
     const atBrokerMatchesLedger = async (tenants: Tenant[]) => {
       const lines: string[] = [];

@@ -7,7 +7,6 @@
  * Real servers (Temporal dev server + embedded Postgres) started here; paper exchange latency
  * 1–5 ms so the figures show the platform, not a simulated venue.
  */
-import { executeWorkflow } from '../runtime/workflow-client';
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { brokerActivities, tradingActivities } from '../workers/activities';
@@ -18,8 +17,8 @@ import { withTenant } from '../db/tenant';
 import { buildPaperStructure } from '../broker/paper/structures';
 import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts/orders';
 import { TASK_QUEUES } from '../contracts/task-queues';
-import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
-import { runBench, systemCheckFloor, withBenchServers } from './harness';
+import { formatSummary, intFlag, summarize } from './stats';
+import { placeStructures, runBench, systemCheckFloor, withBenchServers } from './harness';
 import { formatPhases } from './history-phases';
 
 runBench(async () => {
@@ -92,19 +91,7 @@ runBench(async () => {
 
     await trading.runUntil(
       broker.runUntil(async () => {
-        const placeAll = async (batch: OrderPlacementInput[]) => {
-          const outcomes: Record<string, number> = {};
-          const r = await runConcurrent(batch.length, concurrency, async (i) => {
-            const input = batch[i]!;
-            const res = await executeWorkflow(client, 'orderPlacement', {
-              taskQueue: TASK_QUEUES.trading,
-              workflowId: orderPlacementWorkflowId(input.tenantId, input.decisionId),
-              args: [input],
-            });
-            outcomes[res.status] = (outcomes[res.status] ?? 0) + 1;
-          });
-          return { ...r, outcomes };
-        };
+        const placeAll = (batch: OrderPlacementInput[]) => placeStructures(client, batch, concurrency);
         await placeAll(await inputs(Math.min(10, n))); // warm-up: caches, connections, JIT
         const batch = await inputs(n);
         const placed = await placeAll(batch);
