@@ -191,8 +191,6 @@ export function createDecider(deps: DecideDeps) {
   }
 
   async function run(input: DecideInput): Promise<WholeDecision> {
-    const before = await stored(input.tenantId, input.decisionId);
-    if (before) return { decision: before, created: false };
     const pins = input.models ?? [];
     checkPins(pins);
     const instrument = input.instrument ?? 'NIFTY';
@@ -202,6 +200,19 @@ export function createDecider(deps: DecideDeps) {
     } catch (err) {
       throw ApplicationFailure.nonRetryable((err as Error).message, 'BadDecisionInput');
     }
+    // One transaction: is it decided already; else the tenant's state, its limits, the switched-off factors.
+    const dayStart = new Date(dateToEpochMs(snapshot.date) - 330 * 60_000);
+    const state = await withTenant(deps.pool, input.tenantId, async (tx) => {
+      const row = await decisionById(tx, input.decisionId);
+      if (row) return { stored: row.why as Decision } as const;
+      return {
+        stored: null,
+        record: await tenantRiskRecord(tx, snapshot.date, dayStart),
+        limits: await tenantLimits(tx),
+        switchedOff: await switchedOffFactors(tx.client),
+      } as const;
+    });
+    if (state.stored) return { decision: state.stored, created: false };
     if (!storedSnapshots.has(snapshot.id)) {
       await storeMarketSnapshot(deps.pool, {
         id: snapshot.id,
@@ -231,13 +242,6 @@ export function createDecider(deps: DecideDeps) {
       slippage: slippage ? { ref: ref(slippage), model: slippage.asSlippageModel() } : null,
     };
     const strikes = await strikeChoice(snapshot, selector);
-    const dayStart = new Date(dateToEpochMs(snapshot.date) - 330 * 60_000);
-    // The tenant's state, its own limits and the switched-off factors: one transaction.
-    const state = await withTenant(deps.pool, input.tenantId, async (tx) => ({
-      record: await tenantRiskRecord(tx, snapshot.date, dayStart),
-      limits: await tenantLimits(tx),
-      switchedOff: await switchedOffFactors(tx.client),
-    }));
     const decision = decide({
       decisionId: input.decisionId,
       snapshot,
