@@ -61,7 +61,20 @@ const QUERY_MS = 5_000;
 const UPDATE_MS = 30_000;
 const FLATTEN_MS = 120_000;
 
-const isDeadline = (e: unknown) => (e as { code?: number }).code === 4 || /DEADLINE_EXCEEDED/.test(String(e));
+/** A gRPC status on the error or on the ServiceError's cause. */
+const grpcCode = (e: unknown, code: number) =>
+  [e, (e as { cause?: unknown }).cause].some((x) => (x as { code?: number } | undefined)?.code === code);
+const DEADLINE_EXCEEDED = 4;
+const FAILED_PRECONDITION = 9;
+
+/** Temporal unable to answer for the day: no worker in time, or the workflow's task failing. */
+function unavailable(e: unknown): ApiProblem | null {
+  if (grpcCode(e, DEADLINE_EXCEEDED))
+    return new ApiProblem(503, 'unavailable', 'the trading worker did not answer in time');
+  if (grpcCode(e, FAILED_PRECONDITION))
+    return new ApiProblem(503, 'unavailable', 'the trading day cannot answer now (its workflow task is failing)');
+  return null;
+}
 
 /**
  * Temporal's answers the caller caused, as problem+json: a validator's refusal, a day that is over
@@ -71,7 +84,8 @@ async function dayCall<T>(client: Client, workflowId: string, ms: number, fn: ()
   try {
     return await client.withDeadline(Date.now() + ms, fn);
   } catch (e) {
-    if (isDeadline(e)) throw new ApiProblem(503, 'unavailable', 'the trading worker did not answer in time');
+    const down = unavailable(e);
+    if (down) throw down;
     if (e instanceof WorkflowUpdateFailedError) throw new ApiProblem(409, 'refused', e.cause?.message ?? e.message);
     if (!(e instanceof WorkflowNotFoundError)) throw e;
     const closed = await client.workflow
@@ -93,7 +107,8 @@ export async function liveDayStatus(client: Client, workflowId: string): Promise
     );
   } catch (e) {
     if (e instanceof WorkflowNotFoundError) return null;
-    if (isDeadline(e)) throw new ApiProblem(503, 'unavailable', 'the trading worker did not answer in time');
+    const down = unavailable(e);
+    if (down) throw down;
     // A closed workflow answers queries too on recent servers; a failed one may not: treat as not running.
     if ((e as Error).name === 'QueryNotRegisteredError') return null;
     throw e;

@@ -124,13 +124,19 @@ describe('tenant API: routing, sessions, roles, CSRF, OpenAPI', () => {
     expect(doc.openapi).toBe('3.1.0');
     const result = await validate(structuredClone(doc) as never);
     expect(result.valid ? '' : compileErrors(result)).toBe('');
-    // Every route Express serves, read from its router (not from the table that made the document).
-    type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+    // Every route Express serves, read from its router (not from the table that made the document),
+    // but the dashboard's HTML pages, which are not API.
+    type Layer = {
+      route?: { path: string | string[]; methods: Record<string, boolean> };
+      handle?: { stack?: Layer[] };
+    };
+    const pages = ['/', '/t/:slug/'];
     const mounted: string[] = [];
     const walk = (stack: Layer[]) => {
       for (const layer of stack) {
         if (layer.route)
-          for (const m of Object.keys(layer.route.methods)) mounted.push(`${m} ${openApiPath(layer.route.path)}`);
+          for (const path of [layer.route.path].flat().filter((p) => !pages.includes(p)))
+            for (const m of Object.keys(layer.route.methods)) mounted.push(`${m} ${openApiPath(path)}`);
         else if (layer.handle?.stack) walk(layer.handle.stack);
       }
     };

@@ -1,12 +1,13 @@
 /**
- * The trading day through the API, on real Temporal (a namespace of its own, trading and broker
- * workers on the real activities) and real Postgres: start (a repeat attaches), status, the
+ * The trading day through the API, on real Temporal (trading and broker workers on the real
+ * activities) and real Postgres: start (a repeat attaches), status, the
  * controls as the workflow's updates with the role matrix (a trader may pause, reduce and resume
  * a pause; halting, flattening and lifting a halt are an operator's), refusals as 409 with the
  * validator's reason, and another tenant's day out of reach. The day runs live on the next NSE
  * trading date, so it waits for its first tick and nothing trades.
  */
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import pino from 'pino';
 import { issueSession } from '../../api/session';
 import { configurePaperAccount } from '../../broker/paper/paper-broker';
 import { TASK_QUEUES } from '../../contracts/task-queues';
@@ -15,8 +16,9 @@ import { withTenant } from '../../db/tenant';
 import { isTradingDay } from '../../domain/calendar';
 import { istParts } from '../../domain/dates';
 import { brokerActivities, tradingActivities } from '../../workers/activities';
+import { registryModelSource } from '../../activities/decide';
 import { startTestApi, type TestApi } from '../support/api-harness';
-import { freshNamespace, testClient, testEnv, testPool, testWorker } from '../support/env';
+import { testClient, testPool, testWorker } from '../support/env';
 import { createTenant, PAPER_DAY } from '../support/orders-env';
 import { until } from '../support/until';
 
@@ -59,21 +61,16 @@ describe('API trading day: start, status, controls by role', () => {
     api.call(`/t/${t.slug}/api/v1/trading-day?date=${date}`, { bearer: as(role, t) });
 
   beforeAll(async () => {
-    const base = await testClient();
-    // A namespace of its own: no other file's trading worker picks up this day.
-    const namespace = await freshNamespace(base, 'api-day');
-    const connection = await Connection.connect({ address: testEnv().temporalAddress });
-    client = new Client({ connection, namespace });
+    // Files run one at a time and the day is terminated at the end: no other file's worker runs it.
+    client = await testClient();
     tenant = await createTenant(pool, 'api-day');
     other = await createTenant(pool, 'api-day-o');
     await configurePaperAccount(pool, tenant.id, { market: PAPER_DAY });
     const trading = await testWorker({
-      namespace,
       taskQueue: TASK_QUEUES.trading,
-      activities: tradingActivities({ pool, workerId: 'api-day-trading' }),
+      activities: tradingActivities({ pool, workerId: 'api-day-trading', models: registryModelSource(pool) }),
     });
     const broker = await testWorker({
-      namespace,
       taskQueue: TASK_QUEUES.broker,
       activities: brokerActivities({ pool, workerId: 'api-day-broker', liveTrading: false }),
     });
@@ -81,7 +78,7 @@ describe('API trading day: start, status, controls by role', () => {
     const running = new Promise<void>((r) => (stop = r));
     workersDone = trading.runUntil(broker.runUntil(running));
     stopWorkers = stop;
-    api = await startTestApi({ pool, sessionSecret: SECRET, client, namespace });
+    api = await startTestApi({ pool, sessionSecret: SECRET, client, log: pino({ level: 'error' }) });
   });
   afterAll(async () => {
     await client?.workflow
@@ -91,7 +88,6 @@ describe('API trading day: start, status, controls by role', () => {
     stopWorkers?.();
     await workersDone?.catch(() => undefined);
     await api?.close();
-    await client?.connection.close();
   });
 
   it('a trader cannot start the day; an operator starts it once (a repeat attaches); status follows', async () => {
