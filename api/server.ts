@@ -14,6 +14,7 @@ import { createPool } from '../db/client';
 import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { createApp } from './app';
 import { createMetrics } from './metrics';
+import { tracedRequests, tracingClientInterceptors, tracingFromEnv } from '../runtime/tracing';
 import { attachRealtime, Realtime } from './realtime';
 import { createTenantResolver } from './tenant-scope';
 import { sweepRateLimits } from '../db/rate-limits';
@@ -38,7 +39,13 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     // Reconnect within seconds of a restarted Temporal, not after gRPC's default backoff (≤ 120 s).
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2_000 },
   });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  // Spans to OTEL_EXPORTER_OTLP_ENDPOINT when set: request → workflow start (runtime/tracing.ts).
+  const tracing = tracingFromEnv('qs-api');
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    interceptors: tracingClientInterceptors(tracing),
+  });
   // Decide on demand serves the production models, swapped in on promotion like a worker's.
   const models = new ModelCache({ pool, listenUrl: appDbUrl, workerId: `api-${os.hostname()}-${process.pid}`, log });
   models
@@ -55,7 +62,7 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     log,
     sessionSecret: config.sessionSecret,
   });
-  const server = http.createServer(app);
+  const server = http.createServer(tracedRequests(app));
   // Rooms span API nodes through Postgres (its NOTIFY channel and socket_io_attachments).
   const io = new SocketServer(server, {
     serveClient: false,
@@ -93,6 +100,7 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
       await io.close(); // also closes the HTTP server
       await connection.close();
       await pool.end();
+      await tracing?.shutdown();
     },
   };
 }

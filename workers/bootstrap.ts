@@ -14,7 +14,8 @@ import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { appDatabaseUrl } from '../runtime/database';
 import { sdkMetricsAddress, startWorkerEndpoint } from '../runtime/worker-endpoint';
 import { assertTemporalReady, TemporalNotReadyError } from '../runtime/temporal-setup';
-import { workerInterceptors } from './interceptors';
+import { tracingFromEnv } from '../runtime/tracing';
+import { workerInterceptors, workerSinks } from './interceptors';
 
 /** A worker's exit code when its configuration, not an outage, stops it (sysexits EX_CONFIG). */
 export const EXIT_CONFIG = 78;
@@ -78,6 +79,8 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   const pool = createPool(appUrl);
   const workerId = `${def.taskQueue}@${os.hostname()}:${process.pid}`;
   const ctx: WorkerContext = { config, log, pool, workerId };
+  // Spans to OTEL_EXPORTER_OTLP_ENDPOINT when set (runtime/tracing.ts); off otherwise.
+  const tracing = tracingFromEnv(`qs-worker-${def.taskQueue}`);
   const connection = await connectWhenTemporalAnswers(config, log);
   if (!connection) return void (await pool.end());
   try {
@@ -95,8 +98,9 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
           activities,
           ...(WORKFLOW_QUEUES.includes(taskQueue) ? workflowSource(config) : {}),
           shutdownGraceTime: '10 seconds',
-          // Activity latency/outcomes and the business metrics read off activity results.
-          interceptors: workerInterceptors(),
+          // Activity latency/outcomes, the business metrics read off activity results, and tracing.
+          interceptors: workerInterceptors(tracing),
+          sinks: workerSinks(tracing),
           ...def.options,
         }),
       ),
@@ -119,6 +123,7 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   } finally {
     await connection.close();
     await pool.end();
+    await tracing?.shutdown();
   }
 }
 

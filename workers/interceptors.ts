@@ -2,17 +2,25 @@
  * Worker interceptors that count what activities do, without touching the activities: every
  * activity's latency and outcome by type (qs_activity_duration_seconds), and the business
  * metrics read off a few activities' inputs and results — orders placed/rejected/denied and
- * filled (placeOrder, placeLegs; a structure's reconciliation verdict too), decisions by outcome with the walls and cost reasons that refused them and the
- * decision latency (decide, counted once per new decision), trades recorded by status
- * (recordTrade). Metrics go to prom-client's default registry, which a worker's /metrics serves.
- * Labels are code-defined names (activity types, outcomes, walls, reason codes), never ids.
+ * filled (placeOrder, placeLegs; a structure's reconciliation verdict too), decisions by
+ * outcome with the walls and cost reasons that refused them and the decision latency (decide,
+ * counted once per new decision), trades recorded by status (recordTrade). Metrics go to
+ * prom-client's default registry, which a worker's /metrics serves. Labels are code-defined
+ * names (activity types, outcomes, walls, reason codes), never ids. With tracing on, the
+ * OpenTelemetry interceptors too.
  */
-import type { ActivityInterceptorsFactory, WorkerInterceptors } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory, InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
 import { CancelledFailure } from '@temporalio/common';
 import { Counter, Histogram, register } from 'prom-client';
 import type { DecideResult } from '../activities/decide';
 import type { PlaceOrderResult } from '../activities/broker-calls';
 import type { PlaceLegsResult } from '../activities/structure-placement';
+import { tracingClientInterceptors, type Tracing } from '../runtime/tracing';
 import {
   costRejections,
   decisionLatency,
@@ -101,7 +109,28 @@ const metricsInterceptor: ActivityInterceptorsFactory = (ctx) => ({
   },
 });
 
-/** Every worker's interceptors (workers/bootstrap.ts; tests pass the same). */
-export function workerInterceptors(): WorkerInterceptors {
-  return { activity: [metricsInterceptor] };
+/**
+ * Every worker's interceptors (workers/bootstrap.ts; tests pass the same). With tracing: a span
+ * per workflow (its interceptors are bundled with the workflow code, so a worker given a
+ * pre-built bundle traces activities only) and per activity, children of the caller's span.
+ */
+export function workerInterceptors(tracing?: Tracing): WorkerInterceptors {
+  if (!tracing) return { activity: [metricsInterceptor] };
+  const options = { tracer: tracing.tracer };
+  return {
+    activity: [
+      metricsInterceptor,
+      (ctx) => ({
+        inbound: new OpenTelemetryActivityInboundInterceptor(ctx, options),
+        outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+      }),
+    ],
+    workflowModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
+    client: tracingClientInterceptors(tracing),
+  };
+}
+
+/** The sink workflow spans leave the sandbox through (tracing only). */
+export function workerSinks(tracing?: Tracing): InjectedSinks<Record<string, never>> | undefined {
+  return tracing ? ({ exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } as never) : undefined;
 }
