@@ -12,7 +12,7 @@ import type { ApiServer } from '../../api/server';
 import type { ModelCache } from '../../ml/model-cache';
 import { startWorkflow } from '../../runtime/workflow-client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
-import { tradingDayWorkflowId } from '../../contracts/trading-day';
+import { dayStatusQuery, tradingDayWorkflowId } from '../../contracts/trading-day';
 import { testClient, testPool } from '../support/env';
 import { FAST } from '../support/orders-env';
 import { buildDashboard, launchBrowser, LAPTOP, PHONE, screenshot, seriousViolations, texts } from './support/browser';
@@ -32,7 +32,10 @@ describe('the tenant dashboard in a browser', () => {
   let other: BrowserTenant;
 
   beforeAll(async () => {
-    buildDashboard();
+    const t0 = Date.now();
+    const took = (what: string) => process.stderr.write(`[browser] ${what} after ${Date.now() - t0} ms\n`);
+    // The page builds in a child process while this one starts the API and trains (when it must).
+    const built = buildDashboard().then(() => took('dashboard built'));
     [api, browser, client, home, other] = await Promise.all([
       startApi(),
       launchBrowser(),
@@ -40,8 +43,10 @@ describe('the tenant dashboard in a browser', () => {
       browserTenant(pool, 'web'),
       browserTenant(pool, 'webx'),
     ]);
-    models = await decisionModels(pool);
-  });
+    models = await decisionModels(pool, home.id);
+    took('API, Chromium, tenants and models ready');
+    await built;
+  }, 600_000);
   afterAll(async () => {
     await browser?.close();
     await api?.close();
@@ -49,11 +54,11 @@ describe('the tenant dashboard in a browser', () => {
   });
 
   /** A fresh browser context (its own cookies) logged in through the page's form. */
-  async function loggedIn(email: string, viewport = LAPTOP): Promise<Page> {
+  async function loggedIn(email: string, viewport = LAPTOP, query = ''): Promise<Page> {
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
     await page.setViewport(viewport);
-    await page.goto(`${api.url}/t/${home.slug}/`);
+    await page.goto(`${api.url}/t/${home.slug}/${query}`);
     await page.waitForSelector('input[name=email]');
     await page.type('input[name=email]', email);
     await page.type('input[name=password]', PASSWORD);
@@ -87,37 +92,82 @@ describe('the tenant dashboard in a browser', () => {
     await page.close();
   });
 
-  it('a decision arrives live during an accelerated trading day and opens its why', async () => {
-    const page = await loggedIn(home.users.operator);
-    await page.waitForFunction(() => document.querySelector('#decisions')?.textContent?.includes('No decisions yet'));
-    const day = await withWorkers(pool, models, async () => {
+  /** Confirms the open dialog, with a reason when it asks for one, and waits for it to close. */
+  async function confirm(page: Page, reason?: string) {
+    await page.waitForSelector('dialog[open] button[type=submit]');
+    if (reason) await page.type('dialog[open] textarea[name=reason]', reason);
+    await page.click('dialog[open] button[type=submit]');
+    await page.waitForSelector('dialog[open]', { hidden: true, timeout: 130_000 });
+  }
+  const dayState = (page: Page, text: RegExp) =>
+    page.waitForFunction(
+      (re) => new RegExp(re).test(document.querySelector('[data-testid=day-state]')?.textContent ?? ''),
+      { timeout: 60_000 },
+      text.source,
+    );
+
+  it('a decision arrives live during an accelerated day; its why; pause, flatten, halt (confirmed)', async () => {
+    const ops = await loggedIn(home.users.operator, LAPTOP, `?date=${DATE}`);
+    const trader = await loggedIn(home.users.trader, LAPTOP, `?date=${DATE}`);
+    await ops.waitForFunction(() => document.querySelector('#decisions')?.textContent?.includes('No decisions yet'));
+    const t0 = Date.now();
+    await withWorkers(pool, models, async () => {
       const handle = await startWorkflow(client, 'tradingDay', {
         taskQueue: TASK_QUEUES.trading,
         workflowId: tradingDayWorkflowId(home.id, DATE),
-        args: [{ tenantId: home.id, date: DATE, mode: 'accelerated', cadenceMinutes: 30, seed: 7, orderOptions: FAST }],
+        args: [{ tenantId: home.id, date: DATE, mode: 'accelerated', cadenceMinutes: 15, seed: 7, orderOptions: FAST }],
         workflowExecutionTimeout: '10 minutes',
       });
-      // No reload: the feed hears it over Socket.IO.
-      await page.waitForSelector('[data-testid=decision]', { timeout: 60_000 });
-      await handle.terminate('browser test: the day has shown what it needed to').catch(() => undefined);
-      return handle;
+      try {
+        // No reload: the feed hears of it over Socket.IO.
+        await ops.waitForSelector('[data-testid=decision]', { timeout: 60_000 });
+        process.stderr.write(`[browser] first decision on the page after ${Date.now() - t0} ms\n`);
+        // An entry's orders reach the blotter live too.
+        await ops.waitForSelector('[data-testid=order-row]', { timeout: 90_000 });
+        process.stderr.write(`[browser] first order on the page after ${Date.now() - t0} ms\n`);
+        // A trader may pause (market time then stands still), never halt or flatten.
+        await trader.waitForSelector('[data-control=pause]');
+        expect(await trader.$$('[data-control=halt], [data-control=flatten]')).toHaveLength(0);
+        await trader.click('[data-control=pause]');
+        await confirm(trader);
+        await dayState(trader, /paused/);
+        await dayState(ops, /paused/);
+        await ops.waitForSelector('[data-control=flatten]');
+        await ops.click('[data-control=flatten]');
+        await confirm(ops, 'browser test: flatten');
+        await ops.click('[data-control=halt]');
+        await confirm(ops, 'browser test: halt');
+        await dayState(ops, /^HALTED/);
+        const status = await handle.query(dayStatusQuery);
+        expect(status.state).toBe('HALTED');
+        expect(status.positions.filter((p) => p.quantity !== 0)).toEqual([]);
+      } finally {
+        await handle.terminate('browser test: done').catch(() => undefined);
+      }
     });
-    expect(day.workflowId).toBe(tradingDayWorkflowId(home.id, DATE));
-    const first = await texts(page, '[data-testid=decision]');
-    expect(first[0]).toMatch(/trade|abstain|refused/);
-    await screenshot(page, 'dashboard');
-    await page.click('[data-testid=decision] button');
-    await page.waitForSelector('[data-testid=decision-why]');
-    // Every wall with its verdict, and every model with its SHA-256.
-    expect(await texts(page, '[data-testid=why-wall] th')).toHaveLength(7);
-    const modelLines = await texts(page, '#why-models ~ ul li');
-    expect(modelLines.length).toBeGreaterThan(0);
+    await trader.close();
+    expect(await texts(ops, '[data-testid=decision]')).not.toHaveLength(0);
+    await screenshot(ops, 'dashboard');
+    // The day's first decision (the oldest in the feed): an entry or an abstention, with its whole why.
+    await ops.click('[data-testid=decision]:last-child button');
+    await ops.waitForSelector('[data-testid=decision-why]');
+    // Every wall the decision reached with its verdict, and every model with its SHA-256.
+    const id = await ops.$eval('#why-title', (h) => h.textContent!.replace(/^Why: /, ''));
+    const shown = (await ops.evaluate(
+      (slug, decisionId) => fetch(`/t/${slug}/api/v1/decisions/${decisionId}`).then((r) => r.json()),
+      home.slug,
+      id,
+    )) as { decision: { gates: unknown[]; models: unknown[] } };
+    expect(await texts(ops, '[data-testid=why-wall] th')).toHaveLength(shown.decision.gates.length);
+    const modelLines = await texts(ops, '#why-models ~ ul li');
+    expect(modelLines).toHaveLength(shown.decision.models.length);
     for (const m of modelLines) expect(m).toMatch(/sha256 [0-9a-f]{64}/);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'decision-why');
-    await page.keyboard.press('Escape');
-    await page.waitForSelector('dialog[open]', { hidden: true });
-    await page.close();
+    expect(await seriousViolations(ops)).toEqual([]);
+    await ops.setViewport({ ...LAPTOP, height: 2000 }); // the whole why in one picture
+    await screenshot(ops, 'decision-why');
+    await ops.keyboard.press('Escape');
+    await ops.waitForSelector('dialog[open]', { hidden: true });
+    await ops.close();
   });
 
   it('the kill switch goes through its confirmation; a trader may set one but does not see Clear', async () => {
@@ -141,6 +191,7 @@ describe('the tenant dashboard in a browser', () => {
     const ops = await loggedIn(home.users.operator);
     await ops.waitForSelector('#state .switches button');
     await ops.click('#state .switches button');
+    await ops.waitForSelector('dialog[open] textarea[name=reason]');
     await ops.type('dialog[open] textarea[name=reason]', 'browser test: resume');
     await ops.click('dialog[open] button[type=submit]');
     await ops.waitForFunction(

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { LiveFeed, useLinkStatus, type LinkStatus } from './live';
 import type { Me } from './types';
 import { TradingStatePanel } from './panels/trading-state';
+import { TradingDayPanel } from './panels/trading-day';
 import { PnlPanel } from './panels/pnl';
 import { DecisionsPanel } from './panels/decisions';
 import { DecisionWhy } from './panels/decision-why';
@@ -21,6 +22,9 @@ const LINK_TEXT: Record<LinkStatus, string> = {
   offline: 'Disconnected: reconnecting',
   refused: 'Live updates refused: log in again',
 };
+
+/** `?date=YYYY-MM-DD` shows that trading day; without it, today's (IST, as the API reckons it). */
+const dayParam = () => new URLSearchParams(location.search).get('date')?.match(/^\d{4}-\d{2}-\d{2}$/)?.[0];
 
 export function Dashboard({ me, slug }: { me: Me; slug: string }) {
   const feed = useMemo(() => new LiveFeed(slug), [slug]);
@@ -57,6 +61,7 @@ export function Dashboard({ me, slug }: { me: Me; slug: string }) {
         </p>
       )}
       <main class="grid">
+        <TradingDayPanel feed={feed} me={me} slug={slug} date={dayParam()} />
         <TradingStatePanel feed={feed} me={me} slug={slug} />
         <WallsPanel feed={feed} />
         <PnlPanel feed={feed} />

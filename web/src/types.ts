@@ -62,7 +62,8 @@ export interface Position {
   quantity: number;
 }
 
-export type DecisionStatus = 'trade' | 'abstain' | 'refused';
+/** trade, abstain, refused; a trade's row moves on to placing, filled… */
+export type DecisionStatus = 'trade' | 'abstain' | 'refused' | (string & {});
 
 export interface DecisionRow {
   id: string;

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -28,8 +29,8 @@ export function launchBrowser(): Promise<Browser> {
 const ROOT = path.join(__dirname, '..', '..', '..');
 
 /** The dashboard as `npm start` builds it: only when its sources are newer than the built page. */
-export function buildDashboard(): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'web', 'build.js'), '--if-stale'], { cwd: ROOT, stdio: 'pipe' });
+export async function buildDashboard(): Promise<void> {
+  await promisify(execFile)(process.execPath, [path.join(ROOT, 'web', 'build.js'), '--if-stale'], { cwd: ROOT });
 }
 
 export const LAPTOP = { width: 1366, height: 900 };

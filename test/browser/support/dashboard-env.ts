@@ -54,13 +54,17 @@ export async function browserTenant(pool: Pool, prefix: string): Promise<Browser
   return { ...t, name: `Tenant ${t.slug}`, users };
 }
 
-/** The production decide models, trained and saved when this run's registry has none. */
-export async function decisionModels(pool: Pool): Promise<ModelCache> {
+/**
+ * Decide's models for the tenant: the run's global production models when another file has saved
+ * them, else small ones (three days of data, ~10 s) saved as the tenant's own variants, so no other
+ * test ever decides on them.
+ */
+export async function decisionModels(pool: Pool, tenantId: number): Promise<ModelCache> {
   const registry = new ModelRegistry(pool, { actor: 'browser-test' });
   for (const typeId of ['signal_stack', 'strategy_agents'] as ModelTypeId[])
-    if (!(await registry.loadProduction(typeId, null))) {
-      const { run, metadata } = await trainOnDataVersion(typeId, '2026-03-06');
-      await registry.saveModel({ scope: 'global', artifact: run.artifact, metadata });
+    if (!(await registry.loadProduction(typeId, tenantId))) {
+      const { run, metadata } = await trainOnDataVersion(typeId, '2026-03-06', { windowDays: 3 });
+      await registry.saveModel({ scope: tenantId, artifact: run.artifact, metadata });
     }
   const cache = new ModelCache({ pool, listenUrl: testEnv().appUrl, workerId: `browser-test-${process.pid}` });
   await cache.start();

@@ -50,7 +50,7 @@ export function DecisionWhy({ slug, id, onClose }: { slug: string; id: string; o
               <dt>Market time</dt>
               <dd>{d.at}</dd>
               <dt>Regime</dt>
-              <dd>{d.regime ? `${d.regime.regime}` : '—'}</dd>
+              <dd>{d.regime?.regime ?? '—'}</dd>
               <dt>Expected P&amp;L</dt>
               <dd>{rupees(d.expectedPnl)}</dd>
               <dt>Net EV</dt>
@@ -66,9 +66,9 @@ export function DecisionWhy({ slug, id, onClose }: { slug: string; id: string; o
                 )}
               </dd>
             </dl>
-            {d.reasons.length > 0 && (
+            {(d.reasons ?? []).length > 0 && (
               <ul>
-                {d.reasons.map((r) => (
+                {(d.reasons ?? []).map((r) => (
                   <li key={r.code}>
                     <strong>{r.code}</strong> ({r.source}): {r.detail}
                   </li>
@@ -87,7 +87,7 @@ export function DecisionWhy({ slug, id, onClose }: { slug: string; id: string; o
                 </tr>
               </thead>
               <tbody>
-                {d.gates.map(({ wall, pass, reasonCode, ...numbers }) => (
+                {(d.gates ?? []).map(({ wall, pass, reasonCode, ...numbers }) => (
                   <tr key={wall} data-testid="why-wall">
                     <th scope="row">{label(wall)}</th>
                     <td>
@@ -115,7 +115,7 @@ export function DecisionWhy({ slug, id, onClose }: { slug: string; id: string; o
                 </tr>
               </thead>
               <tbody>
-                {d.signals.map((s) => (
+                {(d.signals ?? []).map((s) => (
                   <tr key={s.module}>
                     <th scope="row">{s.module}</th>
                     <td>{s.target}</td>
@@ -151,7 +151,7 @@ export function DecisionWhy({ slug, id, onClose }: { slug: string; id: string; o
           <section aria-labelledby="why-models">
             <h3 id="why-models">Models</h3>
             <ul class="models">
-              {d.models.map((m) => (
+              {(d.models ?? []).map((m) => (
                 <li key={m.typeId}>
                   {m.typeId} v{m.version} <span class="mono small">sha256 {m.sha256}</span>
                 </li>
@@ -161,7 +161,7 @@ export function DecisionWhy({ slug, id, onClose }: { slug: string; id: string; o
           <section aria-labelledby="why-factors">
             <h3 id="why-factors">Factors</h3>
             <dl class="facts cols small">
-              {Object.entries(d.factors).map(([k, v]) => (
+              {Object.entries(d.factors ?? {}).map(([k, v]) => (
                 <>
                   <dt>{k}</dt>
                   <dd>{num(v)}</dd>

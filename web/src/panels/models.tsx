@@ -5,14 +5,13 @@ import { may } from '../roles';
 import type { Role } from '../types';
 import { Empty, Panel } from '../panel';
 
+/** A model type as the registry summarises it for a scope (the tenant's own variants, or global). */
 interface ModelRow {
-  typeId?: string;
-  type?: string;
-  version?: number;
-  status?: string;
-  sha256?: string;
-  scope?: string | number;
-  [k: string]: unknown;
+  typeId: string;
+  productionVersion: number | null;
+  sha256: string | null;
+  framework: string | null;
+  updatedAt: string | null;
 }
 
 export function ModelsPanel({ slug, role }: { slug: string; role: Role }) {
@@ -22,8 +21,7 @@ export function ModelsPanel({ slug, role }: { slug: string; role: Role }) {
   useEffect(() => {
     if (!allowed) return;
     get('/t/{slug}/api/v1/models', { slug }).then(
-      (a) =>
-        setModels(((a as { models?: ModelRow[] }).models ?? []).filter((m) => !m.status || m.status === 'production')),
+      (a) => setModels(((a as { models?: ModelRow[] }).models ?? []).filter((m) => m.productionVersion !== null)),
       (e: Error) => setError(e.message),
     );
   }, [slug, allowed]);
@@ -36,12 +34,12 @@ export function ModelsPanel({ slug, role }: { slug: string; role: Role }) {
       ) : models === null ? (
         <Empty>Loading…</Empty>
       ) : models.length === 0 ? (
-        <Empty>No model in production.</Empty>
+        <Empty>No variant of this tenant's own: the platform's global models serve it.</Empty>
       ) : (
         <ul class="models">
           {models.map((m) => (
-            <li key={`${m.typeId ?? m.type}-${m.version}`}>
-              <strong>{m.typeId ?? m.type}</strong> v{m.version}{' '}
+            <li key={m.typeId}>
+              <strong>{m.typeId}</strong> v{m.productionVersion}{' '}
               {m.sha256 && <span class="mono small">sha256 {m.sha256.slice(0, 16)}…</span>}
             </li>
           ))}

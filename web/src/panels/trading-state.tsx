@@ -44,7 +44,7 @@ export function TradingStatePanel({ feed, me, slug }: { feed: LiveFeed; me: Me; 
   const halted = switches.some((s) => s.scope === 'tenant');
   const recon = view.reconciliation;
   return (
-    <Panel id="state" title="Trading state">
+    <Panel id="state" title="Kill switch">
       <p class={`state-badge ${halted ? 'halted' : 'active'}`} data-testid="trading-state">
         {halted ? 'New risk stopped (kill switch)' : 'Accepting new risk'}
       </p>
