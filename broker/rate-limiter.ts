@@ -124,7 +124,12 @@ export class SharedAccountLimiter {
     private readonly account: string,
     private readonly windows: readonly RateWindow[] = KITE_ORDER_LIMITS,
     private readonly dailyCap = KITE_DAILY_ORDER_CAP,
-    private readonly marginMs = 150,
+    /**
+     * Past each window: a slot is stamped by the database clock before the request leaves, so a
+     * request delayed after its stamp (a busy event loop, a slow commit) lands later than stamped.
+     * 150 ms let an 11th order into one second at the broker with two loaded workers; 300 ms did not.
+     */
+    private readonly marginMs = 300,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
