@@ -13,6 +13,13 @@ type Activities = Record<string, (...args: any[]) => Promise<unknown>>;
 
 export const WRONG_BROKER_QUEUE = 'WrongBrokerQueue';
 
+/**
+ * Reads that any broker worker may serve: the static-IP rule binds placing, modifying and
+ * cancelling orders, not reading the book, and Reconciliation (started for every tenant by the
+ * trading day and operators) still reads through the shared queue.
+ */
+export const READS_ON_ANY_QUEUE: readonly string[] = ['fetchBrokerState'];
+
 /** How long a tenant's queue is remembered: a reassignment reaches every worker within this. */
 const QUEUE_TTL_MS = 5_000;
 
@@ -31,18 +38,21 @@ export function servingOnly<A extends Activities>(
   }
   const guarded: Activities = {};
   for (const [name, fn] of Object.entries(activities))
-    guarded[name] = async (...args: unknown[]) => {
-      const tenantId = (args[0] as { tenantId?: unknown } | undefined)?.tenantId;
-      if (typeof tenantId === 'number') {
-        const queue = await queueOf(tenantId);
-        if (!deps.queues.includes(queue))
-          throw ApplicationFailure.create({
-            type: WRONG_BROKER_QUEUE,
-            message:
-              `tenant ${tenantId} trades from broker queue ${queue}; ` + `this worker serves ${deps.queues.join(', ')}`,
-          });
-      }
-      return fn(...args);
-    };
+    guarded[name] = READS_ON_ANY_QUEUE.includes(name)
+      ? fn
+      : async (...args: unknown[]) => {
+          const tenantId = (args[0] as { tenantId?: unknown } | undefined)?.tenantId;
+          if (typeof tenantId === 'number') {
+            const queue = await queueOf(tenantId);
+            if (!deps.queues.includes(queue))
+              throw ApplicationFailure.create({
+                type: WRONG_BROKER_QUEUE,
+                message:
+                  `tenant ${tenantId} trades from broker queue ${queue}; ` +
+                  `this worker serves ${deps.queues.join(', ')}`,
+              });
+          }
+          return fn(...args);
+        };
   return guarded as A;
 }

@@ -6,6 +6,7 @@
  * second at the broker (the account's limit, held in Postgres across both workers).
  */
 import { randomUUID } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { executeWorkflow } from '../../runtime/workflow-client';
 import { orderPlacementWorkflowId, type OrderPlacementInput } from '../../contracts/orders';
@@ -116,7 +117,7 @@ describe('per-tenant broker queues', () => {
     ).toEqual(rb.legs.map((l) => l.tag).sort());
   });
 
-  it('a worker refuses a tenant whose queue it does not poll, before anything is sent', async () => {
+  it('refuses orders of a tenant whose queue the worker does not poll, nothing sent; reads pass', async () => {
     const fake = await fakeKite();
     const a = await tenantWithOwnQueue(pool, fake);
     const other = brokerActivities({ pool, workerId: 'other', liveTrading: true, queues: ['broker.someone-else'] });
@@ -128,6 +129,9 @@ describe('per-tenant broker queues', () => {
         message: expect.stringContaining(`trades from broker queue ${a.queue}`),
       });
     expect(fake.placements()).toHaveLength(0);
+    // Reading the book is not bound to the registered IP: Reconciliation's read runs on the shared worker.
+    const state = await new MockActivityEnvironment().run(shared.fetchBrokerState, { tenantId: a.id });
+    expect(state).toMatchObject({ broker: 'kite', orders: [] });
     // Back on the shared queue: the shared worker's guard admits it again (after its cache expires).
     await withTenant(pool, a.id, (tx) => setDedicatedBrokerQueue(tx, null));
     expect(await resolveBrokerTaskQueue(pool, a.id)).toBe(TASK_QUEUES.broker);
