@@ -404,9 +404,10 @@ describe('TradingDay on the real stack', () => {
     while (kills < DAY_KILLS) {
       const child = await workerProcess({ models: true });
       await new Promise((r) => setTimeout(r, rng.int(1500, 4000)));
+      // Queried while a worker is up (a query needs one); the kill follows at once.
+      const st = await h.query(dayStatusQuery);
       await sigkill(child);
       kills++;
-      const st = await h.query(dayStatusQuery);
       process.stderr.write(`[trading-day] kill ${kills} at ${Date.now() - t0} ms: ${st.decisions} decisions\n`);
     }
     const last = await workerProcess({ models: true });
