@@ -11,6 +11,7 @@ import { reconciliationSchedules } from './reconciliation';
 import { hedgeSchedules } from './hedge';
 import { tradingDaySchedules } from './trading-day';
 import { factorEvaluationSchedules } from './factor-evaluation';
+import { notificationSchedules } from './notifications';
 
 /** What a schedule source may need to know: today, the active tenants. */
 export interface ScheduleContext {
@@ -26,6 +27,7 @@ export const SCHEDULE_SOURCES: Array<{ name: string; schedules: (ctx: ScheduleCo
   { name: 'tail hedge', schedules: (ctx) => (ctx.hedgeTenantIds ?? []).flatMap((t) => hedgeSchedules(t)) },
   { name: 'trading day', schedules: (ctx) => ctx.tenantIds.flatMap((t) => tradingDaySchedules(t)) },
   { name: 'factor evaluation', schedules: () => factorEvaluationSchedules() },
+  { name: 'telegram notifications', schedules: () => notificationSchedules() },
 ];
 
 export interface AppliedSchedule {

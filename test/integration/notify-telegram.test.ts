@@ -10,12 +10,15 @@ import { randomUUID } from 'node:crypto';
 import { createNotificationActivities } from '../../activities/notifications';
 import type { NotificationSweepResult } from '../../contracts/notifications';
 import { createLinkCode, saveTelegramBot } from '../../db/notifications';
+import { createPool } from '../../db/client';
+import { PLATFORM_TENANT_ID } from '../../db/schema/tenants';
 import { withTenant } from '../../db/tenant';
 import { setKillSwitch } from '../../db/tenant-console';
 import { executeWorkflow } from '../../runtime/workflow-client';
-import { testClient, testPool, testWorker, uniqueQueue } from '../support/env';
+import { testClient, testEnv, testPool, testWorker, uniqueQueue } from '../support/env';
 import { FakeTelegram, type FakeChat } from '../support/fake-telegram';
-import { testKeys } from '../support/fake-kite';
+import { TEST_SECRETS_KEY, testKeys } from '../support/fake-kite';
+import { runQs } from '../support/run-qs';
 import { createTenant } from '../support/orders-env';
 
 const pool = testPool('app');
@@ -37,6 +40,11 @@ afterAll(async () => {
   if (worker.getState() === 'RUNNING') worker.shutdown();
   await running;
   await fake.stop();
+  // The run shares its database: a scheduled sweep elsewhere must not find a bot that is gone.
+  // (Its own pool: the shared ones may already be closed when this runs.)
+  const own = createPool(testEnv().appUrl);
+  await withTenant(own, PLATFORM_TENANT_ID, ({ client: c }) => c.query('DELETE FROM telegram_bot'));
+  await own.end();
 });
 
 const sweep = (): Promise<NotificationSweepResult> =>
@@ -174,5 +182,41 @@ describe('Telegram notifier', () => {
     expect(attempts).toHaveLength(2); // the 429, then the send
     expect(fake.sentTo(9201).filter((m) => m.text.includes('rate limited'))).toHaveLength(1);
     expect((await notificationsOf(tenantId)).map((n) => n.status)).toEqual(['unconfirmed', 'sent']);
+  });
+
+  it('qs notify: setup checks the token, link-code names a bad user, status lists the link', async () => {
+    const env = (extra: Record<string, string> = {}) => ({
+      DATABASE_URL: testEnv().adminUrl,
+      QS_APP_DATABASE_URL: testEnv().appUrl,
+      QS_DATA_DIR: `${testEnv().tmp}/no-stack`,
+      QS_SECRETS_KEY: TEST_SECRETS_KEY,
+      QS_TELEGRAM_BOT_TOKEN: fake.token,
+      ...extra,
+    });
+    const refused = await runQs(
+      ['notify', 'setup', '--api-root', fake.apiRoot],
+      env({ QS_TELEGRAM_BOT_TOKEN: `9${fake.token}` }),
+    );
+    expect(refused).toMatchObject({ code: 2, stderr: 'qs: the Bot API refused the token: Unauthorized\n' });
+    const setup = await runQs(['notify', 'setup', '--api-root', fake.apiRoot], env());
+    expect(setup).toMatchObject({ code: 0, stdout: `bot @qs_test_bot configured (${fake.apiRoot})\n` });
+
+    const { tenantId, users } = await tenantWithUsers(1);
+    const slug = (await pool.query<{ slug: string }>('SELECT slug FROM tenants WHERE id = $1', [tenantId])).rows[0]!
+      .slug;
+    const nobody = await runQs(['notify', 'link-code', '--tenant', slug, '--email', 'nobody@notify.test'], env());
+    expect(nobody).toMatchObject({ code: 2, stderr: `qs: --email: no user "nobody@notify.test" in ${slug}\n` });
+    const issued = await runQs(['notify', 'link-code', '--tenant', slug, '--email', 'U0@notify.test', '--json'], env());
+    expect(issued.code).toBe(0);
+    const { code } = JSON.parse(issued.stdout) as { code: string };
+    fake.userSends(privateChat(9301), 9301, `/start ${code}`);
+    expect(await sweep()).toMatchObject({ linked: 1 });
+
+    const status = await runQs(['notify', 'status', '--tenant', slug, '--json'], env());
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      links: [{ email: 'u0@notify.test', chatId: '9301', status: 'active' }],
+      notifications: [],
+    });
+    expect(users).toHaveLength(1);
   });
 });
