@@ -11,8 +11,10 @@ import { changeHedgeSettings, type HedgeSettingsPatch } from '../../db/hedging';
 import { hedgedTenant } from '../support/hedge-env';
 import { withTenant } from '../../db/tenant';
 import { hedgeCheckWorkflowId, hedgeRollWorkflowId, type HedgeRollResult } from '../../contracts/hedge';
-import { TASK_QUEUES } from '../../contracts/task-queues';
-import { testClient, testPool } from '../support/env';
+import { TASK_QUEUES, tenantBrokerQueue } from '../../contracts/task-queues';
+import { testClient, testPool, testWorker } from '../support/env';
+import { brokerActivities, tradingActivities } from '../../workers/activities';
+import { setDedicatedBrokerQueue } from '../../db/broker-queue';
 import { auditCount, FAST, orderWorkers, PAPER_DAY } from '../support/orders-env';
 import { maybeRecordHistory } from '../support/record-history';
 
@@ -163,5 +165,29 @@ describe('TailHedgeRoll', () => {
       await withTenant(pool, tenantId, (tx) => changeHedgeSettings(tx, { enabled: false }, null));
       expect((await check(tenantId, 'off')).status).toBe('disabled');
     });
+  });
+
+  it("places through the tenant's own broker queue when it has one", async () => {
+    const tenantId = await hedged();
+    const { rows } = await pool.query<{ slug: string }>('SELECT slug FROM tenants WHERE id = $1', [tenantId]);
+    const queue = tenantBrokerQueue(rows[0]!.slug);
+    await withTenant(pool, tenantId, (tx) => setDedicatedBrokerQueue(tx, queue));
+    // Only the tenant's own broker worker runs: the roll completes only if its placement went there.
+    const own = await testWorker({
+      taskQueue: queue,
+      activities: brokerActivities({ pool, workerId: 'hedge-own', liveTrading: false, queues: [queue] }),
+    });
+    const trading = await testWorker({
+      taskQueue: TASK_QUEUES.trading,
+      activities: tradingActivities({ pool, workerId: 'hedge-trading' }),
+    });
+    const r = await trading.runUntil(own.runUntil(check(tenantId, 'own-queue')));
+    expect(r).toMatchObject({ status: 'bought', placements: [{ side: 'BUY', status: 'filled' }] });
+    const placement = await client.workflow.getHandle(r.placements[0]!.workflowId).fetchHistory();
+    const started = placement.events![0]!.workflowExecutionStartedEventAttributes!;
+    expect(started.input!.payloads!.map((p) => JSON.parse(Buffer.from(p.data!).toString()))).toMatchObject([
+      { brokerTaskQueue: queue },
+    ]);
+    await maybeRecordHistory(client, r.rollWorkflowId!, 'tail-hedge-roll-own-queue');
   });
 });
