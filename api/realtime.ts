@@ -19,6 +19,7 @@ import { ledgerPositions } from '../db/ledger';
 import { reconciliationState } from '../db/trading-state';
 import { killSwitchList } from '../db/tenant-console';
 import { listDecisions } from '../db/decision-list';
+import { dayPnlRows, wallStates } from '../db/tenant-book';
 import { PLATFORM_TENANT_ID } from '../db/schema/tenants';
 import type { Tenant } from '../db/tenants';
 import { SessionClaims, SESSION_COOKIE, verifySession } from './session';
@@ -41,8 +42,8 @@ const STATE: Record<EventChannel, (tx: TenantTx) => Promise<unknown>> = {
     reconciliation: (await reconciliationState(tx)) ?? null,
   }),
   decisions: async (tx) => (await listDecisions(tx, { limit: 20 })).map(({ cursorAt: _c, ...d }) => d),
-  pnl: async () => null,
-  gates: async () => null,
+  pnl: (tx) => dayPnlRows(tx),
+  gates: (tx) => wallStates(tx),
 };
 
 type Subscription = { lastId: number; queue: ApiEvent[] | null };

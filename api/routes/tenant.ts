@@ -12,6 +12,7 @@ import { userRoutes } from './users';
 import { modelRoutes } from './models';
 import { decisionRoutes } from './decisions';
 import { tradingDayRoutes } from './trading-day';
+import { bookRoutes } from './book';
 
 export type TenantDeps = ApiDeps & { issueCsrf: CsrfIssuer };
 
@@ -25,4 +26,5 @@ export function tenantRoutes(table: RouteTable, router: Router, deps: TenantDeps
   modelRoutes(table, router, deps);
   decisionRoutes(table, router, deps);
   tradingDayRoutes(table, router, deps);
+  bookRoutes(table, router, deps);
 }

@@ -155,6 +155,15 @@ describe('API trading day: start, status, controls by role', () => {
       );
       return rows[0].n >= 6;
     });
+    // Each audited change went out on the trading-state channel (the dashboard's feed).
+    const { rows: events } = await withTenant(pool, tenant.id, ({ client: c }) =>
+      c.query<{ kind: string }>(
+        `SELECT payload->'day'->>'kind' AS kind FROM api_events
+          WHERE tenant_id = $1 AND channel = 'trading-state' AND payload->>'kind' = 'day_change' ORDER BY id`,
+        [tenant.id],
+      ),
+    );
+    expect(events.map((e) => e.kind)).toEqual(['pause', 'resume', 'reduce', 'halt', 'setCadence:15', 'resume']);
   });
 
   it('garbage is a 400 naming the field; another tenant reaches nothing; no day is a 404', async () => {
