@@ -21,6 +21,7 @@ import { cookies } from './cookies';
 import { openApiDocument } from './openapi';
 import { ApiProblem } from './problem';
 import type { ModelSource } from '../activities/decide';
+import type { KeyProvider } from '../db/secret-box';
 
 const DASHBOARD_DIR = path.join(__dirname, '..', 'web', 'dist', 'app');
 
@@ -35,6 +36,8 @@ export interface ApiDeps {
   models?: ModelSource;
   /** The Temporal Web UI's base URL, for links to workflows; absent when unknown. */
   temporalUiUrl?: string;
+  /** QS_SECRETS_KEY: seals broker secrets (Kite setup and session); absent, those routes answer 503. */
+  secretsKeys?: KeyProvider;
 }
 
 export interface AppWithRoutes extends express.Express {

@@ -20,6 +20,7 @@ import { createTenantResolver } from './tenant-scope';
 import { sweepRateLimits } from '../db/rate-limits';
 import { ModelCache } from '../ml/model-cache';
 import { DECISION_MODEL_TYPES } from '../activities/decide';
+import { staticKeyProvider } from '../db/secret-box';
 
 export interface ApiServer {
   url: string;
@@ -55,6 +56,7 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     models,
     // The dev server's Web UI; an external Temporal's UI address is not known here.
     temporalUiUrl: config.temporal.external ? undefined : `http://127.0.0.1:${config.temporal.uiPort}`,
+    secretsKeys: config.secretsKeys.length ? staticKeyProvider(config.secretsKeys) : undefined,
     pool,
     client,
     namespace: config.temporal.namespace,

@@ -13,6 +13,8 @@ import { modelRoutes } from './models';
 import { decisionRoutes } from './decisions';
 import { tradingDayRoutes } from './trading-day';
 import { bookRoutes } from './book';
+import { personaRunRoutes } from './persona-runs';
+import { brokerAccountRoutes } from './broker-account';
 
 export type TenantDeps = ApiDeps & { issueCsrf: CsrfIssuer };
 
@@ -27,4 +29,6 @@ export function tenantRoutes(table: RouteTable, router: Router, deps: TenantDeps
   decisionRoutes(table, router, deps);
   tradingDayRoutes(table, router, deps);
   bookRoutes(table, router, deps);
+  personaRunRoutes(table, router, deps);
+  brokerAccountRoutes(table, router, deps);
 }
