@@ -18,6 +18,7 @@ import { tracedRequests, tracingClientInterceptors, tracingFromEnv } from '../ru
 import { attachRealtime, Realtime } from './realtime';
 import { createTenantResolver } from './tenant-scope';
 import { sweepRateLimits } from '../db/rate-limits';
+import { pruneApiEvents } from '../db/api-events-retention';
 import { ModelCache } from '../ml/model-cache';
 import { DECISION_MODEL_TYPES } from '../activities/decide';
 import { staticKeyProvider } from '../db/secret-box';
@@ -77,9 +78,11 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     server.listen(config.api.port, config.api.host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
-  // Ended rate-limit windows are dropped now and then (any node may do it; it is idempotent).
+  // Ended rate-limit windows and outbox events past their retention are dropped now and then (any
+  // node may do it; both are idempotent).
   const sweep = setInterval(() => {
     sweepRateLimits(pool).catch((err: Error) => log.warn({ err: err.message }, 'rate-limit sweep failed'));
+    pruneApiEvents(pool).catch((err: Error) => log.warn({ err: err.message }, 'api_events pruning failed'));
   }, 10 * 60_000).unref();
   const realtime = attachRealtime(io, {
     pool,

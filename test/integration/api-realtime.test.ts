@@ -12,6 +12,7 @@ import { tenantRoom } from '../../api/realtime';
 import { createTenant } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
 import { setKillSwitch } from '../../db/tenant-console';
+import { pruneApiEvents } from '../../db/api-events-retention';
 import { testPool } from '../support/env';
 import { startTestApiServer } from '../support/api-harness';
 
@@ -170,5 +171,22 @@ describe('Socket.IO: tenant rooms over two API nodes, events from the Postgres o
       ['trading-state', expect.objectContaining({ kind: 'kill_switch', active: true, reason: 'storm' })],
       ['positions', expect.objectContaining({ op: 'insert', tradingsymbol: 'NIFTY26MAY24000CE', quantity: -65 })],
     ]);
+  });
+
+  it('events past the retention are pruned, tenant by tenant; newer ones stay', async () => {
+    const ids = await withTenant(pool, tenantB, async ({ client }) => {
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO api_events (tenant_id, channel, payload, created_at)
+         VALUES ($1, 'pnl', '{"old":true}', now() - interval '100 hours'), ($1, 'pnl', '{"old":false}', now())
+         RETURNING id`,
+        [tenantB],
+      );
+      return rows.map((r) => r.id);
+    });
+    expect(await pruneApiEvents(pool, 72)).toBeGreaterThanOrEqual(1);
+    const left = await withTenant(pool, tenantB, ({ client }) =>
+      client.query<{ id: string }>('SELECT id FROM api_events WHERE tenant_id = $1 AND id = ANY($2)', [tenantB, ids]),
+    );
+    expect(left.rows.map((r) => r.id)).toEqual([ids[1]]);
   });
 });
