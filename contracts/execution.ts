@@ -37,8 +37,11 @@ export interface TwapInput extends Pick<
   readonly startAt?: string;
 }
 
-/** A slice's placement outcome; running while its placement is in flight, skipped if never started. */
-export type TwapSliceStatus = StructureOutcome | 'running' | 'skipped';
+/**
+ * A slice's placement outcome; running while its placement is in flight, skipped if never started,
+ * failed if its OrderPlacement run itself failed.
+ */
+export type TwapSliceStatus = StructureOutcome | 'running' | 'skipped' | 'failed';
 
 export interface TwapSliceReport {
   readonly index: number;

@@ -108,11 +108,16 @@ export async function twapExecution(input: TwapInput): Promise<TwapResult> {
     });
     started++;
     reports[k] = { ...reports[k]!, startedAt: new Date(Date.now()).toISOString(), status: 'running' };
+    const settle = (status: TwapSliceReport['status'], reason: string | null) => {
+      reports[k] = { ...reports[k]!, status, reason };
+      if (status !== 'filled' && stopped === null) stopped = `slice ${k} ${status}: ${reason ?? ''}`.trim();
+    };
     running.push(
-      handle.result().then((r: OrderPlacementResult) => {
-        reports[k] = { ...reports[k]!, status: r.status, reason: r.reason };
-        if (r.status !== 'filled' && stopped === null) stopped = `slice ${k} ${r.status}: ${r.reason ?? ''}`.trim();
-      }),
+      handle.result().then(
+        (r: OrderPlacementResult) => settle(r.status, r.reason),
+        // The placement's own run failed (not a broker outcome): its saga is its own; stop slicing.
+        (err: Error) => settle('failed', err.message),
+      ),
     );
   }
   await Promise.all(running);

@@ -17,6 +17,7 @@ import { TASK_QUEUES } from '../../contracts/task-queues';
 import { testClient, testPool } from '../support/env';
 import { FAST, orderWorkers, paperTenant, placementInput } from '../support/orders-env';
 import { maybeRecordHistory } from '../support/record-history';
+import type { PaperFaults } from '../../broker/paper/faults';
 import { until } from '../support/until';
 
 const pool = testPool('app');
@@ -27,8 +28,8 @@ beforeAll(async () => {
   client = await testClient();
 });
 
-async function twapInput(lots: number, slices: number, windowMs: number): Promise<TwapInput> {
-  const tenantId = await paperTenant(pool);
+async function twapInput(lots: number, slices: number, windowMs: number, faults: PaperFaults = {}): Promise<TwapInput> {
+  const tenantId = await paperTenant(pool, faults);
   const p = await placementInput(pool, tenantId, 'BULL_PUT_SPREAD', lots, FAST, `twap-${randomUUID().slice(0, 8)}`);
   return { ...p, slices, windowMs };
 }
@@ -88,6 +89,16 @@ describe('TwapExecution', () => {
       await expect(client.workflow.getHandle(s.workflowId).describe()).rejects.toThrow(/not found/i);
     }
     await maybeRecordHistory(client, twapWorkflowId(input.tenantId, input.decisionId), 'twap-execution-cancelled');
+  });
+
+  it('stops when a slice does not fill: no later slice is sent', async () => {
+    const input = await twapInput(3, 3, 3_000, { rules: [{ action: 'reject', purpose: 'E', message: 'margin' }] });
+    const result = await workers.run(async () => (await start(input)).result());
+    expect(result.status).toBe('stopped');
+    expect(result.reason).toMatch(/^slice 0 rejected: /);
+    expect(result.slices.map((s) => s.status)).toEqual(['rejected', 'skipped', 'skipped']);
+    expect(result.lotsFilled).toBe(0);
+    await maybeRecordHistory(client, twapWorkflowId(input.tenantId, input.decisionId), 'twap-execution-stopped');
   });
 
   it('fails a run with bad input, naming the field', async () => {
