@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:api`: the API under load on its own throwaway Postgres and Temporal.
+ *
+ *   decide   POST /t/<slug>/api/v1/decisions through real HTTP at a steady --rate (default 100/s)
+ *            for --seconds (default 30), each a new idempotency key (a whole decide: tenant state,
+ *            models, castle, one decisions row + its outbox event); latency from send to answer.
+ *            Baseline in the same run: the same decide in process (createDecider on its own model
+ *            cache), at the same pace for a third of the time. The requests are spread over 10
+ *            tenants and 10 client addresses (X-Forwarded-For from loopback), so the seed's
+ *            600/h decide limit per tenant and 1,200/min per client hold without 429s.
+ *   fan-out  --clients (1,000) socket.io clients in --rooms (100) tenants, each subscribed to its
+ *            tenant's `pnl` channel; --events (300) events published one tenant at a time
+ *            (outbox row + NOTIFY in one transaction); latency from just before the commit to each
+ *            client's receipt. Baseline: the same publish to a bare LISTEN connection.
+ *
+ * Goals (issue 13): decide p99 < 30 ms through HTTP, fan-out p99 < 50 ms. The API server, the
+ * clients and the load generator share this process (and the machine's cores), so the figures
+ * include their contention.
+ */
+import { Client as PgClient } from 'pg';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import { createDecider } from '../activities/decide';
+import { issueSession } from '../api/session';
+import { startApiServer } from '../api/server';
+import { createPool } from '../db/client';
+import { API_EVENTS_CHANNEL, publishApiEvent } from '../db/api-events';
+import { createTenant } from '../db/tenants';
+import { withTenant } from '../db/tenant';
+import { ModelCache } from '../ml/model-cache';
+import { ModelRegistry } from '../ml/registry';
+import { trainOnDataVersion } from '../ml/trainers';
+import { loadConfig } from '../runtime/config';
+import { startEphemeralServers } from '../stack/ephemeral-servers';
+import { runBench } from './harness';
+import { formatSummary, intFlag, summarize, type Summary } from './stats';
+
+const SECRET = 'bench-api-session-secret-0123456789abcdef';
+const AT = '2026-03-10T11:00:00+05:30';
+const SEED = 3;
+const DECIDE_TENANTS = 10;
+const CLIENT_ADDRESSES = 10;
+
+const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
+
+/** Calls `fn(i)` at `rate` per second for `seconds` (open loop: a slow answer does not delay the next send). */
+async function paced(rate: number, seconds: number, fn: (i: number) => Promise<void>): Promise<Summary> {
+  const n = Math.round(rate * seconds);
+  const samples: number[] = [];
+  const inFlight: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    await sleepUntil(t0 + (i * 1000) / rate);
+    const s = performance.now();
+    inFlight.push(fn(i).then(() => void samples.push(performance.now() - s)));
+  }
+  await Promise.all(inFlight);
+  return summarize(samples, performance.now() - t0);
+}
+
+runBench(async () => {
+  const rate = intFlag('rate', 100);
+  const seconds = intFlag('seconds', 30);
+  const clients = intFlag('clients', 1000);
+  const rooms = intFlag('rooms', 100);
+  const events = intFlag('events', 300);
+  const servers = await startEphemeralServers({ bundle: false });
+  const pool = createPool(servers.db.appUrl, { max: 8 });
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: servers.temporal.address,
+    TEMPORAL_NAMESPACE: servers.namespace,
+    QS_LOG_LEVEL: 'silent',
+    QS_SESSION_SECRET: SECRET,
+  });
+  const cache = new ModelCache({ pool, listenUrl: servers.db.appUrl, workerId: 'bench-api-in-process' });
+  const sockets: Socket[] = [];
+  let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
+  try {
+    const registry = new ModelRegistry(pool, { actor: 'bench' });
+    for (const typeId of ['signal_stack', 'strategy_agents'] as const) {
+      const t0 = performance.now();
+      const { run, metadata } = await trainOnDataVersion(typeId, '2026-03-06');
+      await registry.saveModel({ scope: 'global', artifact: run.artifact, metadata });
+      console.log(`${typeId}: trained and promoted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    api = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, servers.db.appUrl);
+    await api.realtime.ready;
+    await cache.start();
+    const url = api.url;
+
+    // ---------- decide ----------
+    const tenants: Array<{ id: number; slug: string }> = [];
+    for (let t = 0; t < DECIDE_TENANTS; t++) tenants.push(await createTenant(pool, { slug: `bench-d${t}`, name: 'B' }));
+    const tokens = tenants.map((t) => issueSession(SECRET, { userId: 1, tenantId: t.id, role: 'trader' }));
+    const statuses = new Map<number, number>();
+    const overHttp = async (i: number, key: string) => {
+      const t = i % DECIDE_TENANTS;
+      const res = await fetch(`${url}/t/${tenants[t].slug}/api/v1/decisions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokens[t]}`,
+          'content-type': 'application/json',
+          'x-forwarded-for': `10.9.0.${(i % CLIENT_ADDRESSES) + 1}`,
+        },
+        body: JSON.stringify({ key, at: AT, seed: SEED }),
+      });
+      await res.arrayBuffer();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    };
+    // Warm both paths (models loaded, snapshot built and stored, connections open).
+    for (let i = 0; i < 20; i++) await overHttp(i, `warm-${i}`);
+    statuses.clear();
+    const decider = createDecider({ pool, models: cache });
+    for (let i = 0; i < 20; i++)
+      await decider.run({ tenantId: tenants[0].id, decisionId: `warm-in-${i}`, at: AT, seed: SEED });
+
+    const inProcess = await paced(rate, Math.max(1, Math.round(seconds / 3)), async (i) => {
+      await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `in-${i}`, at: AT, seed: SEED });
+    });
+    const http = await paced(rate, seconds, (i) => overHttp(i, `http-${i}`));
+    const byStatus = [...statuses.entries()].map(([s, n]) => `${s}×${n}`).join(' ');
+
+    // ---------- fan-out ----------
+    const roomTenants: Array<{ id: number; slug: string }> = [];
+    for (let r = 0; r < rooms; r++) roomTenants.push(await createTenant(pool, { slug: `bench-r${r}`, name: 'R' }));
+    const received: number[] = [];
+    let expected = 0;
+    for (let c = 0; c < clients; c++) {
+      const t = roomTenants[c % rooms];
+      const s = connectClient(url, {
+        auth: { token: issueSession(SECRET, { userId: 1, tenantId: t.id, role: 'trader' }) },
+        transports: ['websocket'],
+        reconnection: false,
+      });
+      sockets.push(s);
+      await new Promise<void>((resolve, reject) => {
+        s.once('connect', resolve);
+        s.once('connect_error', reject);
+      });
+      const ack = (await s.timeout(10_000).emitWithAck('subscribe', { channel: 'pnl' })) as { ok: boolean };
+      if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
+      s.on('event', (e: { payload: { sentAt: number } }) => received.push(Date.now() - e.payload.sentAt));
+    }
+    const publish = (r: number) =>
+      withTenant(pool, roomTenants[r % rooms].id, (tx) => publishApiEvent(tx, 'pnl', { sentAt: Date.now() }));
+    const perRoom = clients / rooms;
+    const f0 = performance.now();
+    for (let e = 0; e < events; e++) {
+      expected += perRoom;
+      await publish(e);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (let wait = 0; received.length < expected && wait < 100; wait++) await new Promise((r) => setTimeout(r, 100));
+    const fanout = summarize(received, performance.now() - f0);
+
+    // Baseline: the same publish to a bare LISTEN connection (NOTIFY → listener, no API, no Socket.IO).
+    const listener = new PgClient({ connectionString: servers.db.appUrl });
+    await listener.connect();
+    const notified: number[] = [];
+    let waiting: (() => void) | undefined;
+    listener.on('notification', () => waiting?.());
+    await listener.query(`LISTEN ${API_EVENTS_CHANNEL}`);
+    for (let e = 0; e < Math.min(events, 200); e++) {
+      const got = new Promise<void>((r) => (waiting = r));
+      const s = performance.now();
+      await withTenant(pool, roomTenants[0].id, (tx) => publishApiEvent(tx, 'orders', { baseline: e }));
+      await got;
+      notified.push(performance.now() - s);
+    }
+    await listener.end();
+    const baselineNotify = summarize(
+      notified,
+      notified.reduce((a, b) => a + b, 0),
+    );
+
+    console.log(
+      `\ndecide through HTTP: ${rate}/s for ${seconds} s over ${DECIDE_TENANTS} tenants; statuses ${byStatus}`,
+    );
+    console.log(formatSummary('baseline: decide in process', inProcess));
+    console.log(formatSummary('decide through HTTP', http));
+    console.log(
+      `\nfan-out: ${clients} clients in ${rooms} tenant rooms, ${events} events × ${perRoom} subscribers ` +
+        `(${received.length}/${expected} delivered)`,
+    );
+    console.log(formatSummary('baseline: NOTIFY → LISTEN', baselineNotify));
+    console.log(formatSummary('fan-out: publish → client', fanout));
+    console.log(
+      `\ngoals: decide p99 < 30 ms (HTTP ${http.p99.toFixed(1)} ms, in process ${inProcess.p99.toFixed(1)} ms); ` +
+        `fan-out p99 < 50 ms (${fanout.p99.toFixed(1)} ms)`,
+    );
+  } finally {
+    for (const s of sockets) s.disconnect();
+    await api?.close();
+    await cache.stop();
+    await pool.end();
+    await servers.stop();
+  }
+});
