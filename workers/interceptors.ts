@@ -4,7 +4,8 @@
  * metrics read off a few activities' inputs and results — orders placed/rejected/denied and
  * filled (placeOrder, placeLegs; a structure's reconciliation verdict too), decisions by
  * outcome with the walls and cost reasons that refused them and the decision latency (decide,
- * counted once per new decision), trades recorded by status (recordTrade). Metrics go to
+ * counted once per new decision), trades recorded by status (recordTrade), Telegram deliveries
+ * by outcome (deliverNotification). Metrics go to
  * prom-client's default registry, which a worker's /metrics serves. Labels are code-defined
  * names (activity types, outcomes, walls, reason codes), never ids. With tracing on, the
  * OpenTelemetry interceptors too.
@@ -55,6 +56,16 @@ export const tradesRecorded = once(
     }),
 );
 
+export const notificationDeliveries = once(
+  'qs_notification_deliveries_total',
+  () =>
+    new Counter({
+      name: 'qs_notification_deliveries_total',
+      help: 'Telegram deliveries by outcome (sent, refused, failed, unconfirmed, in_flight)',
+      labelNames: ['outcome'],
+    }),
+);
+
 /** A label value from data: a short code-like word, anything else is "other" (bounded sets). */
 const label = (v: unknown): string => (typeof v === 'string' && /^[A-Za-z0-9_.-]{1,40}$/.test(v) ? v : 'other');
 
@@ -81,6 +92,7 @@ const RECORDERS: Record<string, Recorder> = {
     for (const reason of d.reasons ?? [])
       if (reason.source === 'costs') costRejections.inc({ reason: label(reason.code) });
   },
+  deliverNotification: (_args, result) => notificationDeliveries.inc({ outcome: label(result) }),
   recordTrade: (args) => tradesRecorded.inc({ status: label((args[0] as { status?: unknown })?.status) }),
 };
 

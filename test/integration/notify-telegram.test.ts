@@ -7,7 +7,10 @@
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { register } from 'prom-client';
 import { createNotificationActivities } from '../../activities/notifications';
+import { TASK_QUEUES } from '../../contracts/task-queues';
+import { workerInterceptors } from '../../workers/interceptors';
 import type { NotificationSweepResult } from '../../contracts/notifications';
 import { createLinkCode, saveTelegramBot } from '../../db/notifications';
 import { createPool } from '../../db/client';
@@ -212,10 +215,31 @@ describe('Telegram notifier', () => {
     fake.userSends(privateChat(9301), 9301, `/start ${code}`);
     expect(await sweep()).toMatchObject({ linked: 1 });
 
+    // A sweep as an operator runs it: on the trading queue, through the CLI (one workflow per minute).
+    const trading = await testWorker({
+      taskQueue: TASK_QUEUES.trading,
+      activities: createNotificationActivities({ pool, keys: testKeys }),
+      interceptors: workerInterceptors(),
+    });
+    await killSwitch(tenantId, true, 'from the CLI sweep');
+    const cliSweep = await trading.runUntil(
+      runQs(['notify', 'sweep', '--json'], {
+        ...env(),
+        TEMPORAL_ADDRESS: testEnv().temporalAddress,
+        TEMPORAL_NAMESPACE: testEnv().namespace,
+      }),
+    );
+    expect(cliSweep.code).toBe(0);
+    expect(JSON.parse(cliSweep.stdout)).toMatchObject({ configured: true, outcomes: { sent: 1 } });
+    expect(fake.sentTo(9301).at(-1)?.text).toBe('⛔ Kill switch SET (tenant:*): from the CLI sweep');
+    expect((await register.metrics()).match(/^qs_notification_deliveries_total\{outcome="sent"\} (\d+)/m)?.[1]).toBe(
+      '1',
+    );
+
     const status = await runQs(['notify', 'status', '--tenant', slug, '--json'], env());
     expect(JSON.parse(status.stdout)).toMatchObject({
       links: [{ email: 'u0@notify.test', chatId: '9301', status: 'active' }],
-      notifications: [],
+      notifications: [{ eventType: 'kill_switch.set', status: 'sent' }],
     });
     expect(users).toHaveLength(1);
   });
