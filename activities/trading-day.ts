@@ -1,17 +1,19 @@
 /**
- * TradingDay's own activities (trading queue, database only): pre-open facts, order legs for a
- * decision and for a square-off, the book marked to market, the audit of every operator change,
- * the paper market's clock in accelerated mode, and the day summary row. Each is idempotent:
- * reads, upserts on (tenant, date), audits keyed by the change's id.
+ * TradingDay's own activities (trading queue, database only): pre-open facts (with the daily loss
+ * limit), order legs for a decision, an exit and a square-off, the book marked to market, the
+ * day's orders still working, the audit of every operator change, the paper market's clock in
+ * accelerated mode, and the day summary row. Each is idempotent: reads, upserts on (tenant,
+ * date), audits keyed by the change's id.
  */
 import type { Pool } from 'pg';
 import { auditEventRecorded, auditIn } from '../db/audit';
 import { brokerNameOf } from '../db/broker-accounts';
 import { activeKillSwitches, tenantFlags } from '../db/trading-state';
 import { bookPositions, costsOfDecisions, upsertTradingDay, workingOrdersOf } from '../db/trading-days';
+import { tenantLimits } from '../db/tenant-limits';
 import { withTenant } from '../db/tenant';
 import { MARKET_OPEN_MINUTE } from '../domain/calendar';
-import { structureParams, type StrikeChoice } from '../domain/decision';
+import { DEFAULT_TENANT_LIMITS, structureParams, type StrikeChoice } from '../domain/decision';
 import { lotSize, type Instrument } from '../domain/instruments';
 import { ceilToTick, dec, floorToTick, rupees } from '../domain/money';
 import type { Structure, StructureKind, StructureLeg } from '../domain/strategies';
@@ -129,16 +131,17 @@ export function createTradingDayActivities(deps: { pool: Pool }) {
 
   return {
     /** The tenant's status, tenant-wide kill switches and opening book, before the first tick. */
-    async dayPreOpen(input: { tenantId: number }): Promise<{ blockers: string[]; book: Book }> {
-      const blockers = await withTenant(pool, input.tenantId, async (tx) => {
+    async dayPreOpen(input: { tenantId: number }): Promise<{ blockers: string[]; book: Book; maxDailyLoss: string }> {
+      const { blockers, maxDailyLoss } = await withTenant(pool, input.tenantId, async (tx) => {
         const out: string[] = [];
         const flags = await tenantFlags(tx);
         if (flags?.status !== 'active') out.push(`tenant is ${flags?.status ?? 'unknown'}`);
         for (const k of await activeKillSwitches(tx, { instrument: '', structure: '' }))
           out.push(`kill switch (${k.scope}): ${k.reason}`);
-        return out;
+        const limits = await tenantLimits(tx);
+        return { blockers: out, maxDailyLoss: limits?.maxDailyLoss ?? DEFAULT_TENANT_LIMITS.maxDailyLoss };
       });
-      return { blockers, book: await markBook(input) };
+      return { blockers, book: await markBook(input), maxDailyLoss };
     },
 
     /**

@@ -31,6 +31,8 @@ export interface TradingDayInput {
   readonly orderOptions?: OrderPlacementOptions;
   /** Overrides of every structure template's exit rule (domain/trading-day/exits.ts) for this day. */
   readonly exitRules?: ExitOverrides;
+  /** A daily loss guard tighter than the tenant's limit for this day (rupees, e.g. "10000.00"). */
+  readonly maxDailyLoss?: string;
   /** Task queue of the tenant's own broker worker, for the day's placements and cancels. */
   readonly brokerTaskQueue?: string;
   /** Continue as new after this many ticks in one run even if Temporal has not suggested it (tests). */
@@ -119,6 +121,8 @@ export interface CarriedDay {
   readonly exits: Readonly<Record<string, number>>;
   /** Pinned at the open and passed to every decide: a mid-day promotion does not change the day's models. */
   readonly models: readonly ModelPin[];
+  /** The tenant's daily loss limit at the open (rupees); absent in days opened before the guard. */
+  readonly maxDailyLoss?: string;
 }
 
 export type DayEndStatus = 'completed' | 'holiday' | 'halted';

@@ -2,7 +2,8 @@
  * What TradingDay holds and how it lets go of it: the book marked to market, placements through
  * OrderPlacement children (entries `open`, everything else `close`, which passes the gate under
  * a kill switch), the structures entered and the exit rules applied to them every tick, closing
- * the whole book (flatten, square-off) and the day's working orders cancelled at the close.
+ * the whole book (flatten, square-off, the daily loss guard) and the day's working orders
+ * cancelled at the close.
  */
 import { executeChild, ParentClosePolicy, patched, proxyActivities } from '@temporalio/workflow';
 import type { BrokerActivities } from '../activities/broker-calls';
@@ -17,12 +18,23 @@ import { TASK_QUEUES } from '../contracts/task-queues';
 import type { WorkflowSignatures } from '../contracts/workflows';
 import { lotSize, type Instrument } from '../domain/instruments';
 import { dec, rupees } from '../domain/money';
-import { countInto, exitDue, exitRuleFor, mayExit, structurePnl, type OpenStructure } from '../domain/trading-day';
+import { DEFAULT_TENANT_LIMITS } from '../domain/decision/limits';
+import {
+  countInto,
+  dailyLossBreach,
+  exitDue,
+  exitRuleFor,
+  mayExit,
+  structurePnl,
+  type OpenStructure,
+} from '../domain/trading-day';
 import { BROKER_RETRY, databaseActivityOptions, MONEY_BUDGET } from './retry-budgets';
 import type { DayRun } from './trading-day-state';
 
 /** Exit rules run every tick from this patch on; histories recorded before it never evaluated them. */
 export const EXIT_RULES_PATCH = 'trading-day-exit-rules';
+/** A day whose P&L reaches −(daily loss limit) closes its book and goes reduce-only from this patch on. */
+export const LOSS_GUARD_PATCH = 'trading-day-daily-loss-guard';
 /** The close cancels the day's orders still working, before the square-off. */
 export const CANCEL_WORKING_PATCH = 'trading-day-cancel-working';
 
@@ -148,6 +160,19 @@ export async function applyExits(day: DayRun, minute: number): Promise<void> {
     }
   }
   if (exited) await mark(day);
+}
+
+/**
+ * The daily loss guard: the book marked at or below −(the tenant's daily loss limit) is closed
+ * through OrderPlacement and the day goes reduce-only (audited as the system's change). Not while
+ * HALTED or paused: an operator holds the book then.
+ */
+export async function guardDailyLoss(day: DayRun): Promise<void> {
+  if (day.c.positions.length === 0 || !mayExit(day.control)) return;
+  const why = dailyLossBreach(day.c.pnl, day.c.maxDailyLoss ?? DEFAULT_TENANT_LIMITS.maxDailyLoss);
+  if (!why || !patched(LOSS_GUARD_PATCH)) return;
+  if (day.c.state === 'ACTIVE') await day.change({ kind: 'reduce' }, { by: 'system:daily-loss-guard', reason: why });
+  await closeBook(day, `loss-guard-${day.minute}`);
 }
 
 /** Close every open position through OrderPlacement (opposite legs); how many legs it sent. */

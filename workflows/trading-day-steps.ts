@@ -19,9 +19,10 @@ import type { WorkflowSignatures } from '../contracts/workflows';
 import type { DecisionOutcome as Decision } from '../domain/decision';
 import type { ModelPin } from '../domain/decision';
 import type { Instrument } from '../domain/instruments';
+import { dec } from '../domain/money';
 import { closedStats, mayEnter, maxDrawdown, refusalKey, tickDecisionId, tickInstant } from '../domain/trading-day';
 import { databaseActivityOptions, MONEY_BUDGET, OUTAGE_RETRY } from './retry-budgets';
-import { applyExits, holdEntry, mark, place } from './trading-day-book';
+import { applyExits, guardDailyLoss, holdEntry, mark, place } from './trading-day-book';
 import type { DayRun } from './trading-day-state';
 
 export { cancelWorking, closeBook, mark } from './trading-day-book';
@@ -42,9 +43,18 @@ const decider = proxyActivities<{
 
 export const DEFAULT_SEED = 7;
 
+/** The lower of the tenant's limit and the day's own, when it asked for one. */
+const tighterLimit = (tenant: string, day: string | undefined): string =>
+  day !== undefined && dec(day).lessThan(tenant) ? day : tenant;
+
 /** Pre-open: the reconciliation must come back clean and no tenant-wide switch may be set, else HALTED. */
 export async function preOpen(day: DayRun): Promise<void> {
   const { tenantId, date } = day.input;
+  const asked = day.input.maxDailyLoss;
+  if (asked !== undefined && !/^\d{1,12}(\.\d{1,2})?$/.test(asked))
+    throw ApplicationFailure.nonRetryable(
+      `maxDailyLoss: expected rupees such as 25000.00, got ${JSON.stringify(asked)}`,
+    );
   const recon = await executeChild<WorkflowSignatures['reconciliation']>('reconciliation', {
     workflowId: reconciliationWorkflowId(tenantId, `pre-open-${date}`),
     args: [{ tenantId, trigger: 'pre_open' }],
@@ -57,7 +67,11 @@ export async function preOpen(day: DayRun): Promise<void> {
   }
   why.push(...pre.blockers);
   day.startAs(why.length > 0 ? 'HALTED' : 'ACTIVE', why.length > 0 ? why.join('; ') : null);
-  day.set({ openingValue: pre.book.value, positions: pre.book.positions });
+  day.set({
+    openingValue: pre.book.value,
+    positions: pre.book.positions,
+    maxDailyLoss: tighterLimit(pre.maxDailyLoss, day.input.maxDailyLoss),
+  });
   // What decide serves now is what the day decides with until its close, whatever is promoted meanwhile.
   if (patched(PINNED_MODELS_PATCH)) day.set({ models: await decider.decisionModels({ tenantId }) });
 }
@@ -125,6 +139,7 @@ export async function tick(day: DayRun, minute: number): Promise<void> {
   }
   await mark(day);
   await applyExits(day, minute);
+  await guardDailyLoss(day);
   day.set({ pnlPath: [...day.c.pnlPath, day.c.pnl] });
 }
 

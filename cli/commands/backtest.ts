@@ -6,14 +6,15 @@
  * exits trade at the natural price with the real cost engine, everything left squares off at
  * 15:15. A baseline runs in the same pass: at every tick where the engine trades, a seeded random
  * structure that builds on the same chain, with the same lots, exits and costs (it skips the
- * castle). Prints net P&L after costs, max drawdown, win rate, refusals by wall, for both.
+ * castle). Both books keep the live day's daily loss guard (at −limit: close all, stop entering).
+ * Prints net P&L after costs, max drawdown, win rate, refusals by wall, for both.
  */
 import { Command } from 'commander';
 import { registryModelSource } from '../../activities/decide';
 import { strikeChoice, SNAPSHOT_HISTORY_DAYS, tenantRiskView } from '../../activities/decision-inputs';
 import { PAPER_DEFAULT_CAPITAL } from '../../broker/paper/paper-broker';
 import { formatTradingsymbol, parseTradingsymbol } from '../../broker/tradingsymbol';
-import { decide, type DecisionModels, type ModelRef } from '../../domain/decision';
+import { decide, DEFAULT_TENANT_LIMITS, type DecisionModels, type ModelRef } from '../../domain/decision';
 import { INSTRUMENTS, lotSize, type Instrument } from '../../domain/instruments';
 import { createSource, simulateDays, type MarketDay } from '../../domain/market';
 import { dec, rupees, type Decimal, type Rupees } from '../../domain/money';
@@ -199,8 +200,10 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
       ) {
         const snapshot = snap(m);
         const quotes = quoteBook(snapshot);
-        mine.applyExits(m, quotes);
-        theirs.applyExits(m, quotes);
+        for (const b of [mine, theirs]) {
+          b.applyExits(m, quotes);
+          b.guardDailyLoss(quotes, DEFAULT_TENANT_LIMITS.maxDailyLoss);
+        }
         const cash = capital.plus(mine.net()).plus(mine.open.reduce((s, x) => s.plus(premiumOf(x.legs)), dec(0)));
         const tenant = tenantRiskView(
           {
@@ -219,7 +222,7 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
         const d = decide({ decisionId, snapshot, models: decisionModels, tenant, strikes });
         const key = refusalKey(d);
         if (key) engine.refusals = countInto(engine.refusals, key);
-        if (d.status === 'trade' && d.structure) {
+        if (d.status === 'trade' && d.structure && !mine.reducing) {
           const legs = simLegs(o.instrument, d.lots, size, d.legs);
           mine.enter({
             decisionId,
@@ -231,7 +234,7 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
           });
           // The baseline: a random structure that builds on this chain, same lots.
           const start = pick.int(0, STRUCTURE_KINDS.length - 1);
-          for (let i = 0; i < STRUCTURE_KINDS.length; i++) {
+          for (let i = 0; i < STRUCTURE_KINDS.length && !theirs.reducing; i++) {
             const kind = STRUCTURE_KINDS[(start + i) % STRUCTURE_KINDS.length]!;
             const built = buildStructure(snapshot.chain, { kind });
             if (!built.ok) continue;

@@ -1,4 +1,12 @@
-import { closedStats, entryPremium, exitDue, exitRuleFor, structurePnl, type OpenStructure } from './exits';
+import {
+  closedStats,
+  dailyLossBreach,
+  entryPremium,
+  exitDue,
+  exitRuleFor,
+  structurePnl,
+  type OpenStructure,
+} from './exits';
 
 // An iron condor for 65 units: sold 24000 PE at 40.00 and 24600 CE at 35.50, bought wings at 12.25 and 10.05.
 const condor: OpenStructure = {
@@ -97,5 +105,15 @@ describe('exit rules', () => {
       averageWinner: '955.13',
       averageLoser: '-1729.00',
     });
+  });
+});
+
+describe('the daily loss guard', () => {
+  it('fires at the limit, not a paisa before', () => {
+    expect(dailyLossBreach('-24999.99', '25000.00')).toBeNull();
+    expect(dailyLossBreach('1000.00', '25000.00')).toBeNull();
+    expect(dailyLossBreach('-25000.00', '25000.00')).toBe(
+      'daily loss limit ₹25000.00 reached (P&L ₹-25000.00): book closed, reduce-only',
+    );
   });
 });

@@ -167,3 +167,13 @@ export function closedStats(pnls: readonly Rupees[]): ClosedStats {
     averageLoser: avg(losses),
   };
 }
+
+/**
+ * The castle's daily-loss wall stops new entries; what is already open can lose more. Once the
+ * day's P&L (marked, gross) is at or below −maxDailyLoss the day closes everything and goes
+ * reduce-only: the loss is bounded by the limit plus one tick's move. null when within it.
+ */
+export function dailyLossBreach(dayPnl: Rupees, maxDailyLoss: Rupees): string | null {
+  if (dec(dayPnl).greaterThan(dec(maxDailyLoss).negated())) return null;
+  return `daily loss limit ₹${rupees(maxDailyLoss)} reached (P&L ₹${rupees(dayPnl)}): book closed, reduce-only`;
+}

@@ -89,3 +89,24 @@ describe('the backtest book', () => {
     expect(book.positions()).toEqual([]);
   });
 });
+
+describe("the backtest book's daily loss guard", () => {
+  it('closes everything at the limit and stops entering', () => {
+    const book = new SimBook('NIFTY', '2026-05-06', 65);
+    book.enter({
+      decisionId: 'c',
+      structure: 'BULL_PUT_SPREAD',
+      lots: 1,
+      minute: 570,
+      nearestExpiry: '2026-05-12',
+      legs,
+    });
+    book.guardDailyLoss(quotes([50, 50.5], [14, 14.5]), '25000.00');
+    expect({ open: book.open.length, reducing: book.reducing }).toEqual({ open: 1, reducing: false });
+    // Mids 60.25 and 14.25 lose (40.00 − 60.25 + 14.25 − 12.50) × 65 = −1202.50 plus costs: over a ₹1,000 limit;
+    // closed at natural, (40.00 − 60.50 + 14.00 − 12.50) × 65 = −1235.00.
+    book.guardDailyLoss(quotes([60, 60.5], [14, 14.5]), '1000.00');
+    expect({ open: book.open.length, reducing: book.reducing }).toEqual({ open: 0, reducing: true });
+    expect(book.closedPnls).toEqual(['-1235.00']);
+  });
+});

@@ -9,7 +9,7 @@ import type { CostLeg } from '../costs/engine-types';
 import type { IsoDate } from '../dates';
 import type { Instrument } from '../instruments';
 import { dec, rupees, type Decimal, type Rupees } from '../money';
-import { exitDue, exitRuleFor, structurePnl, type ExitOverrides, type OpenStructure } from './exits';
+import { dailyLossBreach, exitDue, exitRuleFor, structurePnl, type ExitOverrides, type OpenStructure } from './exits';
 import { countInto } from './summary';
 
 export interface SimQuote {
@@ -40,6 +40,8 @@ export class SimBook {
   /** Net P&L (realised − costs + unrealised at mids) after each tick. */
   readonly path: Rupees[] = [];
   lotsToday = 0;
+  /** Set by the daily loss guard: no new entries for the rest of the day. */
+  reducing = false;
   /** The last quote seen per held symbol: a strike that leaves the chain still closes at its last price. */
   private readonly lastQuotes = new Map<string, SimQuote>();
 
@@ -127,6 +129,14 @@ export class SimBook {
       const v = exitDue(s, exitRuleFor(s.structure, this.exitRules), { date: this.date, minute }, marks);
       if (v && this.close(s, quotes)) this.exits = countInto(this.exits, v.reason);
     }
+  }
+
+  /** The live day's daily loss guard: at −limit (net, marked) everything closes and the day stops entering. */
+  guardDailyLoss(quotes: QuoteBook, maxDailyLoss: Rupees): void {
+    if (this.open.length === 0) return;
+    if (dailyLossBreach(rupees(this.net().plus(this.unrealised(quotes))), maxDailyLoss) === null) return;
+    this.closeAll(quotes);
+    this.reducing = true;
   }
 
   /** The square-off: everything still open closes. */

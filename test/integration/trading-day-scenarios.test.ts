@@ -8,7 +8,7 @@
  * firing across continue-as-new; reduce-only refusing entries while exits go; flatten mid-day.
  */
 import { until } from '../support/until';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { startWorkflow } from '../../runtime/workflow-client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { TenantId, TradingDate, TradingStateAttr } from '../../contracts/search-attributes';
@@ -395,6 +395,39 @@ describe('TradingDay on the real stack', () => {
     await maybeRecordHistory(client, flat.workflowId, 'trading-day-flatten-halted');
   });
 
+  it('the daily loss guard closes the book and goes reduce-only; a malformed limit fails the day', async () => {
+    const t = await paperTenant(pool);
+    const s = await withWorkers(async () => {
+      // Another date: the day's id is its business key.
+      const bad = await start(client, input(t, { date: '2026-05-07', maxDailyLoss: 'lots' }));
+      const err = await bad.result().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect(String((err as WorkflowFailedError).cause?.message)).toMatch(/^maxDailyLoss: expected rupees/);
+      return start(client, input(t, { seed: tradingSeed, maxDailyLoss: '1.00' })).then((h) => h.result());
+    });
+    expect(s).toMatchObject({ status: 'completed', finalState: 'REDUCING', openPositionsAtClose: 0 });
+    expect(s.reconciliationClean).toBe(true);
+    const changes = await withTenant(
+      pool,
+      t,
+      async ({ client: c }) =>
+        (
+          await c.query(
+            `SELECT payload->>'kind' AS kind, payload->>'by' AS by, payload->>'reason' AS reason FROM audit_log
+              WHERE tenant_id = $1 AND event_type = 'trading_day.change'`,
+            [t],
+          )
+        ).rows,
+    );
+    expect(changes).toEqual([
+      { kind: 'reduce', by: 'system:daily-loss-guard', reason: expect.stringMatching(/^daily loss limit ₹1\.00/) },
+    ]);
+    await maybeRecordHistory(client, s.workflowId, 'trading-day-loss-guard');
+  });
+
   it(`chaos: the workers SIGKILLed ${DAY_KILLS} times mid-day; the day completes, nothing placed twice`, async () => {
     const t = await paperTenant(pool);
     const rng = new Rng(`day-chaos-${t}`);
@@ -443,7 +476,7 @@ describe('TradingDay on the real stack', () => {
       });
     expect(ledger.filter((o) => o.broker_order_id !== null)).toHaveLength(brokerOrders.length);
     // One decision per tick, none lost or repeated.
-    expect((await dayDecisions(t)).length).toBe(ticksInDay(CADENCE));
+    expect((await dayDecisions(t)).filter((d) => /^\d{4}$/.test(d.minute))).toHaveLength(ticksInDay(CADENCE));
     process.stderr.write(
       `[trading-day] chaos: ${JSON.stringify({ kills, ms: Date.now() - t0, trades: s.trades, exits: s.exits })} ` +
         `${brokerOrders.length} broker orders, ${ledger.length} ledger rows, 0 duplicate tags\n`,
