@@ -7,11 +7,8 @@
  */
 import type { Pool } from 'pg';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { decisionById, insertDecision } from '../db/decisions';
-import { switchedOffFactors } from '../db/factor-pool';
+import { decisionById, decisionState, insertDecision } from '../db/decisions';
 import { storeMarketSnapshot } from '../db/market-snapshots';
-import { tenantLimits } from '../db/tenant-limits';
-import { tenantRiskRecord } from '../db/tenant-risk-state';
 import { withTenant } from '../db/tenant';
 import { dateToEpochMs } from '../domain/dates';
 import {
@@ -185,11 +182,6 @@ export function createDecider(deps: DecideDeps) {
     return (await pinned.get(pin)) as ModelsByType[T];
   }
 
-  async function stored(tenantId: number, decisionId: string): Promise<Decision | null> {
-    const row = await withTenant(deps.pool, tenantId, (tx) => decisionById(tx, decisionId));
-    return row ? (row.why as Decision) : null;
-  }
-
   async function run(input: DecideInput): Promise<WholeDecision> {
     const pins = input.models ?? [];
     checkPins(pins);
@@ -200,19 +192,13 @@ export function createDecider(deps: DecideDeps) {
     } catch (err) {
       throw ApplicationFailure.nonRetryable((err as Error).message, 'BadDecisionInput');
     }
-    // One transaction: is it decided already; else the tenant's state, its limits, the switched-off factors.
-    const dayStart = new Date(dateToEpochMs(snapshot.date) - 330 * 60_000);
-    const state = await withTenant(deps.pool, input.tenantId, async (tx) => {
-      const row = await decisionById(tx, input.decisionId);
-      if (row) return { stored: row.why as Decision } as const;
-      return {
-        stored: null,
-        record: await tenantRiskRecord(tx, snapshot.date, dayStart),
-        limits: await tenantLimits(tx),
-        switchedOff: await switchedOffFactors(tx.client),
-      } as const;
-    });
-    if (state.stored) return { decision: state.stored, created: false };
+    const [stack, agents, slippage, selector] = await Promise.all([
+      model('signal_stack', input.tenantId, pins),
+      model('strategy_agents', input.tenantId, pins),
+      model('slippage_coefficients', input.tenantId, pins),
+      model('strike_selector', input.tenantId, pins),
+    ]);
+    const strikes = await strikeChoice(snapshot, selector);
     if (!storedSnapshots.has(snapshot.id)) {
       await storeMarketSnapshot(deps.pool, {
         id: snapshot.id,
@@ -225,34 +211,31 @@ export function createDecider(deps: DecideDeps) {
       });
       storedSnapshots.add(snapshot.id);
     }
-    const [stack, agents, slippage, selector] = await Promise.all([
-      model('signal_stack', input.tenantId, pins),
-      model('strategy_agents', input.tenantId, pins),
-      model('slippage_coefficients', input.tenantId, pins),
-      model('strike_selector', input.tenantId, pins),
-    ]);
-    if (!stack || !agents)
-      throw ApplicationFailure.nonRetryable(
-        `no ${!stack ? 'signal_stack' : 'strategy_agents'} model in production: train and promote one first`,
-        'ModelNotServed',
-      );
-    const models: DecisionModels = {
-      signalStack: { ref: ref(stack), state: stack.state },
-      agents: { ref: ref(agents), state: agents.agents },
-      slippage: slippage ? { ref: ref(slippage), model: slippage.asSlippageModel() } : null,
-    };
-    const strikes = await strikeChoice(snapshot, selector);
-    const decision = decide({
-      decisionId: input.decisionId,
-      snapshot,
-      models,
-      tenant: tenantRiskView(state.record, snapshot, state.limits),
-      strikes,
-      switchedOffFactors: state.switchedOff,
-    });
+    const dayStart = new Date(dateToEpochMs(snapshot.date) - 330 * 60_000);
     const wf = deps.workflow?.() ?? callerWorkflow();
-    const created = await withTenant(deps.pool, input.tenantId, (tx) =>
-      insertDecision(tx, {
+    // One transaction: decided already? else the tenant's state (one statement), decide, the row.
+    return withTenant(deps.pool, input.tenantId, async (tx): Promise<WholeDecision> => {
+      const state = await decisionState(tx, input.decisionId, snapshot.date, dayStart);
+      if (state.stored) return { decision: state.stored as Decision, created: false };
+      if (!stack || !agents)
+        throw ApplicationFailure.nonRetryable(
+          `no ${!stack ? 'signal_stack' : 'strategy_agents'} model in production: train and promote one first`,
+          'ModelNotServed',
+        );
+      const models: DecisionModels = {
+        signalStack: { ref: ref(stack), state: stack.state },
+        agents: { ref: ref(agents), state: agents.agents },
+        slippage: slippage ? { ref: ref(slippage), model: slippage.asSlippageModel() } : null,
+      };
+      const decision = decide({
+        decisionId: input.decisionId,
+        snapshot,
+        models,
+        tenant: tenantRiskView(state.record, snapshot, state.limits),
+        strikes,
+        switchedOffFactors: state.switchedOff,
+      });
+      const created = await insertDecision(tx, {
         id: decision.decisionId,
         tradingDate: decision.tradingDate,
         structure: decision.structure ?? 'NONE',
@@ -268,11 +251,11 @@ export function createDecider(deps: DecideDeps) {
         expectedPnl: decision.expectedPnl?.total ?? null,
         netEv: decision.netEv,
         why: decision,
-      }),
-    );
-    // A concurrent call with the same id won: its decision is the one of record.
-    if (!created) return { decision: (await stored(input.tenantId, input.decisionId))!, created: false };
-    return { decision, created: true };
+      });
+      // A concurrent call with the same id won: its decision is the one of record.
+      if (!created) return { decision: (await decisionById(tx, input.decisionId))!.why as Decision, created: false };
+      return { decision, created: true };
+    });
   }
 
   /** The versions decide would use for a tenant now: what a trading day pins at its open. */

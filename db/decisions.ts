@@ -1,6 +1,8 @@
 /** Decisions: what was chosen, by which workflow run, and how it ended (status, costs). */
 import { and, eq } from 'drizzle-orm';
 import { decisions } from './schema';
+import type { TenantLimitsRow } from './tenant-limits';
+import type { TenantRiskRecord } from './tenant-risk-state';
 import type { TenantTx } from './tenant';
 
 export interface NewDecision {
@@ -90,4 +92,63 @@ export async function decisionById(tx: TenantTx, id: string): Promise<StoredDeci
     .from(decisions)
     .where(and(eq(decisions.tenantId, tx.tenantId), eq(decisions.id, id)));
   return row;
+}
+
+/** What decide reads before it decides: a stored decision of this id, else the tenant's state. */
+export interface DecisionState {
+  /** The decision already stored under this id (its why), or null. */
+  stored: unknown;
+  record: TenantRiskRecord;
+  limits: TenantLimitsRow | null;
+  /** Factors the weekly evaluation switched off. */
+  switchedOff: string[];
+}
+
+/*
+ * One statement for all of it (the castle's inputs as tenantRiskRecord reads them, the tenant's
+ * limits, the factor pool): decide runs this and its insert in one transaction, a few round trips
+ * in all instead of one per table.
+ */
+const DECISION_STATE = `
+SELECT
+  (SELECT why FROM decisions WHERE tenant_id = $1 AND id = $2) AS stored,
+  COALESCE((SELECT status FROM tenants WHERE id = $1), 'unknown') AS status,
+  COALESCE((SELECT reconciliation_clean FROM tenant_trading_state WHERE tenant_id = $1), true) AS "reconciliationClean",
+  COALESCE((SELECT json_agg(json_build_object('scope', scope, 'target', target, 'reason', reason))
+              FROM kill_switches WHERE tenant_id = $1 AND active), '[]'::json) AS "killSwitches",
+  (SELECT exchange_state->>'cash' FROM paper_accounts WHERE tenant_id = $1) AS cash,
+  COALESCE((SELECT json_agg(json_build_object('tradingsymbol', tradingsymbol, 'quantity', quantity,
+                                              'averagePrice', average_price::text))
+              FROM positions WHERE tenant_id = $1 AND quantity <> 0), '[]'::json) AS positions,
+  (SELECT COALESCE(SUM(realized_pnl), 0)::text FROM positions WHERE tenant_id = $1 AND updated_at >= $4)
+    AS "realisedToday",
+  (SELECT COALESCE(SUM(lots), 0)::int FROM decisions
+    WHERE tenant_id = $1 AND trading_date = $3 AND status IN ('trade', 'placing', 'filled')) AS "lotsToday",
+  (SELECT json_build_object('maxLotsPerOrder', max_lots_per_order, 'maxLotsPerDay', max_lots_per_day,
+                            'maxOpenLots', max_open_lots, 'maxDailyLoss', max_daily_loss::text)
+     FROM tenant_limits WHERE tenant_id = $1) AS limits,
+  ARRAY(SELECT factor FROM factor_pool WHERE status = 'candidate' ORDER BY factor) AS "switchedOff"`;
+
+export async function decisionState(
+  tx: TenantTx,
+  decisionId: string,
+  tradingDate: string,
+  dayStart: Date,
+): Promise<DecisionState> {
+  const { rows } = await tx.client.query(DECISION_STATE, [tx.tenantId, decisionId, tradingDate, dayStart]);
+  const r = rows[0];
+  return {
+    stored: r.stored,
+    record: {
+      status: r.status,
+      reconciliationClean: r.reconciliationClean,
+      killSwitches: r.killSwitches,
+      cash: r.cash,
+      positions: r.positions,
+      realisedToday: r.realisedToday,
+      lotsToday: r.lotsToday,
+    },
+    limits: r.limits,
+    switchedOff: r.switchedOff,
+  };
 }

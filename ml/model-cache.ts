@@ -32,6 +32,11 @@ export interface ModelCacheOptions {
 interface Entry {
   model: AnyModel | null;
   loading: Promise<AnyModel | null> | null;
+  /**
+   * The registry has answered for this entry (with a model or with none). A type with nothing in
+   * production is not asked again on every get: a promotion's NOTIFY reloads the entry.
+   */
+  checked: boolean;
 }
 
 const silent: CacheLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -82,8 +87,8 @@ export class ModelCache {
   async get<T extends ModelTypeId>(typeId: T, tenantId: number | null = null): Promise<ModelsByType[T] | null> {
     const k = key(typeId, tenantId);
     let e = this.entries.get(k);
-    if (!e) this.entries.set(k, (e = { model: null, loading: null }));
-    if (e.model) return e.model as ModelsByType[T];
+    if (!e) this.entries.set(k, (e = { model: null, loading: null, checked: false }));
+    if (e.model || e.checked) return e.model as ModelsByType[T] | null;
     return (await this.load(typeId, tenantId)) as ModelsByType[T] | null;
   }
 
@@ -123,12 +128,13 @@ export class ModelCache {
   private load(typeId: ModelTypeId, tenantId: number | null): Promise<AnyModel | null> {
     const k = key(typeId, tenantId);
     let e = this.entries.get(k);
-    if (!e) this.entries.set(k, (e = { model: null, loading: null }));
+    if (!e) this.entries.set(k, (e = { model: null, loading: null, checked: false }));
     const entry = e;
     const run = (async () => {
       if (entry.loading) await entry.loading.catch(() => undefined);
       try {
         const row = await this.registry.loadProduction(typeId, tenantId);
+        entry.checked = true;
         if (!row) return entry.model;
         if (
           entry.model &&
