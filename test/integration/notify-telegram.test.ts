@@ -21,6 +21,7 @@ import { executeWorkflow } from '../../runtime/workflow-client';
 import { testClient, testEnv, testPool, testWorker, uniqueQueue } from '../support/env';
 import { FakeTelegram, type FakeChat } from '../support/fake-telegram';
 import { TEST_SECRETS_KEY, testKeys } from '../support/fake-kite';
+import { maybeRecordHistory } from '../support/record-history';
 import { runQs } from '../support/run-qs';
 import { createTenant } from '../support/orders-env';
 
@@ -50,12 +51,17 @@ afterAll(async () => {
   await own.end();
 });
 
-const sweep = (): Promise<NotificationSweepResult> =>
-  executeWorkflow(client, 'notificationSweep', {
+/** One NotificationSweep; `fixture` records its history for the replay tests (QS_RECORD_HISTORIES=1). */
+async function sweep(fixture?: string): Promise<NotificationSweepResult> {
+  const workflowId = `notification-sweep/test-${randomUUID()}`;
+  const result = await executeWorkflow(client, 'notificationSweep', {
     taskQueue,
-    workflowId: `notification-sweep/test-${randomUUID()}`,
+    workflowId,
     workflowExecutionTimeout: '2 minutes',
   });
+  if (fixture) await maybeRecordHistory(client, workflowId, fixture);
+  return result;
+}
 
 async function tenantWithUsers(n: number) {
   const { id } = await createTenant(pool, 'notify');
@@ -116,7 +122,7 @@ describe('Telegram notifier', () => {
     fake.userSends(privateChat(9001), 9001, `/start ${codePrivate}`);
     fake.userSends({ id: -1009002, type: 'supergroup', title: 'desk' }, 9002, codeGroup);
     fake.channelPost({ id: -1009003, type: 'channel', title: 'alerts' }, codeChannel);
-    const first = await sweep();
+    const first = await sweep('notification-sweep-link-private-group-channel');
     expect(first).toMatchObject({ configured: true, updates: 3, linked: 1, refused: 2 });
     expect(fake.sentTo(9001).map((m) => m.text)).toEqual([expect.stringMatching(/^Linked/)]);
     // Nothing is ever posted to a group or channel, not even the refusal.
@@ -168,7 +174,7 @@ describe('Telegram notifier', () => {
     await link(tenantId, users[0]!, 9201);
     fake.failNextSends('cut_after_send');
     await killSwitch(tenantId, true, 'cut off');
-    const cut = await sweep();
+    const cut = await sweep('notification-sweep-cut-off-send-unconfirmed');
     expect(cut.outcomes).toMatchObject({ unconfirmed: 1 });
     // Telegram got it once; the retried activity found its own 'sending' row and did not resend.
     expect(fake.sentTo(9201).filter((m) => m.text.includes('cut off'))).toHaveLength(1);
@@ -179,7 +185,7 @@ describe('Telegram notifier', () => {
 
     fake.failNextSends('rate_limited');
     await killSwitch(tenantId, false, 'rate limited');
-    const limited = await sweep();
+    const limited = await sweep('notification-sweep-rate-limited-retry');
     expect(limited.outcomes).toMatchObject({ sent: 1 });
     const attempts = fake.calls.filter((c) => c.method === 'sendMessage' && String(c.params.text).includes('rate'));
     expect(attempts).toHaveLength(2); // the 429, then the send
