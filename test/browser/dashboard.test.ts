@@ -13,6 +13,7 @@ import type { ModelCache } from '../../ml/model-cache';
 import { startWorkflow } from '../../runtime/workflow-client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { dayStatusQuery, tradingDayWorkflowId } from '../../contracts/trading-day';
+import { withTenant } from '../../db/tenant';
 import { testClient, testPool } from '../support/env';
 import { FAST } from '../support/orders-env';
 import { buildDashboard, launchBrowser, LAPTOP, PHONE, screenshot, seriousViolations, texts } from './support/browser';
@@ -122,9 +123,6 @@ describe('the tenant dashboard in a browser', () => {
         // No reload: the feed hears of it over Socket.IO.
         await ops.waitForSelector('[data-testid=decision]', { timeout: 60_000 });
         process.stderr.write(`[browser] first decision on the page after ${Date.now() - t0} ms\n`);
-        // An entry's orders reach the blotter live too.
-        await ops.waitForSelector('[data-testid=order-row]', { timeout: 90_000 });
-        process.stderr.write(`[browser] first order on the page after ${Date.now() - t0} ms\n`);
         // A trader may pause (market time then stands still), never halt or flatten.
         await trader.waitForSelector('[data-control=pause]');
         expect(await trader.$$('[data-control=halt], [data-control=flatten]')).toHaveLength(0);
@@ -132,12 +130,19 @@ describe('the tenant dashboard in a browser', () => {
         await confirm(trader);
         await dayState(trader, /paused/);
         await dayState(ops, /paused/);
+        // The opening trade's orders reach the blotter live, and its legs are open positions, priced with
+        // their greeks and a portfolio total.
+        await ops.waitForSelector('[data-testid=order-row]', { timeout: 60_000 });
+        await ops.waitForSelector('[data-testid=position-row]', { timeout: 30_000 });
+        expect(await texts(ops, '#positions tfoot th')).toEqual([expect.stringMatching(/^Portfolio/)]);
+        await screenshot(ops, 'dashboard');
         await ops.waitForSelector('[data-control=flatten]');
         await ops.click('[data-control=flatten]');
         await confirm(ops, 'browser test: flatten');
         await ops.click('[data-control=halt]');
         await confirm(ops, 'browser test: halt');
         await dayState(ops, /^HALTED/);
+        await ops.waitForSelector('[data-testid=position-row]', { hidden: true, timeout: 30_000 });
         const status = await handle.query(dayStatusQuery);
         expect(status.state).toBe('HALTED');
         expect(status.positions.filter((p) => p.quantity !== 0)).toEqual([]);
@@ -147,7 +152,9 @@ describe('the tenant dashboard in a browser', () => {
     });
     await trader.close();
     expect(await texts(ops, '[data-testid=decision]')).not.toHaveLength(0);
-    await screenshot(ops, 'dashboard');
+    // The walls the day's decisions reached, and the models serving the tenant.
+    await ops.waitForFunction(() => document.querySelector('#walls')?.textContent?.includes('passing'));
+    expect(await texts(ops, '[data-testid=model]')).toContainEqual(expect.stringMatching(/^signal_stack v\d+/));
     // The day's first decision (the oldest in the feed): an entry or an abstention, with its whole why.
     await ops.click('[data-testid=decision]:last-child button');
     await ops.waitForSelector('[data-testid=decision-why]');
@@ -220,6 +227,34 @@ describe('the tenant dashboard in a browser', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'dashboard-phone');
+    await page.close();
+  });
+
+  it('says when the live connection is down, and catches up on what happened meanwhile when it is back', async () => {
+    const page = await loggedIn(home.users.trader);
+    const port = Number(new URL(api.url).port);
+    await api.close();
+    await page.waitForSelector('.banner[role=alert]');
+    expect(await texts(page, '[data-testid=link-status]')).toEqual(['Disconnected: reconnecting']);
+    // Written while the page cannot hear of it.
+    const tag = `WEBOFFLINE${process.pid}`;
+    await withTenant(pool, home.id, ({ client: c }) =>
+      c.query(
+        `INSERT INTO orders (tenant_id, tag, broker, instrument, tradingsymbol, side, quantity, order_type, status)
+         VALUES ($1, $2, 'paper', 'NIFTY', 'NIFTY26MAY24000CE', 'BUY', 65, 'MARKET', 'OPEN')`,
+        [home.id, tag],
+      ),
+    );
+    api = await startApi(port);
+    await page.waitForFunction(() => document.querySelector('[data-testid=link-status]')?.textContent === 'Live', {
+      timeout: 30_000,
+    });
+    await page.waitForFunction(
+      (t) => Array.from(document.querySelectorAll('[data-testid=order-row]')).some((r) => r.textContent?.includes(t)),
+      {},
+      tag,
+    );
+    expect(await page.$('.banner')).toBeNull();
     await page.close();
   });
 });

@@ -63,11 +63,11 @@ export function Dashboard({ me, slug }: { me: Me; slug: string }) {
       <main class="grid">
         <TradingDayPanel feed={feed} me={me} slug={slug} date={dayParam()} />
         <TradingStatePanel feed={feed} me={me} slug={slug} />
-        <WallsPanel feed={feed} />
-        <PnlPanel feed={feed} />
+        <ModelsPanel slug={slug} />
+        <PnlPanel feed={feed} slug={slug} date={dayParam()} />
+        <WallsPanel feed={feed} slug={slug} />
         <DecisionsPanel feed={feed} slug={slug} onOpen={setOpen} />
-        <PositionsPanel feed={feed} />
-        <ModelsPanel slug={slug} role={me.user.role} />
+        <PositionsPanel feed={feed} slug={slug} />
         <OrdersPanel feed={feed} />
       </main>
       {open && <DecisionWhy slug={slug} id={open} onClose={() => setOpen(null)} />}

@@ -20,3 +20,18 @@ export function Panel(props: {
 export function Empty({ children }: { children: preact.ComponentChildren }) {
   return <p class="muted">{children}</p>;
 }
+
+/** A table's header row; a name ending in "#" is a numeric column (right-aligned), shown without the mark. */
+export function HeadRow({ cols }: { cols: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {cols.map((c) => (
+          <th key={c} scope="col" class={c.endsWith('#') ? 'n' : undefined}>
+            {c.replace(/#$/, '')}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -57,11 +57,6 @@ export interface DayChangeEvent {
   at: string;
 }
 
-export interface Position {
-  tradingsymbol: string;
-  quantity: number;
-}
-
 /** trade, abstain, refused; a trade's row moves on to placing, filled… */
 export type DecisionStatus = 'trade' | 'abstain' | 'refused' | (string & {});
 
@@ -88,21 +83,6 @@ export interface DecisionEvent {
   netEv: string | null;
   workflowId: string;
   createdAt: string;
-}
-
-export interface GateFiring {
-  decisionId: string;
-  tradingDate: string;
-  fired: Array<{ wall: WallName; reasonCode: string }>;
-  at: string;
-}
-
-export interface PnlPoint {
-  date: string;
-  pnl: string;
-  maxDrawdown: string;
-  final?: boolean;
-  at: string;
 }
 
 export interface DecisionDetail {
@@ -167,4 +147,49 @@ export interface LiveEvent<T = unknown> {
   channel: Channel;
   payload: T;
   at: string;
+}
+
+export interface WallState {
+  wall: string;
+  /** The wall in the latest decision that reached the castle. */
+  current: { decisionId: string; at: string; pass: boolean; reasonCode: string | null; numbers: unknown } | null;
+  lastFiring: { decisionId: string; at: string; reasonCode: string | null; numbers: unknown } | null;
+}
+
+export interface Greeks {
+  delta: number;
+  gamma: number;
+  vega: number;
+  theta: number;
+}
+
+export interface GreekBook {
+  positions: Array<{
+    tradingsymbol: string;
+    quantity: number;
+    averagePrice: string;
+    price: number | null;
+    vol: number | null;
+    unit: Greeks | null;
+    position: Greeks | null;
+  }>;
+  totals: Greeks;
+  unpriced: number;
+}
+
+export interface ServingModels {
+  production: Array<{
+    typeId: string;
+    scope: string | number;
+    productionVersion: number | null;
+    sha256: string | null;
+  }>;
+  served: Array<{ typeId: string; scope: string; version: number; sha256: string; workers: number }>;
+}
+
+export interface DayPnl {
+  date: string;
+  realised: { curve: Array<{ at: string; pnl: string }>; maxDrawdown: string };
+  live: { pnl: string; state: string; phase: string } | null;
+  summary: { status: string; pnl: string; costs: string; maxDrawdown: string } | null;
 }

@@ -20,7 +20,8 @@ import { createTenant, PAPER_DAY } from '../../support/orders-env';
 
 export const PASSWORD = 'a long browser test password';
 
-export async function startApi(): Promise<ApiServer> {
+/** The API on `port` (0: a free one). */
+export async function startApi(port = 0): Promise<ApiServer> {
   const env = testEnv();
   const config = loadConfig({
     TEMPORAL_ADDRESS: env.temporalAddress,
@@ -28,7 +29,7 @@ export async function startApi(): Promise<ApiServer> {
     QS_LOG_LEVEL: 'silent',
     QS_SESSION_SECRET: 'b'.repeat(40),
   });
-  const api = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, env.appUrl);
+  const api = await startApiServer({ ...config, api: { host: '127.0.0.1', port } }, env.appUrl);
   await api.realtime.ready;
   return api;
 }
@@ -55,17 +56,16 @@ export async function browserTenant(pool: Pool, prefix: string): Promise<Browser
 }
 
 /**
- * Decide's models for the tenant: the run's global production models when another file has saved
- * them, else small ones (three days of data, ~10 s) saved as the tenant's own variants, so no other
- * test ever decides on them.
+ * Decide's models for the tenant: small ones (three days of data, about 10 s to train) saved as the
+ * tenant's own variants, so its day decides the same way whatever else the run's registry holds
+ * (seed 7 then trades at the open), and no other test ever decides on them.
  */
 export async function decisionModels(pool: Pool, tenantId: number): Promise<ModelCache> {
   const registry = new ModelRegistry(pool, { actor: 'browser-test' });
-  for (const typeId of ['signal_stack', 'strategy_agents'] as ModelTypeId[])
-    if (!(await registry.loadProduction(typeId, tenantId))) {
-      const { run, metadata } = await trainOnDataVersion(typeId, '2026-03-06', { windowDays: 3 });
-      await registry.saveModel({ scope: tenantId, artifact: run.artifact, metadata });
-    }
+  for (const typeId of ['signal_stack', 'strategy_agents'] as ModelTypeId[]) {
+    const { run, metadata } = await trainOnDataVersion(typeId, '2026-03-06', { windowDays: 3 });
+    await registry.saveModel({ scope: tenantId, artifact: run.artifact, metadata });
+  }
   const cache = new ModelCache({ pool, listenUrl: testEnv().appUrl, workerId: `browser-test-${process.pid}` });
   await cache.start();
   return cache;

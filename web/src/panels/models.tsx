@@ -1,48 +1,47 @@
-/** The models serving now (production versions in the registry), for the roles the API lets read them. */
+/** The models serving the tenant: each type's production version (its own variant or the global one) and how many
+ * workers run which version (GET …/serving-models). */
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api';
-import { may } from '../roles';
-import type { Role } from '../types';
+import type { ServingModels } from '../types';
 import { Empty, Panel } from '../panel';
 
-/** A model type as the registry summarises it for a scope (the tenant's own variants, or global). */
-interface ModelRow {
-  typeId: string;
-  productionVersion: number | null;
-  sha256: string | null;
-  framework: string | null;
-  updatedAt: string | null;
-}
-
-export function ModelsPanel({ slug, role }: { slug: string; role: Role }) {
-  const allowed = may(role, 'get', '/t/{slug}/api/v1/models');
-  const [models, setModels] = useState<ModelRow[] | null>(null);
+export function ModelsPanel({ slug }: { slug: string }) {
+  const [models, setModels] = useState<ServingModels | null>(null);
   const [error, setError] = useState<string>();
   useEffect(() => {
-    if (!allowed) return;
-    get('/t/{slug}/api/v1/models', { slug }).then(
-      (a) => setModels(((a as { models?: ModelRow[] }).models ?? []).filter((m) => m.productionVersion !== null)),
+    get('/t/{slug}/api/v1/serving-models', { slug }).then(
+      (a) => setModels(a as ServingModels),
       (e: Error) => setError(e.message),
     );
-  }, [slug, allowed]);
+  }, [slug]);
+  const production = models?.production.filter((m) => m.productionVersion !== null) ?? [];
   return (
     <Panel id="models" title="Models serving">
-      {!allowed ? (
-        <Empty>Operators see the models here.</Empty>
-      ) : error ? (
+      {error ? (
         <p class="error">{error}</p>
       ) : models === null ? (
         <Empty>Loading…</Empty>
-      ) : models.length === 0 ? (
-        <Empty>No variant of this tenant's own: the platform's global models serve it.</Empty>
+      ) : production.length === 0 && models.served.length === 0 ? (
+        <Empty>No model in production.</Empty>
       ) : (
         <ul class="models">
-          {models.map((m) => (
-            <li key={m.typeId}>
-              <strong>{m.typeId}</strong> v{m.productionVersion}{' '}
-              {m.sha256 && <span class="mono small">sha256 {m.sha256.slice(0, 16)}…</span>}
-            </li>
-          ))}
+          {production.map((m) => {
+            const workers = models.served.filter((s) => s.typeId === m.typeId);
+            return (
+              <li key={m.typeId} data-testid="model">
+                <strong>{m.typeId}</strong> v{m.productionVersion}{' '}
+                <span class="muted small">({m.scope === 'global' ? 'global' : 'this tenant'})</span>{' '}
+                {m.sha256 && <span class="mono small">sha256 {m.sha256.slice(0, 12)}…</span>}
+                {workers.length > 0 && (
+                  <span class="small">
+                    {' '}
+                    · served by{' '}
+                    {workers.map((w) => `${w.workers} worker${w.workers > 1 ? 's' : ''} (v${w.version})`).join(', ')}
+                  </span>
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
     </Panel>

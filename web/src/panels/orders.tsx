@@ -2,7 +2,7 @@
 import type { LiveFeed } from '../live';
 import { useChannel } from '../live';
 import type { LiveEvent, Order } from '../types';
-import { Empty, Panel } from '../panel';
+import { Empty, HeadRow, Panel } from '../panel';
 import { rupees, time } from '../format';
 
 const MAX = 100;
@@ -29,25 +29,7 @@ export function OrdersPanel({ feed }: { feed: LiveFeed }) {
       ) : (
         <div class="scroll" tabIndex={0} role="region" aria-label="Order blotter">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Side</th>
-                <th scope="col">Symbol</th>
-                <th scope="col" class="n">
-                  Qty
-                </th>
-                <th scope="col" class="n">
-                  Filled
-                </th>
-                <th scope="col" class="n">
-                  Avg price
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">Purpose</th>
-                <th scope="col">Tag</th>
-              </tr>
-            </thead>
+            <HeadRow cols={['Time', 'Side', 'Symbol', 'Qty#', 'Filled#', 'Avg price#', 'Status', 'Purpose', 'Tag']} />
             <tbody>
               {orders.map((o) => (
                 <tr key={o.tag} data-testid="order-row">

@@ -1,53 +1,62 @@
-/** The intraday P&L curve with its drawdown (uPlot, bundled: nothing loads from a CDN). */
-import { useEffect, useRef } from 'preact/hooks';
+/**
+ * The day's P&L (GET …/pnl/{date}): the realised curve from its fills, in market time, with its
+ * drawdown (uPlot, bundled: nothing loads from a CDN), and the running day's marked P&L as a figure.
+ * Re-read when the page hears of fills, positions or the day changing. Figures are the API's exact
+ * rupees; only the plot turns them into floats.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { get } from '../api';
 import type { LiveFeed } from '../live';
-import { useChannel } from '../live';
-import type { PnlPoint } from '../types';
+import { istToday, useLiveReload } from '../reload';
+import type { DayPnl } from '../types';
 import { Empty, Panel } from '../panel';
-import { rupees } from '../format';
+import { rupees, signOf } from '../format';
 
-interface Point {
-  t: number;
-  pnl: string;
-  drawdown: string;
-}
-
-export function PnlPanel({ feed }: { feed: LiveFeed }) {
-  const points = useChannel<Point[]>(
+export function PnlPanel({ feed, slug, date }: { feed: LiveFeed; slug: string; date?: string }) {
+  const day = date ?? istToday();
+  const [pnl, setPnl] = useState<DayPnl | null>(null);
+  useLiveReload(
     feed,
-    'pnl',
-    [],
-    (state, prev) => (state ? (state as PnlPoint[]).map(toPoint) : prev),
-    (list, e) => [...list, toPoint(e.payload as PnlPoint)].slice(-2000),
+    ['pnl', 'orders', 'positions', 'trading-state'],
+    () => get('/t/{slug}/api/v1/pnl/{date}', { slug, params: { date: day } }).then((a) => setPnl(a as DayPnl)),
+    [slug, day],
+    5_000,
   );
-  const last = points[points.length - 1];
+  const now = pnl?.summary?.pnl ?? pnl?.live?.pnl ?? pnl?.realised.curve.at(-1)?.pnl ?? null;
+  const drawdown = pnl?.summary?.maxDrawdown ?? pnl?.realised.maxDrawdown ?? null;
+  const curve = pnl?.realised.curve ?? [];
   return (
-    <Panel id="pnl" title="P&L today" wide>
+    <Panel id="pnl" title={`P&L ${day}`} wide>
       <p class="figures">
         <span>
-          P&amp;L <strong data-testid="pnl-now">{rupees(last?.pnl)}</strong>
+          P&amp;L{pnl?.live ? ' (marked)' : ''}{' '}
+          <strong data-testid="pnl-now" class={signOf(now) < 0 ? 'neg' : ''}>
+            {rupees(now)}
+          </strong>
         </span>
         <span>
-          Max drawdown <strong>{rupees(last?.drawdown)}</strong>
+          Max drawdown (realised) <strong>{rupees(drawdown)}</strong>
         </span>
+        {pnl?.summary && <span>Costs {rupees(pnl.summary.costs)}</span>}
       </p>
-      {points.length === 0 ? <Empty>No P&amp;L yet today.</Empty> : <Chart points={points} />}
+      {curve.length === 0 ? <Empty>Nothing realised yet on {day}.</Empty> : <Chart curve={curve} />}
     </Panel>
   );
 }
 
-const toPoint = (p: PnlPoint): Point => ({ t: Date.parse(p.at) / 1000, pnl: p.pnl, drawdown: p.maxDrawdown });
+type Curve = DayPnl['realised']['curve'];
 
-// Plotting is the one place rupees become floats: pixels, not money.
-const series = (points: Point[]): uPlot.AlignedData => [
-  points.map((p) => p.t),
-  points.map((p) => Number(p.pnl)),
-  points.map((p) => -Math.abs(Number(p.drawdown))),
-];
+/** x: seconds; the realised P&L; its drawdown from the running peak (the start counts as a peak at zero). */
+function series(curve: Curve): uPlot.AlignedData {
+  let peak = 0;
+  const pnl = curve.map((p) => Number(p.pnl));
+  const drawdown = pnl.map((v) => ((peak = Math.max(peak, v)), v - peak));
+  return [curve.map((p) => Date.parse(p.at) / 1000), pnl, drawdown];
+}
 
-function Chart({ points }: { points: Point[] }) {
+function Chart({ curve }: { curve: Curve }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
   useEffect(() => {
@@ -57,12 +66,12 @@ function Chart({ points }: { points: Point[] }) {
       height: 220,
       series: [
         {},
-        { label: 'P&L (₹)', stroke: '#0b6e4f', width: 2 },
+        { label: 'Realised P&L (₹)', stroke: '#0b6e4f', width: 2 },
         { label: 'Drawdown (₹)', stroke: '#b42318', fill: 'rgba(180,35,24,0.08)', width: 1 },
       ],
       axes: [{}, { size: 70 }],
     };
-    plot.current = new uPlot(opts, series(points), el);
+    plot.current = new uPlot(opts, series(curve), el);
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: el.clientWidth, height: 220 }));
     resize.observe(el);
     return () => {
@@ -72,7 +81,9 @@ function Chart({ points }: { points: Point[] }) {
     };
   }, []);
   useEffect(() => {
-    plot.current?.setData(series(points));
-  }, [points]);
-  return <div ref={host} class="chart" role="img" aria-label={`P&L curve, ${points.length} points`} />;
+    plot.current?.setData(series(curve));
+  }, [curve]);
+  return (
+    <div ref={host} class="chart" role="img" aria-label={`Realised P&L curve and drawdown, ${curve.length} fills`} />
+  );
 }

@@ -1,51 +1,65 @@
-/** Net positions from the ledger (greeks join them when the API serves them). */
+/**
+ * Open positions priced with Black-76 on the latest stored snapshot, with greeks and the portfolio
+ * totals (GET …/positions/greeks), re-read when positions or orders change.
+ */
+import { useState } from 'preact/hooks';
+import { get } from '../api';
 import type { LiveFeed } from '../live';
-import { useChannel } from '../live';
-import type { Position } from '../types';
-import { Empty, Panel } from '../panel';
+import { useLiveReload } from '../reload';
+import type { GreekBook, Greeks } from '../types';
+import { Empty, HeadRow, Panel } from '../panel';
+import { num, rupees } from '../format';
 
-export function PositionsPanel({ feed }: { feed: LiveFeed }) {
-  const positions = useChannel<Position[]>(
+const GREEKS: Array<keyof Greeks> = ['delta', 'gamma', 'vega', 'theta'];
+
+export function PositionsPanel({ feed, slug }: { feed: LiveFeed; slug: string }) {
+  const [book, setBook] = useState<GreekBook | null>(null);
+  useLiveReload(
     feed,
-    'positions',
-    [],
-    (state) => ((state as Position[] | null) ?? []).filter((p) => p.quantity !== 0),
-    (list, e) => {
-      const p = e.payload as Position;
-      const rest = list.filter((x) => x.tradingsymbol !== p.tradingsymbol);
-      return (p.quantity === 0 ? rest : [...rest, p]).sort((a, b) => a.tradingsymbol.localeCompare(b.tradingsymbol));
-    },
+    ['positions', 'orders'],
+    () => get('/t/{slug}/api/v1/positions/greeks', { slug }).then((a) => setBook(a as GreekBook)),
+    [slug],
   );
-  const net = positions.reduce((s, p) => s + p.quantity, 0);
+  const open = book?.positions.filter((p) => p.quantity !== 0) ?? [];
   return (
-    <Panel id="positions" title="Positions">
-      {positions.length === 0 ? (
+    <Panel id="positions" title="Positions" wide>
+      {book === null ? (
+        <Empty>Loading…</Empty>
+      ) : open.length === 0 ? (
         <Empty>Flat: no open positions.</Empty>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Symbol</th>
-              <th scope="col" class="n">
-                Qty
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {positions.map((p) => (
-              <tr key={p.tradingsymbol}>
-                <td>{p.tradingsymbol}</td>
-                <td class={`n ${p.quantity < 0 ? 'sell' : 'buy'}`}>{p.quantity}</td>
+        <div class="scroll" tabIndex={0} role="region" aria-label="Positions with greeks">
+          <table>
+            <HeadRow cols={['Symbol', 'Qty#', 'Avg#', 'Price#', ...GREEKS.map((g) => `${g}#`)]} />
+            <tbody>
+              {open.map((p) => (
+                <tr key={p.tradingsymbol} data-testid="position-row">
+                  <td>{p.tradingsymbol}</td>
+                  <td class={`n ${p.quantity < 0 ? 'sell' : 'buy'}`}>{p.quantity}</td>
+                  <td class="n">{rupees(p.averagePrice)}</td>
+                  <td class="n">{p.price === null ? '—' : num(p.price, 2)}</td>
+                  {GREEKS.map((g) => (
+                    <td key={g} class="n">
+                      {p.position ? num(p.position[g], 2) : '—'}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" colSpan={4}>
+                  Portfolio{book.unpriced ? ` (${book.unpriced} unpriced)` : ''}
+                </th>
+                {GREEKS.map((g) => (
+                  <td key={g} class="n">
+                    <strong>{num(book.totals[g], 2)}</strong>
+                  </td>
+                ))}
               </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">Net units</th>
-              <td class="n">{net}</td>
-            </tr>
-          </tfoot>
-        </table>
+            </tfoot>
+          </table>
+        </div>
       )}
     </Panel>
   );

@@ -4,7 +4,8 @@
  * it (x-roles) and only when the day's state admits it. The status is re-read when the
  * `trading-state` channel announces a change, and every few seconds while the day runs.
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { useReload } from '../reload';
 import type { DayStatus } from '../../../contracts/trading-day';
 import type { LiveFeed } from '../live';
 import { ApiError, get, post, type PathOf } from '../api';
@@ -173,28 +174,6 @@ export function TradingDayPanel({ feed, me, slug, date }: { feed: LiveFeed; me: 
       )}
     </Panel>
   );
-}
-
-/** A reload that never runs twice at once: asked for while one runs, it runs once more after it. */
-function useReload(fn: () => Promise<unknown>): () => void {
-  const latest = useRef(fn);
-  latest.current = fn;
-  const flags = useRef({ running: false, again: false });
-  return useCallback(function run() {
-    const f = flags.current;
-    if (f.running) {
-      f.again = true;
-      return;
-    }
-    f.running = true;
-    void latest.current().finally(() => {
-      f.running = false;
-      if (f.again) {
-        f.again = false;
-        run();
-      }
-    });
-  }, []);
 }
 
 function dayClass(day: DayAnswer): string {

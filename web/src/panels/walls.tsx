@@ -1,41 +1,45 @@
-/** The risk castle's seven walls: whether each has fired today and its last firing, live from `gates`. */
-import { WALLS, type WallName } from '../../../domain/risk/types';
+/**
+ * The risk castle's seven walls: each one's outcome in the latest decision that reached it and its
+ * last firing (GET …/risk-walls), re-read when the `gates` or `decisions` channel announces one.
+ */
+import { useState } from 'preact/hooks';
+import { WALLS } from '../../../domain/risk/types';
+import { get } from '../api';
 import type { LiveFeed } from '../live';
-import { useChannel } from '../live';
-import type { GateFiring } from '../types';
+import { useLiveReload } from '../reload';
+import type { WallState } from '../types';
 import { Panel } from '../panel';
 import { label, time } from '../format';
 
-type Last = Partial<Record<WallName, { reasonCode: string; at: string; decisionId: string; count: number }>>;
-
-export function WallsPanel({ feed }: { feed: LiveFeed }) {
-  const last = useChannel<Last>(
+export function WallsPanel({ feed, slug }: { feed: LiveFeed; slug: string }) {
+  const [walls, setWalls] = useState<Record<string, WallState>>({});
+  useLiveReload(
     feed,
-    'gates',
-    {},
-    (_state, prev) => prev,
-    (v, e) => {
-      const g = e.payload as GateFiring;
-      const next = { ...v };
-      for (const f of g.fired)
-        next[f.wall] = {
-          reasonCode: f.reasonCode,
-          at: g.at,
-          decisionId: g.decisionId,
-          count: (v[f.wall]?.count ?? 0) + 1,
-        };
-      return next;
-    },
+    ['gates', 'decisions'],
+    () =>
+      get('/t/{slug}/api/v1/risk-walls', { slug }).then((a) =>
+        setWalls(Object.fromEntries((a as { walls: WallState[] }).walls.map((w) => [w.wall, w]))),
+      ),
+    [slug],
   );
   return (
     <Panel id="walls" title="Risk walls">
       <ul class="walls">
         {WALLS.map((w) => {
-          const f = last[w];
+          const s = walls[w];
+          const fired = s?.current && !s.current.pass;
           return (
-            <li key={w} class={f ? 'fired' : 'quiet'} data-testid="wall" data-wall={w}>
+            <li key={w} class={fired ? 'fired' : 'quiet'} data-testid="wall" data-wall={w}>
               <span class="wall-name">{label(w)}</span>
-              <span class="wall-state">{f ? `fired ×${f.count}: ${f.reasonCode} · ${time(f.at)}` : 'not fired'}</span>
+              <span class="wall-state">
+                {!s?.current ? 'not reached yet' : fired ? `firing: ${s.current.reasonCode}` : 'passing'}
+                {s?.lastFiring && (
+                  <span class="muted small">
+                    {' '}
+                    · last fired {time(s.lastFiring.at)} ({s.lastFiring.reasonCode})
+                  </span>
+                )}
+              </span>
             </li>
           );
         })}
