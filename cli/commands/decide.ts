@@ -8,14 +8,22 @@ import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { ApplicationFailure } from '@temporalio/common';
 import { createDecider, decisionView, registryModelSource } from '../../activities/decide';
+import { latestReviews, switchedOffFactorNames } from '../../db/factor-pool';
 import { decisionProvenance, type TradeProvenance } from '../../db/provenance';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { factorEvaluationWorkflowId, type FactorEvaluationResult } from '../../contracts/factor-evaluation';
+import { dataVersionAt } from '../../contracts/models';
+import { TASK_QUEUES } from '../../contracts/task-queues';
+import { isTradingDay } from '../../domain/calendar';
+import { isIsoDate } from '../../domain/dates';
+import { startWorkflow, workflowHandle } from '../../runtime/workflow-client';
 import { setTenantLimits, tenantLimits, type TenantLimitsRow } from '../../db/tenant-limits';
 import { withTenant } from '../../db/tenant';
 import { DEFAULT_MAX_OPEN_LOTS, DEFAULT_TENANT_LIMITS } from '../../domain/decision';
 import { isMarketOpen } from '../../domain/calendar';
 import type { Decision } from '../../domain/decision';
 import { INSTRUMENTS } from '../../domain/instruments';
-import { withAppPool, tenantFlag } from '../context';
+import { withAppPool, withTemporal, tenantFlag } from '../context';
 import { parseChoice, parseNonNegativeInt, parsePositiveInt } from '../flags';
 import { print } from '../output';
 import { UsageError } from '../usage-error';
@@ -159,8 +167,75 @@ function registerLimits(program: Command): void {
     );
 }
 
+const evaluationText = (r: FactorEvaluationResult) =>
+  [
+    `week ending ${r.weekEnd} (window ${r.periods.join(', ')}; computed ${r.computedPeriods.length} week(s))` +
+      (r.recorded ? '' : ': already reviewed, the stored review'),
+    ...r.demoted.map((d) => `  de-promoted ${d.factor}: rolling IC ${d.rollingIc?.toFixed(4) ?? 'n/a'} (${d.reason})`),
+    ...r.promoted.map((d) => `  promoted ${d.factor}: rolling IC ${d.rollingIc?.toFixed(4) ?? 'n/a'} (${d.reason})`),
+    `  kept ${r.kept}; switched off now: ${r.switchedOff.join(', ') || 'none'}`,
+  ].join('\n');
+
+function registerFactors(program: Command): void {
+  const factors = program.command('factors').description('the factor pool and its weekly evaluation');
+  factors
+    .command('pool')
+    .description('the switched-off factors and the latest weekly reviews')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const { off, reviews } = await withAppPool(async (pool) => ({
+        off: await switchedOffFactorNames(pool),
+        reviews: await latestReviews(pool, 200),
+      }));
+      const last = reviews[0]?.period ?? null;
+      const latest = reviews.filter((r) => r.period === last);
+      print(!!opts.json, { switchedOff: off, lastPeriod: last, reviews: latest }, () =>
+        [
+          `switched off: ${off.join(', ') || 'none'}`,
+          last ? `last review: week ending ${last}` : 'no review yet (qs factors evaluate)',
+          ...latest
+            .filter((r) => r.action !== 'keep')
+            .map((r) => `  ${r.action} ${r.factor}: rolling IC ${r.rollingIc?.toFixed(4) ?? 'n/a'} (${r.reason})`),
+        ].join('\n'),
+      );
+    });
+  factors
+    .command('evaluate')
+    .description('run the weekly FactorEvaluation now (ml worker), once per week end')
+    .option('--week-end <date>', 'the trading day the week ends on (default: the last one before today, IST)')
+    .option('--wait', 'wait for the result')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { weekEnd?: string; wait?: boolean; json?: boolean }) => {
+      const weekEnd = opts.weekEnd?.trim() ?? dataVersionAt(Date.now());
+      if (!isIsoDate(weekEnd) || !isTradingDay(weekEnd))
+        throw new UsageError(`--week-end: expected a trading day YYYY-MM-DD, got ${JSON.stringify(opts.weekEnd)}`);
+      await withTemporal(async (client) => {
+        const workflowId = factorEvaluationWorkflowId(weekEnd);
+        let started = true;
+        try {
+          await startWorkflow(client, 'factorEvaluation', {
+            taskQueue: TASK_QUEUES.ml,
+            workflowId,
+            args: [{ weekEnd }],
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+          });
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          started = false;
+        }
+        if (!opts.wait) {
+          const note = started ? 'started' : 'already ran or running for this week';
+          return print(!!opts.json, { workflowId, started }, () => `${workflowId}: ${note}`);
+        }
+        const result = await workflowHandle(client, 'factorEvaluation', workflowId).result();
+        print(!!opts.json, { workflowId, ...result }, () => evaluationText(result));
+      });
+    });
+}
+
 export function register(program: Command): void {
   registerLimits(program);
+  registerFactors(program);
   program
     .command('decide')
     .description('decide on a simulated snapshot with the production models and the tenant’s state')

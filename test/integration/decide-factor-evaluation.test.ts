@@ -11,7 +11,8 @@ import { executeWorkflow } from '../../runtime/workflow-client';
 import { PLATFORM_TENANT_ID } from '../../db/schema/tenants';
 import { withTenant } from '../../db/tenant';
 import { switchedOffFactorNames } from '../../db/factor-pool';
-import { testClient, testPool, testWorker, uniqueQueue } from '../support/env';
+import { testClient, testEnv, testPool, testWorker, uniqueQueue } from '../support/env';
+import { runQs } from '../support/run-qs';
 import { maybeRecordHistory } from '../support/record-history';
 
 jest.setTimeout(180_000);
@@ -79,6 +80,26 @@ describe('weekly factor evaluation', () => {
     const count = await pool.query('SELECT count(*)::int AS n FROM factor_reviews WHERE period = $1', [WEEK_END]);
     expect(count.rows[0].n).toBe(DECISION_FACTORS.length);
     await maybeRecordHistory(client, `${factorEvaluationWorkflowId(WEEK_END)}/a-${process.pid}`, 'factor-evaluation');
+
+    // Operators see the pool and the week's changes.
+    const env = {
+      QS_DATA_DIR: `${testEnv().tmp}/no-stack`,
+      DATABASE_URL: testEnv().adminUrl,
+      QS_APP_DATABASE_URL: testEnv().appUrl,
+    };
+    const shown = await runQs(['factors', 'pool', '--json'], env);
+    expect(shown.code).toBe(0);
+    const pool_ = JSON.parse(shown.stdout);
+    expect(pool_.switchedOff).toEqual(expect.arrayContaining(first.demoted.map((d) => d.factor)));
+    expect(pool_.lastPeriod).toBe(WEEK_END);
+    const text = await runQs(['factors', 'pool'], env);
+    expect(text.stdout).toContain(`last review: week ending ${WEEK_END}`);
+    expect(text.stdout).toContain(`demote ${first.demoted[0]!.factor}: rolling IC`);
+    const bad = await runQs(['factors', 'evaluate', '--week-end', '2025-06-28'], env);
+    expect({ code: bad.code, stderr: bad.stderr.trim() }).toEqual({
+      code: 2,
+      stderr: 'qs: --week-end: expected a trading day YYYY-MM-DD, got "2025-06-28"',
+    });
   });
 
   it('refuses a bad week end or rule with a reason, before computing anything', async () => {
