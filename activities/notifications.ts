@@ -67,6 +67,7 @@ export function createNotificationActivities(deps: { pool: Pool; keys: () => Key
         polled.updates++;
         const msg = u.message ?? u.channel_post;
         const parsed = msg?.text ? parseLinkCode(msg.text) : undefined;
+        let reply: string | undefined;
         if (!msg || !parsed) {
           polled.ignored++;
         } else {
@@ -78,20 +79,21 @@ export function createNotificationActivities(deps: { pool: Pool; keys: () => Key
             refusal
               ? { accept: false, chatId: msg.chat.id, chatType: msg.chat.type, reason: refusal }
               : { accept: true, chatId: msg.chat.id, telegramUserId: msg.from!.id },
-          ).catch(() => ({ result: 'invalid_code' as const })); // a code naming no tenant
+          );
           if (outcome.result === 'linked') {
             polled.linked++;
-            // Only a private chat hears back: nothing is ever posted to a group or channel.
-            await api.sendMessage(msg.chat.id, 'Linked: this chat will receive Quantsentinel notifications.');
+            reply = 'Linked: this chat will receive Quantsentinel notifications.';
           } else if (outcome.result === 'refused') polled.refused++;
           else {
             polled.ignored++;
-            if (msg.chat.type === 'private')
-              await api.sendMessage(msg.chat.id, 'That code is unknown, used or expired: ask for a new one.');
+            // Only a private chat hears back: nothing is ever posted to a group or channel.
+            if (msg.chat.type === 'private') reply = 'That code is unknown, used or expired: ask for a new one.';
           }
         }
-        // Each update is handled once: the offset moves past it as soon as it is done.
+        // Each update is handled once: the offset moves past it before the (courtesy) reply, so a
+        // failed reply is not a reason to read the update again.
         await advanceUpdateOffset(pool, u.update_id + 1);
+        if (reply && msg) await api.sendMessage(msg.chat.id, reply).catch(() => undefined);
       }
       return polled;
     },
@@ -132,10 +134,16 @@ export function createNotificationActivities(deps: { pool: Pool; keys: () => Key
       const api = botApi(b);
 
       const chat = await api.getChat(row.link.chatId).catch((err: unknown) => {
-        // Telegram answers "chat not found" when the user deleted the chat or the id moved.
+        // Telegram answers "chat not found" when the user deleted the chat or the id moved, and
+        // 403 when the user blocked the bot.
         if (err instanceof GrammyError && err.error_code === 400) return { id: Number.NaN, type: 'missing' };
+        if (err instanceof GrammyError && err.error_code === 403) return { id: Number.NaN, type: 'blocked' };
         throw err;
       });
+      if (chat.type === 'blocked') {
+        await finishNotification(pool, ref.tenantId, row.id, { status: 'failed', detail: 'the user blocked the bot' });
+        return 'failed';
+      }
       const refusal = deliveryChatRefusal(chat, row.link);
       if (refusal) {
         await refuseDelivery(pool, ref.tenantId, row, { chatId: chat.id, chatType: chat.type }, refusal);

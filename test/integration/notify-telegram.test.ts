@@ -12,7 +12,7 @@ import { createNotificationActivities } from '../../activities/notifications';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { workerInterceptors } from '../../workers/interceptors';
 import type { NotificationSweepResult } from '../../contracts/notifications';
-import { createLinkCode, saveTelegramBot } from '../../db/notifications';
+import { createLinkCode, notifierStatus, saveTelegramBot } from '../../db/notifications';
 import { createPool } from '../../db/client';
 import { PLATFORM_TENANT_ID } from '../../db/schema/tenants';
 import { withTenant } from '../../db/tenant';
@@ -167,6 +167,19 @@ describe('Telegram notifier', () => {
     await sweep();
     expect(await notificationsOf(tenantId)).toHaveLength(1);
     expect(fake.sentTo(9101)).toHaveLength(1);
+  });
+
+  it('a user who blocked the bot: the delivery fails for good (no retries), the link stays', async () => {
+    const { tenantId, users } = await tenantWithUsers(1);
+    await link(tenantId, users[0]!, 9151);
+    fake.blockBot(9151);
+    await killSwitch(tenantId, true, 'blocked');
+    expect((await sweep()).outcomes).toMatchObject({ failed: 1 });
+    expect(await notificationsOf(tenantId)).toEqual([
+      expect.objectContaining({ status: 'failed', detail: 'the user blocked the bot' }),
+    ]);
+    expect(fake.calls.filter((c) => c.method === 'getChat' && Number(c.params.chat_id) === 9151)).toHaveLength(1);
+    expect((await notifierStatus(pool, tenantId)).links).toEqual([expect.objectContaining({ status: 'active' })]);
   });
 
   it('a delivery retried after a cut-off send is not sent again; a rate-limited one is sent once', async () => {

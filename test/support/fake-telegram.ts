@@ -3,8 +3,8 @@
  * `POST /bot<token>/<method>` with a JSON (or form) body, answers `{"ok":true,"result":…}` or
  * `{"ok":false,"error_code":…,"description":…}` (401 for a wrong token, 400 "chat not found").
  * Methods: getMe, getUpdates (offset confirms earlier updates, as Telegram does), sendMessage,
- * getChat. Tests script users (`userSends`, `channelPost`), change what a chat id answers
- * (`setChat`: a chat swapped after linking) and inject send faults: a 429 with retry_after, or
+ * getChat. Tests script users (`userSends`, `channelPost`, `blockBot`), change what a chat id
+ * answers (`setChat`: a chat swapped after linking) and inject send faults: a 429 with retry_after, or
  * a message recorded and the connection then cut (Telegram sent it; the caller cannot know).
  */
 import http from 'node:http';
@@ -38,6 +38,7 @@ export class FakeTelegram {
   private nextUpdateId = 100;
   private nextMessageId = 1;
   private sendFaults: SendFault[] = [];
+  private readonly blocked = new Set<number>();
   private server?: http.Server;
 
   constructor(token = `7000000001:${'A'.repeat(35)}`) {
@@ -85,6 +86,11 @@ export class FakeTelegram {
     });
   }
 
+  /** The user of this private chat blocks the bot: Telegram answers 403 from then on. */
+  blockBot(chatId: number): void {
+    this.blocked.add(chatId);
+  }
+
   /** The next sendMessage calls fail this way, one fault each. */
   failNextSends(...faults: SendFault[]): void {
     this.sendFaults.push(...faults);
@@ -122,6 +128,8 @@ export class FakeTelegram {
     }
     this.calls.push({ method, params });
     const chatOf = (v: unknown) => this.chats.get(Number(v));
+    if ((method === 'getChat' || method === 'sendMessage') && this.blocked.has(Number(params.chat_id)))
+      return fail(403, 'Forbidden: bot was blocked by the user');
 
     switch (method) {
       case 'getMe':
