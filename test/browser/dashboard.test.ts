@@ -14,6 +14,8 @@ import { startWorkflow } from '../../runtime/workflow-client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { dayStatusQuery, tradingDayWorkflowId } from '../../contracts/trading-day';
 import { withTenant } from '../../db/tenant';
+import { createUser } from '../../db/tenants';
+import { PLATFORM_TENANT_ID } from '../../db/schema/tenants';
 import { testClient, testPool } from '../support/env';
 import { FAST } from '../support/orders-env';
 import { buildDashboard, launchBrowser, LAPTOP, PHONE, screenshot, seriousViolations, texts } from './support/browser';
@@ -218,6 +220,27 @@ describe('the tenant dashboard in a browser', () => {
     // Its API is closed to this session too.
     const status = await page.evaluate((slug) => fetch(`/t/${slug}/api/v1/orders`).then((r) => r.status), other.slug);
     expect(status).toBe(404);
+    await page.close();
+  });
+
+  it("a platform operator's home opens any tenant's dashboard by its slug", async () => {
+    const email = `ops-${home.slug}@platform.test`;
+    await createUser(pool, PLATFORM_TENANT_ID, { email, role: 'operator', password: PASSWORD });
+    const page = await (await browser.createBrowserContext()).newPage();
+    await page.setViewport(LAPTOP);
+    await page.goto(`${api.url}/`);
+    await page.waitForSelector('input[name=tenant]');
+    await page.type('input[name=tenant]', 'platform');
+    await page.type('input[name=email]', email);
+    await page.type('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('input[name=slug]');
+    expect(await texts(page, 'h1')).toEqual(['Platform']);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.type('input[name=slug]', other.slug);
+    await page.click('button[type=submit]');
+    await page.waitForFunction((name) => document.querySelector('h1')?.textContent === name, {}, other.name);
+    expect(await texts(page, '[data-testid=role]')).toEqual(['operator (platform)']);
     await page.close();
   });
 

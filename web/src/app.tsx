@@ -8,6 +8,9 @@ import { ApiError, get } from './api';
 import type { Me } from './types';
 import { LoginForm } from './login';
 import { Dashboard } from './dashboard';
+import { OperatorHome } from './operator';
+
+const PLATFORM_TENANT_ID = 0;
 
 const tenantSlug = (path: string) => /^\/t\/([a-z0-9][a-z0-9-]{1,38}[a-z0-9])\/?$/.exec(path)?.[1];
 
@@ -64,6 +67,8 @@ function TenantPage({ slug }: { slug: string }) {
         </Centered>
       );
     case 'ready':
+      // The platform tenant has no book of its own.
+      if (access.me.tenant.id === PLATFORM_TENANT_ID) return <OperatorHome me={access.me} />;
       return <Dashboard me={access.me} slug={slug} />;
   }
 }

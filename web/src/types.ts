@@ -48,7 +48,8 @@ export interface KillSwitch {
 
 export interface TradingStateSnapshot {
   killSwitches: KillSwitch[];
-  reconciliation: { verdict?: string; clean?: boolean; at?: string; [k: string]: unknown } | null;
+  /** The last full reconciliation: clean, or what it left unresolved. */
+  reconciliation: { clean: boolean; unresolved: unknown[] } | null;
 }
 
 export interface DayChangeEvent {

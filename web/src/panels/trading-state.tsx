@@ -50,9 +50,7 @@ export function TradingStatePanel({ feed, me, slug }: { feed: LiveFeed; me: Me; 
       </p>
       <dl class="facts">
         <dt>Reconciliation</dt>
-        <dd>
-          {recon ? `${String(recon.verdict ?? (recon.clean ? 'clean' : 'not clean'))} · ${time(recon.at)}` : 'none yet'}
-        </dd>
+        <dd>{!recon ? 'none yet' : recon.clean ? 'clean' : `not clean: ${recon.unresolved.length} unresolved`}</dd>
         <dt>Trading day</dt>
         <dd data-testid="day-last-change">{view.day ? dayLine(view.day) : 'no change today'}</dd>
       </dl>
