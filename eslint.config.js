@@ -125,7 +125,17 @@ const workflowRules = {
 
 module.exports = tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'coverage/', 'bin/', '**/*.js', 'drizzle.config.ts'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'web/dist/',
+      '.data/',
+      '.tools/',
+      'coverage/',
+      'bin/',
+      '**/*.js',
+      'drizzle.config.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
