@@ -134,6 +134,7 @@ module.exports = tseslint.config(
       'coverage/',
       'bin/',
       '**/*.js',
+      '**/*.mjs',
       'drizzle.config.ts',
     ],
   },
