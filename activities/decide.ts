@@ -7,7 +7,9 @@
  */
 import type { Pool } from 'pg';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { decisionById, decisionState, insertDecision } from '../db/decisions';
+import { decisionById, decisionState, insertDecision, type DecisionState } from '../db/decisions';
+import { DEFAULT_MIN_DRIFT_WINDOW } from '../domain/combiner/drift';
+import type { FactorValues } from '../domain/factors/types';
 import { storeMarketSnapshot } from '../db/market-snapshots';
 import { withTenant } from '../db/tenant';
 import { dateToEpochMs } from '../domain/dates';
@@ -142,6 +144,30 @@ function checkPins(pins: readonly ModelPin[]): void {
   }
 }
 
+/**
+ * The drift monitor's window per (tenant, instrument): the factor values of the latest decisions,
+ * kept in the process and topped up from the decisions table with whatever any process decided
+ * since the newest one seen, so every worker judges drift on the same history.
+ */
+class DriftWindows {
+  private readonly windows = new Map<string, { since: string | null; rows: FactorValues[] }>();
+  constructor(private readonly size = DEFAULT_MIN_DRIFT_WINDOW) {}
+  since(tenantId: number, instrument: string): string | null {
+    return this.windows.get(`${tenantId}|${instrument}`)?.since ?? null;
+  }
+  /** Adds the rows read (newest first) and returns the window, oldest first. */
+  update(tenantId: number, instrument: string, fresh: DecisionState['recent']): readonly FactorValues[] {
+    const key = `${tenantId}|${instrument}`;
+    const w = this.windows.get(key) ?? { since: null, rows: [] };
+    if (fresh.length > 0) {
+      w.rows = [...w.rows, ...[...fresh].reverse().map((r) => r.factors)].slice(-this.size);
+      w.since = fresh[0]!.at;
+    }
+    this.windows.set(key, w);
+    return w.rows;
+  }
+}
+
 /** A few recent snapshots per process: a trading day decides on the same instant many times (and the bench). */
 class SnapshotCache {
   private readonly entries = new Map<string, DecisionSnapshot>();
@@ -169,6 +195,7 @@ export function createDecider(deps: DecideDeps) {
   const snapshots = new SnapshotCache();
   const storedSnapshots = new Set<string>();
   const pinned = new PinnedModels(deps.pool);
+  const drift = new DriftWindows();
 
   /** The pinned version of a type when there is one (the served model if it is that version), else production. */
   async function model<T extends ModelTypeId>(
@@ -215,8 +242,12 @@ export function createDecider(deps: DecideDeps) {
     const wf = deps.workflow?.() ?? callerWorkflow();
     // One transaction: decided already? else the tenant's state (one statement), decide, the row.
     return withTenant(deps.pool, input.tenantId, async (tx): Promise<WholeDecision> => {
-      const state = await decisionState(tx, input.decisionId, snapshot.date, dayStart);
+      const state = await decisionState(tx, input.decisionId, snapshot.date, dayStart, {
+        instrument,
+        since: drift.since(input.tenantId, instrument),
+      });
       if (state.stored) return { decision: state.stored as Decision, created: false };
+      const recentFactors = drift.update(input.tenantId, instrument, state.recent);
       if (!stack || !agents)
         throw ApplicationFailure.nonRetryable(
           `no ${!stack ? 'signal_stack' : 'strategy_agents'} model in production: train and promote one first`,
@@ -234,6 +265,7 @@ export function createDecider(deps: DecideDeps) {
         tenant: tenantRiskView(state.record, snapshot, state.limits),
         strikes,
         switchedOffFactors: state.switchedOff,
+        recentFactors,
       });
       const created = await insertDecision(tx, {
         id: decision.decisionId,

@@ -102,6 +102,11 @@ export interface DecisionState {
   limits: TenantLimitsRow | null;
   /** Factors the weekly evaluation switched off. */
   switchedOff: string[];
+  /**
+   * The drift monitor's window: factor values of the tenant's latest decisions on the
+   * instrument made after `since` (all of the latest when null), newest first, at most 200.
+   */
+  recent: Array<{ at: string; factors: Record<string, number | null> }>;
 }
 
 /*
@@ -127,15 +132,28 @@ SELECT
   (SELECT json_build_object('maxLotsPerOrder', max_lots_per_order, 'maxLotsPerDay', max_lots_per_day,
                             'maxOpenLots', max_open_lots, 'maxDailyLoss', max_daily_loss::text)
      FROM tenant_limits WHERE tenant_id = $1) AS limits,
-  ARRAY(SELECT factor FROM factor_pool WHERE status = 'candidate' ORDER BY factor) AS "switchedOff"`;
+  ARRAY(SELECT factor FROM factor_pool WHERE status = 'candidate' ORDER BY factor) AS "switchedOff",
+  COALESCE((SELECT json_agg(json_build_object('at', r.at, 'factors', r.factors) ORDER BY r.at DESC)
+              FROM (SELECT created_at::text AS at, why->'factors' AS factors FROM decisions
+                     WHERE tenant_id = $1 AND instrument = $5 AND why ? 'factors'
+                       AND ($6::timestamptz IS NULL OR created_at > $6::timestamptz)
+                     ORDER BY created_at DESC LIMIT 200) r), '[]'::json) AS recent`;
 
 export async function decisionState(
   tx: TenantTx,
   decisionId: string,
   tradingDate: string,
   dayStart: Date,
+  drift: { instrument: string; since: string | null },
 ): Promise<DecisionState> {
-  const { rows } = await tx.client.query(DECISION_STATE, [tx.tenantId, decisionId, tradingDate, dayStart]);
+  const { rows } = await tx.client.query(DECISION_STATE, [
+    tx.tenantId,
+    decisionId,
+    tradingDate,
+    dayStart,
+    drift.instrument,
+    drift.since,
+  ]);
   const r = rows[0];
   return {
     stored: r.stored,
@@ -150,5 +168,6 @@ export async function decisionState(
     },
     limits: r.limits,
     switchedOff: r.switchedOff,
+    recent: r.recent,
   };
 }

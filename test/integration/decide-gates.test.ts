@@ -127,6 +127,13 @@ describe('decide on the real stack', () => {
     expect(snap.rows).toEqual([{ id: normal.snapshotId }]);
   });
 
+  it('the drift monitor sees the tenant’s latest decisions, whichever process made them', async () => {
+    seen.forEach((d, i) => expect(d.drift.recentDecisions).toBe(i));
+    const other = createDecider({ pool, models: cache });
+    const { decision } = await other.run({ tenantId: normalTenant, decisionId: 'window-check', at: AT, seed: 1 });
+    expect(decision.drift).toEqual({ judged: false, recentDecisions: seen.length });
+  });
+
   it('an expected P&L that does not cover the costs is refused with the cost reason', () => {
     const refused = seen.find((d) => d.reasons.some((r) => r.source === 'costs'));
     expect(refused).toBeDefined();
@@ -322,7 +329,10 @@ describe('decide on the real stack', () => {
 
   it('rolling back the signal stack changes the version decide reports, without a restart', async () => {
     const stack2 = await save('signal_stack', '2026-03-13');
-    await until('v2 served', async () => (await cache.get('signal_stack'))?.id.version === stack2.version);
+    await until(
+      'v2 served',
+      async () => (await cache.get('signal_stack', normalTenant))?.id.version === stack2.version,
+    );
     const seed = Number(normal.decisionId.split('-')[1]);
     const v2 = await decide({ tenantId: normalTenant, decisionId: 'swap-v2', at: AT, seed });
     expect(v2.decision.models.find((m) => m.typeId === 'signal_stack')).toEqual({
@@ -351,7 +361,10 @@ describe('decide on the real stack', () => {
       activity({ tenantId: normalTenant, decisionId: 'pinned-bad', at: AT, seed, models: [typo] }),
     ).rejects.toMatchObject({ type: 'BadDecisionInput' });
     await registry.rollback('signal_stack', 'global', { reason: 'decide test' });
-    await until('v1 served again', async () => (await cache.get('signal_stack'))?.id.version === stack1.version);
+    await until(
+      'v1 served again',
+      async () => (await cache.get('signal_stack', normalTenant))?.id.version === stack1.version,
+    );
     const back = await decide({ tenantId: normalTenant, decisionId: 'swap-back', at: AT, seed });
     expect(back.decision.models.find((m) => m.typeId === 'signal_stack')).toEqual({
       typeId: 'signal_stack',
