@@ -15,7 +15,7 @@ import { decisionTradeIds, listDecisions, type DecisionListRow } from '../../db/
 import { tradeProvenance } from '../../db/provenance';
 import { withTenant } from '../../db/tenant';
 import { isMarketOpen } from '../../domain/calendar';
-import type { Decision } from '../../domain/decision';
+import { decisionOutcome, type Decision } from '../../domain/decision';
 import { INSTRUMENTS } from '../../domain/instruments';
 import { TENANT_PREFIX, RouteTable } from '../route-table';
 import { ANY_ROLE } from '../roles';
@@ -192,7 +192,9 @@ export function decisionRoutes(table: RouteTable, router: Router, deps: TenantDe
           `key ${body.key} was used for another request (${d.instrument} at ${d.at})`,
         );
       // A replay of the key is 200, a new decision 201 (answered here: the table would send 201).
-      res.status(result.created ? 201 : 200).json({ created: result.created, decision: decisionView(d) });
+      // The outcome (status, structure, legs, walls with the failing ones' numbers, models); the whole why is
+      // GET decisions/:id, so a burst of decides does not serialise every factor and candidate.
+      res.status(result.created ? 201 : 200).json({ created: result.created, decision: decisionOutcome(d) });
     },
   );
 }
