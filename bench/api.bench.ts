@@ -7,7 +7,8 @@
  *            Baseline in the same run: the same decide in process (createDecider on its own model
  *            cache), at the same pace for a third of the time. The requests are spread over 10
  *            tenants and 10 client addresses (X-Forwarded-For from loopback), so the seed's
- *            600/h decide limit per tenant and 1,200/min per client hold without 429s.
+ *            600/h decide limit per tenant and 1,200/min per client hold without 429s. Before
+ *            both, --sequential (200) calls one at a time each way: the cost with no queue.
  *   fan-out  --clients (1,000) socket.io clients in --rooms (100) tenants, each subscribed to its
  *            tenant's `pnl` channel; --events (300) events published one tenant at a time
  *            (outbox row + NOTIFY in one transaction); latency from just before the commit to each
@@ -54,6 +55,18 @@ async function paced(rate: number, seconds: number, fn: (i: number) => Promise<v
     inFlight.push(fn(i).then(() => void samples.push(performance.now() - s)));
   }
   await Promise.all(inFlight);
+  return summarize(samples, performance.now() - t0);
+}
+
+/** `n` calls one after another (closed loop). */
+async function oneAtATime(n: number, fn: (i: number) => Promise<unknown>): Promise<Summary> {
+  const samples: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    await fn(i);
+    samples.push(performance.now() - s);
+  }
   return summarize(samples, performance.now() - t0);
 }
 
@@ -113,6 +126,12 @@ runBench(async () => {
     for (let i = 0; i < 20; i++)
       await decider.run({ tenantId: tenants[0].id, decisionId: `warm-in-${i}`, at: AT, seed: SEED });
 
+    // One at a time first: the cost of a request with no queue in front of it.
+    const sequential = intFlag('sequential', 200);
+    const oneInProcess = await oneAtATime(sequential, (i) =>
+      decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `seq-in-${i}`, at: AT, seed: SEED }),
+    );
+    const oneHttp = await oneAtATime(sequential, (i) => overHttp(i, `seq-http-${i}`));
     const inProcess = await paced(rate, Math.max(1, Math.round(seconds / 3)), async (i) => {
       await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `in-${i}`, at: AT, seed: SEED });
     });
@@ -175,8 +194,10 @@ runBench(async () => {
     console.log(
       `\ndecide through HTTP: ${rate}/s for ${seconds} s over ${DECIDE_TENANTS} tenants; statuses ${byStatus}`,
     );
-    console.log(formatSummary('baseline: decide in process', inProcess));
-    console.log(formatSummary('decide through HTTP', http));
+    console.log(formatSummary('in process, one at a time', oneInProcess));
+    console.log(formatSummary('HTTP, one at a time', oneHttp));
+    console.log(formatSummary(`baseline: in process ${rate}/s`, inProcess));
+    console.log(formatSummary(`decide through HTTP ${rate}/s`, http));
     console.log(
       `\nfan-out: ${clients} clients in ${rooms} tenant rooms, ${events} events × ${perRoom} subscribers ` +
         `(${received.length}/${expected} delivered)`,
