@@ -246,7 +246,15 @@ export function createDecider(deps: DecideDeps) {
         instrument,
         since: drift.since(input.tenantId, instrument),
       });
-      if (state.stored) return { decision: state.stored as Decision, created: false };
+      if (state.stored) {
+        // A row written by a placement alone (qs orders place) holds no decision to return.
+        if (!(state.stored as Partial<Decision>).decisionId)
+          throw ApplicationFailure.nonRetryable(
+            `decision id ${input.decisionId} is taken by an order placement that decide did not make`,
+            'BadDecisionInput',
+          );
+        return { decision: state.stored as Decision, created: false };
+      }
       const recentFactors = drift.update(input.tenantId, instrument, state.recent);
       if (!stack || !agents)
         throw ApplicationFailure.nonRetryable(
