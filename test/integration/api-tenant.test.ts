@@ -92,6 +92,17 @@ describe('tenant API: routing, sessions, roles, CSRF, OpenAPI', () => {
     expect(((await query.json()) as { errors: Array<{ field: string }> }).errors[0].field).toBe('query.limit');
   });
 
+  it('decide counts against its own 600/h per tenant, the tightest policy it shows', async () => {
+    const decide = () =>
+      call(`/t/${slug}/api/v1/decisions`, { method: 'POST', bearer: token('trader'), body: '{"key":"x y"}' });
+    const first = await decide();
+    expect(first.status).toBe(400);
+    expect(first.headers.get('ratelimit-policy')).toBe('"decide";q=600;w=3600');
+    const remaining = Number(/r=(\d+)/.exec(first.headers.get('ratelimit') ?? '')?.[1]);
+    expect(remaining).toBeLessThan(600);
+    expect((await decide()).headers.get('ratelimit')).toContain(`r=${remaining - 1};`);
+  });
+
   it('a cookie-authenticated write needs the CSRF token of that session; a bearer write does not', async () => {
     const cookie = `qs_session=${token('operator')}`;
     const body = JSON.stringify({ scope: 'instrument', target: 'NIFTY', reason: 'csrf test' });
