@@ -114,7 +114,10 @@ export function decide(input: DecideInput): Decision {
     regime: { regime: view.detection.regime, probabilities: view.detection.probabilities },
     signals: view.predictions,
     combiner: view.result,
-    drift: { judged: Object.keys(view.drift).length > 0, recentDecisions: recent.length },
+    drift: {
+      judged: Object.values(view.drift).some((d) => d !== undefined && d.band !== 'insufficient'),
+      recentDecisions: recent.length,
+    },
     models: modelRefs,
     switchedOffFactors: off,
     limits: {
