@@ -434,14 +434,28 @@ describe('TradingDay on the real stack', () => {
     const h = await start(client, input(t, { seed: tradingSeed }));
     const t0 = Date.now();
     let kills = 0;
+    let seen = 0;
     while (kills < DAY_KILLS) {
       const child = await workerProcess({ models: true });
-      await new Promise((r) => setTimeout(r, rng.int(1500, 4000)));
+      // Each incarnation first moves the day on (a new decision), so every kill lands in a working day.
+      await until(
+        'the day to move on',
+        async () => {
+          const st = await h.query(dayStatusQuery);
+          return st.decisions > seen || st.phase !== 'open';
+        },
+        60_000,
+        100,
+      );
+      await new Promise((r) => setTimeout(r, rng.int(100, 1500)));
       // Queried while a worker is up (a query needs one); the kill follows at once.
       const st = await h.query(dayStatusQuery);
+      seen = st.decisions;
       await sigkill(child);
       kills++;
       process.stderr.write(`[trading-day] kill ${kills} at ${Date.now() - t0} ms: ${st.decisions} decisions\n`);
+      // The ticks are done: further kills would only hit the close (the long run prints how many landed).
+      if (st.phase !== 'open') break;
     }
     const last = await workerProcess({ models: true });
     let s: DaySummary;
