@@ -67,7 +67,12 @@ describe('the tenant dashboard in a browser', () => {
     await page.type('input[name=password]', PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=link-status]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=link-status]')?.textContent === 'Live');
+    await page
+      .waitForFunction(() => document.querySelector('[data-testid=link-status]')?.textContent === 'Live')
+      .catch(async (e: Error) => {
+        const shown = await page.$eval('[data-testid=link-status]', (el) => el.textContent).catch(() => null);
+        throw new Error(`${e.message}: the live link shows ${JSON.stringify(shown)}`);
+      });
     return page;
   }
 

@@ -63,21 +63,33 @@ export class LiveFeed {
   }
 
   private subscribe(channel: Channel): void {
+    const again = () => setTimeout(() => this.socket.connected && this.subscribe(channel), 2_000);
     this.socket
       .timeout(10_000)
       .emitWithAck('subscribe', { channel, tenant: this.slug })
       .then((ack: SubscribeAck) => {
-        if (!ack.ok) return this.setStatus('refused');
-        for (const fn of this.listeners.get(channel) ?? []) fn({ kind: 'state', state: ack.state });
+        if (ack.ok) {
+          for (const fn of this.listeners.get(channel) ?? []) fn({ kind: 'state', state: ack.state });
+          return;
+        }
+        // Already subscribed on this connection: its events are flowing.
+        if (ack.error === 'conflict') return;
+        if (ack.error === 'forbidden') return this.setStatus('refused');
+        again(); // a fault on the server: ask again
       })
-      // A lost ack: the next connect subscribes again.
-      .catch(() => undefined);
+      // No answer in time: ask again while connected (a reconnect subscribes anyway).
+      .catch(again);
   }
 }
 
 export function useLinkStatus(feed: LiveFeed): LinkStatus {
   const [status, setStatus] = useState(feed.status);
-  useEffect(() => feed.onStatus(setStatus), [feed]);
+  useEffect(() => {
+    const off = feed.onStatus(setStatus);
+    // It may have changed between the render and this effect.
+    setStatus(feed.status);
+    return off;
+  }, [feed]);
   return status;
 }
 

@@ -3,25 +3,38 @@ import { useCallback, useEffect, useRef } from 'preact/hooks';
 import type { LiveFeed } from './live';
 import type { Channel } from './types';
 
-/** A reload that never runs twice at once: asked for while one runs, it runs once more after it. */
+/** Reloads of one panel start at least this far apart: a burst of events is one request, not hundreds. */
+const MIN_GAP_MS = 1_000;
+
+/**
+ * A reload that never runs twice at once and starts at most once a second: asked for meanwhile, it
+ * runs once more when it may.
+ */
 export function useReload(fn: () => Promise<unknown>): () => void {
   const latest = useRef(fn);
   latest.current = fn;
-  const flags = useRef({ running: false, again: false });
+  const flags = useRef({ busy: false, again: false, lastStart: 0 });
   return useCallback(function run() {
     const f = flags.current;
-    if (f.running) {
+    if (f.busy) {
       f.again = true;
       return;
     }
-    f.running = true;
-    void latest.current().finally(() => {
-      f.running = false;
-      if (f.again) {
-        f.again = false;
-        run();
-      }
-    });
+    f.busy = true;
+    const wait = Math.max(0, f.lastStart + MIN_GAP_MS - Date.now());
+    setTimeout(() => {
+      f.lastStart = Date.now();
+      void latest
+        .current()
+        .catch(() => undefined)
+        .finally(() => {
+          f.busy = false;
+          if (f.again) {
+            f.again = false;
+            run();
+          }
+        });
+    }, wait);
   }, []);
 }
 

@@ -4,6 +4,9 @@
  * + broker workers serving decide from the registry's production models (trained once if the run's
  * registry has none yet).
  */
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Pool } from 'pg';
 import { loadConfig } from '../../../runtime/config';
 import { startApiServer, type ApiServer } from '../../../api/server';
@@ -11,12 +14,13 @@ import { createUser } from '../../../db/tenants';
 import { configurePaperAccount } from '../../../broker/paper/paper-broker';
 import { ModelCache } from '../../../ml/model-cache';
 import { ModelRegistry } from '../../../ml/registry';
-import { trainOnDataVersion } from '../../../ml/trainers';
-import type { ModelTypeId } from '../../../ml/model-types';
+import { saveTenantVariant } from './train-variant';
 import { brokerActivities, tradingActivities } from '../../../workers/activities';
 import { TASK_QUEUES } from '../../../contracts/task-queues';
 import { testEnv, testWorker } from '../../support/env';
 import { createTenant, PAPER_DAY } from '../../support/orders-env';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
 
 export const PASSWORD = 'a long browser test password';
 
@@ -56,16 +60,23 @@ export async function browserTenant(pool: Pool, prefix: string): Promise<Browser
 }
 
 /**
- * Decide's models for the tenant: small ones (three days of data, about 10 s to train) saved as the
- * tenant's own variants, so its day decides the same way whatever else the run's registry holds
- * (seed 7 then trades at the open), and no other test ever decides on them.
+ * Decide's models for the tenant: small ones (three days of data) saved as the tenant's own
+ * variants, so its day decides the same way whatever else the run's registry holds (seed 7 then
+ * trades at the open), and no other test ever decides on them. One trains in a child process while
+ * this one trains the other.
  */
 export async function decisionModels(pool: Pool, tenantId: number): Promise<ModelCache> {
-  const registry = new ModelRegistry(pool, { actor: 'browser-test' });
-  for (const typeId of ['signal_stack', 'strategy_agents'] as ModelTypeId[]) {
-    const { run, metadata } = await trainOnDataVersion(typeId, '2026-03-06', { windowDays: 3 });
-    await registry.saveModel({ scope: tenantId, artifact: run.artifact, metadata });
-  }
+  const child = promisify(execFile)(process.execPath, [
+    path.join(ROOT, 'bin', 'run-ts.js'),
+    path.join(__dirname, 'train-variant.ts'),
+    'signal_stack',
+    String(tenantId),
+    testEnv().appUrl,
+  ]);
+  await Promise.all([
+    child,
+    saveTenantVariant(new ModelRegistry(pool, { actor: 'browser-test' }), 'strategy_agents', tenantId),
+  ]);
   const cache = new ModelCache({ pool, listenUrl: testEnv().appUrl, workerId: `browser-test-${process.pid}` });
   await cache.start();
   return cache;
