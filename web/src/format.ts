@@ -22,7 +22,14 @@ export function time(iso: string | null | undefined): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime())
     ? iso
-    : d.toLocaleTimeString('en-IN', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+    : d.toLocaleTimeString('en-IN', {
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hour12: false,
+        // The exchange's clock, wherever the browser is.
+        timeZone: 'Asia/Kolkata',
+      });
 }
 
 export function num(v: unknown, digits = 4): string {

@@ -3,10 +3,24 @@
  * each risk wall with its numbers, costs, the models (with SHA-256), the orders and fills it led to,
  * and a link to its workflow in the Temporal Web UI.
  */
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get } from '../api';
 import type { DecisionDetail } from '../types';
 import { label, num, rupees, time } from '../format';
+
+/** The cost engine's lines as a statement names them. */
+const COSTS = [
+  ['brokerage', 'Brokerage'],
+  ['stt', 'STT'],
+  ['exchangeTxn', 'Exchange txn'],
+  ['ipft', 'IPFT'],
+  ['sebi', 'SEBI fees'],
+  ['stamp', 'Stamp duty'],
+  ['gst', 'GST'],
+  ['slippage', 'Slippage'],
+  ['total', 'Total'],
+] as const;
 
 export function DecisionWhy({ slug, id, onClose }: { slug: string; id: string; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -135,13 +149,11 @@ export function DecisionWhy({ slug, id, onClose }: { slug: string; id: string; o
             <h3 id="why-costs">Costs</h3>
             {d.costs ? (
               <dl class="facts cols">
-                {(
-                  ['brokerage', 'stt', 'exchangeTxn', 'ipft', 'sebi', 'stamp', 'gst', 'slippage', 'total'] as const
-                ).map((k) => (
-                  <>
-                    <dt>{label(k)}</dt>
+                {COSTS.map(([k, name]) => (
+                  <Fragment key={k}>
+                    <dt>{name}</dt>
                     <dd>{rupees(d.costs![k])}</dd>
-                  </>
+                  </Fragment>
                 ))}
               </dl>
             ) : (
@@ -162,10 +174,10 @@ export function DecisionWhy({ slug, id, onClose }: { slug: string; id: string; o
             <h3 id="why-factors">Factors</h3>
             <dl class="facts cols small">
               {Object.entries(d.factors ?? {}).map(([k, v]) => (
-                <>
+                <Fragment key={k}>
                   <dt>{k}</dt>
                   <dd>{num(v)}</dd>
-                </>
+                </Fragment>
               ))}
             </dl>
           </section>
