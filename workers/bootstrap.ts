@@ -39,6 +39,8 @@ export interface WorkerDefinition {
   activities(ctx: WorkerContext): Record<string, (...args: any[]) => Promise<unknown>>;
   /** Extra worker options (concurrency, rate limits). */
   options?: Partial<WorkerOptions>;
+  /** Postgres connections for the process (default 10): enough that running activities never starve each other. */
+  poolSize?: number;
   /** Runs before the worker starts (e.g. Rule 2's credential check); may throw to refuse boot. */
   preflight?(env: NodeJS.ProcessEnv): void;
 }
@@ -76,7 +78,7 @@ export async function runWorker(def: WorkerDefinition): Promise<void> {
   });
   const appUrl = appDatabaseUrl(config);
   if (!appUrl) throw new Error('a worker needs QS_APP_DATABASE_URL or DATABASE_URL (the stack sets them)');
-  const pool = createPool(appUrl);
+  const pool = createPool(appUrl, def.poolSize ? { max: def.poolSize } : {});
   const workerId = `${def.taskQueue}@${os.hostname()}:${process.pid}`;
   const ctx: WorkerContext = { config, log, pool, workerId };
   // Spans to OTEL_EXPORTER_OTLP_ENDPOINT when set (runtime/tracing.ts); off otherwise.

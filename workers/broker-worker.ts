@@ -13,14 +13,28 @@ import { brokerActivities } from './activities';
 import type { WorkerDefinition } from './bootstrap';
 
 export const BROKER_QUEUE_ACTIVITIES_PER_SECOND = 8;
+/**
+ * Broker activities running at once in one process, shared among the queues it polls. A
+ * placement holds its tag's lock on one pooled connection while it needs up to two more (the
+ * paper exchange reads an order and its trades together), so the pool is sized at three a slot:
+ * a burst waits for a slot instead of every lock holder waiting for a connection none of them
+ * will give back.
+ */
+export const BROKER_ACTIVITY_SLOTS = 16;
+const CONNECTIONS_PER_SLOT = 3;
 
 export function brokerWorkerDefinition(queues: readonly TenantBrokerQueue[] = []): WorkerDefinition {
   const served = queues.length > 0 ? queues : [TASK_QUEUES.broker];
+  const slotsPerQueue = Math.max(2, Math.floor(BROKER_ACTIVITY_SLOTS / served.length));
   return {
     taskQueue: served[0]!,
     taskQueues: served,
     activities: ({ pool, workerId, config }) =>
       brokerActivities({ pool, workerId, liveTrading: config.liveTrading, queues: served }),
-    options: { maxTaskQueueActivitiesPerSecond: BROKER_QUEUE_ACTIVITIES_PER_SECOND },
+    options: {
+      maxTaskQueueActivitiesPerSecond: BROKER_QUEUE_ACTIVITIES_PER_SECOND,
+      maxConcurrentActivityTaskExecutions: slotsPerQueue,
+    },
+    poolSize: slotsPerQueue * served.length * CONNECTIONS_PER_SLOT + 2,
   };
 }
