@@ -78,11 +78,27 @@ export async function place(
   });
 }
 
-/** Average fill price by symbol of a placement's filled orders (its own legs, not unwinds). */
+/**
+ * Average fill price by symbol of a placement's filled orders (its own legs, not unwinds): a leg
+ * sliced at the freeze quantity fills as several child orders, averaged by quantity.
+ */
 function fillPrices(r: OrderPlacementResult): Record<string, string> {
-  const out: Record<string, string> = {};
+  const fills = new Map<string, Array<{ quantity: number; price: string }>>();
   for (const l of r.legs)
-    if (l.purpose === 'entry' && l.filledQuantity > 0 && l.averagePrice) out[l.tradingsymbol] = l.averagePrice;
+    if (l.purpose === 'entry' && l.filledQuantity > 0 && l.averagePrice)
+      fills.set(l.tradingsymbol, [
+        ...(fills.get(l.tradingsymbol) ?? []),
+        { quantity: l.filledQuantity, price: l.averagePrice },
+      ]);
+  const out: Record<string, string> = {};
+  for (const [symbol, f] of fills) {
+    if (f.length === 1) out[symbol] = f[0]!.price;
+    else {
+      const units = f.reduce((n, x) => n + x.quantity, 0);
+      const notional = f.reduce((sum, x) => sum.plus(dec(x.price).times(x.quantity)), dec(0));
+      out[symbol] = notional.dividedBy(units).toDecimalPlaces(4).toString();
+    }
+  }
   return out;
 }
 
