@@ -5,6 +5,15 @@ describe('notification messages', () => {
   it('renders every notified event and nothing else', () => {
     for (const type of NOTIFIED_EVENTS) expect(renderNotification(type, {})).toEqual(expect.any(String));
     expect(renderNotification('user.created', { email: 'x' })).toBeNull();
+    expect(
+      renderNotification('hedge.rolled', {
+        bought: { tradingsymbol: 'NIFTY26DEC23000PE', delta: -5.1 },
+        sold: { tradingsymbol: 'NIFTY26NOV23500PE' },
+      }),
+    ).toBe('🛡 Tail hedge rolled: bought NIFTY26DEC23000PE (Δ -5.1), sold NIFTY26NOV23500PE');
+    expect(renderNotification('model.promoted', { typeId: 'signal_stack', version: 3, previousVersion: 2 })).toBe(
+      'Model signal_stack v3 promoted to production (was v2)',
+    );
     expect(renderNotification('kill_switch.set', { scope: 'instrument', target: 'NIFTY', reason: 'gap' })).toBe(
       '⛔ Kill switch SET (instrument:NIFTY): gap',
     );

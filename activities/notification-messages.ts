@@ -14,12 +14,34 @@ export const NOTIFIED_EVENTS = [
   'reconciliation.unclean',
   'trading_day.summary',
   'broker.relogin_required',
+  'hedge.rolled',
+  'hedge.bought',
+  'hedge.buy_failed',
+  'hedge.sell_failed',
+  'hedge.refused',
+  'model.promoted',
+  'model.rolled_back',
 ] as const;
+
+export type NotifiedEvent = (typeof NOTIFIED_EVENTS)[number];
+
+export function isNotifiedEvent(value: string): value is NotifiedEvent {
+  return (NOTIFIED_EVENTS as readonly string[]).includes(value);
+}
 
 type Payload = Record<string, unknown>;
 const str = (v: unknown, fallback = '?') => (v === undefined || v === null || v === '' ? fallback : String(v));
 
-const RENDER: Record<(typeof NOTIFIED_EVENTS)[number], (p: Payload) => string> = {
+/** A put as the hedge events carry it: `NIFTY26DEC23000PE (Δ 5.1)`. */
+const put = (v: unknown) => {
+  const p = (v ?? {}) as Payload;
+  return p.tradingsymbol ? `${str(p.tradingsymbol)}${p.delta !== undefined ? ` (Δ ${str(p.delta)})` : ''}` : 'none';
+};
+const hedge = (what: string) => (p: Payload) =>
+  `🛡 Tail hedge ${what}: bought ${put(p.bought ?? p.wanted)}, sold ${put(p.sold)}` +
+  `${p.reason ? ` (${str(p.reason)})` : ''}`;
+
+const RENDER: Record<NotifiedEvent, (p: Payload) => string> = {
   'kill_switch.set': (p) => `⛔ Kill switch SET (${str(p.scope)}:${str(p.target)}): ${str(p.reason)}`,
   'kill_switch.cleared': (p) => `✅ Kill switch cleared (${str(p.scope)}:${str(p.target)}): ${str(p.reason)}`,
   'trading_day.change': (p) =>
@@ -36,6 +58,16 @@ const RENDER: Record<(typeof NOTIFIED_EVENTS)[number], (p: Payload) => string> =
     `${str(p.decisions, '0')} decisions, P&L ₹${str(p.pnl, '0')} after ₹${str(p.costs, '0')} costs`,
   'broker.relogin_required': (p) =>
     `🔑 Broker session expired (${str(p.reason)}): log in again today (qs broker kite login-url)`,
+  'hedge.rolled': hedge('rolled'),
+  'hedge.bought': hedge('bought, old put not yet sold'),
+  'hedge.buy_failed': hedge('not bought'),
+  'hedge.sell_failed': hedge('bought, old put NOT sold'),
+  'hedge.refused': (p) => `🛡 Tail hedge roll refused: ${str(p.reason)}`,
+  'model.promoted': (p) =>
+    `Model ${str(p.typeId)} v${str(p.version)} promoted to production (was v${str(p.previousVersion, 'none')})`,
+  'model.rolled_back': (p) =>
+    `Model ${str(p.typeId)} rolled back v${str(p.fromVersion)} → v${str(p.toVersion)}` +
+    `${p.reason ? `: ${str(p.reason)}` : ''}`,
 };
 
 /** The message for an audit event, or null when it is not one a tenant is told about. */

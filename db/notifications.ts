@@ -157,8 +157,9 @@ export async function queueTenantNotifications(
   render: (e: AuditEventForNotice) => string | null,
 ): Promise<number[]> {
   const { client, tenantId } = tx;
-  const links = await client.query<{ id: string; audit_cursor: string }>(
-    "SELECT id, audit_cursor FROM telegram_links WHERE tenant_id = $1 AND status = 'active' FOR UPDATE",
+  const links = await client.query<{ id: string; audit_cursor: string; muted_events: string[] }>(
+    `SELECT id, audit_cursor, muted_events FROM telegram_links
+      WHERE tenant_id = $1 AND status = 'active' FOR UPDATE`,
     [tenantId],
   );
   for (const link of links.rows) {
@@ -169,7 +170,8 @@ export async function queueTenantNotifications(
     );
     if (rows.length === 0) continue;
     for (const r of rows) {
-      if (!types.includes(r.event_type)) continue;
+      // Muted types are read past like any other: unmuting does not replay the past.
+      if (!types.includes(r.event_type) || link.muted_events.includes(r.event_type)) continue;
       const body = render({ seq: Number(r.seq), eventType: r.event_type, payload: r.payload });
       if (body === null) continue;
       await client.query(
@@ -308,7 +310,7 @@ export async function notifierStatus(pool: Pool, tenantId: number, limit = 20) {
   return withTenant(pool, tenantId, async ({ client }) => {
     const links = await client.query(
       `SELECT l.id::int, u.email, l.chat_id::text AS "chatId", l.status, l.status_reason AS "statusReason",
-              l.linked_at AS "linkedAt"
+              l.linked_at AS "linkedAt", l.muted_events AS "mutedEvents"
          FROM telegram_links l JOIN users u ON u.id = l.user_id WHERE l.tenant_id = $1 ORDER BY l.id`,
       [tenantId],
     );
@@ -319,6 +321,31 @@ export async function notifierStatus(pool: Pool, tenantId: number, limit = 20) {
       [tenantId, limit],
     );
     return { links: links.rows, notifications: notifications.rows };
+  });
+}
+
+/**
+ * A user's preferences: mute or unmute event types on their active link. Returns the muted set
+ * now, or undefined when the user has no active link.
+ */
+export async function setMutedEvents(
+  pool: Pool,
+  tenantId: number,
+  userId: number,
+  change: { mute?: readonly string[]; unmute?: readonly string[] },
+): Promise<string[] | undefined> {
+  return withTenant(pool, tenantId, async (tx) => {
+    const { rows } = await tx.client.query<{ muted_events: string[] }>(
+      `UPDATE telegram_links
+          SET muted_events = ARRAY(SELECT DISTINCT e FROM unnest(muted_events || $3::text[]) e
+                                    WHERE e <> ALL($4::text[]) ORDER BY e)
+        WHERE tenant_id = $1 AND user_id = $2 AND status = 'active'
+        RETURNING muted_events`,
+      [tenantId, userId, change.mute ?? [], change.unmute ?? []],
+    );
+    if (!rows[0]) return undefined;
+    await auditIn(tx.client, tenantId, userId, 'notify.preferences_changed', { muted: rows[0].muted_events });
+    return rows[0].muted_events;
   });
 }
 

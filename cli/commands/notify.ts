@@ -17,7 +17,9 @@ import {
   saveTelegramBot,
   telegramBot,
   tenantUserId,
+  setMutedEvents,
 } from '../../db/notifications';
+import { isNotifiedEvent, NOTIFIED_EVENTS } from '../../activities/notification-messages';
 import { executeWorkflow, workflowHandle } from '../../runtime/workflow-client';
 import { cliConfig, tenantFlag, withAppPool, withTemporal } from '../context';
 import { print } from '../output';
@@ -101,6 +103,29 @@ export function register(program: Command): void {
     });
 
   notify
+    .command('preferences')
+    .description("a user's notification preferences: the event types they do not want to hear about")
+    .requiredOption('--tenant <slug>', 'tenant slug')
+    .requiredOption('--email <email>', "the user's email")
+    .option('--mute <events>', 'event types to mute, comma-separated', eventList('--mute'))
+    .option('--unmute <events>', 'event types to hear again, comma-separated', eventList('--unmute'))
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { tenant: string; email: string; mute?: string[]; unmute?: string[]; json?: boolean }) => {
+      const muted = await withAppPool(async (pool) => {
+        const tenant = await tenantFlag(pool, opts.tenant);
+        const userId = await tenantUserId(pool, tenant.id, opts.email);
+        if (userId === undefined)
+          throw new UsageError(`--email: no user ${JSON.stringify(opts.email)} in ${tenant.slug}`);
+        const now = await setMutedEvents(pool, tenant.id, userId, { mute: opts.mute, unmute: opts.unmute });
+        if (!now) throw new UsageError(`${opts.email} has no linked chat in ${tenant.slug}: qs notify link-code first`);
+        return now;
+      });
+      print(!!opts.json, { muted, events: NOTIFIED_EVENTS }, () =>
+        NOTIFIED_EVENTS.map((e) => `  ${muted.includes(e) ? 'muted' : 'on   '}  ${e}`).join('\n'),
+      );
+    });
+
+  notify
     .command('sweep')
     .description('link new chats, queue new events and deliver them now (a NotificationSweep workflow)')
     .option('--json', 'machine-readable output')
@@ -139,7 +164,9 @@ export function register(program: Command): void {
         [
           `links: ${status.links.length === 0 ? 'none' : ''}`,
           ...status.links.map(
-            (l) => `  ${l.email} chat ${l.chatId} ${l.status}${l.statusReason ? ` (${l.statusReason})` : ''}`,
+            (l) =>
+              `  ${l.email} chat ${l.chatId} ${l.status}${l.statusReason ? ` (${l.statusReason})` : ''}` +
+              `${l.mutedEvents?.length ? `, muted: ${l.mutedEvents.join(', ')}` : ''}`,
           ),
           'latest notifications:',
           ...status.notifications.map(
@@ -148,4 +175,21 @@ export function register(program: Command): void {
         ].join('\n'),
       );
     });
+}
+
+/** A comma-separated list of event types the notifier knows, or a usage error naming the unknown one. */
+function eventList(flag: string) {
+  return (value: string): string[] => {
+    const events = value
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const unknown = events.find((e) => !isNotifiedEvent(e));
+    if (events.length === 0 || unknown !== undefined)
+      throw new UsageError(
+        `${flag}: ${unknown === undefined ? 'no event type given' : `unknown event type ${JSON.stringify(unknown)}`}` +
+          ` (one of ${NOTIFIED_EVENTS.join(', ')})`,
+      );
+    return events;
+  };
 }

@@ -12,7 +12,7 @@ import { createNotificationActivities } from '../../activities/notifications';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { workerInterceptors } from '../../workers/interceptors';
 import type { NotificationSweepResult } from '../../contracts/notifications';
-import { createLinkCode, notifierStatus, saveTelegramBot } from '../../db/notifications';
+import { createLinkCode, notifierStatus, saveTelegramBot, setMutedEvents } from '../../db/notifications';
 import { createPool } from '../../db/client';
 import { PLATFORM_TENANT_ID } from '../../db/schema/tenants';
 import { withTenant } from '../../db/tenant';
@@ -149,6 +149,28 @@ describe('Telegram notifier', () => {
     expect(fake.sentTo(9001)).toHaveLength(2);
   });
 
+  it('keeps preferences: a muted event type is not sent, the others are; unmuting does not replay', async () => {
+    const { tenantId, users } = await tenantWithUsers(1);
+    await link(tenantId, users[0]!, 9401);
+    expect(await setMutedEvents(pool, tenantId, users[0]!, { mute: ['kill_switch.set'] })).toEqual(['kill_switch.set']);
+    await killSwitch(tenantId, true, 'muted one');
+    await killSwitch(tenantId, false, 'heard one');
+    await sweep();
+    expect(
+      fake
+        .sentTo(9401)
+        .slice(1)
+        .map((m) => m.text),
+    ).toEqual(['✅ Kill switch cleared (tenant:*): heard one']);
+    expect(await setMutedEvents(pool, tenantId, users[0]!, { unmute: ['kill_switch.set'] })).toEqual([]);
+    await sweep();
+    expect(fake.sentTo(9401)).toHaveLength(2);
+    expect((await auditOf(tenantId, 'notify.preferences_changed')).map((p) => p.muted)).toEqual([
+      ['kill_switch.set'],
+      [],
+    ]);
+  });
+
   it('refuses a delivery once the linked chat has been swapped for a group, and stops the link', async () => {
     const { tenantId, users } = await tenantWithUsers(1);
     await link(tenantId, users[0]!, 9101);
@@ -255,9 +277,21 @@ describe('Telegram notifier', () => {
       '1',
     );
 
+    const badEvent = await runQs(
+      ['notify', 'preferences', '--tenant', slug, '--email', 'u0@notify.test', '--mute', 'trade.recorded,fills'],
+      env(),
+    );
+    expect(badEvent.code).not.toBe(0);
+    expect(badEvent.stderr).toMatch(/--mute: unknown event type "fills"/);
+    const prefs = await runQs(
+      ['notify', 'preferences', '--tenant', slug, '--email', 'u0@notify.test', '--mute', 'trade.recorded', '--json'],
+      env(),
+    );
+    expect(JSON.parse(prefs.stdout).muted).toEqual(['trade.recorded']);
+
     const status = await runQs(['notify', 'status', '--tenant', slug, '--json'], env());
     expect(JSON.parse(status.stdout)).toMatchObject({
-      links: [{ email: 'u0@notify.test', chatId: '9301', status: 'active' }],
+      links: [{ email: 'u0@notify.test', chatId: '9301', status: 'active', mutedEvents: ['trade.recorded'] }],
       notifications: [{ eventType: 'kill_switch.set', status: 'sent' }],
     });
     expect(users).toHaveLength(1);
