@@ -1,6 +1,6 @@
 import { createSource } from '../market/source';
 import { simulateDay } from '../market/simulator';
-import { planHedgeRoll, type HedgeSettingsView, type HeldPut } from './plan';
+import { EQUIVALENT_DELTA, planHedgeRoll, type HedgeSettingsView, type HeldPut } from './plan';
 import { insideRollWindow, nextEligibleExpiry, tradingDaysToExpiry } from './roll-window';
 
 // 2026-05-06 is a Wednesday; NIFTY weeklies expire on Tuesdays: 05-12, 05-19, 05-26, 06-02.
@@ -33,17 +33,23 @@ describe('roll window', () => {
 describe('planHedgeRoll', () => {
   const base = { date: DATE, chain, settings: SETTINGS, capital: '10000000', spentThisYear: '0' };
 
-  it('buys the put nearest the target delta and sells the expiring one', () => {
+  it('buys the cheapest after costs of the puts equivalent to the target delta, and sells the expiring one', () => {
     const plan = planHedgeRoll({ ...base, held: [held('2026-05-12', 2)] });
     expect(plan.action).toBe('roll');
     if (plan.action === 'none') return;
     expect(plan.expiry).toBe('2026-05-19');
     expect(plan.buy.lots).toBe(2);
     expect(plan.buy.structure.legs[0]!.side).toBe('BUY');
-    // Nearest 5 delta among the expiry's OTM puts, by the chain's own (skewed) deltas.
-    const puts = chain.expiries.find((e) => e.expiry === '2026-05-19')!.quotes.filter((q) => q.type === 'put');
-    const best = Math.min(...puts.map((q) => Math.abs(Math.abs(q.delta) - 0.05)));
-    expect(Math.abs(Math.abs(plan.buy.delta) - 0.05)).toBeCloseTo(best, 12);
+    // Within a delta point of 5 delta (or as near as the nearest) by the chain's own skewed deltas,
+    // and no equivalent put is cheaper: a further strike's smaller premium wins.
+    const e = chain.expiries.find((x) => x.expiry === '2026-05-19')!;
+    const otm = e.quotes.filter((q) => q.type === 'put' && q.strike <= e.forward && q.ask > 0);
+    const nearest = Math.min(...otm.map((q) => Math.abs(Math.abs(q.delta) - 0.05)));
+    const tolerance = Math.max(EQUIVALENT_DELTA, nearest);
+    const equivalent = otm.filter((q) => Math.abs(Math.abs(q.delta) - 0.05) <= tolerance);
+    expect(equivalent.length).toBeGreaterThan(1);
+    expect(Math.abs(Math.abs(plan.buy.delta) - 0.05)).toBeLessThanOrEqual(tolerance);
+    expect(plan.buy.price).toBe(Math.min(...equivalent.map((q) => q.ask)));
     expect(plan.sell).toHaveLength(1);
     expect(plan.sell[0]!.structure.legs[0]!.side).toBe('SELL');
     expect(plan.sell[0]!.expiry).toBe('2026-05-12');

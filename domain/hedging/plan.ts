@@ -1,7 +1,8 @@
 /**
  * The tail-hedge roll, decided from data: which protective puts expire inside the roll window,
  * the replacement put nearest the target delta on the next eligible expiry (the chain's quotes
- * carry Black-76 deltas on its skewed IVs; buildStructure's PROTECTIVE_PUT picks by them), and
+ * carry Black-76 deltas on its skewed IVs; buildStructure's PROTECTIVE_PUT picks by them) or an
+ * equivalent strike that is cheaper after costs, and
  * whether premium plus costs fit what is left of the year's hedge budget. Buy first, then
  * sell: the plan lists the purchase and the exits separately so the caller can order them.
  */
@@ -102,6 +103,43 @@ function exitOf(chain: OptionChain, template: Structure, put: HeldPut): PutOrder
   return putOrder({ ...template, legs: [leg], nearestExpiry: put.expiry }, put.quantity / chain.lotSize);
 }
 
+/** Puts this close to the target delta protect alike: among them the cheaper after costs is bought. */
+export const EQUIVALENT_DELTA = 0.01;
+
+/** Premium at the touch plus every charge of buying `lots` of the one-leg structure. */
+function costToBuy(structure: Structure, lots: number, date: IsoDate) {
+  const premium = dec(structure.legs[0]!.ask).times(lots * structure.lotSize);
+  return premium.plus(computeCosts(structureCostLegs(structure, lots, { date, price: 'natural' })).total);
+}
+
+/**
+ * The put nearest the target delta, or an equivalent one (within EQUIVALENT_DELTA of the target,
+ * or as near as the nearest) that costs less after costs; a tie keeps the nearest.
+ */
+function cheapestEquivalentPut(
+  chain: OptionChain,
+  nearest: Structure,
+  target: number,
+  lots: number,
+  date: IsoDate,
+): Structure {
+  const leg = nearest.legs[0]!;
+  const e = chain.expiries.find((x) => x.expiry === leg.expiry);
+  if (!e) return nearest;
+  const tolerance = Math.max(EQUIVALENT_DELTA, Math.abs(Math.abs(leg.delta) - target));
+  let best = nearest;
+  let bestCost = costToBuy(nearest, lots, date);
+  for (const q of e.quotes) {
+    if (q.type !== 'put' || q.strike === leg.strike || q.ask <= 0 || q.strike > e.forward) continue;
+    if (Math.abs(Math.abs(q.delta) - target) > tolerance) continue;
+    const built = buildStructure(chain, { kind: 'PROTECTIVE_PUT', delta: Math.abs(q.delta), expiry: leg.expiry });
+    if (!built.ok || built.structure.legs[0]!.strike !== q.strike) continue;
+    const cost = costToBuy(built.structure, lots, date);
+    if (cost.lessThan(bestCost)) [best, bestCost] = [built.structure, cost];
+  }
+  return best;
+}
+
 export function planHedgeRoll(input: HedgePlanInput): HedgePlan {
   const { date, chain, settings, held } = input;
   const due = held.filter((p) => insideRollWindow(date, p.expiry, settings.windowDays));
@@ -124,7 +162,7 @@ export function planHedgeRoll(input: HedgePlanInput): HedgePlan {
     expiry: target.expiry,
   });
   if (!built.ok) return { action: 'none', reason: `no replacement put: ${built.detail}`, held };
-  const buy = putOrder(built.structure, lots);
+  const buy = putOrder(cheapestEquivalentPut(chain, built.structure, settings.targetDelta / 100, lots, date), lots);
   const sell: PutOrder[] = [];
   for (const p of due) {
     const exit = exitOf(chain, built.structure, p);
