@@ -11,6 +11,7 @@ import { brokerNameOf } from '../db/broker-accounts';
 import { activeKillSwitches, tenantFlags } from '../db/trading-state';
 import { bookPositions, costsOfDecisions, upsertTradingDay, workingOrdersOf } from '../db/trading-days';
 import { tenantLimits } from '../db/tenant-limits';
+import { dedicatedBrokerQueue } from '../db/broker-queue';
 import { withTenant } from '../db/tenant';
 import { MARKET_OPEN_MINUTE } from '../domain/calendar';
 import { DEFAULT_TENANT_LIMITS, structureParams, type StrikeChoice } from '../domain/decision';
@@ -131,17 +132,24 @@ export function createTradingDayActivities(deps: { pool: Pool }) {
 
   return {
     /** The tenant's status, tenant-wide kill switches and opening book, before the first tick. */
-    async dayPreOpen(input: { tenantId: number }): Promise<{ blockers: string[]; book: Book; maxDailyLoss: string }> {
-      const { blockers, maxDailyLoss } = await withTenant(pool, input.tenantId, async (tx) => {
+    async dayPreOpen(input: {
+      tenantId: number;
+    }): Promise<{ blockers: string[]; book: Book; maxDailyLoss: string; brokerTaskQueue: string | null }> {
+      const { blockers, maxDailyLoss, brokerTaskQueue } = await withTenant(pool, input.tenantId, async (tx) => {
         const out: string[] = [];
         const flags = await tenantFlags(tx);
         if (flags?.status !== 'active') out.push(`tenant is ${flags?.status ?? 'unknown'}`);
         for (const k of await activeKillSwitches(tx, { instrument: '', structure: '' }))
           out.push(`kill switch (${k.scope}): ${k.reason}`);
         const limits = await tenantLimits(tx);
-        return { blockers: out, maxDailyLoss: limits?.maxDailyLoss ?? DEFAULT_TENANT_LIMITS.maxDailyLoss };
+        return {
+          blockers: out,
+          maxDailyLoss: limits?.maxDailyLoss ?? DEFAULT_TENANT_LIMITS.maxDailyLoss,
+          // A live tenant's orders leave from its own broker worker (its registered static IP).
+          brokerTaskQueue: await dedicatedBrokerQueue(tx),
+        };
       });
-      return { blockers, book: await markBook(input), maxDailyLoss };
+      return { blockers, book: await markBook(input), maxDailyLoss, brokerTaskQueue };
     },
 
     /**

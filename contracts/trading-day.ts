@@ -123,6 +123,8 @@ export interface CarriedDay {
   readonly models: readonly ModelPin[];
   /** The tenant's daily loss limit at the open (rupees); absent in days opened before the guard. */
   readonly maxDailyLoss?: string;
+  /** The tenant's own broker queue, looked up at the open (absent: the shared one, or the input's). */
+  readonly brokerTaskQueue?: string;
 }
 
 export type DayEndStatus = 'completed' | 'holiday' | 'halted';

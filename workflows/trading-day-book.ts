@@ -55,7 +55,8 @@ export async function place(
   legs: OrderLeg[],
   intent: OrderIntentKind,
 ): Promise<OrderPlacementResult> {
-  const { tenantId, date, orderOptions, brokerTaskQueue } = day.input;
+  const { tenantId, date, orderOptions } = day.input;
+  const brokerTaskQueue = brokerQueueOf(day);
   day.set({ placementIds: [...day.c.placementIds, decisionId] });
   return executeChild<WorkflowSignatures['orderPlacement']>('orderPlacement', {
     workflowId: orderPlacementWorkflowId(tenantId, decisionId),
@@ -214,10 +215,16 @@ export async function closeBook(day: DayRun, label: string): Promise<number> {
   return sent;
 }
 
+/** The input's queue if given, else the tenant's own as looked up at the open, else the shared one (undefined). */
+function brokerQueueOf(day: DayRun): string | undefined {
+  return day.input.brokerTaskQueue ?? day.c.brokerTaskQueue;
+}
+
 /** At the close: the day's orders still working at the broker are cancelled (how many were). */
 export async function cancelWorking(day: DayRun): Promise<number> {
   if (!patched(CANCEL_WORKING_PATCH)) return 0;
-  const { tenantId, brokerTaskQueue } = day.input;
+  const { tenantId } = day.input;
+  const brokerTaskQueue = brokerQueueOf(day);
   const working = await acts.workingOrders({ tenantId, decisionIds: [...day.c.placementIds] });
   if (working.length === 0) return 0;
   const broker = proxyActivities<BrokerActivities>({

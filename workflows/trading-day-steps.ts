@@ -71,6 +71,7 @@ export async function preOpen(day: DayRun): Promise<void> {
     openingValue: pre.book.value,
     positions: pre.book.positions,
     maxDailyLoss: tighterLimit(pre.maxDailyLoss, day.input.maxDailyLoss),
+    ...(pre.brokerTaskQueue ? { brokerTaskQueue: pre.brokerTaskQueue } : {}),
   });
   // What decide serves now is what the day decides with until its close, whatever is promoted meanwhile.
   if (patched(PINNED_MODELS_PATCH)) day.set({ models: await decider.decisionModels({ tenantId }) });

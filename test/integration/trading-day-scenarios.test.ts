@@ -10,7 +10,7 @@
 import { until } from '../support/until';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { startWorkflow } from '../../runtime/workflow-client';
-import { TASK_QUEUES } from '../../contracts/task-queues';
+import { tenantBrokerQueue, TASK_QUEUES } from '../../contracts/task-queues';
 import { TenantId, TradingDate, TradingStateAttr } from '../../contracts/search-attributes';
 import {
   dayStatusQuery,
@@ -25,6 +25,8 @@ import {
   type TradingDayInput,
 } from '../../contracts/trading-day';
 import { setKillSwitch } from '../../db/tenant-console';
+import { setDedicatedBrokerQueue } from '../../db/broker-queue';
+import { orderPlacementWorkflowId } from '../../contracts/orders';
 import { withTenant } from '../../db/tenant';
 import { tradingDay } from '../../db/trading-days';
 import { formatMinuteOfDay } from '../../domain/dates';
@@ -393,6 +395,39 @@ describe('TradingDay on the real stack', () => {
     expect(flat).toMatchObject({ status: 'halted', reconciliationClean: true, openPositionsAtClose: 0 });
     expect(flat.closedStructures).toBeGreaterThan(0);
     await maybeRecordHistory(client, flat.workflowId, 'trading-day-flatten-halted');
+  });
+
+  it("a tenant with its own broker queue: the day's orders go through that queue's worker only", async () => {
+    const t = await paperTenant(pool);
+    const { rows } = await pool.query<{ slug: string }>('SELECT slug FROM tenants WHERE id = $1', [t]);
+    const queue = tenantBrokerQueue(rows[0]!.slug);
+    await withTenant(pool, t, (tx) => setDedicatedBrokerQueue(tx, queue));
+    const own = await testWorker({
+      taskQueue: queue,
+      activities: brokerActivities({ pool, workerId: 'test-own-broker', liveTrading: false, queues: [queue] }),
+    });
+    const flat = await own.runUntil(
+      withWorkers(async () => {
+        const h = await start(client, input(t, { seed: tradingSeed }));
+        await untilLong('an open position', async () => (await h.query(dayStatusQuery)).positions.length > 0);
+        await h.executeUpdate(haltDayUpdate, { args: [{ by: 'ops@test', reason: 'stop' }] });
+        await h.executeUpdate(flattenDayUpdate, { args: [{ by: 'ops@test', reason: 'flat now' }] });
+        return h.result();
+      }),
+    );
+    expect(flat).toMatchObject({ status: 'halted', reconciliationClean: true, openPositionsAtClose: 0 });
+    // Every placement of the day scheduled its broker calls on the tenant's queue.
+    const { rows: placements } = await withTenant(pool, t, ({ client: c }) =>
+      c.query<{ decision_id: string }>('SELECT DISTINCT decision_id FROM orders WHERE tenant_id = $1', [t]),
+    );
+    expect(placements.length).toBeGreaterThanOrEqual(2);
+    for (const { decision_id } of placements) {
+      const history = await client.workflow.getHandle(orderPlacementWorkflowId(t, decision_id)).fetchHistory();
+      const queues = (history.events ?? []).flatMap(
+        (e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name ?? [],
+      );
+      expect(new Set(queues)).toEqual(new Set([queue]));
+    }
   });
 
   it('the daily loss guard closes the book and goes reduce-only; a malformed limit fails the day', async () => {
