@@ -12,6 +12,7 @@ import { Command } from 'commander';
 import { buildPaperStructure } from '../../broker/paper/structures';
 import { brokerNameOf } from '../../db/broker-accounts';
 import { recentOrders, recentTrades } from '../../db/ledger-report';
+import { dedicatedBrokerQueue } from '../../db/broker-queue';
 import { withTenant } from '../../db/tenant';
 import { freezeQuantity, INSTRUMENTS, type Instrument } from '../../domain/instruments';
 import { STRUCTURE_KINDS } from '../../domain/strategies';
@@ -100,6 +101,7 @@ export function register(program: Command): void {
               `--lots: ${lots} lots make a ${biggest}-unit leg, above the ${instrument} freeze quantity ` +
                 `${freeze} on ${built.tradingDate}`,
             );
+          const ownQueue = await withTenant(pool, tenantId, dedicatedBrokerQueue);
           const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
           const input: OrderPlacementInput = {
             tenantId,
@@ -109,6 +111,7 @@ export function register(program: Command): void {
             tradingDate: built.tradingDate,
             lots,
             legs: built.legs,
+            ...(ownQueue ? { brokerTaskQueue: ownQueue } : {}),
             options: { fillTimeoutMs },
           };
           return { input };
