@@ -25,6 +25,14 @@ export const KITE_ORDER_LIMITS: readonly RateWindow[] = [
   { max: 400, windowMs: 60_000 },
 ];
 
+/**
+ * How far past each window a limiter waits: we stamp a request before it leaves, the broker when
+ * it arrives, and a request delayed after its stamp (a busy event loop, a slow commit) lands
+ * later than stamped. 150 ms let an 11th order into one second at the broker on a loaded
+ * machine, in one process and across two workers; 300 ms did not.
+ */
+export const WINDOW_MARGIN_MS = 300;
+
 /** Orders per client account per day (Kite counts the IST trading day). */
 export const KITE_DAILY_ORDER_CAP = 5_000;
 
@@ -124,12 +132,8 @@ export class SharedAccountLimiter {
     private readonly account: string,
     private readonly windows: readonly RateWindow[] = KITE_ORDER_LIMITS,
     private readonly dailyCap = KITE_DAILY_ORDER_CAP,
-    /**
-     * Past each window: a slot is stamped by the database clock before the request leaves, so a
-     * request delayed after its stamp (a busy event loop, a slow commit) lands later than stamped.
-     * 150 ms let an 11th order into one second at the broker with two loaded workers; 300 ms did not.
-     */
-    private readonly marginMs = 300,
+    /** Past each window (slots are stamped by the database clock before the request leaves). */
+    private readonly marginMs = WINDOW_MARGIN_MS,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 

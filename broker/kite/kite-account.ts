@@ -10,7 +10,7 @@ import { kiteCredentials, markReloginRequired, sessionVerdictOf } from '../../db
 import { SecretUnreadableError, type KeyProvider } from '../../db/secret-box';
 import { withTenant } from '../../db/tenant';
 import { BrokerAuthError, BrokerReloginRequiredError } from '../errors';
-import { KITE_READ_LIMITS, SharedAccountLimiter, SlidingWindowLimiter } from '../rate-limiter';
+import { KITE_READ_LIMITS, SharedAccountLimiter, SlidingWindowLimiter, WINDOW_MARGIN_MS } from '../rate-limiter';
 import type { BrokerPort } from '../port';
 import type { RequestGate } from './http';
 import { KiteBroker } from './kite-broker';
@@ -63,7 +63,10 @@ export class KiteAccounts {
     if (!orders) this.orderGates.set(account, (orders = new SharedAccountLimiter(pool, account)));
     let reads = this.readGates.get(account);
     if (!reads)
-      this.readGates.set(account, (reads = new SlidingWindowLimiter(KITE_READ_LIMITS, Date.now, undefined, 150)));
+      this.readGates.set(
+        account,
+        (reads = new SlidingWindowLimiter(KITE_READ_LIMITS, Date.now, undefined, WINDOW_MARGIN_MS)),
+      );
     return new KiteBroker(
       {
         baseUrl,

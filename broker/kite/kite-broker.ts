@@ -14,7 +14,13 @@ import type { OrderSide } from '../../domain/orders';
 import { AmbiguousOutcomeError, OrderNotFoundError, OrderRejectedError } from '../errors';
 import type { BrokerMargins, BrokerPort, ModifyOrderRequest, PlaceOrderRequest } from '../port';
 import type { BrokerOrder, BrokerPosition, BrokerTrade } from '../../contracts/broker-reports';
-import { KITE_DAILY_ORDER_CAP, KITE_ORDER_LIMITS, KITE_READ_LIMITS, SlidingWindowLimiter } from '../rate-limiter';
+import {
+  KITE_DAILY_ORDER_CAP,
+  KITE_ORDER_LIMITS,
+  KITE_READ_LIMITS,
+  SlidingWindowLimiter,
+  WINDOW_MARGIN_MS,
+} from '../rate-limiter';
 import { mapVenueStatus } from '../status';
 import { KiteHttp, type KiteHttpHooks, type KiteHttpSettings, type RequestGate } from './http';
 import { assertListed } from './instruments';
@@ -36,7 +42,7 @@ export interface KiteLimiters {
 }
 
 /** 150 ms of margin per window absorbs request jitter between our clock and Kite's counter. */
-export const newKiteLimiters = (marginMs = 150): KiteLimiters => ({
+export const newKiteLimiters = (marginMs = WINDOW_MARGIN_MS): KiteLimiters => ({
   orders: new SlidingWindowLimiter(KITE_ORDER_LIMITS, Date.now, undefined, marginMs, KITE_DAILY_ORDER_CAP),
   reads: new SlidingWindowLimiter(KITE_READ_LIMITS, Date.now, undefined, marginMs),
 });
