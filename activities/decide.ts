@@ -7,6 +7,7 @@
  */
 import type { Pool } from 'pg';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { auditIn } from '../db/audit';
 import { decisionById, decisionState, insertDecision, type DecisionState } from '../db/decisions';
 import { DEFAULT_MIN_DRIFT_WINDOW } from '../domain/combiner/drift';
 import type { FactorValues } from '../domain/factors/types';
@@ -294,6 +295,15 @@ export function createDecider(deps: DecideDeps) {
       });
       // A concurrent call with the same id won: its decision is the one of record.
       if (!created) return { decision: (await decisionById(tx, input.decisionId))!.why as Decision, created: false };
+      // A refusal by a wall of the risk castle is news for the tenant (the notifier reads the audit
+      // log); an abstention because nothing cleared its costs is not.
+      const failed = decision.gates.filter((g) => !g.pass);
+      if (failed.length > 0)
+        await auditIn(tx.client, input.tenantId, null, 'decision.refused', {
+          decisionId: decision.decisionId,
+          instrument,
+          walls: failed.map((g) => ({ wall: g.wall, reasonCode: g.reasonCode })),
+        });
       return { decision, created: true };
     });
   }

@@ -11,6 +11,13 @@ describe('notification messages', () => {
         sold: { tradingsymbol: 'NIFTY26NOV23500PE' },
       }),
     ).toBe('🛡 Tail hedge rolled: bought NIFTY26DEC23000PE (Δ -5.1), sold NIFTY26NOV23500PE');
+    expect(
+      renderNotification('decision.refused', {
+        decisionId: 'day-2026-05-06-1015',
+        instrument: 'NIFTY',
+        walls: [{ wall: 'loss_limits', reasonCode: 'DAILY_LOSS_LIMIT' }],
+      }),
+    ).toBe('Decision day-2026-05-06-1015 (NIFTY) refused by the risk castle: loss_limits DAILY_LOSS_LIMIT');
     expect(renderNotification('model.promoted', { typeId: 'signal_stack', version: 3, previousVersion: 2 })).toBe(
       'Model signal_stack v3 promoted to production (was v2)',
     );

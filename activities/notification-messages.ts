@@ -21,6 +21,7 @@ export const NOTIFIED_EVENTS = [
   'hedge.refused',
   'model.promoted',
   'model.rolled_back',
+  'decision.refused',
 ] as const;
 
 export type NotifiedEvent = (typeof NOTIFIED_EVENTS)[number];
@@ -63,6 +64,11 @@ const RENDER: Record<NotifiedEvent, (p: Payload) => string> = {
   'hedge.buy_failed': hedge('not bought'),
   'hedge.sell_failed': hedge('bought, old put NOT sold'),
   'hedge.refused': (p) => `🛡 Tail hedge roll refused: ${str(p.reason)}`,
+  'decision.refused': (p) =>
+    `Decision ${str(p.decisionId)} (${str(p.instrument)}) refused by the risk castle: ` +
+    (Array.isArray(p.walls)
+      ? (p.walls as Payload[]).map((w) => `${str(w.wall)} ${str(w.reasonCode, '')}`.trim()).join(', ')
+      : '?'),
   'model.promoted': (p) =>
     `Model ${str(p.typeId)} v${str(p.version)} promoted to production (was v${str(p.previousVersion, 'none')})`,
   'model.rolled_back': (p) =>

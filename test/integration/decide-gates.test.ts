@@ -297,6 +297,17 @@ describe('decide on the real stack', () => {
     expect(wall.reasonCode).toBeTruthy();
     expect(wall.numbers).toMatchObject({ activeSwitches: 1, switches: 'tenant:* (test stop)' });
     expect(decision.reasons.map((r) => r.code)).toContain(wall.reasonCode);
+    // The refusal is in the tenant's audit log, which the notifier reads.
+    const { rows } = await withTenant(pool, id, ({ client }) =>
+      client.query("SELECT payload FROM audit_log WHERE tenant_id = $1 AND event_type = 'decision.refused'", [id]),
+    );
+    expect(rows.map((r) => r.payload)).toEqual([
+      {
+        decisionId: 'kill-1',
+        instrument: 'NIFTY',
+        walls: expect.arrayContaining([{ wall: 'kill-switch', reasonCode: wall.reasonCode }]),
+      },
+    ]);
   });
 
   it('a tenant past its daily loss limit is refused by the loss wall', async () => {
