@@ -21,7 +21,7 @@ import { enablePersonaLogin } from '../db/persona-role';
 import { buildWorkflowBundle } from '../workers/bundle';
 import { TASK_QUEUES } from '../contracts/task-queues';
 import { openDatabase, DatabaseHandle } from './database';
-import { afterMigrate } from './after-migrate';
+import { afterMigrate, DEMO_TENANT } from './after-migrate';
 import { platformProcesses, STOP_RANK } from './platform-processes';
 
 const STOPPING: Record<number, string> = {
@@ -173,6 +173,7 @@ export async function stackUp(env: NodeJS.ProcessEnv = process.env): Promise<voi
         '',
         '┌─ Quantsentinel is up ' + '─'.repeat(41),
         `│ API          ${apiUrl}   (/healthz /readyz /metrics)`,
+        `│ Dashboard    ${apiUrl}/t/${DEMO_TENANT}/   (the demo tenant; /t/<slug>/ for others)`,
         `│ Temporal     ${config.temporal.address}   namespace ${config.temporal.namespace}`,
         ...(temporalServer?.uiUrl
           ? [`│ Web UI       ${temporalServer.uiUrl}/namespaces/${config.temporal.namespace}/workflows`]
