@@ -9,8 +9,8 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { startWorkflow, workflowHandle } from '../../runtime/workflow-client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { startWorkflow, workflowHandle, workflowRefusal } from '../../runtime/workflow-client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import {
   DAY_UPDATES,
@@ -86,15 +86,11 @@ async function dayCall<T>(client: Client, workflowId: string, ms: number, fn: ()
   } catch (e) {
     const down = unavailable(e);
     if (down) throw down;
-    if (e instanceof WorkflowUpdateFailedError) throw new ApiProblem(409, 'refused', e.cause?.message ?? e.message);
-    if (!(e instanceof WorkflowNotFoundError)) throw e;
-    const closed = await client.workflow
-      .getHandle(workflowId)
-      .describe()
-      .then((d) => d.status.name)
-      .catch(() => null);
-    throw closed
-      ? new ApiProblem(409, 'day_over', `the trading day is over (${closed})`)
+    const r = await workflowRefusal(client, workflowId, e);
+    if (!r) throw e;
+    if (r.kind === 'refused') throw new ApiProblem(409, 'refused', r.reason);
+    throw r.kind === 'closed'
+      ? new ApiProblem(409, 'day_over', `the trading day is over (${r.status})`)
       : new ApiProblem(404, 'not_found', 'no trading day on that date (start it first)');
   }
 }

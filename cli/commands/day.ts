@@ -10,8 +10,8 @@
 import os from 'node:os';
 import { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { startWorkflow, workflowHandle } from '../../runtime/workflow-client';
+import type { Client } from '@temporalio/client';
+import { startWorkflow, workflowHandle, workflowRefusal } from '../../runtime/workflow-client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import {
   DAY_UPDATES,
@@ -49,15 +49,13 @@ async function asDayUsage<T>(client: Client, workflowId: string, fn: () => Promi
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof WorkflowUpdateFailedError) throw new UsageError(`refused: ${e.cause?.message ?? e.message}`);
-    if (!(e instanceof WorkflowNotFoundError)) throw e;
-    const closed = await client.workflow
-      .getHandle(workflowId)
-      .describe()
-      .then((d) => d.status.name)
-      .catch(() => null);
+    const r = await workflowRefusal(client, workflowId, e);
+    if (!r) throw e;
+    if (r.kind === 'refused') throw new UsageError(`refused: ${r.reason}`);
     throw new UsageError(
-      closed ? `the trading day ${workflowId} is over (${closed})` : `no trading day ${workflowId} (start it first)`,
+      r.kind === 'closed'
+        ? `the trading day ${workflowId} is over (${r.status})`
+        : `no trading day ${workflowId} (start it first)`,
     );
   }
 }
