@@ -11,6 +11,7 @@ import { startEphemeralServers, EphemeralServers } from '../stack/ephemeral-serv
 import { createPool } from '../db/client';
 import { TASK_QUEUES } from '../contracts/task-queues';
 import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts/orders';
+import { buildPaperStructure } from '../broker/paper/structures';
 import { runConcurrent } from './stats';
 
 export interface BenchContext {
@@ -79,4 +80,33 @@ export function runBench(main: () => Promise<void>): void {
     console.error(err);
     process.exit(1);
   });
+}
+
+/**
+ * `count` one-lot NIFTY bull put spreads on the paper broker, round-robin over the tenants.
+ * `resolveQueue` looks each tenant's broker queue up as a starter does.
+ */
+export async function benchSpreads(
+  pool: Pool,
+  tenantIds: readonly number[],
+  count: number,
+  resolveQueue?: (tenantId: number) => Promise<string>,
+): Promise<OrderPlacementInput[]> {
+  const out: OrderPlacementInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const tenantId = tenantIds[i % tenantIds.length]!;
+    const built = await buildPaperStructure(pool, tenantId, 'BULL_PUT_SPREAD', 'NIFTY', 1);
+    out.push({
+      tenantId,
+      decisionId: `bench-${randomUUID()}`,
+      structure: 'BULL_PUT_SPREAD',
+      instrument: 'NIFTY',
+      tradingDate: built.tradingDate,
+      lots: 1,
+      legs: built.legs,
+      ...(resolveQueue ? { brokerTaskQueue: await resolveQueue(tenantId) } : {}),
+      options: { pollIntervalMs: 100, fillTimeoutMs: 60_000 },
+    });
+  }
+  return out;
 }

@@ -13,14 +13,13 @@ import { Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { brokerActivities, tradingActivities } from '../workers/activities';
 import { configurePaperAccount, PaperBroker } from '../broker/paper/paper-broker';
-import { buildPaperStructure } from '../broker/paper/structures';
 import { resolveBrokerTaskQueue, setDedicatedBrokerQueue } from '../db/broker-queue';
 import { ledgerOrders } from '../db/ledger';
 import { withTenant } from '../db/tenant';
 import type { OrderPlacementInput } from '../contracts/orders';
 import { TASK_QUEUES, tenantBrokerQueue } from '../contracts/task-queues';
 import { formatSummary, intFlag, summarize, type Summary } from './stats';
-import { placeStructures, runBench, withBenchServers } from './harness';
+import { benchSpreads, placeStructures, runBench, withBenchServers } from './harness';
 
 interface Tenant {
   id: number;
@@ -73,26 +72,14 @@ runBench(async () => {
       ...(await Promise.all(own.map((t) => brokerWorker(tenantBrokerQueue(t.slug), `bench-broker-${t.slug}`)))),
     ];
 
-    const inputs = async (tenants: Tenant[], count: number): Promise<OrderPlacementInput[]> => {
-      const out: OrderPlacementInput[] = [];
-      for (let i = 0; i < count; i++) {
-        const tenantId = tenants[i % tenants.length]!.id;
-        const built = await buildPaperStructure(pool, tenantId, 'BULL_PUT_SPREAD', 'NIFTY', 1);
-        out.push({
-          tenantId,
-          decisionId: `bench-${randomUUID()}`,
-          structure: 'BULL_PUT_SPREAD',
-          instrument: 'NIFTY',
-          tradingDate: built.tradingDate,
-          lots: 1,
-          legs: built.legs,
-          // What a starter does: the tenant's broker queue from the database.
-          brokerTaskQueue: await resolveBrokerTaskQueue(pool, tenantId),
-          options: { pollIntervalMs: 100, fillTimeoutMs: 60_000 },
-        });
-      }
-      return out;
-    };
+    // What a starter does: each tenant's broker queue from the database.
+    const inputs = (tenants: Tenant[], count: number) =>
+      benchSpreads(
+        pool,
+        tenants.map((t) => t.id),
+        count,
+        (id) => resolveBrokerTaskQueue(pool, id),
+      );
     const placeAll = async (batch: OrderPlacementInput[]) => {
       const r = await placeStructures(client, batch, concurrency);
       return { summary: summarize(r.samples, r.wallMs), outcomes: r.outcomes };

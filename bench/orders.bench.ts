@@ -14,11 +14,10 @@ import { configurePaperAccount, PaperBroker } from '../broker/paper/paper-broker
 import { verifyAuditChain } from '../db/audit';
 import { ledgerOrders } from '../db/ledger';
 import { withTenant } from '../db/tenant';
-import { buildPaperStructure } from '../broker/paper/structures';
 import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts/orders';
 import { TASK_QUEUES } from '../contracts/task-queues';
 import { formatSummary, intFlag, summarize } from './stats';
-import { placeStructures, runBench, systemCheckFloor, withBenchServers } from './harness';
+import { benchSpreads, placeStructures, runBench, systemCheckFloor, withBenchServers } from './harness';
 import { formatPhases } from './history-phases';
 
 runBench(async () => {
@@ -51,24 +50,7 @@ runBench(async () => {
         exchange: { latencyMsMin: 1, latencyMsMax: 5 },
       });
     }
-    const inputs = async (count: number): Promise<OrderPlacementInput[]> => {
-      const out: OrderPlacementInput[] = [];
-      for (let i = 0; i < count; i++) {
-        const tenantId = tenantIds[i % tenantIds.length]!;
-        const built = await buildPaperStructure(pool, tenantId, 'BULL_PUT_SPREAD', 'NIFTY', 1);
-        out.push({
-          tenantId,
-          decisionId: `bench-${randomUUID()}`,
-          structure: 'BULL_PUT_SPREAD',
-          instrument: 'NIFTY',
-          tradingDate: built.tradingDate,
-          lots: 1,
-          legs: built.legs,
-          options: { pollIntervalMs: 100, fillTimeoutMs: 60_000 },
-        });
-      }
-      return out;
-    };
+    const inputs = (count: number) => benchSpreads(pool, tenantIds, count);
 
     // Faster must not mean wrong: every tenant's audit chain verifies, and the broker holds
     // exactly the orders the ledger has (one per tag: nothing sent twice).
