@@ -5,6 +5,8 @@
  * and counted in `unpriced`, never guessed.
  */
 import { parseTradingsymbol } from '../broker/tradingsymbol';
+import { latestSnapshotDocument, tenantSnapshotDocument } from '../db/tenant-book';
+import type { TenantTx } from '../db/tenant';
 import { dateToEpochMs, timestampToEpochMs } from '../domain/dates';
 import { black76 } from '../domain/pricing/black76';
 import { surfaceVol } from '../domain/pricing/vol-surface';
@@ -71,4 +73,21 @@ export function priceBook(
   });
   const ids = Object.fromEntries(Object.entries(snapshots).map(([k, v]) => [k, v?.id ?? null]));
   return { positions, totals, unpriced, snapshots: ids };
+}
+
+/**
+ * The snapshot to price each instrument's positions on: the one the tenant's latest decision on it
+ * stood on, else the newest stored. Not simply the newest: a simulated day is the tenant's own market
+ * (its seed and date), and the newest snapshot anyone stored may be another day's, past the book's
+ * expiries, where every out-of-the-money leg is worth 0 with 0 greeks.
+ */
+export async function bookSnapshots(
+  tx: TenantTx,
+  instruments: Iterable<string>,
+): Promise<Record<string, DecisionSnapshot | null>> {
+  const out: Record<string, DecisionSnapshot | null> = {};
+  for (const instrument of new Set(instruments))
+    out[instrument] = ((await tenantSnapshotDocument(tx, instrument)) ??
+      (await latestSnapshotDocument(tx, instrument))) as DecisionSnapshot | null;
+  return out;
 }

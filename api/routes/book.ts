@@ -1,23 +1,22 @@
 /**
  * The tenant's book and risk, read-only for every role: P&L by day (cumulative, drawdown) and for
  * one day (the realised curve from its fills, the running day's marked P&L, the summary once it is
- * over); positions priced with Black-76 on the latest stored snapshot, with greeks and portfolio
+ * over); positions priced with Black-76 on the market of the tenant's latest decision, with greeks and portfolio
  * totals; each risk wall's current outcome and last firing; the models decide serves the tenant.
  */
 import type { Router } from 'express';
 import { z } from 'zod';
-import { dayFills, dayPnlRows, latestSnapshotDocument, wallStates } from '../../db/tenant-book';
+import { dayFills, dayPnlRows, wallStates } from '../../db/tenant-book';
 import { killSwitchList } from '../../db/tenant-console';
 import { servedModels } from '../../db/models';
 import { bookPositions, tradingDay } from '../../db/trading-days';
 import { withTenant } from '../../db/tenant';
 import { dec, rupees } from '../../domain/money';
-import type { DecisionSnapshot } from '../../domain/snapshot';
 import { tradingDayWorkflowId } from '../../contracts/trading-day';
 import { ModelRegistry } from '../../ml/registry';
 import { TENANT_PREFIX, RouteTable } from '../route-table';
 import { ANY_ROLE } from '../roles';
-import { priceBook } from '../book-greeks';
+import { bookSnapshots, priceBook } from '../book-greeks';
 import { maxDrawdown, realisedCurve } from '../pnl-curve';
 import { liveDayStatus, tradingDate } from './trading-day';
 import type { TenantDeps } from './tenant';
@@ -79,15 +78,20 @@ export function bookRoutes(table: RouteTable, router: Router, deps: TenantDeps):
     {
       ...read,
       path: `${TENANT_PREFIX}/positions/greeks`,
-      summary: 'Open positions priced with Black-76 on the latest stored snapshot: greeks and portfolio totals',
+      summary:
+        "Open positions priced with Black-76 on the snapshot of the tenant's latest decision (else the latest " +
+        'stored): greeks and portfolio totals',
     },
     async ({ tenant }) =>
       withTenant(deps.pool, tenant!.id, async (tx) => {
         const book = (await bookPositions(tx)).filter((p) => p.quantity !== 0);
-        const snapshots: Record<string, DecisionSnapshot | null> = {};
-        for (const instrument of new Set(book.map((p) => p.instrument)))
-          snapshots[instrument] = (await latestSnapshotDocument(tx, instrument)) as DecisionSnapshot | null;
-        return priceBook(book, snapshots);
+        return priceBook(
+          book,
+          await bookSnapshots(
+            tx,
+            book.map((p) => p.instrument),
+          ),
+        );
       }),
   );
 
