@@ -5,8 +5,11 @@
  * registry's production models against the book the run holds (the castle sees it), entries and
  * exits trade at the natural price with the real cost engine, everything left squares off at
  * 15:15. A baseline runs in the same pass: at every tick where the engine trades, a seeded random
- * structure that builds on the same chain, with the same lots, exits and costs (it skips the
- * castle). Both books keep the live day's daily loss guard (at −limit: close all, stop entering).
+ * structure that builds on the same chain with the same strike rule, sized by the same rule on its
+ * own book and put through the same castle with its own state (its refusals counted by wall), with
+ * the same exits and costs. Both books keep the live day's daily loss guard (at −limit: close all,
+ * stop entering). `--train-through d` trains the decision models in this process on data ending d
+ * (before the window: out of sample) instead of reading the registry's production models.
  * Prints net P&L after costs, max drawdown, win rate, refusals by wall, for both.
  */
 import { Command } from 'commander';
@@ -14,7 +17,16 @@ import { registryModelSource } from '../../activities/decide';
 import { strikeChoice, SNAPSHOT_HISTORY_DAYS, tenantRiskView } from '../../activities/decision-inputs';
 import { PAPER_DEFAULT_CAPITAL } from '../../broker/paper/paper-broker';
 import { formatTradingsymbol, parseTradingsymbol } from '../../broker/tradingsymbol';
-import { decide, DEFAULT_TENANT_LIMITS, type DecisionModels, type ModelRef } from '../../domain/decision';
+import {
+  decide,
+  DEFAULT_TENANT_LIMITS,
+  gateStructure,
+  sizeStructure,
+  structureParams,
+  type DecisionModels,
+  type ModelRef,
+  type TenantRiskView,
+} from '../../domain/decision';
 import { INSTRUMENTS, lotSize, type Instrument } from '../../domain/instruments';
 import { createSource, simulateDays, type MarketDay } from '../../domain/market';
 import { dec, rupees, type Decimal, type Rupees } from '../../domain/money';
@@ -38,6 +50,7 @@ import {
 import { tradingWindow } from '../../ml/data/market-window';
 import type { ModelSource } from '../../activities/decide';
 import { withAppPool } from '../context';
+import { trainedModelSource } from './backtest-models';
 import { parseChoice, parseDate, parsePositiveInt } from '../flags';
 import { print } from '../output';
 import { UsageError } from '../usage-error';
@@ -48,6 +61,8 @@ export interface BacktestOptions {
   readonly instrument: Instrument;
   readonly seeds: readonly number[];
   readonly cadenceMinutes: number;
+  /** Train the decision models on data ending here (before `from`) instead of the registry's. */
+  readonly trainThrough?: string;
 }
 
 export interface PolicyDay {
@@ -192,7 +207,6 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
       const snap = (minute: number) => buildDecisionSnapshot(source, tickInstant(date, minute), { days: prior });
       const mine = new SimBook(o.instrument, date, size);
       const theirs = new SimBook(o.instrument, date, size);
-      const capital = dec(PAPER_DEFAULT_CAPITAL).plus(engine.equity);
       for (
         let m: number | null = firstTickMinute(o.cadenceMinutes);
         m !== null;
@@ -204,22 +218,15 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
           b.applyExits(m, quotes);
           b.guardDailyLoss(quotes, DEFAULT_TENANT_LIMITS.maxDailyLoss);
         }
-        const cash = capital.plus(mine.net()).plus(mine.open.reduce((s, x) => s.plus(premiumOf(x.legs)), dec(0)));
-        const tenant = tenantRiskView(
-          {
-            status: 'active',
-            reconciliationClean: true,
-            killSwitches: [],
-            cash: rupees(cash),
-            positions: mine.positions(),
-            realisedToday: rupees(mine.net()),
-            lotsToday: mine.lotsToday,
-          },
-          snapshot,
-        );
         const decisionId = `bt-${seed}-${date}-${m}`;
         const strikes = await strikeChoice(snapshot, selector);
-        const d = decide({ decisionId, snapshot, models: decisionModels, tenant, strikes });
+        const d = decide({
+          decisionId,
+          snapshot,
+          models: decisionModels,
+          tenant: riskView(engine, mine, snapshot),
+          strikes,
+        });
         const key = refusalKey(d);
         if (key) engine.refusals = countInto(engine.refusals, key);
         if (d.status === 'trade' && d.structure && !mine.reducing) {
@@ -232,22 +239,31 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
             nearestExpiry: nearest(d.legs),
             legs,
           });
-          // The baseline: a random structure that builds on this chain, same lots.
-          const start = pick.int(0, STRUCTURE_KINDS.length - 1);
-          for (let i = 0; i < STRUCTURE_KINDS.length && !theirs.reducing; i++) {
-            const kind = STRUCTURE_KINDS[(start + i) % STRUCTURE_KINDS.length]!;
-            const built = buildStructure(snapshot.chain, { kind });
-            if (!built.ok) continue;
-            const b = built.structure;
-            theirs.enter({
-              decisionId,
-              structure: kind,
-              lots: d.lots,
-              minute: m,
-              nearestExpiry: b.nearestExpiry,
-              legs: simLegs(o.instrument, d.lots, size, b.legs),
-            });
-            break;
+          if (!theirs.reducing) {
+            // The baseline: a random structure that builds on this chain with the engine's strike rule, sized
+            // by the same rule on its own book and put through the same castle with its own state.
+            const view = riskView(baseline, theirs, snapshot);
+            const start = pick.int(0, STRUCTURE_KINDS.length - 1);
+            for (let i = 0; i < STRUCTURE_KINDS.length; i++) {
+              const kind = STRUCTURE_KINDS[(start + i) % STRUCTURE_KINDS.length]!;
+              const built = buildStructure(snapshot.chain, structureParams(kind, strikes));
+              if (!built.ok) continue;
+              const b = built.structure;
+              const lots = sizeStructure(b, view.limits, view.portfolio, view.exposure).lots;
+              const gate = gateStructure(b, lots, view, snapshot, d.regime.regime);
+              const wall = refusalKey({ status: gate.reasons.length ? 'refused' : 'trade', ...gate });
+              if (wall) baseline.refusals = countInto(baseline.refusals, wall);
+              else
+                theirs.enter({
+                  decisionId,
+                  structure: kind,
+                  lots,
+                  minute: m,
+                  nearestExpiry: b.nearestExpiry,
+                  legs: simLegs(o.instrument, lots, size, b.legs),
+                });
+              break;
+            }
           }
         }
         mine.mark(quotes);
@@ -270,6 +286,28 @@ const modelsOf = (m: DecisionModels): ModelRef[] => [
   m.agents.ref,
   ...(m.slippage ? [m.slippage.ref] : []),
 ];
+
+/**
+ * What the castle sees of a policy's book at a tick, as decide's activity builds it for a tenant:
+ * cash = the paper capital + the policy's equity from earlier days + today's realised net + the
+ * premium of what is open; positions priced on the snapshot.
+ */
+function riskView(policy: Policy, book: SimBook, snapshot: DecisionSnapshot): TenantRiskView {
+  const premium = book.open.reduce((s, x) => s.plus(premiumOf(x.legs)), dec(0));
+  const cash = dec(PAPER_DEFAULT_CAPITAL).plus(policy.equity).plus(book.net()).plus(premium);
+  return tenantRiskView(
+    {
+      status: 'active',
+      reconciliationClean: true,
+      killSwitches: [],
+      cash: rupees(cash),
+      positions: book.positions(),
+      realisedToday: rupees(book.net()),
+      lotsToday: book.lotsToday,
+    },
+    snapshot,
+  );
+}
 
 /** + credit received, − debit paid, at the entry prices. */
 function premiumOf(legs: readonly { side: 'BUY' | 'SELL'; quantity: number; price: string }[]): Decimal {
@@ -305,7 +343,8 @@ function table(r: BacktestResult): string {
   const o = r.options;
   return [
     `backtest ${o.instrument} ${o.from}..${o.to}, seeds ${o.seeds.join(',')}, cadence ${o.cadenceMinutes} min`,
-    `models ${r.models.map((m) => `${m.typeId} v${m.version}`).join(', ')}`,
+    `models ${r.models.map((m) => `${m.typeId} v${m.version}`).join(', ')}` +
+      (o.trainThrough ? ` (trained in this process on data through ${o.trainThrough})` : ''),
     `${''.padEnd(22)}${'engine'.padStart(18)}${'baseline'.padStart(18)}`,
     ...rows.map(([name, f]) => `${name.padEnd(22)}${f(r.engine).padStart(18)}${f(r.baseline).padStart(18)}`),
   ].join('\n');
@@ -327,10 +366,14 @@ export function parseBacktest(opts: {
   instrument: string;
   seeds: string;
   cadence: string;
+  trainThrough?: string;
 }): BacktestOptions {
   const from = parseDate('--from')(opts.from);
   const to = parseDate('--to')(opts.to);
   if (to < from) throw new UsageError(`--to: ${to} is before --from ${from}`);
+  const trainThrough = opts.trainThrough === undefined ? undefined : parseDate('--train-through')(opts.trainThrough);
+  if (trainThrough !== undefined && trainThrough >= from)
+    throw new UsageError(`--train-through: ${trainThrough} is not before --from ${from} (the window must be unseen)`);
   const days = tradingWindow(to, 10_000).filter((d) => d >= from).length;
   if (days === 0) throw new UsageError(`--from/--to: no NSE trading day in ${from}..${to}`);
   if (days > 250) throw new UsageError(`--from/--to: ${days} trading days; at most 250 at a time`);
@@ -340,6 +383,7 @@ export function parseBacktest(opts: {
     instrument: parseInstrument(opts.instrument),
     seeds: parseSeeds(opts.seeds),
     cadenceMinutes: parseCadence(opts.cadence),
+    ...(trainThrough ? { trainThrough } : {}),
   };
 }
 
@@ -352,6 +396,7 @@ export function register(program: Command): void {
     .option('--instrument <name>', 'NIFTY or BANKNIFTY', 'NIFTY')
     .option('--seeds <list>', 'simulator seeds, comma-separated', '1,2,3')
     .option('--cadence <minutes>', 'minutes of market time between decisions', '15')
+    .option('--train-through <date>', 'train the decision models in process on data ending here (before --from)')
     .option('--json', 'machine-readable output')
     .action(
       async (opts: {
@@ -360,10 +405,13 @@ export function register(program: Command): void {
         instrument: string;
         seeds: string;
         cadence: string;
+        trainThrough?: string;
         json?: boolean;
       }) => {
         const o = parseBacktest(opts);
-        const r = await withAppPool((pool) => runBacktest(registryModelSource(pool), o));
+        const r = o.trainThrough
+          ? await runBacktest(await trainedModelSource(o.trainThrough), o)
+          : await withAppPool((pool) => runBacktest(registryModelSource(pool), o));
         print(!!opts.json, r, () => table(r));
       },
     );

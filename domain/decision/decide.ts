@@ -19,14 +19,12 @@ import { FACTORS } from '../factors/registry';
 import type { FactorValues } from '../factors/types';
 import { dec, rupees } from '../money';
 import { REGIME_FACTORS } from '../regime/jump-factor';
-import { evaluateCastle } from '../risk/castle';
-import { proposalFromStructure } from '../risk/proposal';
-import type { WallOutcome } from '../risk/types';
 import type { DecisionSnapshot } from '../snapshot/types';
 import { buildStructure } from '../strategies/templates';
 import type { Structure, StructureKind, StructureParams } from '../strategies/types';
 import { expectedPnl } from './expected-pnl';
-import { legLotsPerLot, sizeStructure } from './sizing';
+import { gateStructure } from './gate';
+import { sizeStructure } from './sizing';
 import type {
   CandidateEvaluation,
   Decision,
@@ -219,32 +217,7 @@ export function decide(input: DecideInput): Decision {
     };
   }
   const economics = evaluateNetEv(pickedPnl.total, pickedCosts.total);
-  const killSwitches = tenant.killSwitches.filter(
-    (k) =>
-      k.scope === 'tenant' ||
-      (k.scope === 'instrument' && k.target === snapshot.instrument) ||
-      (k.scope === 'strategy' && k.target === picked!.structure.kind),
-  );
-  const castle = evaluateCastle({
-    proposal: proposalFromStructure(picked.structure, picked.lots),
-    portfolio: tenant.portfolio,
-    market: { date: snapshot.date, timestamp: snapshot.at, regime, halted: tenant.halted },
-    limits: { ...tenant.limits, killSwitch: killSwitches.length > 0 },
-  });
-  const gates: WallOutcome[] = castle.outcomes.map((o) =>
-    o.wall === 'kill-switch'
-      ? {
-          ...o,
-          numbers: {
-            ...o.numbers,
-            activeSwitches: killSwitches.length,
-            switches: killSwitches.map((k) => `${k.scope}:${k.target} (${k.reason})`).join('; ') || null,
-            halted: tenant.halted,
-            haltReason: tenant.haltReason,
-          },
-        }
-      : o,
-  );
+  const { gates, reasons: gateReasons } = gateStructure(picked.structure, picked.lots, tenant, snapshot, regime);
   const reasons: DecisionReason[] = [];
   if (!economics.accept)
     reasons.push({
@@ -254,24 +227,7 @@ export function decide(input: DecideInput): Decision {
         `expected P&L ${economics.numbers.expectedPnl} does not cover total costs ${economics.numbers.totalCosts} ` +
         `(net EV ${economics.numbers.netEv})`,
     });
-  const openAfter = tenant.exposure.openLots + picked.lots * legLotsPerLot(picked.structure);
-  if (openAfter > tenant.exposure.maxOpenLots)
-    reasons.push({
-      code: 'TENANT_MAX_OPEN_LOTS',
-      source: 'limits',
-      detail:
-        `open lots ${tenant.exposure.openLots} + ${picked.lots} lots × ${legLotsPerLot(picked.structure)} legs = ` +
-        `${openAfter} > maxOpenLots ${tenant.exposure.maxOpenLots} (${tenant.limitsSource} limits)`,
-    });
-  for (const g of gates)
-    if (!g.pass)
-      reasons.push({
-        code: g.reasonCode!,
-        source: 'castle',
-        detail: `${g.wall}: ${Object.entries(g.numbers)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' ')}`,
-      });
+  reasons.push(...gateReasons);
   return {
     ...base,
     status: reasons.length === 0 ? 'trade' : 'refused',

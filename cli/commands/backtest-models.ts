@@ -1,0 +1,29 @@
+/**
+ * Decision models for a backtest trained in this process on a data version that ends before the
+ * backtest's window (`qs backtest --train-through d`): the same trainers the weekly retrain runs,
+ * no registry and no stack, so the window is out of sample by construction. Each model is
+ * identified as version 0 with the SHA-256 of its artifact.
+ */
+import { createHash } from 'node:crypto';
+import { DECISION_MODEL_TYPES, type ModelSource } from '../../activities/decide';
+import { instantiate, type AnyModel } from '../../ml/adapters';
+import type { ModelTypeId } from '../../ml/model-types';
+import { trainOnDataVersion } from '../../ml/trainers';
+
+export async function trainedModelSource(
+  dataVersion: string,
+  onTrained?: (typeId: ModelTypeId, ms: number) => void,
+): Promise<ModelSource> {
+  const models = new Map<ModelTypeId, AnyModel>();
+  for (const typeId of DECISION_MODEL_TYPES) {
+    const t0 = Date.now();
+    const { run } = await trainOnDataVersion(typeId, dataVersion);
+    const sha256 = createHash('sha256').update(run.artifact).digest('hex');
+    const id = { typeId, version: 0, sha256, scope: 'global' as const, featureSchema: run.featureSchema };
+    models.set(typeId, await instantiate(id, run.artifact));
+    onTrained?.(typeId, Date.now() - t0);
+  }
+  return {
+    get: async (typeId) => (models.get(typeId) ?? null) as never,
+  };
+}
