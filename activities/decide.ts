@@ -63,6 +63,7 @@ export const DECISION_MODEL_TYPES = [
   'strategy_agents',
   'slippage_coefficients',
   'strike_selector',
+  'tenant_profile',
 ] as const satisfies readonly ModelTypeId[];
 
 /** Where served models come from: the process's ModelCache (or anything with its get). */
@@ -220,11 +221,12 @@ export function createDecider(deps: DecideDeps) {
     } catch (err) {
       throw ApplicationFailure.nonRetryable((err as Error).message, 'BadDecisionInput');
     }
-    const [stack, agents, slippage, selector] = await Promise.all([
+    const [stack, agents, slippage, selector, profile] = await Promise.all([
       model('signal_stack', input.tenantId, pins),
       model('strategy_agents', input.tenantId, pins),
       model('slippage_coefficients', input.tenantId, pins),
       model('strike_selector', input.tenantId, pins),
+      model('tenant_profile', input.tenantId, pins),
     ]);
     const strikes = await strikeChoice(snapshot, selector);
     if (!storedSnapshots.has(snapshot.id)) {
@@ -266,6 +268,7 @@ export function createDecider(deps: DecideDeps) {
         signalStack: { ref: ref(stack), state: stack.state },
         agents: { ref: ref(agents), state: agents.agents },
         slippage: slippage ? { ref: ref(slippage), model: slippage.asSlippageModel() } : null,
+        tenantProfile: profile ? { ref: pinOf(profile), profile: profile.profile } : null,
       };
       const decision = decide({
         decisionId: input.decisionId,

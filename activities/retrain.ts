@@ -21,6 +21,7 @@ import {
   type PromotionOutcome,
 } from '../ml/registry';
 import type { Scope, ValidationResult } from '../ml/types';
+import { dataVersionAt } from '../contracts/models';
 import { scopeKey } from '../ml/types';
 
 export interface RetrainTarget {
@@ -77,11 +78,12 @@ async function registryCall<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function trainingExamples(typeId: ModelTypeId, dataVersion: string) {
+async function trainingExamples(pool: Pool, typeId: ModelTypeId, scope: Scope, dataVersion: string) {
   const { rawTrainingRows } = await import('../ml/data/datasets');
   const { toExamples, summarise } = await import('../ml/data/rule1');
   const { TRAINERS } = await import('../ml/trainers');
-  const rows = await rawTrainingRows(typeId, dataVersion);
+  const { rowSourcesFor } = await import('../ml/data/tenant-trades');
+  const rows = await rawTrainingRows(typeId, dataVersion, rowSourcesFor(typeId, scope, pool));
   const examples = toExamples(rows, TRAINERS[typeId].featureSchema);
   const digest = createHash('sha256').update(JSON.stringify(examples)).digest('hex');
   return {
@@ -93,13 +95,26 @@ async function trainingExamples(typeId: ModelTypeId, dataVersion: string) {
   };
 }
 
+/** A tenant profile variant needs the tenant's own trades; too few and it is served the global profile. */
+async function assertEnoughRealTrades(tenantId: number, real: number): Promise<void> {
+  const { MIN_REAL_TRADES } = await import('../ml/data/tenant-trades');
+  if (real < MIN_REAL_TRADES)
+    throw ApplicationFailure.nonRetryable(
+      `tenant ${tenantId} has ${real} closed real trades in the profile window, needs ${MIN_REAL_TRADES} ` +
+        'for its own tenant_profile (it is served the global one)',
+      'NotEnoughTenantTrades',
+    );
+}
+
 export function createRetrainActivities(deps: { pool: Pool; workerId: string }) {
   const registry = new ModelRegistry(deps.pool, { actor: deps.workerId });
   return {
     /** Fetches and strips (Rule 1) the training rows; returns their summary and digest. */
     async prepareTrainingData(t: RetrainTarget): Promise<DatasetSummary> {
       const typeId = known(t.typeId);
-      const data = await registryCall(() => trainingExamples(typeId, t.dataVersion));
+      const data = await registryCall(() => trainingExamples(deps.pool, typeId, t.scope, t.dataVersion));
+      if (typeId === 'tenant_profile' && t.scope !== 'global')
+        await assertEnoughRealTrades(t.scope, data.summary.real!);
       return {
         rows: data.summary.rows!,
         real: data.summary.real!,
@@ -125,7 +140,7 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
       }
       const ctx = Context.current();
       ctx.heartbeat({ stage: 'fetching data' });
-      const data = await registryCall(() => trainingExamples(typeId, t.dataVersion));
+      const data = await registryCall(() => trainingExamples(deps.pool, typeId, t.scope, t.dataVersion));
       if (data.digest !== t.datasetSha256) {
         throw ApplicationFailure.nonRetryable(
           `training data for ${typeId}@${t.dataVersion} changed since it was prepared ` +
@@ -191,12 +206,23 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
       return r;
     },
 
-    /** Scopes retrained in a type's slot: global, plus every tenant that has its own variant. */
+    /**
+     * Scopes retrained in a type's slot: global, plus every tenant that has its own variant (and,
+     * for tenant_profile, every tenant with enough closed real trades for one).
+     */
     async listRetrainScopes(input: { typeId: string }): Promise<Scope[]> {
       known(input.typeId);
       const scopes: Scope[] = ['global'];
+      const profile = input.typeId === 'tenant_profile' ? await import('../ml/data/tenant-trades') : null;
+      const dataVersion = profile ? dataVersionAt(Date.now()) : '';
       for (const id of await activeTenantIds(deps.pool)) {
         if (await withTenant(deps.pool, id, (tx) => hasOwnPointer(tx, input.typeId, id))) scopes.push(id);
+        // A tenant's profile variant starts once it has enough closed real trades of its own.
+        else if (
+          profile &&
+          (await profile.tenantClosedTrades(deps.pool, id, dataVersion)).length >= profile.MIN_REAL_TRADES
+        )
+          scopes.push(id);
       }
       return scopes;
     },

@@ -40,3 +40,4 @@ export const anomalyDetector = accessor('anomaly_detector');
 export const featureDriftMonitor = accessor('feature_drift_monitor');
 export const signalStack = accessor('signal_stack');
 export const strategyAgents = accessor('strategy_agents');
+export const tenantProfile = accessor('tenant_profile');

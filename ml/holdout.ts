@@ -13,8 +13,10 @@ import type {
   SlippageCoefficients,
   StrategyAgentsModel,
   StrikeSelector,
+  TenantProfileModel,
   TrendClassifier,
 } from './adapters';
+import type { RowSource } from './data/datasets';
 import type { Example } from './data/rule1';
 import { modelType, type ModelTypeId } from './model-types';
 import type { FeatureSchema, ModelMetadata } from './types';
@@ -41,8 +43,14 @@ export type HoldoutMeasurement =
     }
   | { readonly ok: false; readonly metric: string; readonly error: string; readonly sha256: string };
 
-/** Rebuilds the candidate's holdout and runs its artifact on it; never throws (a failure is a result). */
-export async function measureHoldout(c: HoldoutCandidate): Promise<HoldoutMeasurement> {
+/**
+ * Rebuilds the candidate's holdout (from the simulator and `sources`, the row sources it trained
+ * on) and runs its artifact on it; never throws (a failure is a result).
+ */
+export async function measureHoldout(
+  c: HoldoutCandidate,
+  sources: readonly RowSource[] = [],
+): Promise<HoldoutMeasurement> {
   const metric = modelType(c.typeId).contract.metric;
   // Training code loads on demand: the CLI and the API read the registry without it.
   const [
@@ -63,7 +71,8 @@ export async function measureHoldout(c: HoldoutCandidate): Promise<HoldoutMeasur
   const sha256 = sha256Hex(c.artifact);
   try {
     const windowDays = c.metadata.trainingWindowDays ?? WINDOW_DAYS[c.typeId];
-    const rows = await rawTrainingRows(c.typeId, c.trainingDataVersion, [], windowDays);
+    // The same sources the candidate trained on (a tenant's profile: its ledger's trades in the window).
+    const rows = await rawTrainingRows(c.typeId, c.trainingDataVersion, sources, windowDays);
     // The features the candidate says it reads, in its order: what serving would feed it.
     const examples = toExamples(rows, c.featureSchema);
     const { holdout } = splitHoldout(examples, TRAINERS[c.typeId].holdout);
@@ -118,6 +127,10 @@ async function scoreOnHoldout(model: AnyModel, holdout: readonly Example[]): Pro
     case 'strategy_agents': {
       const { agentsAdvantage, holdoutRewardedRows } = await import('./trainers/strategy-agents');
       return agentsAdvantage((model as StrategyAgentsModel).state, holdoutRewardedRows(holdout));
+    }
+    case 'tenant_profile': {
+      const { sizeSkill } = await import('./trainers/tenant-profile');
+      return sizeSkill((model as TenantProfileModel).profile, holdout);
     }
   }
 }

@@ -76,6 +76,16 @@ export const MODEL_TYPES = [
     contract: { metric: 'holdout_advantage_per_lot', atLeast: 0, minBytes: 1024, maxBytes: 8 * 1024 * 1024 },
     autoPromote: true,
   },
+  {
+    typeId: 'tenant_profile',
+    framework: 'json',
+    description:
+      "A tenant's trading behaviour (typical lots, loss per lot, holding time, structure mix): shrinkage " +
+      'posterior of its real closed trades over the synthetic persona population; decide sizes to it',
+    // Skill of the typical size on held-out trades against the prior (a variant) or one lot (global).
+    contract: { metric: 'holdout_size_skill', atLeast: 0, minBytes: 200, maxBytes: 64 * 1024 },
+    autoPromote: true,
+  },
 ] as const satisfies readonly ModelTypeSpec[];
 
 export type ModelTypeId = (typeof MODEL_TYPES)[number]['typeId'];

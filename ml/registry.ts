@@ -227,7 +227,8 @@ export class ModelRegistry {
    */
   private async measure(typeId: string, scope: Scope, version: number): Promise<HoldoutMeasurement> {
     const c = await this.tx(scope, (tx) => this.versionWithArtifact(tx, typeId, scope, version));
-    return measureHoldout({ ...c, typeId: modelTypeId(typeId) });
+    const { rowSourcesFor } = await import('./data/tenant-trades');
+    return measureHoldout({ ...c, typeId: modelTypeId(typeId) }, rowSourcesFor(modelTypeId(typeId), scope, this.pool));
   }
 
   /** Runs the contract against the current production version and stores the result; no flip. */

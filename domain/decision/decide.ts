@@ -102,6 +102,8 @@ export function decide(input: DecideInput): Decision {
   const view = stackView(models.signalStack.state, used, recent);
   const modelRefs = [models.signalStack.ref, models.agents.ref, ...(models.slippage ? [models.slippage.ref] : [])];
   if (input.strikes.model) modelRefs.push(input.strikes.model);
+  // With its scope: the tenant's own variant or the global profile, recorded as such.
+  if (models.tenantProfile) modelRefs.push(models.tenantProfile.ref);
   const base = {
     decisionId: input.decisionId,
     instrument: snapshot.instrument,
@@ -171,7 +173,13 @@ export function decide(input: DecideInput): Decision {
       if (kind === choice.arm) pickedDetail = `${built.reason}: ${built.detail}`;
       continue;
     }
-    const sizing = sizeStructure(built.structure, tenant.limits, tenant.portfolio, tenant.exposure);
+    const sizing = sizeStructure(
+      built.structure,
+      tenant.limits,
+      tenant.portfolio,
+      tenant.exposure,
+      models.tenantProfile,
+    );
     const costs = computeCosts(roundTripLegs(built.structure, sizing.lots), { slippageModel });
     const pnl = expectedPnl(built.structure, sizing.lots, combined, snapshot.spot);
     candidates.push({

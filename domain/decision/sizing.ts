@@ -8,6 +8,7 @@
 import { dec, type Rupees } from '../money';
 import type { PortfolioState, TenantLimits } from '../risk/types';
 import type { Structure } from '../strategies/types';
+import { adaptToProfile, type ProfileInUse } from './tenant-adaptation';
 
 export interface Sizing {
   readonly lots: number;
@@ -22,6 +23,7 @@ export function sizeStructure(
   limits: Omit<TenantLimits, 'killSwitch'>,
   portfolio: PortfolioState,
   exposure?: { readonly openLots: number; readonly maxOpenLots: number },
+  profile?: ProfileInUse | null,
 ): Sizing {
   const lossPerLot = dec(s.maxLossPerUnit).times(s.lotSize);
   const riskBudget: Rupees = dec(portfolio.freeCapital).times(dec(limits.maxCapitalAtRiskShare)).toFixed(2);
@@ -35,8 +37,10 @@ export function sizeStructure(
     ? Math.floor(Math.max(0, exposure.maxOpenLots - exposure.openLots) / Math.max(1, legLotsPerLot(s)))
     : limits.maxLotsPerOrder;
   const allowed = Math.min(limits.maxLotsPerOrder, leftToday, Math.max(0, byCapital), Math.max(0, byLoss), byExposure);
+  // The tenant's profile may size below the limits' answer (its typical size), never above it.
+  const adapted = adaptToProfile(allowed, profile);
   return {
-    lots: Math.max(1, allowed),
+    lots: Math.max(1, adapted.lots),
     numbers: {
       maxLotsPerOrder: limits.maxLotsPerOrder,
       lotsLeftToday: leftToday,
@@ -47,6 +51,7 @@ export function sizeStructure(
       lotsByLossHeadroom: byLoss,
       ...(exposure ? { lotsByExposure: byExposure } : {}),
       allowed,
+      ...adapted.numbers,
     },
   };
 }

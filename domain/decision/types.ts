@@ -14,6 +14,7 @@ import type { Rupees } from '../money';
 import type { PortfolioState, TenantLimits, WallOutcome } from '../risk/types';
 import type { SignalPrediction } from '../signals/contract';
 import type { StructureKind, StructureLeg } from '../strategies/types';
+import type { ProfileInUse } from './tenant-adaptation';
 
 /** A model a decision used, as the registry knows it. */
 export interface ModelRef {
@@ -74,6 +75,8 @@ export interface DecisionModels {
   readonly agents: { readonly ref: ModelRef; readonly state: AgentsModel };
   /** null: the cost engine's default, recorded as such. */
   readonly slippage: { readonly ref: ModelRef; readonly model: SlippageModel } | null;
+  /** The tenant's behavioural profile (its variant, else the global one) sizing is adapted to; absent: none. */
+  readonly tenantProfile?: ProfileInUse | null;
 }
 
 export type DecisionStatus = 'trade' | 'abstain' | 'refused';

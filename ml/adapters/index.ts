@@ -12,6 +12,7 @@ import type { FeatureSchema } from '../types';
 import type { SignalStack } from '../../domain/combiner';
 import { parseAgentState } from '../../domain/agents';
 import type { AgentsModel } from '../../domain/decision/types';
+import type { TenantProfile } from '../../domain/decision/tenant-adaptation';
 import type { StrategyAgentsArtifact } from '../trainers/strategy-agents';
 import { parseJsonArtifact } from './json';
 import { OnnxModel } from './onnx';
@@ -135,6 +136,16 @@ export class StrategyAgentsModel extends Loaded {
   }
 }
 
+/** A tenant's behavioural profile (its own variant or the global one: `id.scope` says which). */
+export class TenantProfileModel extends Loaded {
+  constructor(
+    id: LoadedIdentity,
+    readonly profile: TenantProfile,
+  ) {
+    super(id);
+  }
+}
+
 export interface ModelsByType {
   trend_classifier: TrendClassifier;
   strike_selector: StrikeSelector;
@@ -143,6 +154,7 @@ export interface ModelsByType {
   feature_drift_monitor: FeatureDriftMonitor;
   signal_stack: SignalStackModel;
   strategy_agents: StrategyAgentsModel;
+  tenant_profile: TenantProfileModel;
 }
 export type AnyModel = ModelsByType[ModelTypeId];
 
@@ -166,6 +178,12 @@ export async function instantiate(id: LoadedIdentity, bytes: Uint8Array): Promis
       // Every agent state is checked (version, exactly the eight arms) before it may serve.
       for (const s of Object.values(state.agents.states)) parseAgentState(s);
       return new StrategyAgentsModel(id, state);
+    }
+    case 'tenant_profile': {
+      const profile = parseJsonArtifact<TenantProfile>(bytes, id.typeId);
+      if (profile.version !== 1 || !(profile.typicalLots > 0))
+        throw new Error(`tenant_profile: unsupported profile (version ${String(profile.version)})`);
+      return new TenantProfileModel(id, profile);
     }
   }
 }

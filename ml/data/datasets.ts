@@ -14,6 +14,7 @@ import { DECISION_CALIBRATION_DAYS, DECISION_TRAIN_DAYS, runRows } from './decis
 import { assertDataVersion, simulatedWindow } from './market-window';
 import { stripRule1, type RawRow } from './rule1';
 import { simulatedFills } from './simulated-fills';
+import { personaProfileRows, PROFILE_PRIOR_DAYS } from './tenant-trades';
 
 /** Trading days of history each type trains on (and holds out from). */
 export const WINDOW_DAYS: Record<ModelTypeId, number> = {
@@ -25,6 +26,8 @@ export const WINDOW_DAYS: Record<ModelTypeId, number> = {
   // Sampled days per simulated run (after a warm-up): see decision-runs.ts.
   signal_stack: DECISION_TRAIN_DAYS + DECISION_CALIBRATION_DAYS,
   strategy_agents: DECISION_TRAIN_DAYS + DECISION_CALIBRATION_DAYS,
+  // The persona population's window (the prior); a tenant's own trades come from its ledger.
+  tenant_profile: PROFILE_PRIOR_DAYS,
 };
 
 export const TREND_HORIZON = 30;
@@ -126,7 +129,7 @@ export function driftRows(day: MarketDay): RawRow[] {
   return rows;
 }
 
-type DayTypeId = Exclude<ModelTypeId, 'signal_stack' | 'strategy_agents'>;
+type DayTypeId = Exclude<ModelTypeId, 'signal_stack' | 'strategy_agents' | 'tenant_profile'>;
 const BUILDERS: Record<DayTypeId, (day: MarketDay) => RawRow[]> = {
   trend_classifier: trendRows,
   strike_selector: strikeRows,
@@ -142,6 +145,8 @@ export function simulatorRows(typeId: ModelTypeId, dataVersion: string, windowDa
   const end = assertDataVersion(dataVersion);
   // The decision models train on whole simulated runs, one raw row per run.
   if (typeId === 'signal_stack' || typeId === 'strategy_agents') return runRows(end, windowDays);
+  // Behaviour, not markets: the synthetic personas' closed trades over the window.
+  if (typeId === 'tenant_profile') return personaProfileRows(end, windowDays);
   return simulatedWindow(end, windowDays).flatMap(BUILDERS[typeId]);
 }
 

@@ -10,6 +10,7 @@ import { signalStackTrainer } from './signal-stack';
 import { slippageTrainer } from './slippage';
 import { strategyAgentsTrainer } from './strategy-agents';
 import { strikeSelectorTrainer } from './strike-selector';
+import { tenantProfileTrainer } from './tenant-profile';
 import type { Trainer, TrainedModel, TrainOptions } from './trainer';
 import { trendClassifierTrainer } from './trend-classifier';
 
@@ -21,6 +22,7 @@ export const TRAINERS: Record<ModelTypeId, Trainer> = {
   feature_drift_monitor: driftMonitorTrainer,
   signal_stack: signalStackTrainer,
   strategy_agents: strategyAgentsTrainer,
+  tenant_profile: tenantProfileTrainer,
 };
 
 export interface TrainingRun extends TrainedModel {
