@@ -32,6 +32,7 @@ import { ModelRegistry } from '../ml/registry';
 import { trainOnDataVersion } from '../ml/trainers';
 import { loadConfig } from '../runtime/config';
 import { startEphemeralServers } from '../stack/ephemeral-servers';
+import { formatProbes, profiled, startProbes, stopProbes, type ProbeReport } from './api-probes';
 import { runBench } from './harness';
 import { formatSummary, intFlag, summarize, type Summary } from './stats';
 
@@ -132,11 +133,33 @@ runBench(async () => {
       decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `seq-in-${i}`, at: AT, seed: SEED }),
     );
     const oneHttp = await oneAtATime(sequential, (i) => overHttp(i, `seq-http-${i}`));
-    const inProcess = await paced(rate, Math.max(1, Math.round(seconds / 3)), async (i) => {
+    const inSeconds = Math.max(1, Math.round(seconds / 3));
+    startProbes();
+    const inProcess = await paced(rate, inSeconds, async (i) => {
       await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `in-${i}`, at: AT, seed: SEED });
     });
-    const http = await paced(rate, seconds, (i) => overHttp(i, `http-${i}`));
+    const inProbes = stopProbes(rate * inSeconds);
+    startProbes();
+    const profileAt = process.argv.indexOf('--cpu-profile');
+    const http = await profiled(profileAt > 0 ? process.argv[profileAt + 1] : undefined, () =>
+      paced(rate, seconds, (i) => overHttp(i, `http-${i}`)),
+    );
+    const httpProbes: ProbeReport = stopProbes(rate * seconds);
     const byStatus = [...statuses.entries()].map(([s, n]) => `${s}×${n}`).join(' ');
+    console.log(
+      `\ndecide through HTTP: ${rate}/s for ${seconds} s over ${DECIDE_TENANTS} tenants; statuses ${byStatus}`,
+    );
+    console.log(formatSummary('in process, one at a time', oneInProcess));
+    console.log(formatSummary('HTTP, one at a time', oneHttp));
+    console.log(formatSummary(`baseline: in process ${rate}/s`, inProcess));
+    console.log(formatSummary(`decide through HTTP ${rate}/s`, http));
+    console.log(`\nwhere the time goes, in process ${rate}/s:\n${formatProbes(inProbes)}`);
+    console.log(`where the time goes, HTTP ${rate}/s:\n${formatProbes(httpProbes)}`);
+    const decideGoal = `decide p99 < 30 ms (HTTP ${http.p99.toFixed(1)} ms, in process ${inProcess.p99.toFixed(1)} ms)`;
+    if (process.argv.includes('--no-fanout')) {
+      console.log(`\ngoal: ${decideGoal}`);
+      return;
+    }
 
     // ---------- fan-out ----------
     const roomTenants: Array<{ id: number; slug: string }> = [];
@@ -192,22 +215,12 @@ runBench(async () => {
     );
 
     console.log(
-      `\ndecide through HTTP: ${rate}/s for ${seconds} s over ${DECIDE_TENANTS} tenants; statuses ${byStatus}`,
-    );
-    console.log(formatSummary('in process, one at a time', oneInProcess));
-    console.log(formatSummary('HTTP, one at a time', oneHttp));
-    console.log(formatSummary(`baseline: in process ${rate}/s`, inProcess));
-    console.log(formatSummary(`decide through HTTP ${rate}/s`, http));
-    console.log(
       `\nfan-out: ${clients} clients in ${rooms} tenant rooms, ${events} events × ${perRoom} subscribers ` +
         `(${received.length}/${expected} delivered)`,
     );
     console.log(formatSummary('baseline: NOTIFY → LISTEN', baselineNotify));
     console.log(formatSummary('fan-out: publish → client', fanout));
-    console.log(
-      `\ngoals: decide p99 < 30 ms (HTTP ${http.p99.toFixed(1)} ms, in process ${inProcess.p99.toFixed(1)} ms); ` +
-        `fan-out p99 < 50 ms (${fanout.p99.toFixed(1)} ms)`,
-    );
+    console.log(`\ngoals: ${decideGoal}; fan-out p99 < 50 ms (${fanout.p99.toFixed(1)} ms)`);
   } finally {
     for (const s of sockets) s.disconnect();
     await api?.close();

@@ -14,7 +14,17 @@ import { PLATFORM_TENANT_ID, tenants } from './schema/tenants';
 export type Tx = { client: PoolClient; db: Db };
 export type TenantTx = Tx & { tenantId: number };
 
-const bind = (client: PoolClient): Db => drizzle(client, { schema }) as unknown as Db;
+/*
+ * One drizzle handle per pooled connection, made on its first transaction: drizzle() walks the
+ * whole schema to build its relational config, which cost more CPU than a short transaction's
+ * queries when it was done per transaction.
+ */
+const handles = new WeakMap<PoolClient, Db>();
+function bind(client: PoolClient): Db {
+  let db = handles.get(client);
+  if (!db) handles.set(client, (db = drizzle(client, { schema }) as unknown as Db));
+  return db;
+}
 
 function assertTenantId(tenantId: number): void {
   if (!Number.isInteger(tenantId) || tenantId < 0) throw new Error(`withTenant: invalid tenant id ${tenantId}`);
@@ -28,10 +38,9 @@ async function setTenant(client: PoolClient, tenantId: number | null): Promise<v
 
 export async function withTenant<T>(pool: Pool, tenantId: number, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
   assertTenantId(tenantId);
-  return inTransaction(pool, async (client) => {
-    await setTenant(client, tenantId);
-    return fn({ client, db: bind(client), tenantId });
-  });
+  // BEGIN and the tenant in one round trip (one simple-protocol message; the id is a checked integer).
+  const begin = `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`;
+  return inTransaction(pool, async (client) => fn({ client, db: bind(client), tenantId }), begin);
 }
 
 /** For global rows (model registry) and platform tables: a transaction with no tenant set. */
@@ -50,10 +59,15 @@ export async function withNewTenant<T>(
   return inTransaction(pool, (client) => fn({ client, db: bind(client), enter: (id) => setTenant(client, id) }));
 }
 
-export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+/** `begin`: the statement(s) that open the transaction (BEGIN, optionally with settings in the same message). */
+export async function inTransaction<T>(
+  pool: Pool,
+  fn: (client: PoolClient) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await fn(client);
     await client.query('COMMIT');
     return result;

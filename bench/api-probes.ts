@@ -1,0 +1,189 @@
+/**
+ * Where a request's time goes, seen from inside the bench process (the API runs in it): every
+ * Postgres round trip timed by the statement it runs, the wait for a pooled connection and how
+ * many were queued for one, event-loop delay and GC pauses, and the process's CPU per request.
+ * It wraps pg's Client.query and Pool.connect for the bench only; the API's code is unchanged.
+ */
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { Client, Pool } from 'pg';
+import { summarize, type Summary } from './stats';
+
+/** Names a statement by what it does (the SQL text of the API's own modules). */
+export function statementLabel(sql: string): string {
+  const s = sql.trimStart();
+  if (/^(BEGIN|COMMIT|ROLLBACK)/i.test(s)) return s.split(/\s/)[0]!.toUpperCase();
+  if (s.includes('api_rate_limits')) return 'rate-limit counts';
+  if (s.includes("set_config('app.tenant_id'")) return 'set tenant';
+  if (s.includes('AS "reconciliationClean"')) return 'decision state';
+  if (/^insert into "decisions"/i.test(s)) return 'insert decision (+ outbox trigger)';
+  if (/^insert into "?market_snapshots/i.test(s)) return 'store snapshot';
+  if (/audit/i.test(s)) return 'audit';
+  return s.replace(/\s+/g, ' ').slice(0, 48);
+}
+
+interface Probe {
+  rounds: Map<string, number[]>;
+  connectWait: number[];
+  waitingAtConnect: number[];
+  gc: number[];
+  loop: IntervalHistogram;
+  cpu0: NodeJS.CpuUsage;
+  t0: number;
+}
+
+let active: Probe | undefined;
+let installed = false;
+
+function record(label: string, ms: number): void {
+  if (!active) return;
+  const list = active.rounds.get(label) ?? [];
+  list.push(ms);
+  active.rounds.set(label, list);
+}
+
+/** Wraps pg once; nothing is recorded outside start()…stop(). */
+function install(): void {
+  if (installed) return;
+  installed = true;
+  type AnyFn = (...args: unknown[]) => unknown;
+  const proto = Client.prototype as unknown as { query: AnyFn };
+  const query = proto.query;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    if (!active) return query.apply(this, args);
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = typeof first === 'string' ? first : (first?.text ?? '');
+    const t0 = performance.now();
+    const done = () => record(statementLabel(text), performance.now() - t0);
+    const cbAt = args.findIndex((a) => typeof a === 'function');
+    if (cbAt >= 0) {
+      const cb = args[cbAt] as AnyFn;
+      args[cbAt] = (...r: unknown[]) => {
+        done();
+        return cb(...r);
+      };
+      return query.apply(this, args);
+    }
+    const out = query.apply(this, args);
+    if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then(done, done);
+    return out;
+  };
+  const poolProto = Pool.prototype as unknown as { connect: AnyFn };
+  const connect = poolProto.connect;
+  poolProto.connect = function (this: Pool, ...args: unknown[]) {
+    if (!active) return connect.apply(this, args);
+    active.waitingAtConnect.push(this.waitingCount);
+    const t0 = performance.now();
+    const probe = active;
+    const done = () => probe.connectWait.push(performance.now() - t0);
+    if (typeof args[0] === 'function') {
+      const cb = args[0] as AnyFn;
+      return connect.call(this, (...r: unknown[]) => {
+        done();
+        return cb(...r);
+      });
+    }
+    const out = connect.apply(this, args) as Promise<unknown>;
+    out.then(done, done);
+    return out;
+  };
+}
+
+const gcObserver = new PerformanceObserver((list) => {
+  if (active) for (const e of list.getEntries()) active.gc.push(e.duration);
+});
+
+export function startProbes(): void {
+  install();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  gcObserver.observe({ entryTypes: ['gc'] });
+  active = {
+    rounds: new Map(),
+    connectWait: [],
+    waitingAtConnect: [],
+    gc: [],
+    loop,
+    cpu0: process.cpuUsage(),
+    t0: performance.now(),
+  };
+}
+
+export interface ProbeReport {
+  rounds: Array<{ label: string; perRequest: number; summary: Summary }>;
+  connectWait: Summary;
+  maxWaiting: number;
+  queuedShare: number;
+  loopDelay: { p50: number; p99: number; max: number };
+  gc: { count: number; totalMs: number; maxMs: number; p99: number };
+  cpuMsPerRequest: number;
+  cpuShare: number;
+}
+
+/** Stops recording; `requests` is how many requests the window served (for per-request figures). */
+export function stopProbes(requests: number): ProbeReport {
+  const p = active!;
+  active = undefined;
+  p.loop.disable();
+  gcObserver.disconnect();
+  const wallMs = performance.now() - p.t0;
+  const cpu = process.cpuUsage(p.cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const ns = (x: number) => x / 1e6;
+  const gcSorted = [...p.gc].sort((a, b) => a - b);
+  return {
+    rounds: [...p.rounds.entries()]
+      .map(([label, xs]) => ({ label, perRequest: xs.length / requests, summary: summarize(xs, wallMs) }))
+      .sort((a, b) => b.summary.p50 * b.perRequest - a.summary.p50 * a.perRequest),
+    connectWait: summarize(p.connectWait.length ? p.connectWait : [0], wallMs),
+    maxWaiting: Math.max(0, ...p.waitingAtConnect),
+    queuedShare: p.waitingAtConnect.filter((w) => w > 0).length / Math.max(1, p.waitingAtConnect.length),
+    loopDelay: { p50: ns(p.loop.percentile(50)), p99: ns(p.loop.percentile(99)), max: ns(p.loop.max) },
+    gc: {
+      count: gcSorted.length,
+      totalMs: gcSorted.reduce((a, b) => a + b, 0),
+      maxMs: gcSorted.at(-1) ?? 0,
+      p99: gcSorted[Math.max(0, Math.ceil(0.99 * gcSorted.length) - 1)] ?? 0,
+    },
+    cpuMsPerRequest: cpuMs / requests,
+    cpuShare: cpuMs / wallMs,
+  };
+}
+
+export function formatProbes(r: ProbeReport): string {
+  const f = (x: number) => x.toFixed(1).padStart(6);
+  const lines = ['  Postgres round trips (per request × p50 / p99 ms):'];
+  for (const x of r.rounds)
+    lines.push(
+      `    ${x.label.padEnd(38)} ×${x.perRequest.toFixed(2).padStart(5)}  ${f(x.summary.p50)} / ${f(x.summary.p99)}` +
+        `  max ${f(x.summary.max)}`,
+    );
+  lines.push(
+    `  pool connect wait p50 ${f(r.connectWait.p50)} p99 ${f(r.connectWait.p99)} max ${f(r.connectWait.max)} ms; ` +
+      `queued behind others ${(100 * r.queuedShare).toFixed(1)}% of checkouts, at most ${r.maxWaiting} waiting`,
+    `  event-loop delay p50 ${f(r.loopDelay.p50)} p99 ${f(r.loopDelay.p99)} max ${f(r.loopDelay.max)} ms`,
+    `  GC ${r.gc.count} pauses, ${r.gc.totalMs.toFixed(0)} ms in all, p99 ${f(r.gc.p99)} max ${f(r.gc.maxMs)} ms`,
+    `  this process's CPU ${r.cpuMsPerRequest.toFixed(2)} ms per request ` +
+      `(${(100 * r.cpuShare).toFixed(0)}% of a core; API, load generator and socket clients together)`,
+  );
+  return lines.join('\n');
+}
+
+/** `--cpu-profile <file>`: V8's sampling profile of the process over one phase (open it in Chrome's DevTools). */
+export async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!file) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+    session.disconnect();
+    console.log(`CPU profile of the HTTP phase: ${file}`);
+  }
+}
