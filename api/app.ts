@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
 import { postbackRoutes } from './routes/postbacks';
 import { tenantRoutes } from './routes/tenant';
+import { platformRoutes } from './routes/tenants';
 import { errorHandler } from './errors';
 import type { Metrics } from './metrics';
 import { RouteTable } from './route-table';
@@ -71,6 +72,7 @@ export function createApp(deps: ApiDeps): AppWithRoutes {
   authRoutes(table, router, deps);
   postbackRoutes(table, router, deps);
   tenantRoutes(table, router, { ...deps, issueCsrf: csrf.issue });
+  platformRoutes(table, router, deps);
   let document: unknown;
   table.add(
     router,

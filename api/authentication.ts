@@ -17,6 +17,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 export type AuthedRequest = Request & {
   session?: SessionClaims;
   sessionVia?: 'bearer' | 'cookie';
+  /** The token the session came with (a logout revokes it). */
+  sessionToken?: string;
   cookies?: Record<string, string>;
 };
 
@@ -25,19 +27,32 @@ export function sessionOf(req: AuthedRequest): SessionClaims {
   return req.session;
 }
 
-/** Reads the session from the Bearer header or the qs_session cookie; 401 when there is none. */
-export function requireSession(secret: string) {
+/**
+ * Reads the session from the Bearer header or the qs_session cookie; 401 when there is none, or when
+ * `isRevoked` says the token was logged out.
+ */
+export function requireSession(secret: string, isRevoked?: (token: string) => Promise<boolean>) {
   return (req: AuthedRequest, _res: Response, next: NextFunction): void => {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const cookie = (req.cookies ?? parseCookies(req.headers.cookie))[SESSION_COOKIE];
-    const claims = verifySession(secret, bearer ?? cookie ?? '');
+    const token = bearer ?? cookie ?? '';
+    const claims = verifySession(secret, token);
     if (!claims) {
       next(new ApiProblem(401, 'unauthenticated', 'log in first (POST /api/v1/auth/login)'));
       return;
     }
-    req.session = claims;
-    req.sessionVia = bearer === undefined ? 'cookie' : 'bearer';
-    next();
+    const accept = () => {
+      req.session = claims;
+      req.sessionVia = bearer === undefined ? 'cookie' : 'bearer';
+      req.sessionToken = token;
+      next();
+    };
+    if (!isRevoked) return accept();
+    isRevoked(token).then(
+      (revoked) =>
+        revoked ? next(new ApiProblem(401, 'unauthenticated', 'this session was logged out: log in again')) : accept(),
+      next,
+    );
   };
 }
 

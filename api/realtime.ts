@@ -21,6 +21,7 @@ import { killSwitchList } from '../db/tenant-console';
 import { listDecisions } from '../db/decision-list';
 import { dayPnlRows, wallStates } from '../db/tenant-book';
 import { PLATFORM_TENANT_ID } from '../db/schema/tenants';
+import { isSessionRevoked } from '../db/session-revocations';
 import type { Tenant } from '../db/tenants';
 import { SessionClaims, SESSION_COOKIE, verifySession } from './session';
 import { parseCookies } from './cookies';
@@ -60,15 +61,21 @@ export interface RealtimeDeps {
 const roomOf = (tenantId: number, channel: string) => `t:${tenantId}:${channel}`;
 export const tenantRoom = (tenantId: number) => `tenant:${tenantId}`;
 
-function handshakeSession(socket: Socket, secret: string): SessionClaims | undefined {
-  const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-  if (typeof token === 'string') return verifySession(secret, token);
+function handshakeSession(socket: Socket, secret: string): { session: SessionClaims; token: string } | undefined {
+  const given = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
   const cookie = parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE];
-  if (!cookie) return undefined;
+  const token = typeof given === 'string' ? given : cookie;
+  if (token === undefined) return undefined;
   // A cookie rides along cross-site: accept it only from a page of this origin (or no browser).
   const origin = socket.handshake.headers.origin;
-  if (origin !== undefined && new URL(origin, 'http://x').host !== socket.handshake.headers.host) return undefined;
-  return verifySession(secret, cookie);
+  if (
+    typeof given !== 'string' &&
+    origin !== undefined &&
+    new URL(origin, 'http://x').host !== socket.handshake.headers.host
+  )
+    return undefined;
+  const session = verifySession(secret, token);
+  return session && { session, token };
 }
 
 export interface Realtime {
@@ -82,11 +89,15 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
   const local = new Map<string, Set<Socket>>();
 
   io.use((socket, next) => {
-    const session = handshakeSession(socket, deps.sessionSecret);
-    if (!session) return next(new Error('unauthenticated'));
-    socket.data.session = session;
-    socket.data.subs = new Map<string, Subscription>();
-    next();
+    const found = handshakeSession(socket, deps.sessionSecret);
+    if (!found) return next(new Error('unauthenticated'));
+    // A logged-out token opens no new socket (a page logging out closes its own).
+    isSessionRevoked(deps.pool, found.token).then((revoked) => {
+      if (revoked) return next(new Error('unauthenticated'));
+      socket.data.session = found.session;
+      socket.data.subs = new Map<string, Subscription>();
+      next();
+    }, next);
   });
 
   io.on('connection', (socket) => {

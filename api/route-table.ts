@@ -11,11 +11,12 @@ import type { UserRole } from '../db/schema/users';
 import type { Tenant } from '../db/tenants';
 import type { SessionClaims } from './session';
 import { AuthedRequest, requireSession } from './authentication';
+import { isSessionRevoked } from '../db/session-revocations';
 import { tenantScope, TenantRequest } from './tenant-scope';
 import { jsonBody } from './json-body';
 import { parseOr400 } from './validation';
 import { ApiProblem, forbidden } from './problem';
-import { RATE_POLICIES, rateLimit } from './rate-limit';
+import { countClientOnRefusal, RATE_POLICIES, rateLimits, type RateCheck } from './rate-limit';
 
 export const TENANT_PREFIX = '/t/:slug/api/v1';
 
@@ -78,19 +79,27 @@ export class RouteTable {
     const chain: RequestHandler[] = [];
     const scoped = spec.path.startsWith('/t/:slug/');
     const limited = spec.rateLimit !== 'none';
-    if (limited) chain.push(rateLimit(this.ctx.pool, RATE_POLICIES.client, 'client') as RequestHandler);
+    // Rate limits are counted in one statement per request: a tenant route counts its client together
+    // with its tenant once the tenant is known (and its client alone when refused before that).
+    const perClient: RateCheck[] = [];
+    if (limited) perClient.push({ policy: RATE_POLICIES.client, scope: 'client' });
     if (spec.rateLimit === 'login' || spec.rateLimit === 'reset')
-      chain.push(rateLimit(this.ctx.pool, RATE_POLICIES[spec.rateLimit], 'client') as RequestHandler);
-    if (spec.access !== 'public') chain.push(requireSession(this.ctx.sessionSecret) as RequestHandler);
+      perClient.push({ policy: RATE_POLICIES[spec.rateLimit], scope: 'client' });
+    if (perClient.length > 0 && !scoped) chain.push(rateLimits(this.ctx.pool, perClient) as RequestHandler);
+    if (spec.access !== 'public')
+      chain.push(requireSession(this.ctx.sessionSecret, (t) => isSessionRevoked(this.ctx.pool, t)) as RequestHandler);
     if (scoped) {
       chain.push((req, _res, next) => {
         // A malformed slug is a tenant that does not exist, not a validation error.
         next(slugParam.safeParse(req.params.slug).success ? undefined : new ApiProblem(404, 'not_found'));
       });
       chain.push(tenantScope(this.ctx.resolveTenant) as RequestHandler);
-      if (limited) chain.push(rateLimit(this.ctx.pool, RATE_POLICIES.tenant, 'tenant') as RequestHandler);
-      if (spec.rateLimit === 'decide')
-        chain.push(rateLimit(this.ctx.pool, RATE_POLICIES.decide, 'tenant') as RequestHandler);
+      if (limited) {
+        const perTenant: RateCheck[] = [{ policy: RATE_POLICIES.tenant, scope: 'tenant' }];
+        if (spec.rateLimit === 'decide') perTenant.push({ policy: RATE_POLICIES.decide, scope: 'tenant' });
+        chain.push(countClientOnRefusal(this.ctx.pool, perClient) as unknown as RequestHandler);
+        chain.push(rateLimits(this.ctx.pool, [...perClient, ...perTenant]) as RequestHandler);
+      }
     }
     const roles = spec.access;
     if (Array.isArray(roles))

@@ -55,8 +55,8 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     .catch((err: Error) => log.error({ err: err.message }, 'model cache failed to start'));
   const app = createApp({
     models,
-    // The dev server's Web UI; an external Temporal's UI address is not known here.
-    temporalUiUrl: config.temporal.external ? undefined : `http://127.0.0.1:${config.temporal.uiPort}`,
+    // QS_TEMPORAL_UI_URL, else the dev server's Web UI; unknown for an external Temporal without it.
+    temporalUiUrl: config.temporal.uiUrl,
     secretsKeys: config.secretsKeys.length ? staticKeyProvider(config.secretsKeys) : undefined,
     pool,
     client,

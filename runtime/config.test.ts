@@ -52,4 +52,13 @@ describe('loadConfig', () => {
       external: true,
     });
   });
+
+  it("links workflows to QS_TEMPORAL_UI_URL, else the dev server's UI, else (external Temporal) nowhere", () => {
+    expect(loadConfig({}).temporal.uiUrl).toBe('http://127.0.0.1:8233');
+    expect(loadConfig({ TEMPORAL_ADDRESS: 't:7233' }).temporal.uiUrl).toBeUndefined();
+    expect(
+      loadConfig({ TEMPORAL_ADDRESS: 't:7233', QS_TEMPORAL_UI_URL: 'https://ops.example/temporal/' }).temporal.uiUrl,
+    ).toBe('https://ops.example/temporal');
+    expect(problems({ QS_TEMPORAL_UI_URL: 'ops.example' })[0]).toMatch(/^QS_TEMPORAL_UI_URL: must be an http\(s\) URL/);
+  });
 });

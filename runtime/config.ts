@@ -108,6 +108,12 @@ const schema = z.object({
   QS_API_HOST: z.string().default('127.0.0.1'),
   QS_TEMPORAL_PORT: port(7233),
   QS_TEMPORAL_UI_PORT: port(8233),
+  // The Temporal Web UI's base URL, for links to workflows (an external Temporal's UI is not guessable).
+  QS_TEMPORAL_UI_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) URL, e.g. https://temporal.example/ui')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   QS_PG_PORT: port(54329),
   QS_DATA_DIR: z.string().default('.data'),
   QS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -143,6 +149,8 @@ export interface Config {
     namespace: string;
     devServerPort: number;
     uiPort: number;
+    /** QS_TEMPORAL_UI_URL, without a trailing slash; else the dev server's UI (none with an external Temporal). */
+    uiUrl?: string;
     tls?: { certPath: string; keyPath: string };
     apiKey?: string;
     cliPath?: string;
@@ -187,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       namespace: e.TEMPORAL_NAMESPACE,
       devServerPort: e.QS_TEMPORAL_PORT,
       uiPort: e.QS_TEMPORAL_UI_PORT,
+      uiUrl: e.QS_TEMPORAL_UI_URL ?? (external ? undefined : `http://127.0.0.1:${e.QS_TEMPORAL_UI_PORT}`),
       tls: e.TEMPORAL_TLS_CERT ? { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY! } : undefined,
       apiKey: e.TEMPORAL_API_KEY,
       cliPath: e.TEMPORAL_CLI,

@@ -1,6 +1,7 @@
 /**
- * POST /api/v1/auth/login, GET /api/v1/auth/me. Wrong credentials: one generic 401, in the same
- * time for unknown users (db/users.ts). Failures back off per account and per client address
+ * POST /api/v1/auth/login, GET /api/v1/auth/me, POST /api/v1/auth/logout (the token is revoked:
+ * db/session-revocations.ts). Wrong credentials: one generic 401, in the same time for unknown users
+ * (db/users.ts). Failures back off per account and per client address
  * (db/login-throttle.ts, shared by every API process): 429 with Retry-After.
  */
 import type { Response, Router } from 'express';
@@ -17,6 +18,8 @@ import {
   ThrottlePolicy,
 } from '../../db/login-throttle';
 import { issueSession, SESSION_COOKIE, SESSION_TTL_SECONDS } from '../session';
+import { CSRF_COOKIE, type AuthedRequest } from '../authentication';
+import { revokeSession } from '../../db/session-revocations';
 import { ApiProblem } from '../problem';
 import type { RouteTable } from '../route-table';
 import type { Metrics } from '../metrics';
@@ -97,5 +100,26 @@ export function authRoutes(
     router,
     { method: 'get', path: '/api/v1/auth/me', summary: "The caller's session", tag: 'auth', access: 'session' },
     ({ session }) => ({ session }),
+  );
+  table.add(
+    router,
+    {
+      method: 'post',
+      path: '/api/v1/auth/logout',
+      summary:
+        'Log out: the session token (cookie or bearer) is refused from now on by every API node, ' +
+        'and the cookies are cleared',
+      tag: 'auth',
+      access: 'session',
+    },
+    async ({ session, req, res }) => {
+      const s = session!;
+      await revokeSession(deps.pool, (req as AuthedRequest).sessionToken!, new Date(s.exp * 1000));
+      await audit(deps.pool, s.tenantId, s.userId, 'user.logout', {});
+      const options = { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' } as const;
+      res.clearCookie(SESSION_COOKIE, options);
+      res.clearCookie(CSRF_COOKIE, options);
+      return { loggedOut: true };
+    },
   );
 }

@@ -15,6 +15,7 @@ import { WallsPanel } from './panels/walls';
 import { PositionsPanel } from './panels/positions';
 import { OrdersPanel } from './panels/orders';
 import { ModelsPanel } from './panels/models';
+import { LogoutButton } from './logout';
 
 const LINK_TEXT: Record<LinkStatus, string> = {
   connecting: 'Connecting…',
@@ -53,6 +54,7 @@ export function Dashboard({ me, slug }: { me: Me; slug: string }) {
             {me.user.platform ? ' (platform)' : ''}
           </span>
           {me.tenant.liveArmed && <span class="pill fail">LIVE armed</span>}
+          <LogoutButton slug={slug} />
         </div>
       </header>
       {link === 'offline' && (

@@ -1,0 +1,28 @@
+/** What GET /api/v1/tenants answers for each tenant: the platform operators' view (api/routes/tenants.ts, web/). */
+
+export interface TenantDayView {
+  date: string;
+  running: boolean;
+  /** ACTIVE, REDUCING, HALTED, … (the summary's final state once the day is over). */
+  state: string;
+  paused: boolean;
+  phase: string | null;
+  decisions: number;
+  trades: number;
+  /** Realised + unrealised at the last mark while it runs, net of costs once it is over (rupees). */
+  pnl: string;
+}
+
+export interface TenantView {
+  id: number;
+  slug: string;
+  name: string;
+  status: string;
+  broker: string;
+  liveArmed: boolean;
+  /** null: no trading day on that date; `unavailable` when its workflow did not answer in time. */
+  day: TenantDayView | null | 'unavailable';
+  activeKillSwitches: number;
+  /** The tenant's dashboard, when a platform session may open it (an active tenant). */
+  dashboard: string | null;
+}
