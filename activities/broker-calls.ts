@@ -40,6 +40,7 @@ import type { BrokerPort, PlaceOrderRequest } from '../broker/port';
 import type { BrokerRegistry } from '../broker/registry';
 import type { BrokerOrder, BrokerState, BrokerTrade } from '../contracts/broker-reports';
 import { snapshotFingerprint, type LegSnapshot, type Mismatch } from '../contracts/orders';
+import { recordTradeRow } from './order-ledger';
 import { createStructurePlacement } from './structure-placement';
 import { syncedMismatches } from './synced-mismatches';
 import { isFinalStatus, type OrderSide, type OrderType } from '../domain/orders';
@@ -428,7 +429,7 @@ export function createBrokerActivities(deps: { pool: Pool; registry: BrokerRegis
       };
     },
   };
-  return { ...calls, ...createStructurePlacement(calls) };
+  return { ...calls, ...createStructurePlacement({ ...calls, recordTrade: (t) => recordTradeRow(pool, t) }) };
 
   async function syncLegs(broker: BrokerPort, tenantId: number, legs: WatchInput['legs']): Promise<LegSnapshot[]> {
     const [orders, trades] = await heartbeatWhile(Promise.all([broker.getOrders(), broker.getTrades()]));

@@ -54,6 +54,59 @@ function workflowOf(): { workflowId: string; runId: string } {
   return wf;
 }
 
+export interface RecordedTrade {
+  tradeId: string;
+  totalCosts: string;
+}
+
+/**
+ * The trade row for a structure (idempotent on the decision id: a repeat overwrites it with the
+ * same facts) with exact costs of what filled. The ledger activity's body, and the broker
+ * activity's when a whole structure filled in one placeLegs, under the same placement workflow.
+ */
+export async function recordTradeRow(pool: Pool, input: RecordTradeInput): Promise<RecordedTrade> {
+  const wf = workflowOf();
+  return withTenant(pool, input.tenantId, async (tx) => {
+    const costLegs: CostLeg[] = (await filledOrders(tx, input.allTags)).map((r) => {
+      const instrument = r.instrument as Instrument;
+      return {
+        instrument,
+        kind: 'option',
+        side: r.side,
+        lots: r.quantity / lotSize(instrument, input.tradingDate),
+        price: (Number(r.notional) / r.quantity).toFixed(4),
+        date: input.tradingDate,
+      };
+    });
+    const costs = costLegs.length > 0 ? computeCosts(costLegs) : null;
+    const totalCosts = costs?.total ?? '0.00';
+    await upsertTrade(tx, {
+      id: input.decisionId,
+      decisionId: input.decisionId,
+      workflowId: wf.workflowId,
+      runId: wf.runId,
+      structure: input.structure,
+      instrument: input.instrument,
+      status: input.status,
+      reason: input.reason,
+      legTags: input.allTags,
+      costBreakdown: costs ?? {},
+      totalCosts,
+    });
+    await setDecisionOutcome(tx, input.decisionId, { status: input.status, costBreakdown: costs ?? {} });
+    const unsent = await closeUnsentIntents(tx, input.allTags);
+    await auditIn(tx.client, input.tenantId, null, 'trade.recorded', {
+      tradeId: input.decisionId,
+      workflowId: wf.workflowId,
+      status: input.status,
+      reason: input.reason,
+      totalCosts,
+      ...(unsent.length > 0 ? { closedNeverSent: unsent } : {}),
+    });
+    return { tradeId: input.decisionId, totalCosts };
+  });
+}
+
 /**
  * A finished placement closes the intents it never sent (a leg after a rejected one, or one
  * the broker definitely refused to take): nothing will send them now, and the ledger says so
@@ -133,47 +186,8 @@ export function createOrderActivities(deps: { pool: Pool }) {
     },
 
     /** The trade row for the structure (idempotent on the decision id) with exact costs of what filled. */
-    async recordTrade(input: RecordTradeInput): Promise<{ tradeId: string; totalCosts: string }> {
-      const wf = workflowOf();
-      return withTenant(pool, input.tenantId, async (tx) => {
-        const costLegs: CostLeg[] = (await filledOrders(tx, input.allTags)).map((r) => {
-          const instrument = r.instrument as Instrument;
-          return {
-            instrument,
-            kind: 'option',
-            side: r.side,
-            lots: r.quantity / lotSize(instrument, input.tradingDate),
-            price: (Number(r.notional) / r.quantity).toFixed(4),
-            date: input.tradingDate,
-          };
-        });
-        const costs = costLegs.length > 0 ? computeCosts(costLegs) : null;
-        const totalCosts = costs?.total ?? '0.00';
-        await upsertTrade(tx, {
-          id: input.decisionId,
-          decisionId: input.decisionId,
-          workflowId: wf.workflowId,
-          runId: wf.runId,
-          structure: input.structure,
-          instrument: input.instrument,
-          status: input.status,
-          reason: input.reason,
-          legTags: input.allTags,
-          costBreakdown: costs ?? {},
-          totalCosts,
-        });
-        await setDecisionOutcome(tx, input.decisionId, { status: input.status, costBreakdown: costs ?? {} });
-        const unsent = await closeUnsentIntents(tx, input.allTags);
-        await auditIn(tx.client, input.tenantId, null, 'trade.recorded', {
-          tradeId: input.decisionId,
-          workflowId: wf.workflowId,
-          status: input.status,
-          reason: input.reason,
-          totalCosts,
-          ...(unsent.length > 0 ? { closedNeverSent: unsent } : {}),
-        });
-        return { tradeId: input.decisionId, totalCosts };
-      });
+    async recordTrade(input: RecordTradeInput): Promise<RecordedTrade> {
+      return recordTradeRow(pool, input);
     },
   };
 }

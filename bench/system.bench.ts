@@ -37,12 +37,12 @@ runBench(async () => {
     });
     await trading.runUntil(
       broker.runUntil(async () => {
+        const emptyIds: string[] = [];
         const empty = () =>
           runConcurrent(n, concurrency, async () => {
-            await executeWorkflow(client, 'emptyWorkflow', {
-              taskQueue: TASK_QUEUES.trading,
-              workflowId: `bench/empty/${randomUUID()}`,
-            });
+            const workflowId = `bench/empty/${randomUUID()}`;
+            emptyIds.push(workflowId);
+            await executeWorkflow(client, 'emptyWorkflow', { taskQueue: TASK_QUEUES.trading, workflowId });
           });
         await empty(); // warm-up: caches, connections, JIT
         const floor = await empty();
@@ -59,6 +59,8 @@ runBench(async () => {
           `ratio SystemCheck / floor: p50 ×${(c.p50 / f.p50).toFixed(2)}, p99 ×${(c.p99 / f.p99).toFixed(2)}, ` +
             `throughput ×${(c.perSecond / f.perSecond).toFixed(2)}`,
         );
+        console.log('where an empty workflow spends its time (median per workflow, from the histories):');
+        console.log(await formatPhases(client, emptyIds.slice(n)));
         console.log('where a SystemCheck spends its time (median per workflow, from the histories):');
         console.log(await formatPhases(client, check.workflowIds));
       }),

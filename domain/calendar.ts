@@ -88,8 +88,24 @@ export function listExpiries(
   return out;
 }
 
+type ExpiryKind = 'weekly' | 'monthly' | null;
+// Asked for every symbol formatted and every leg priced: remembered per (instrument, date), a
+// pure answer (the calendar and the instrument specs are data compiled in).
+const expiryKinds = new Map<string, ExpiryKind>();
+
 /** 'monthly' when the date is the instrument's monthly expiry, 'weekly' for other expiries, else null. */
-export function expiryKind(instrument: Instrument, date: IsoDate): 'weekly' | 'monthly' | null {
+export function expiryKind(instrument: Instrument, date: IsoDate): ExpiryKind {
+  const key = `${instrument}|${date}`;
+  let kind = expiryKinds.get(key);
+  if (kind === undefined) {
+    kind = computeExpiryKind(instrument, date);
+    if (expiryKinds.size >= 100_000) expiryKinds.clear();
+    expiryKinds.set(key, kind);
+  }
+  return kind;
+}
+
+function computeExpiryKind(instrument: Instrument, date: IsoDate): ExpiryKind {
   if (listExpiries(instrument, date, 1, 'monthly')[0] === date) return 'monthly';
   const spec = instrumentSpec(instrument, date);
   if (spec.expiryCadence === 'weekly' && listExpiries(instrument, date, 1, 'weekly')[0] === date) return 'weekly';

@@ -4,7 +4,7 @@
  * metrics read off a few activities' inputs and results — orders placed/rejected/denied and
  * filled (placeOrder, placeLegs; a structure's reconciliation verdict too), decisions by
  * outcome with the walls and cost reasons that refused them and the decision latency (decide,
- * counted once per new decision), trades recorded by status (recordTrade), Telegram deliveries
+ * counted once per new decision), trades recorded by status (recordTrade, or placeLegs), Telegram deliveries
  * by outcome (deliverNotification). Metrics go to
  * prom-client's default registry, which a worker's /metrics serves. Labels are code-defined
  * names (activity types, outcomes, walls, reason codes), never ids. With tracing on, the
@@ -81,6 +81,7 @@ const RECORDERS: Record<string, Recorder> = {
     for (const view of r?.views ?? []) if (view.status === 'FILLED') orderOutcomes.inc({ outcome: 'filled' });
     if (r?.reconciliation)
       reconciliationVerdicts.inc({ verdict: r.reconciliation.clean ? 'clean' : 'mismatch', trigger: 'placement' });
+    if (r?.trade) tradesRecorded.inc({ status: 'filled' }); // recorded inside it (recordTrade's count otherwise)
   },
   decide: (_args, result, seconds) => {
     const r = result as Partial<DecideResult> | undefined;

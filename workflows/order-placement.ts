@@ -9,8 +9,8 @@
  *     (a closing order, `intent: 'close'`, passes a kill switch: it only takes risk off).
  *  2. Record the decision and one intent per leg in the ledger (with the gate: one local activity).
  *  3. Place legs on the broker queue, hedges (BUY) first; a definite rejection stops placing. One
- *     broker activity places them all, watches them fill and, if all did, reconciles them: one
- *     round trip through the server for the common case.
+ *     broker activity places them all, watches them fill and, if all did, reconciles them and
+ *     records the trade: one round trip through the server for the common case.
  *  4. Wait for fills: a heartbeating watch activity polls the broker; a postback signal
  *     (`brokerUpdate`) cuts the wait short. Each leg is tracked by the domain LegTracker (its
  *     order state machine), so late fills, duplicates and overfills are recognised, never dropped.
@@ -65,7 +65,8 @@ export async function orderPlacement(input: OrderPlacementInput): Promise<OrderP
     const deadline = Date.now() + opt.fillTimeoutMs;
     const placed = await placeStructure(p, sendOrder, deadline);
     // Everything filled inside the one activity, reconciliation included: done.
-    if (placed.reconciliation && legs.allFilled(entries)) return finish(p, 'filled', null, [], placed.reconciliation);
+    if (placed.reconciliation && legs.allFilled(entries))
+      return finish(p, 'filled', null, [], placed.reconciliation, placed.trade);
     failure = placed.failure ?? (await awaitFills(p, entries, deadline));
   } else failure = (await placeInTurn(p, sendOrder)) ?? (await awaitFills(p, entries, Date.now() + opt.fillTimeoutMs));
 

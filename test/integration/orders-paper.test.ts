@@ -69,14 +69,15 @@ describe('OrderPlacement on the paper broker', () => {
     const described = await client.workflow.getHandle(result.workflowId).describe();
     expect(described.typedSearchAttributes.get(TenantId)).toBe(String(tenantId));
     expect(described.typedSearchAttributes.get(OrderTag)).toEqual(result.legs.map((x) => x.tag));
-    // One round trip through the server: the ledger work ran as two local activities (gate with
-    // intents, then the trade row) and the legs were placed, filled and reconciled by one activity.
+    // One round trip through the server: the gate with the intents ran as one local activity, and
+    // one broker activity placed the legs, watched them fill, reconciled them and wrote the trade.
     const events = (await client.workflow.getHandle(result.workflowId).fetchHistory()).events ?? [];
     const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
     expect(scheduled).toEqual(['placeLegs']);
     const markers = events.flatMap((e) => e.markerRecordedEventAttributes?.markerName ?? []);
-    expect(markers.filter((m) => m === 'core_local_activity')).toHaveLength(2);
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-filled-batched');
+    expect(markers.filter((m) => m === 'core_local_activity')).toHaveLength(1);
+    expect(await auditCount(pool, tenantId, 'trade.recorded')).toBe(1);
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-filled-trade-in-batch');
   });
 
   it('slices a leg above the freeze quantity into child orders that reconcile as one leg', async () => {
@@ -102,7 +103,7 @@ describe('OrderPlacement on the paper broker', () => {
     const l = await ledger(tenantId);
     expect(l.positions.map((x: { quantity: number }) => Math.abs(x.quantity))).toEqual([perLeg, perLeg]);
     expect(l.positions).toEqual(await brokerPositions(tenantId));
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-freeze-sliced');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-freeze-sliced-trade-in-batch');
   });
 
   it('handles partial fills until complete', async () => {
@@ -124,7 +125,7 @@ describe('OrderPlacement on the paper broker', () => {
     );
     expect(fills).toBeGreaterThanOrEqual(3); // one lot per tick: partial, partial, complete
     expect((await ledger(tenantId)).positions).toEqual(await brokerPositions(tenantId));
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-partial-batched');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-partial-trade-in-batch');
   });
 
   it('unwinds leg 1 when leg 2 is rejected', async () => {
@@ -147,7 +148,7 @@ describe('OrderPlacement on the paper broker', () => {
     });
     expect((await ledger(tenantId)).positions).toEqual([]);
     expect(await brokerPositions(tenantId)).toEqual([]);
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-rejected-unwound-batched');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-rejected-unwound-trade-in-batch');
   });
 
   it('places exactly one broker order after an ambiguous timeout (found by tag)', async () => {
@@ -162,7 +163,7 @@ describe('OrderPlacement on the paper broker', () => {
     expect(await auditCount(pool, tenantId, 'order.ambiguous')).toBe(1);
     expect(await auditCount(pool, tenantId, 'order.found_by_tag')).toBe(1);
     expect(await auditCount(pool, tenantId, 'paper.duplicate_tag')).toBe(0);
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-ambiguous-batched');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-ambiguous-trade-in-batch');
   });
 
   it('cancels on timeout and unwinds what filled', async () => {
@@ -179,7 +180,7 @@ describe('OrderPlacement on the paper broker', () => {
     expect(result.legs.find((l) => l.purpose === 'unwind')).toMatchObject({ leg: 0, status: 'FILLED' });
     expect(await auditCount(pool, tenantId, 'order.cancel_requested')).toBe(1);
     expect(await brokerPositions(tenantId)).toEqual([]);
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-cancel-timeout-batched');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-cancel-timeout-trade-in-batch');
   });
 
   it('keeps a fill that lands after the cancel was requested', async () => {
@@ -191,7 +192,7 @@ describe('OrderPlacement on the paper broker', () => {
     expect(result.anomalies.join(' ')).toMatch(/late fills completed the structure/);
     expect(result.legs.map((l) => l.status)).toEqual(['FILLED', 'FILLED']);
     expect((await ledger(tenantId)).positions).toEqual(await brokerPositions(tenantId));
-    await maybeRecordHistory(client, result.workflowId, 'order-placement-late-fill-batched');
+    await maybeRecordHistory(client, result.workflowId, 'order-placement-late-fill-trade-in-batch');
   });
 
   it('refuses new orders while reconciliation is not clean or a kill switch is on (fail closed)', async () => {
