@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
-import { countHit } from '../db/rate-limits';
+import { countHits } from '../db/rate-limits';
 import { ApiProblem } from './problem';
 import type { TenantRequest } from './tenant-scope';
 
@@ -32,19 +32,38 @@ type Scope = 'client' | 'tenant';
 
 type Tightest = { policy: RatePolicy; remaining: number; resetSeconds: number };
 
-export function rateLimit(pool: Pool, policy: RatePolicy, scope: Scope) {
-  return async (req: TenantRequest & { rateTightest?: Tightest }, res: Response, next: NextFunction) => {
-    const who = scope === 'tenant' ? `tenant:${req.tenant?.id ?? '?'}` : `client:${req.ip ?? 'unknown'}`;
-    const { hits, resetMs } = await countHit(pool, `${policy.name}|${who}`, policy.windowSeconds);
-    const remaining = Math.max(0, policy.limit - hits);
-    const resetSeconds = Math.max(1, Math.ceil(resetMs / 1000));
+export interface RateCheck {
+  policy: RatePolicy;
+  scope: Scope;
+}
+
+type LimitedRequest = TenantRequest & { rateTightest?: Tightest };
+
+const keyOf = (req: LimitedRequest, { policy, scope }: RateCheck) =>
+  `${policy.name}|${scope === 'tenant' ? `tenant:${req.tenant?.id ?? '?'}` : `client:${req.ip ?? 'unknown'}`}`;
+
+/**
+ * Counts the request against `checks` in one round trip (db/rate-limits countHits), in their order:
+ * the first one past its limit answers 429 and the ones after it are not counted, as if each were
+ * its own middleware.
+ */
+async function count(pool: Pool, req: LimitedRequest, res: Response, checks: readonly RateCheck[]): Promise<void> {
+  const counts = await countHits(
+    pool,
+    checks.map((c) => ({ key: keyOf(req, c), windowSeconds: c.policy.windowSeconds, limit: c.policy.limit })),
+  );
+  for (const [i, { policy }] of checks.entries()) {
+    const counted = counts[i];
+    if (!counted) break;
+    const remaining = Math.max(0, policy.limit - counted.hits);
+    const resetSeconds = Math.max(1, Math.ceil(counted.resetMs / 1000));
     const shown = req.rateTightest;
     if (!shown || remaining < shown.remaining) {
       req.rateTightest = { policy, remaining, resetSeconds };
       res.set('RateLimit-Policy', `"${policy.name}";q=${policy.limit};w=${policy.windowSeconds}`);
       res.set('RateLimit', `"${policy.name}";r=${remaining};t=${resetSeconds}`);
     }
-    if (hits > policy.limit) {
+    if (counted.hits > policy.limit) {
       res.set('Retry-After', String(resetSeconds));
       throw new ApiProblem(
         429,
@@ -52,7 +71,32 @@ export function rateLimit(pool: Pool, policy: RatePolicy, scope: Scope) {
         `too many requests (${policy.name} limit): try again in ${resetSeconds} s`,
       );
     }
+  }
+}
+
+/** A middleware counting every request against `checks`, in one statement. */
+export function rateLimits(pool: Pool, checks: readonly RateCheck[]) {
+  return async (req: LimitedRequest, res: Response, next: NextFunction) => {
+    await count(pool, req, res, checks);
     next();
+  };
+}
+
+export function rateLimit(pool: Pool, policy: RatePolicy, scope: Scope) {
+  return rateLimits(pool, [{ policy, scope }]);
+}
+
+/**
+ * For a chain that counts the client together with its tenant after the tenant is known: a request
+ * refused before that (no session, no such tenant) is counted against its client here, and a client
+ * past its limit gets the 429 instead of the refusal, as when the client was counted first.
+ */
+export function countClientOnRefusal(pool: Pool, clientChecks: readonly RateCheck[]) {
+  return (err: unknown, req: LimitedRequest, res: Response, next: NextFunction) => {
+    count(pool, req, res, clientChecks).then(
+      () => next(err),
+      (limited: unknown) => next(limited),
+    );
   };
 }
 
