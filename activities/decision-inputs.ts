@@ -12,6 +12,7 @@ import { createSource, simulateDays } from '../domain/market';
 import { dec, rupees } from '../domain/money';
 import { DEFAULT_EXCHANGE_CONFIG } from '../domain/paper-exchange/types';
 import { normCdf } from '../domain/pricing/normal';
+import { openBookRisk, type OpenLeg } from '../domain/risk/open-risk';
 import { buildDecisionSnapshot, type DecisionSnapshot } from '../domain/snapshot';
 import { quoteAt } from '../domain/strategies/select';
 import { PAPER_DEFAULT_CAPITAL } from '../broker/paper/paper-broker';
@@ -50,9 +51,18 @@ export function tenantRiskView(
   let netDelta = 0;
   let netVega = 0;
   let openLots = 0;
+  const legs: OpenLeg[] = [];
   for (const p of record.positions) {
     const c = parseTradingsymbol(p.tradingsymbol);
     if (c) openLots += Math.abs(p.quantity) / lotSize(c.instrument, snapshot.date);
+    if (c)
+      legs.push({
+        type: c.type,
+        strike: c.strike,
+        expiry: c.expiry,
+        quantity: p.quantity,
+        averagePrice: p.averagePrice,
+      });
     const e = c && snapshot.chain.expiries.find((x) => x.expiry === c.expiry);
     const q = c && e ? quoteAt(e, c.strike, c.type) : undefined;
     // A position the snapshot cannot price is carried at cost (no unrealised P&L claimed).
@@ -90,6 +100,8 @@ export function tenantRiskView(
       lotsTradedToday: record.lotsToday,
       netDelta,
       netVega,
+      // What the open book can still lose: the loss wall and sizing keep it inside the day's limit.
+      openRisk: openBookRisk(legs, snapshot.chain),
     },
     killSwitches,
     halted,

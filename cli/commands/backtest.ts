@@ -21,12 +21,14 @@ import {
   decide,
   DEFAULT_TENANT_LIMITS,
   gateStructure,
+  roundTripLegs,
   sizeStructure,
   structureParams,
   type DecisionModels,
   type ModelRef,
   type TenantRiskView,
 } from '../../domain/decision';
+import { computeCosts } from '../../domain/costs';
 import { INSTRUMENTS, lotSize, type Instrument } from '../../domain/instruments';
 import { createSource, simulateDays, type MarketDay } from '../../domain/market';
 import { dec, rupees, type Decimal, type Rupees } from '../../domain/money';
@@ -250,7 +252,8 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
               if (!built.ok) continue;
               const b = built.structure;
               const lots = sizeStructure(b, view.limits, view.portfolio, view.exposure).lots;
-              const gate = gateStructure(b, lots, view, snapshot, d.regime.regime);
+              const costs = computeCosts(roundTripLegs(b, lots), { slippageModel: decisionModels.slippage?.model });
+              const gate = gateStructure(b, lots, view, snapshot, d.regime.regime, costs.total);
               const wall = refusalKey({ status: gate.reasons.length ? 'refused' : 'trade', ...gate });
               if (wall) baseline.refusals = countInto(baseline.refusals, wall);
               else

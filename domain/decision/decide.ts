@@ -225,7 +225,14 @@ export function decide(input: DecideInput): Decision {
     };
   }
   const economics = evaluateNetEv(pickedPnl.total, pickedCosts.total);
-  const { gates, reasons: gateReasons } = gateStructure(picked.structure, picked.lots, tenant, snapshot, regime);
+  const { gates, reasons: gateReasons } = gateStructure(
+    picked.structure,
+    picked.lots,
+    tenant,
+    snapshot,
+    regime,
+    pickedCosts.total,
+  );
   const reasons: DecisionReason[] = [];
   if (!economics.accept)
     reasons.push({

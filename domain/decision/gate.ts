@@ -26,6 +26,8 @@ export function gateStructure(
   tenant: TenantRiskView,
   snapshot: Pick<DecisionSnapshot, 'date' | 'at' | 'instrument'>,
   regime: Regime,
+  /** The trade's round-trip costs: its worst case for the loss wall is max loss + these. */
+  roundTripCosts?: string,
 ): GateResult {
   const killSwitches = tenant.killSwitches.filter(
     (k) =>
@@ -34,7 +36,7 @@ export function gateStructure(
       (k.scope === 'strategy' && k.target === structure.kind),
   );
   const castle = evaluateCastle({
-    proposal: proposalFromStructure(structure, lots),
+    proposal: proposalFromStructure(structure, lots, { costs: roundTripCosts }),
     portfolio: tenant.portfolio,
     market: { date: snapshot.date, timestamp: snapshot.at, regime, halted: tenant.halted },
     limits: { ...tenant.limits, killSwitch: killSwitches.length > 0 },

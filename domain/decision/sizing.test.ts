@@ -4,6 +4,7 @@ import { buildStructure } from '../strategies/templates';
 import type { Structure } from '../strategies/types';
 import { structureParams, withoutFactors } from './decide';
 import { DEFAULT_TENANT_LIMITS } from './limits';
+import { lossBudget, worstLossPerLot } from './loss-budget';
 import { legLotsPerLot, sizeStructure } from './sizing';
 
 const chain = buildChain(snapshotAt(simulateDay({ instrument: 'NIFTY', date: '2026-03-10', seed: 3 }), '11:00'));
@@ -23,7 +24,7 @@ describe('sizing within the tenant limits', () => {
 
   it('takes the tightest of per-order cap, lots left today, capital at risk and the day’s loss headroom', () => {
     const s = sizeStructure(spread, DEFAULT_TENANT_LIMITS, portfolio);
-    const byLoss = Math.floor(25_000 / lossPerLot);
+    const byLoss = Math.floor(25_000 / worstLossPerLot(spread).toNumber());
     expect(s.numbers.lotsByLossHeadroom).toBe(byLoss);
     expect(s.lots).toBe(Math.max(1, Math.min(10, byLoss)));
   });
@@ -31,7 +32,18 @@ describe('sizing within the tenant limits', () => {
   it('a loss eats the headroom: after a 24,000 loss only what 1,000 rupees cover', () => {
     const s = sizeStructure(spread, DEFAULT_TENANT_LIMITS, { ...portfolio, dayPnl: '-24000.00' });
     expect(s.numbers.lossHeadroom).toBe('1000.00');
-    expect(s.numbers.lotsByLossHeadroom).toBe(Math.floor(1000 / lossPerLot));
+    expect(s.numbers.lotsByLossHeadroom).toBe(Math.floor(1000 / worstLossPerLot(spread).toNumber()));
+  });
+
+  it('what is open counts: 25,000 − 3,000 lost − 20,000 the open book can lose leaves 2,000 for the new trade', () => {
+    const perLot = worstLossPerLot(spread).toNumber();
+    // The spread crossed in and out is part of a lot's worst loss.
+    const crossing = spread.legs.reduce((s, l) => s + (l.ask - l.bid), 0) * spread.lotSize;
+    expect(perLot).toBeCloseTo(lossPerLot + crossing, 2);
+    const s = sizeStructure(spread, DEFAULT_TENANT_LIMITS, { ...portfolio, dayPnl: '-3000.00', openRisk: '20000.00' });
+    expect(s.numbers).toMatchObject({ lossHeadroom: '2000.00', lotsByLossHeadroom: Math.floor(2000 / perLot) });
+    expect(lossBudget(DEFAULT_TENANT_LIMITS, { ...portfolio, openRisk: null }).toNumber()).toBe(0);
+    expect(sizeStructure(spread, DEFAULT_TENANT_LIMITS, { ...portfolio, openRisk: null }).numbers.allowed).toBe(0);
   });
 
   it('proposes one lot when no limit allows any, for the castle to refuse with its numbers', () => {

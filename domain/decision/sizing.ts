@@ -1,13 +1,14 @@
 /**
  * Lots for a structure within the tenant's limits: the per-order cap, what is left of the
- * day's lots, the capital-at-risk share of free capital, the day's loss headroom (limit +
- * today's P&L) over the max loss of one lot, and the exposure left (open leg-lots cap). At
- * least one lot is proposed even when a limit allows none, so the castle refuses it with its
- * numbers rather than the decision going quiet.
+ * day's lots, the capital-at-risk share of free capital, the day's loss budget (limit + today's
+ * P&L − the open book's worst case, loss-budget.ts) over one lot's worst loss, and the exposure
+ * left (open leg-lots cap). At least one lot is proposed even when a limit allows none, so the
+ * castle refuses it with its numbers rather than the decision going quiet.
  */
 import { dec, type Rupees } from '../money';
 import type { PortfolioState, TenantLimits } from '../risk/types';
 import type { Structure } from '../strategies/types';
+import { lossBudget, worstLossPerLot } from './loss-budget';
 import { adaptToProfile, type ProfileInUse } from './tenant-adaptation';
 
 export interface Sizing {
@@ -30,8 +31,11 @@ export function sizeStructure(
   const byCapital = lossPerLot.greaterThan(0)
     ? dec(riskBudget).dividedBy(lossPerLot).floor().toNumber()
     : limits.maxLotsPerOrder;
-  const headroom = dec(limits.maxDailyLoss).plus(dec(portfolio.dayPnl));
-  const byLoss = lossPerLot.greaterThan(0) ? headroom.dividedBy(lossPerLot).floor().toNumber() : limits.maxLotsPerOrder;
+  const headroom = lossBudget(limits, portfolio);
+  const worstPerLot = worstLossPerLot(s);
+  const byLoss = worstPerLot.greaterThan(0)
+    ? headroom.dividedBy(worstPerLot).floor().toNumber()
+    : limits.maxLotsPerOrder;
   const leftToday = Math.max(0, limits.maxLotsPerDay - portfolio.lotsTradedToday);
   const byExposure = exposure
     ? Math.floor(Math.max(0, exposure.maxOpenLots - exposure.openLots) / Math.max(1, legLotsPerLot(s)))
@@ -48,6 +52,7 @@ export function sizeStructure(
       maxLossPerLot: lossPerLot.toFixed(2),
       lotsByCapital: byCapital,
       lossHeadroom: headroom.toFixed(2),
+      worstLossPerLot: worstPerLot.toFixed(2),
       lotsByLossHeadroom: byLoss,
       ...(exposure ? { lotsByExposure: byExposure } : {}),
       allowed,

@@ -30,6 +30,8 @@ const inputArb: fc.Arbitrary<CastleInput> = fc
     equity: big,
     peakEquity: fc.oneof(big, fc.constant('0')),
     dayPnl: amount(-1e7, 1e7),
+    // undefined: not given; null: an unbounded open book.
+    openRisk: fc.option(fc.option(amount(0, 1e7), { nil: null }), { nil: undefined }),
     maxCapitalAtRiskShare: share,
     maxDailyLoss: amount(0, 1e7),
     maxDrawdownShare: share,
@@ -41,6 +43,7 @@ const inputArb: fc.Arbitrary<CastleInput> = fc
       equity: r.equity,
       peakEquity: r.peakEquity,
       dayPnl: r.dayPnl,
+      ...(r.openRisk !== undefined ? { openRisk: r.openRisk } : {}),
       lotsTradedToday: 0,
       netDelta: 0,
       netVega: 0,
@@ -102,6 +105,14 @@ describe("the castle's money in integer paise equals the decimal walls", () => {
     };
     const calm = { dayPnl: '0', equity: '1000000', peakEquity: '1000000', freeCapital: '1000000' };
     expect(at({ ...calm, dayPnl: '-25000' }, { maxDailyLoss: '25000.00' }).loss.reasonCode).toBe('DAILY_LOSS_LIMIT');
+    // 25,000 − 4,000 lost − 20,900 the open book can still lose = 100.00: a 100.00 max loss fits, 100.01 does not.
+    const open = { ...calm, dayPnl: '-4000', openRisk: '20900.00' };
+    expect(at(open, { maxDailyLoss: '25000' }).loss).toMatchObject({ pass: true, numbers: { lossBudget: '100.00' } });
+    expect(at(open, { maxDailyLoss: '25000' }, '100.01').loss.reasonCode).toBe('DAILY_LOSS_HEADROOM');
+    expect(at({ ...calm, openRisk: null }, { maxDailyLoss: '25000' }, '0.01').loss).toMatchObject({
+      reasonCode: 'DAILY_LOSS_HEADROOM',
+      numbers: { openRisk: null, lossBudget: null },
+    });
     // (1,000,000 − 900,000) / 1,000,000 = 0.1 exactly: at the limit is refused.
     const dd = at({ ...calm, equity: '900000' }, { maxDailyLoss: '25000', maxDrawdownShare: '0.1' });
     expect(dd.loss).toMatchObject({ reasonCode: 'DRAWDOWN_LIMIT', numbers: { drawdown: '0.1' } });

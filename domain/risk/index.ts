@@ -1,6 +1,7 @@
 export * from './types';
 export * from './castle';
 export * from './proposal';
+export * from './open-risk';
 export { killSwitchWall } from './walls/kill-switch';
 export { regimeWall } from './walls/regime';
 export { sizeWall } from './walls/size';

@@ -54,6 +54,11 @@ export interface PortfolioState {
   /** Same units as RiskProposal.delta / .vega. */
   readonly netDelta: number;
   readonly netVega: number;
+  /**
+   * What the open positions can still lose from their marks (open-risk.ts); null: unbounded.
+   * Absent: nothing open (or a caller that does not know). Counted against the daily loss budget.
+   */
+  readonly openRisk?: Rupees | null;
 }
 
 export interface MarketContext {
