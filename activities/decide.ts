@@ -7,7 +7,6 @@
  */
 import type { Pool } from 'pg';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { auditIn } from '../db/audit';
 import { decisionById, decisionState, insertDecision, type DecisionState } from '../db/decisions';
 import { DEFAULT_MIN_DRIFT_WINDOW } from '../domain/combiner/drift';
 import type { FactorValues } from '../domain/factors/types';
@@ -279,34 +278,43 @@ export function createDecider(deps: DecideDeps) {
         switchedOffFactors: state.switchedOff,
         recentFactors,
       });
-      const created = await insertDecision(tx, {
-        id: decision.decisionId,
-        tradingDate: decision.tradingDate,
-        structure: decision.structure ?? 'NONE',
-        instrument,
-        lots: decision.status === 'trade' ? decision.lots : 0,
-        workflowId: wf.workflowId,
-        runId: wf.runId,
-        status: decision.status,
-        snapshotId: decision.snapshotId,
-        modelVersions: decision.models,
-        gateOutcomes: decision.gates,
-        costBreakdown: decision.costs ?? {},
-        expectedPnl: decision.expectedPnl?.total ?? null,
-        netEv: decision.netEv,
-        why: decision,
-      });
+      // A refusal by a wall of the risk castle is news for the tenant (the notifier reads the audit
+      // log); an abstention because nothing cleared its costs is not. Written with the row, in its statement.
+      const failed = decision.gates.filter((g) => !g.pass);
+      const refusal =
+        failed.length > 0
+          ? {
+              eventType: 'decision.refused',
+              payload: {
+                decisionId: decision.decisionId,
+                instrument,
+                walls: failed.map((g) => ({ wall: g.wall, reasonCode: g.reasonCode })),
+              },
+            }
+          : undefined;
+      const created = await insertDecision(
+        tx,
+        {
+          id: decision.decisionId,
+          tradingDate: decision.tradingDate,
+          structure: decision.structure ?? 'NONE',
+          instrument,
+          lots: decision.status === 'trade' ? decision.lots : 0,
+          workflowId: wf.workflowId,
+          runId: wf.runId,
+          status: decision.status,
+          snapshotId: decision.snapshotId,
+          modelVersions: decision.models,
+          gateOutcomes: decision.gates,
+          costBreakdown: decision.costs ?? {},
+          expectedPnl: decision.expectedPnl?.total ?? null,
+          netEv: decision.netEv,
+          why: decision,
+        },
+        refusal,
+      );
       // A concurrent call with the same id won: its decision is the one of record.
       if (!created) return { decision: (await decisionById(tx, input.decisionId))!.why as Decision, created: false };
-      // A refusal by a wall of the risk castle is news for the tenant (the notifier reads the audit
-      // log); an abstention because nothing cleared its costs is not.
-      const failed = decision.gates.filter((g) => !g.pass);
-      if (failed.length > 0)
-        await auditIn(tx.client, input.tenantId, null, 'decision.refused', {
-          decisionId: decision.decisionId,
-          instrument,
-          walls: failed.map((g) => ({ wall: g.wall, reasonCode: g.reasonCode })),
-        });
       return { decision, created: true };
     });
   }

@@ -4,7 +4,7 @@
  * many were queued for one, event-loop delay and GC pauses, and the process's CPU per request.
  * It wraps pg's Client.query and Pool.connect for the bench only; the API's code is unchanged.
  */
-import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import { Client, Pool } from 'pg';
 import { summarize, type Summary } from './stats';
 
@@ -26,6 +26,7 @@ interface Probe {
   connectWait: number[];
   waitingAtConnect: number[];
   gc: number[];
+  majorGc: number[];
   loop: IntervalHistogram;
   cpu0: NodeJS.CpuUsage;
   t0: number;
@@ -89,7 +90,13 @@ function install(): void {
 }
 
 const gcObserver = new PerformanceObserver((list) => {
-  if (active) for (const e of list.getEntries()) active.gc.push(e.duration);
+  if (!active) return;
+  for (const e of list.getEntries()) {
+    active.gc.push(e.duration);
+    // Mark-sweep-compact (the whole heap) rather than a scavenge of the young generation.
+    if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+      active.majorGc.push(e.duration);
+  }
 });
 
 export function startProbes(): void {
@@ -102,6 +109,7 @@ export function startProbes(): void {
     connectWait: [],
     waitingAtConnect: [],
     gc: [],
+    majorGc: [],
     loop,
     cpu0: process.cpuUsage(),
     t0: performance.now(),
@@ -114,7 +122,7 @@ export interface ProbeReport {
   maxWaiting: number;
   queuedShare: number;
   loopDelay: { p50: number; p99: number; max: number };
-  gc: { count: number; totalMs: number; maxMs: number; p99: number };
+  gc: { count: number; totalMs: number; maxMs: number; p99: number; major: number; majorMs: number };
   cpuMsPerRequest: number;
   cpuShare: number;
 }
@@ -143,6 +151,8 @@ export function stopProbes(requests: number): ProbeReport {
       totalMs: gcSorted.reduce((a, b) => a + b, 0),
       maxMs: gcSorted.at(-1) ?? 0,
       p99: gcSorted[Math.max(0, Math.ceil(0.99 * gcSorted.length) - 1)] ?? 0,
+      major: p.majorGc.length,
+      majorMs: p.majorGc.reduce((a, b) => a + b, 0),
     },
     cpuMsPerRequest: cpuMs / requests,
     cpuShare: cpuMs / wallMs,
@@ -161,7 +171,8 @@ export function formatProbes(r: ProbeReport): string {
     `  pool connect wait p50 ${f(r.connectWait.p50)} p99 ${f(r.connectWait.p99)} max ${f(r.connectWait.max)} ms; ` +
       `queued behind others ${(100 * r.queuedShare).toFixed(1)}% of checkouts, at most ${r.maxWaiting} waiting`,
     `  event-loop delay p50 ${f(r.loopDelay.p50)} p99 ${f(r.loopDelay.p99)} max ${f(r.loopDelay.max)} ms`,
-    `  GC ${r.gc.count} pauses, ${r.gc.totalMs.toFixed(0)} ms in all, p99 ${f(r.gc.p99)} max ${f(r.gc.maxMs)} ms`,
+    `  GC ${r.gc.count} pauses, ${r.gc.totalMs.toFixed(0)} ms in all, p99 ${f(r.gc.p99)} max ${f(r.gc.maxMs)} ms ` +
+      `(${r.gc.major} of the whole heap, ${r.gc.majorMs.toFixed(0)} ms)`,
     `  this process's CPU ${r.cpuMsPerRequest.toFixed(2)} ms per request ` +
       `(${(100 * r.cpuShare).toFixed(0)}% of a core; API, load generator and socket clients together)`,
   );

@@ -50,7 +50,33 @@ export interface StoredDecision {
   createdAt: Date;
 }
 
-/** The full decision row written by decide: once per id (a repeated decide keeps the first). */
+/** An audit event written with a new decision (and only when the decision is new). */
+export interface DecisionAudit {
+  eventType: string;
+  payload: unknown;
+}
+
+/*
+ * The decision row and, when it is new, its audit event in one statement (one round trip); the
+ * audit row goes through audit_log's chain trigger like any other.
+ */
+const INSERT_DECISION = `
+WITH d AS (
+  INSERT INTO decisions (tenant_id, id, trading_date, structure, instrument, lots, workflow_id, run_id, status,
+                         snapshot_id, model_versions, gate_outcomes, cost_breakdown, expected_pnl, net_ev, why)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb, $14, $15, $16::jsonb)
+  ON CONFLICT (tenant_id, id) DO NOTHING
+  RETURNING id),
+a AS (
+  INSERT INTO audit_log (tenant_id, user_id, event_type, payload, seq, prev_hash, hash)
+  SELECT $1, NULL, $17, $18::jsonb, 0, '', '' FROM d WHERE $17::text IS NOT NULL
+  RETURNING seq)
+SELECT (SELECT count(*) FROM d)::int AS created, (SELECT count(*) FROM a)::int AS audited`;
+
+/**
+ * The full decision row written by decide: once per id (a repeated decide keeps the first); true
+ * when this call wrote it. `audit` is recorded in the same statement, only for a new row.
+ */
 export async function insertDecision(
   tx: TenantTx,
   d: NewDecision & {
@@ -63,13 +89,29 @@ export async function insertDecision(
     netEv: string | null;
     why: unknown;
   },
+  audit?: DecisionAudit,
 ): Promise<boolean> {
-  const rows = await tx.db
-    .insert(decisions)
-    .values({ tenantId: tx.tenantId, ...d })
-    .onConflictDoNothing({ target: [decisions.tenantId, decisions.id] })
-    .returning({ id: decisions.id });
-  return rows.length > 0;
+  const { rows } = await tx.client.query<{ created: number }>(INSERT_DECISION, [
+    tx.tenantId,
+    d.id,
+    d.tradingDate,
+    d.structure,
+    d.instrument,
+    d.lots,
+    d.workflowId,
+    d.runId,
+    d.status,
+    d.snapshotId,
+    JSON.stringify(d.modelVersions),
+    JSON.stringify(d.gateOutcomes),
+    JSON.stringify(d.costBreakdown),
+    d.expectedPnl,
+    d.netEv,
+    JSON.stringify(d.why),
+    audit?.eventType ?? null,
+    audit ? JSON.stringify(audit.payload ?? {}) : null,
+  ]);
+  return rows[0]!.created > 0;
 }
 
 export async function decisionById(tx: TenantTx, id: string): Promise<StoredDecision | undefined> {
