@@ -5,10 +5,29 @@
  * identified as version 0 with the SHA-256 of its artifact.
  */
 import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
 import { DECISION_MODEL_TYPES, type ModelSource } from '../../activities/decide';
 import { instantiate, type AnyModel } from '../../ml/adapters';
 import type { ModelTypeId } from '../../ml/model-types';
+import { ModelRegistry } from '../../ml/registry';
 import { trainOnDataVersion } from '../../ml/trainers';
+import { UsageError } from '../usage-error';
+
+/**
+ * The registry's production decision models must have been trained on data that ends before the
+ * window, or the backtest would score them on what they learnt from.
+ */
+export async function assertOutOfSample(pool: Pool, from: string): Promise<void> {
+  const registry = new ModelRegistry(pool);
+  for (const typeId of ['signal_stack', 'strategy_agents'] as const) {
+    const m = await registry.loadProduction(typeId);
+    if (m && m.trainingDataVersion >= from)
+      throw new UsageError(
+        `--from: ${typeId} v${m.version} in production was trained on data through ${m.trainingDataVersion}, ` +
+          `not before ${from}; backtest a later window or train in process with --train-through <date before it>`,
+      );
+  }
+}
 
 export async function trainedModelSource(
   dataVersion: string,

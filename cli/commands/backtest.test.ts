@@ -20,5 +20,13 @@ describe('qs backtest flags', () => {
     expect(() => parseBacktest({ ...ok, seeds: '1,x' })).toThrow(/^--seeds: expected 1 to 20/);
     expect(() => parseBacktest({ ...ok, instrument: 'SENSEX' })).toThrow(/^--instrument: expected one of/);
     expect(() => parseBacktest({ ...ok, cadence: '0' })).toThrow(/^--cadence/);
+    expect(() => parseBacktest({ ...ok, trainThrough: '2026-05-04' })).toThrow(
+      /^--train-through: 2026-05-04 is not before --from 2026-05-04/,
+    );
+    expect(() => parseBacktest({ ...ok, trainThrough: 'May' })).toThrow(/^--train-through: expected a date/);
+  });
+
+  it('trains in process on data that ends before the window', () => {
+    expect(parseBacktest({ ...ok, trainThrough: '2026-04-30' })).toMatchObject({ trainThrough: '2026-04-30' });
   });
 });

@@ -52,7 +52,7 @@ import {
 import { tradingWindow } from '../../ml/data/market-window';
 import type { ModelSource } from '../../activities/decide';
 import { withAppPool } from '../context';
-import { trainedModelSource } from './backtest-models';
+import { assertOutOfSample, trainedModelSource } from './backtest-models';
 import { parseChoice, parseDate, parsePositiveInt } from '../flags';
 import { print } from '../output';
 import { UsageError } from '../usage-error';
@@ -414,7 +414,10 @@ export function register(program: Command): void {
         const o = parseBacktest(opts);
         const r = o.trainThrough
           ? await runBacktest(await trainedModelSource(o.trainThrough), o)
-          : await withAppPool((pool) => runBacktest(registryModelSource(pool), o));
+          : await withAppPool(async (pool) => {
+              await assertOutOfSample(pool, o.from);
+              return runBacktest(registryModelSource(pool), o);
+            });
         print(!!opts.json, r, () => table(r));
       },
     );
