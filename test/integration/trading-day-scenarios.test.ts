@@ -5,7 +5,8 @@
  * OrderPlacement children, 15:15 square-off, clean reconciliation, summary row), the same seed
  * deciding the same way for two tenants; a holiday; pre-open reconciliation not clean → HALTED;
  * halt mid-day → no new entries; pause and resume; validators refusing bad updates; an exit rule
- * firing across continue-as-new; reduce-only refusing entries while exits go; flatten mid-day.
+ * firing across continue-as-new; reduce-only refusing entries while exits go; flatten mid-day;
+ * chaos: the workers SIGKILLed and the Temporal dev server and Postgres restarted mid-day.
  */
 import { until } from '../support/until';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
@@ -44,13 +45,21 @@ import { auditCount, createTenant, FAST, PAPER_DAY, paperTenant } from '../suppo
 import { runQs } from '../support/run-qs';
 import { configurePaperAccount, PaperBroker } from '../../broker/paper/paper-broker';
 import { Rng } from '../../domain/random';
+import type { ChildProcess } from 'node:child_process';
 import { sigkill, workerProcess } from '../support/worker-process';
+import { restartHarnessTemporal } from '../support/temporal-outage';
+import { startHarnessPostgres, stopHarnessPostgres } from '../support/pg-outage';
 
 jest.setTimeout(900_000);
 
 const DATE = '2026-05-06';
 /** Worker kills in the chaos case (QS_CHAOS_DAY_KILLS=10 for the long run: npm run chaos:day). */
 const DAY_KILLS = Number(process.env.QS_CHAOS_DAY_KILLS ?? 1);
+/** The kill after whose worker Temporal (SIGKILL) and then Postgres restart: 3 and 6 of 10; both at the first of 1. */
+const TEMPORAL_RESTART_AT = Math.max(1, Math.round(DAY_KILLS * 0.3));
+const POSTGRES_RESTART_AT = Math.max(1, Math.round(DAY_KILLS * 0.6));
+/** How long each server stays down: long enough that clients meet refused connections, not only a drop. */
+const OUTAGE_MS = 2000;
 const CADENCE = 15;
 const pool = testPool('app');
 const untilLong = <T>(what: string, fn: () => Promise<T | undefined | null | false>) => until(what, fn, 120_000, 200);
@@ -463,74 +472,141 @@ describe('TradingDay on the real stack', () => {
     await maybeRecordHistory(client, s.workflowId, 'trading-day-loss-guard');
   });
 
-  it(`chaos: the workers SIGKILLed ${DAY_KILLS} times mid-day; the day completes, nothing placed twice`, async () => {
-    const t = await paperTenant(pool);
-    const rng = new Rng(`day-chaos-${t}`);
-    const h = await start(client, input(t, { seed: tradingSeed }));
-    const t0 = Date.now();
-    let kills = 0;
-    let seen = 0;
-    while (kills < DAY_KILLS) {
-      const child = await workerProcess({ models: true });
-      // Each incarnation first moves the day on (a new decision), so every kill lands in a working day.
-      await until(
-        'the day to move on',
-        async () => {
+  it(
+    `chaos: the workers SIGKILLed ${DAY_KILLS} times mid-day, Temporal and Postgres restarted; ` +
+      'the day completes, nothing placed twice',
+    async () => {
+      const t = await paperTenant(pool);
+      const rng = new Rng(`day-chaos-${t}`);
+      const h = await start(client, input(t, { seed: tradingSeed }));
+      const t0 = Date.now();
+      let kills = 0;
+      let seen = 0;
+      const restarts: Array<{
+        server: string;
+        afterKill: number;
+        decisions: number;
+        downMs: number;
+        movedOnMs: number;
+      }> = [];
+      /**
+       * Polls until the day has a decision past `n` while open, or its ticks are over; a query failing
+       * while a server comes back counts as not yet.
+       */
+      const movedPast = async (n: number, what: string) => {
+        let last: unknown;
+        try {
+          return await until(
+            what,
+            async () => {
+              const st = await h.query(dayStatusQuery).catch((e: unknown) => void (last = e));
+              return st && ((st.phase === 'open' && st.decisions > n) || ['closing', 'closed'].includes(st.phase));
+            },
+            90_000,
+            100,
+          );
+        } catch (e) {
+          throw new Error(`${(e as Error).message}; last query error: ${String(last)}`);
+        }
+      };
+      /** Restarts a server under a live worker while the day is open, then waits for the day to move on. */
+      const restart = async (server: 'temporal' | 'postgres', stopAndStart: () => Promise<void>) => {
+        const st = await h.query(dayStatusQuery);
+        expect(st.phase).toBe('open');
+        const r0 = Date.now();
+        await stopAndStart();
+        const back = Date.now();
+        await movedPast(st.decisions, `the day to move on after the ${server} restart`);
+        // downMs: stop to serving again; movedOnMs: from then until the day's next decision (the reconnection).
+        const r = {
+          server,
+          afterKill: kills,
+          decisions: st.decisions,
+          downMs: back - r0,
+          movedOnMs: Date.now() - back,
+        };
+        restarts.push(r);
+        process.stderr.write(`[trading-day] restart: ${JSON.stringify(r)}\n`);
+      };
+      const restartPostgres = async () => {
+        await stopHarnessPostgres();
+        try {
+          await new Promise((r) => setTimeout(r, OUTAGE_MS));
+        } finally {
+          await startHarnessPostgres();
+        }
+      };
+      let child: ChildProcess | undefined;
+      try {
+        while (kills < DAY_KILLS) {
+          child = await workerProcess({ models: true });
+          // Each incarnation first moves the day on (a new decision), so every kill lands in a working day.
+          await movedPast(seen, 'the day to move on');
+          // The restarts come under a live worker: its connections must find the server again by themselves.
+          if (kills + 1 === TEMPORAL_RESTART_AT)
+            await restart('temporal', () => restartHarnessTemporal({ signal: 'SIGKILL', downMs: OUTAGE_MS }));
+          if (kills + 1 === POSTGRES_RESTART_AT) await restart('postgres', restartPostgres);
+          await new Promise((r) => setTimeout(r, rng.int(100, 1500)));
+          // Queried while a worker is up (a query needs one); the kill follows at once.
           const st = await h.query(dayStatusQuery);
-          return st.decisions > seen || st.phase !== 'open';
-        },
-        60_000,
-        100,
+          seen = st.decisions;
+          await sigkill(child);
+          kills++;
+          process.stderr.write(`[trading-day] kill ${kills} at ${Date.now() - t0} ms: ${st.decisions} decisions\n`);
+          // The ticks are done: further kills would only hit the close (the long run prints how many landed).
+          if (st.phase !== 'open') break;
+        }
+      } finally {
+        if (child) await sigkill(child);
+      }
+      expect(restarts.map((r) => r.server)).toEqual(['temporal', 'postgres']);
+      const last = await workerProcess({ models: true });
+      let s: DaySummary;
+      try {
+        s = await h.result();
+      } finally {
+        await sigkill(last);
+      }
+      expect(s).toMatchObject({ status: 'completed', decisions: ticksInDay(CADENCE), reconciliationClean: true });
+      expect(s.openPositionsAtClose).toBe(0);
+      // No tag reached the exchange twice; every broker order is in the ledger with the broker's state.
+      const brokerOrders = await new PaperBroker(pool, t).getOrders();
+      expect(await auditCount(pool, t, 'paper.duplicate_tag')).toBe(0);
+      expect(new Set(brokerOrders.map((o) => o.tag)).size).toBe(brokerOrders.length);
+      const ledger = await withTenant(
+        pool,
+        t,
+        async ({ client: c }) =>
+          (
+            await c.query<{ tag: string; broker_order_id: string | null; status: string; filled_quantity: number }>(
+              'SELECT tag, broker_order_id, status, filled_quantity FROM orders WHERE tenant_id = $1',
+              [t],
+            )
+          ).rows,
       );
-      await new Promise((r) => setTimeout(r, rng.int(100, 1500)));
-      // Queried while a worker is up (a query needs one); the kill follows at once.
-      const st = await h.query(dayStatusQuery);
-      seen = st.decisions;
-      await sigkill(child);
-      kills++;
-      process.stderr.write(`[trading-day] kill ${kills} at ${Date.now() - t0} ms: ${st.decisions} decisions\n`);
-      // The ticks are done: further kills would only hit the close (the long run prints how many landed).
-      if (st.phase !== 'open') break;
-    }
-    const last = await workerProcess({ models: true });
-    let s: DaySummary;
-    try {
-      s = await h.result();
-    } finally {
-      await sigkill(last);
-    }
-    expect(s).toMatchObject({ status: 'completed', decisions: ticksInDay(CADENCE), reconciliationClean: true });
-    expect(s.openPositionsAtClose).toBe(0);
-    // No tag reached the exchange twice; every broker order is in the ledger with the broker's state.
-    const brokerOrders = await new PaperBroker(pool, t).getOrders();
-    expect(await auditCount(pool, t, 'paper.duplicate_tag')).toBe(0);
-    expect(new Set(brokerOrders.map((o) => o.tag)).size).toBe(brokerOrders.length);
-    const ledger = await withTenant(
-      pool,
-      t,
-      async ({ client: c }) =>
-        (
-          await c.query<{ tag: string; broker_order_id: string | null; status: string; filled_quantity: number }>(
-            'SELECT tag, broker_order_id, status, filled_quantity FROM orders WHERE tenant_id = $1',
-            [t],
-          )
-        ).rows,
-    );
-    const byTag = new Map(ledger.map((o) => [o.tag, o]));
-    for (const b of brokerOrders)
-      expect(byTag.get(b.tag!)).toMatchObject({
-        broker_order_id: b.brokerOrderId,
-        status: b.status,
-        filled_quantity: b.filledQuantity,
-      });
-    expect(ledger.filter((o) => o.broker_order_id !== null)).toHaveLength(brokerOrders.length);
-    // One decision per tick, none lost or repeated.
-    expect((await dayDecisions(t)).filter((d) => /^\d{4}$/.test(d.minute))).toHaveLength(ticksInDay(CADENCE));
-    process.stderr.write(
-      `[trading-day] chaos: ${JSON.stringify({ kills, ms: Date.now() - t0, trades: s.trades, exits: s.exits })} ` +
-        `${brokerOrders.length} broker orders, ${ledger.length} ledger rows, 0 duplicate tags\n`,
-    );
-  });
+      const byTag = new Map(ledger.map((o) => [o.tag, o]));
+      for (const b of brokerOrders)
+        expect(byTag.get(b.tag!)).toMatchObject({
+          broker_order_id: b.brokerOrderId,
+          status: b.status,
+          filled_quantity: b.filledQuantity,
+        });
+      expect(ledger.filter((o) => o.broker_order_id !== null)).toHaveLength(brokerOrders.length);
+      // One decision per tick, none lost or repeated.
+      expect((await dayDecisions(t)).filter((d) => /^\d{4}$/.test(d.minute))).toHaveLength(ticksInDay(CADENCE));
+      const counts = {
+        kills,
+        restarts,
+        ms: Date.now() - t0,
+        trades: s.trades,
+        exits: s.exits,
+        brokerOrders: brokerOrders.length,
+        ledgerRows: ledger.length,
+        duplicateTags: 0,
+      };
+      process.stderr.write(`[trading-day] chaos: ${JSON.stringify(counts)}\n`);
+    },
+  );
 
   it('a backtest decides the same way every time and compares the engine to the baseline', async () => {
     const o = { from: DATE, to: DATE, instrument: 'NIFTY' as const, seeds: [tradingSeed], cadenceMinutes: 60 };

@@ -12,7 +12,7 @@ import path from 'node:path';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -58,7 +58,8 @@ function commandLine(dataDir: string): [string, string[]] {
   return [text.slice(0, first), args];
 }
 
-function runTmp(): string {
+/** The run's temp dir (QS_TEST_TMP), where restarted servers leave their pid files. */
+export function runTmp(): string {
   const tmp = process.env.QS_TEST_TMP;
   if (!tmp) throw new Error('QS_TEST_TMP is not set: run through the integration project');
   return tmp;
