@@ -1,7 +1,8 @@
 /**
  * A tenant's real closed trades, read from the ledger for the tenant_profile model: a filled
  * structure (trades row) whose every filled leg was later met by an opposite fill on the same
- * symbol (its `<decision>-exit` placement, a square-off, a flatten). Each leg comes with its
+ * symbol (its `<decision>-exit` placement, a square-off, a flatten; an exit placement is never a
+ * trade of its own). Each leg comes with its
  * entry and the first closing order after it; the caller pairs them (ml/data/tenant-trades.ts).
  */
 import type { TenantTx } from './tenant';
@@ -52,6 +53,7 @@ export async function closedTradeLegs(
                AND c.filled_quantity > 0 AND c.average_price IS NOT NULL AND c.id > o.id
              ORDER BY c.id LIMIT 1) c ON true
       WHERE t.tenant_id = $1 AND t.status = 'filled' AND t.structure = ANY($2::text[])
+        AND t.decision_id NOT LIKE '%-exit'
         AND ef.at IS NOT NULL
         AND (ef.at AT TIME ZONE 'Asia/Kolkata')::date >= $3::date
         AND (ef.at AT TIME ZONE 'Asia/Kolkata')::date < $4::date
