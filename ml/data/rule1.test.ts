@@ -7,6 +7,10 @@
 import { MODEL_TYPE_IDS } from '../model-types';
 import { TRAINERS, trainFromRows } from '../trainers';
 import { simulatorRows } from './datasets';
+import { personaTradeFacts, profileRow, PROFILE_FEATURES } from './tenant-trades';
+import { simulatePersonas } from '../../domain/personas/run';
+import type { PersonaTrade } from '../../domain/personas/engine';
+import { loadPersonas } from '../../personas/loader';
 import {
   assertRule1Schema,
   FORBIDDEN_FIELDS,
@@ -81,5 +85,37 @@ describe('Rule 1 (no persona fields in any ML feature)', () => {
     expect(share(await trainFromRows('slippage_coefficients', realDoubled))).toBeGreaterThan(
       share(await trainFromRows('slippage_coefficients', allSynthetic)),
     );
+  });
+
+  it('tenant_profile rows carry trade facts only: a persona trade’s who and state never reach them', () => {
+    const trades: PersonaTrade[] = [];
+    simulatePersonas(
+      loadPersonas()
+        .slice(0, 4)
+        .map((p) => p.compiled),
+      { instrument: 'NIFTY', fromDate: '2026-05-18', days: 3, seed: 11 },
+      (t) => trades.push(...t),
+    );
+    expect(trades.length).toBeGreaterThan(3);
+    const rows = trades.map((t) => profileRow('synthetic', personaTradeFacts(t)));
+    const disguised = trades.map((t, i) =>
+      profileRow(
+        'synthetic',
+        personaTradeFacts({
+          ...t,
+          personaId: `P${i}`,
+          archetype: 'hedger',
+          biasType: 'recency',
+          psychState: 'tilted',
+          knob: 99,
+        }),
+      ),
+    );
+    expect(disguised).toEqual(rows);
+    for (const r of rows)
+      expect(Object.keys(r).sort()).toEqual(['context_source', 'group', 'label', ...PROFILE_FEATURES].sort());
+    const schema = TRAINERS.tenant_profile.featureSchema;
+    expect(toExamples(rows, schema).every((e) => e.weight === SYNTHETIC_WEIGHT)).toBe(true);
+    expect(toExamples([profileRow('real', personaTradeFacts(trades[0]!))], schema)[0]!.weight).toBe(REAL_WEIGHT);
   });
 });
