@@ -19,6 +19,7 @@ import { PAPER_DEFAULT_CAPITAL } from '../../broker/paper/paper-broker';
 import { formatTradingsymbol, parseTradingsymbol } from '../../broker/tradingsymbol';
 import {
   decide,
+  DEFAULT_MAX_OPEN_LOTS,
   DEFAULT_TENANT_LIMITS,
   gateStructure,
   roundTripLegs,
@@ -51,7 +52,9 @@ import {
 } from '../../domain/trading-day';
 import { tradingWindow } from '../../ml/data/market-window';
 import type { ModelSource } from '../../activities/decide';
+import type { TenantLimitsRow } from '../../db/tenant-limits';
 import { withAppPool } from '../context';
+import { parseRupees } from './decide';
 import { assertOutOfSample, trainedModelSource } from './backtest-models';
 import { parseChoice, parseDate, parsePositiveInt } from '../flags';
 import { print } from '../output';
@@ -65,6 +68,14 @@ export interface BacktestOptions {
   readonly cadenceMinutes: number;
   /** Train the decision models on data ending here (before `from`) instead of the registry's. */
   readonly trainThrough?: string;
+  /** The tenant's daily loss limit both books are held to (default: the platform's). */
+  readonly maxDailyLoss?: Rupees;
+}
+
+/** Closed structures and their net P&L after costs, under one key (a structure, a regime, an exit). */
+export interface Attribution {
+  readonly trades: number;
+  readonly net: Rupees;
 }
 
 export interface PolicyDay {
@@ -92,6 +103,12 @@ export interface PolicyTotals {
   readonly averageLoser: Rupees | null;
   readonly exits: Readonly<Record<string, number>>;
   readonly refusals: Readonly<Record<string, number>>;
+  /** Net P&L after costs by structure, by the regime at entry and by how it closed. */
+  readonly attribution: {
+    readonly structure: Readonly<Record<string, Attribution>>;
+    readonly regime: Readonly<Record<string, Attribution>>;
+    readonly exit: Readonly<Record<string, Attribution>>;
+  };
   readonly perDay: readonly PolicyDay[];
 }
 
@@ -116,8 +133,25 @@ class Policy {
   exits: Record<string, number> = {};
   refusals: Record<string, number> = {};
   equity: Decimal = dec(0);
+  /** The regime the engine saw at each entry (by decision id). */
+  readonly regimes = new Map<string, string>();
+  private readonly by = { structure: new Map(), regime: new Map(), exit: new Map() } as Record<
+    'structure' | 'regime' | 'exit',
+    Map<string, { trades: number; net: Decimal }>
+  >;
+
+  private attribute(kind: 'structure' | 'regime' | 'exit', key: string, net: Decimal): void {
+    const cur = this.by[kind].get(key) ?? { trades: 0, net: dec(0) };
+    this.by[kind].set(key, { trades: cur.trades + 1, net: cur.net.plus(net) });
+  }
 
   add(book: SimBook, seed: number): void {
+    for (const t of book.closedTrades) {
+      const net = dec(t.pnl).minus(t.costs);
+      this.attribute('structure', t.structure, net);
+      this.attribute('regime', this.regimes.get(t.decisionId) ?? 'unknown', net);
+      this.attribute('exit', t.reason, net);
+    }
     const dayStart = this.equity;
     for (const p of book.path) this.path.push(rupees(dayStart.plus(p)));
     this.equity = dayStart.plus(book.net());
@@ -133,6 +167,11 @@ class Policy {
     });
   }
 
+  private attribution(kind: 'structure' | 'regime' | 'exit'): Record<string, Attribution> {
+    const rows = [...this.by[kind]].sort(([a], [b]) => a.localeCompare(b));
+    return Object.fromEntries(rows.map(([k, v]) => [k, { trades: v.trades, net: rupees(v.net) }]));
+  }
+
   totals(): PolicyTotals {
     const sum = (f: (d: PolicyDay) => string) => rupees(this.perDay.reduce((s, d) => s.plus(f(d)), dec(0)));
     const worst = this.perDay.reduce((w, d) => (dec(d.pnl).lessThan(w) ? dec(d.pnl) : w), dec(0));
@@ -146,6 +185,11 @@ class Policy {
       ...closedStats(this.closed),
       exits: this.exits,
       refusals: this.refusals,
+      attribution: {
+        structure: this.attribution('structure'),
+        regime: this.attribution('regime'),
+        exit: this.attribution('exit'),
+      },
       perDay: this.perDay,
     };
   }
@@ -190,6 +234,12 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
   };
   const dates = tradingWindow(o.to, 10_000).filter((d) => d >= o.from);
   const history = tradingWindow(o.from, SNAPSHOT_HISTORY_DAYS + 1)[0]!;
+  const limits: TenantLimitsRow = {
+    maxLotsPerOrder: DEFAULT_TENANT_LIMITS.maxLotsPerOrder,
+    maxLotsPerDay: DEFAULT_TENANT_LIMITS.maxLotsPerDay,
+    maxOpenLots: DEFAULT_MAX_OPEN_LOTS,
+    maxDailyLoss: o.maxDailyLoss ?? DEFAULT_TENANT_LIMITS.maxDailyLoss,
+  };
   const engine = new Policy();
   const baseline = new Policy();
   for (const seed of o.seeds) {
@@ -218,7 +268,7 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
         const quotes = quoteBook(snapshot);
         for (const b of [mine, theirs]) {
           b.applyExits(m, quotes);
-          b.guardDailyLoss(quotes, DEFAULT_TENANT_LIMITS.maxDailyLoss);
+          b.guardDailyLoss(quotes, limits.maxDailyLoss);
         }
         const decisionId = `bt-${seed}-${date}-${m}`;
         const strikes = await strikeChoice(snapshot, selector);
@@ -226,12 +276,14 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
           decisionId,
           snapshot,
           models: decisionModels,
-          tenant: riskView(engine, mine, snapshot),
+          tenant: riskView(engine, mine, snapshot, limits),
           strikes,
         });
         const key = refusalKey(d);
         if (key) engine.refusals = countInto(engine.refusals, key);
         if (d.status === 'trade' && d.structure && !mine.reducing) {
+          engine.regimes.set(decisionId, d.regime.regime);
+          baseline.regimes.set(decisionId, d.regime.regime);
           const legs = simLegs(o.instrument, d.lots, size, d.legs);
           mine.enter({
             decisionId,
@@ -244,7 +296,7 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
           if (!theirs.reducing) {
             // The baseline: a random structure that builds on this chain with the engine's strike rule, sized
             // by the same rule on its own book and put through the same castle with its own state.
-            const view = riskView(baseline, theirs, snapshot);
+            const view = riskView(baseline, theirs, snapshot, limits);
             const start = pick.int(0, STRUCTURE_KINDS.length - 1);
             for (let i = 0; i < STRUCTURE_KINDS.length; i++) {
               const kind = STRUCTURE_KINDS[(start + i) % STRUCTURE_KINDS.length]!;
@@ -295,7 +347,7 @@ const modelsOf = (m: DecisionModels): ModelRef[] => [
  * cash = the paper capital + the policy's equity from earlier days + today's realised net + the
  * premium of what is open; positions priced on the snapshot.
  */
-function riskView(policy: Policy, book: SimBook, snapshot: DecisionSnapshot): TenantRiskView {
+function riskView(policy: Policy, book: SimBook, snapshot: DecisionSnapshot, limits: TenantLimitsRow): TenantRiskView {
   const premium = book.open.reduce((s, x) => s.plus(premiumOf(x.legs)), dec(0));
   const cash = dec(PAPER_DEFAULT_CAPITAL).plus(policy.equity).plus(book.net()).plus(premium);
   return tenantRiskView(
@@ -309,6 +361,7 @@ function riskView(policy: Policy, book: SimBook, snapshot: DecisionSnapshot): Te
       lotsToday: book.lotsToday,
     },
     snapshot,
+    limits,
   );
 }
 
@@ -344,8 +397,21 @@ function table(r: BacktestResult): string {
     ],
   ];
   const o = r.options;
+  // Attribution: one row per structure, regime at entry and exit, "trades / net after costs".
+  for (const kind of ['structure', 'regime', 'exit'] as const) {
+    const keys = [...new Set([r.engine, r.baseline].flatMap((t) => Object.keys(t.attribution[kind])))].sort();
+    for (const key of keys)
+      rows.push([
+        `${kind} ${key.toLowerCase()}`.slice(0, 21),
+        (t) => {
+          const a = t.attribution[kind][key];
+          return a ? `${a.trades} / ${a.net}` : '-';
+        },
+      ]);
+  }
   return [
-    `backtest ${o.instrument} ${o.from}..${o.to}, seeds ${o.seeds.join(',')}, cadence ${o.cadenceMinutes} min`,
+    `backtest ${o.instrument} ${o.from}..${o.to}, seeds ${o.seeds.join(',')}, cadence ${o.cadenceMinutes} min, ` +
+      `daily loss limit ${o.maxDailyLoss ?? DEFAULT_TENANT_LIMITS.maxDailyLoss}`,
     `models ${r.models.map((m) => `${m.typeId} v${m.version}`).join(', ')}` +
       (o.trainThrough ? ` (trained in this process on data through ${o.trainThrough})` : ''),
     `${''.padEnd(22)}${'engine'.padStart(18)}${'baseline'.padStart(18)}`,
@@ -370,6 +436,7 @@ export function parseBacktest(opts: {
   seeds: string;
   cadence: string;
   trainThrough?: string;
+  maxDailyLoss?: string;
 }): BacktestOptions {
   const from = parseDate('--from')(opts.from);
   const to = parseDate('--to')(opts.to);
@@ -387,6 +454,7 @@ export function parseBacktest(opts: {
     seeds: parseSeeds(opts.seeds),
     cadenceMinutes: parseCadence(opts.cadence),
     ...(trainThrough ? { trainThrough } : {}),
+    ...(opts.maxDailyLoss !== undefined ? { maxDailyLoss: parseRupees(opts.maxDailyLoss) } : {}),
   };
 }
 
@@ -400,6 +468,7 @@ export function register(program: Command): void {
     .option('--seeds <list>', 'simulator seeds, comma-separated', '1,2,3')
     .option('--cadence <minutes>', 'minutes of market time between decisions', '15')
     .option('--train-through <date>', 'train the decision models in process on data ending here (before --from)')
+    .option('--max-daily-loss <rupees>', 'the daily loss limit both books are held to (default: the platform’s)')
     .option('--json', 'machine-readable output')
     .action(
       async (opts: {
@@ -409,6 +478,7 @@ export function register(program: Command): void {
         seeds: string;
         cadence: string;
         trainThrough?: string;
+        maxDailyLoss?: string;
         json?: boolean;
       }) => {
         const o = parseBacktest(opts);

@@ -85,7 +85,7 @@ const LIMIT_FLAGS = {
 };
 
 /** Rupees with at most two decimals, above zero: the daily loss limit. */
-function parseRupees(raw: string): string {
+export function parseRupees(raw: string): string {
   const t = raw.trim();
   if (!/^\d{1,13}(\.\d{1,2})?$/.test(t) || Number(t) <= 0)
     throw new UsageError(

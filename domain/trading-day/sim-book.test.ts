@@ -66,6 +66,16 @@ describe('the backtest book', () => {
     const costs = costOf(['SELL', 40], ['BUY', 12.5]).plus(costOf(['BUY', 15.5], ['SELL', 6]));
     expect(book.costs.toFixed(2)).toBe(costs.toFixed(2));
     expect(book.net().toFixed(2)).toBe(dec(1170).minus(costs).toFixed(2));
+    // Attribution: the structure, how it closed, its P&L and both charges.
+    expect(book.closedTrades).toEqual([
+      {
+        decisionId: 'a',
+        structure: 'BULL_PUT_SPREAD',
+        reason: 'profit_target',
+        pnl: '1170.00',
+        costs: costs.toFixed(2),
+      },
+    ]);
     book.mark(target);
     expect(book.path).toEqual([book.net().toFixed(2)]);
   });
@@ -85,6 +95,7 @@ describe('the backtest book', () => {
     book.closeAll((sym) => (sym.includes('24000') ? { bid: 50, ask: 50.5, mid: 50.25 } : undefined));
     // (40.00 − 50.50) + (14.00 − 12.50) = −9.00 × 65 = −585.00.
     expect(book.closedPnls).toEqual(['-585.00']);
+    expect(book.closedTrades[0]).toMatchObject({ reason: 'square_off', pnl: '-585.00' });
     expect(book.open).toEqual([]);
     expect(book.positions()).toEqual([]);
   });
@@ -108,5 +119,6 @@ describe("the backtest book's daily loss guard", () => {
     book.guardDailyLoss(quotes([60, 60.5], [14, 14.5]), '1000.00');
     expect({ open: book.open.length, reducing: book.reducing }).toEqual({ open: 0, reducing: true });
     expect(book.closedPnls).toEqual(['-1235.00']);
+    expect(book.closedTrades[0]).toMatchObject({ reason: 'loss_guard', pnl: '-1235.00' });
   });
 });

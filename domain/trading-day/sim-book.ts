@@ -28,11 +28,22 @@ export interface SimLeg {
 
 export type QuoteBook = (tradingsymbol: string) => SimQuote | undefined;
 
+/** One closed structure for attribution: gross P&L at the fills, and its entry + exit costs. */
+export interface ClosedTrade {
+  readonly decisionId: string;
+  readonly structure: string;
+  /** An exit rule's reason, 'loss_guard' (the daily loss guard) or 'square_off' (15:15). */
+  readonly reason: string;
+  readonly pnl: Rupees;
+  readonly costs: Rupees;
+}
+
 const natural = (side: 'BUY' | 'SELL', q: SimQuote) => (side === 'BUY' ? q.ask : q.bid);
 
 export class SimBook {
   open: OpenStructure[] = [];
   readonly closedPnls: Rupees[] = [];
+  readonly closedTrades: ClosedTrade[] = [];
   exits: Record<string, number> = {};
   realised: Decimal = dec(0);
   costs: Decimal = dec(0);
@@ -44,6 +55,8 @@ export class SimBook {
   reducing = false;
   /** The last quote seen per held symbol: a strike that leaves the chain still closes at its last price. */
   private readonly lastQuotes = new Map<string, SimQuote>();
+  /** Entry costs per open structure (by decision id), added to its exit's for attribution. */
+  private readonly entryCosts = new Map<string, Decimal>();
 
   constructor(
     readonly instrument: Instrument,
@@ -52,7 +65,7 @@ export class SimBook {
     private readonly exitRules?: ExitOverrides,
   ) {}
 
-  private charge(legs: readonly SimLeg[]): void {
+  private charge(legs: readonly SimLeg[]): Decimal {
     const costLegs: CostLeg[] = legs.map((l) => ({
       instrument: this.instrument,
       kind: 'option',
@@ -62,7 +75,9 @@ export class SimBook {
       date: this.date,
       spread: Number((l.quote.ask - l.quote.bid).toFixed(2)),
     }));
-    this.costs = this.costs.plus(computeCosts(costLegs).total);
+    const total = dec(computeCosts(costLegs).total);
+    this.costs = this.costs.plus(total);
+    return total;
   }
 
   enter(e: {
@@ -73,7 +88,7 @@ export class SimBook {
     nearestExpiry: IsoDate;
     legs: readonly SimLeg[];
   }): void {
-    this.charge(e.legs);
+    this.entryCosts.set(e.decisionId, this.charge(e.legs));
     this.open.push({
       decisionId: e.decisionId,
       structure: e.structure,
@@ -99,7 +114,7 @@ export class SimBook {
   }
 
   /** Closes a structure at the natural price of the opposite side (a leg's last quote when it has none now). */
-  private close(s: OpenStructure, quotes: QuoteBook): boolean {
+  private close(s: OpenStructure, quotes: QuoteBook, reason: string): boolean {
     const legs: SimLeg[] = [];
     for (const l of s.legs) {
       const q = this.quote(l.tradingsymbol, quotes);
@@ -113,9 +128,11 @@ export class SimBook {
     }
     const prices = Object.fromEntries(legs.map((l) => [l.tradingsymbol, rupees(natural(l.side, l.quote))]));
     const pnl = structurePnl(s, prices)!;
-    this.charge(legs);
+    const costs = this.charge(legs).plus(this.entryCosts.get(s.decisionId) ?? 0);
+    this.entryCosts.delete(s.decisionId);
     this.realised = this.realised.plus(pnl);
     this.closedPnls.push(pnl);
+    this.closedTrades.push({ decisionId: s.decisionId, structure: s.structure, reason, pnl, costs: rupees(costs) });
     this.open = this.open.filter((o) => o !== s);
     return true;
   }
@@ -127,7 +144,7 @@ export class SimBook {
         s.legs.map((l) => [l.tradingsymbol, this.quote(l.tradingsymbol, quotes)?.mid.toFixed(2)]),
       );
       const v = exitDue(s, exitRuleFor(s.structure, this.exitRules), { date: this.date, minute }, marks);
-      if (v && this.close(s, quotes)) this.exits = countInto(this.exits, v.reason);
+      if (v && this.close(s, quotes, v.reason)) this.exits = countInto(this.exits, v.reason);
     }
   }
 
@@ -135,13 +152,13 @@ export class SimBook {
   guardDailyLoss(quotes: QuoteBook, maxDailyLoss: Rupees): void {
     if (this.open.length === 0) return;
     if (dailyLossBreach(rupees(this.net().plus(this.unrealised(quotes))), maxDailyLoss) === null) return;
-    this.closeAll(quotes);
+    this.closeAll(quotes, 'loss_guard');
     this.reducing = true;
   }
 
-  /** The square-off: everything still open closes. */
-  closeAll(quotes: QuoteBook): void {
-    for (const s of [...this.open]) this.close(s, quotes);
+  /** The square-off (or the guard): everything still open closes. */
+  closeAll(quotes: QuoteBook, reason = 'square_off'): void {
+    for (const s of [...this.open]) this.close(s, quotes, reason);
   }
 
   /** Unrealised P&L at mids (a leg without a quote is carried at its entry price). */
