@@ -214,6 +214,7 @@ export function createRetrainActivities(deps: { pool: Pool; workerId: string }) 
       known(input.typeId);
       const scopes: Scope[] = ['global'];
       const profile = input.typeId === 'tenant_profile' ? await import('../ml/data/tenant-trades') : null;
+      // The data version the calling scheduledRetrain picks from its start: today's, a moment ago.
       const dataVersion = profile ? dataVersionAt(Date.now()) : '';
       for (const id of await activeTenantIds(deps.pool)) {
         if (await withTenant(deps.pool, id, (tx) => hasOwnPointer(tx, input.typeId, id))) scopes.push(id);

@@ -138,7 +138,9 @@ const BUILDERS: Record<DayTypeId, (day: MarketDay) => RawRow[]> = {
   feature_drift_monitor: driftRows,
 };
 
-/** Where rows beyond the simulator come from: persona trades (persona-trades.ts), a tenant's ledger (tenant-trades.ts). */
+/**
+ * Where rows beyond the simulator come from: persona trades (persona-trades.ts), a tenant's ledger (tenant-trades.ts).
+ */
 export type RowSource = (typeId: ModelTypeId, dataVersion: string) => Promise<RawRow[]>;
 
 export function simulatorRows(typeId: ModelTypeId, dataVersion: string, windowDays = WINDOW_DAYS[typeId]): RawRow[] {
