@@ -27,6 +27,7 @@ import {
   structureParams,
   type DecisionModels,
   type ModelRef,
+  type StrikeChoice,
   type TenantRiskView,
 } from '../../domain/decision';
 import { computeCosts } from '../../domain/costs';
@@ -35,7 +36,9 @@ import { createSource, simulateDays, type MarketDay } from '../../domain/market'
 import { dec, rupees, type Decimal, type Rupees } from '../../domain/money';
 import { Rng } from '../../domain/random';
 import { buildDecisionSnapshot, type DecisionSnapshot } from '../../domain/snapshot';
-import { buildStructure, STRUCTURE_KINDS, type StructureLeg } from '../../domain/strategies';
+import { buildStructure, STRUCTURE_KINDS, type Structure, type StructureLeg } from '../../domain/strategies';
+import type { Regime } from '../../domain/market';
+import type { SlippageModel } from '../../domain/costs';
 import { quoteAt } from '../../domain/strategies/select';
 import {
   closedStats,
@@ -296,29 +299,24 @@ export async function runBacktest(models: ModelSource, o: BacktestOptions): Prom
           if (!theirs.reducing) {
             // The baseline: a random structure that builds on this chain with the engine's strike rule, sized
             // by the same rule on its own book and put through the same castle with its own state.
-            const view = riskView(baseline, theirs, snapshot, limits);
-            const start = pick.int(0, STRUCTURE_KINDS.length - 1);
-            for (let i = 0; i < STRUCTURE_KINDS.length; i++) {
-              const kind = STRUCTURE_KINDS[(start + i) % STRUCTURE_KINDS.length]!;
-              const built = buildStructure(snapshot.chain, structureParams(kind, strikes));
-              if (!built.ok) continue;
-              const b = built.structure;
-              const lots = sizeStructure(b, view.limits, view.portfolio, view.exposure).lots;
-              const costs = computeCosts(roundTripLegs(b, lots), { slippageModel: decisionModels.slippage?.model });
-              const gate = gateStructure(b, lots, view, snapshot, d.regime.regime, costs.total);
-              const wall = refusalKey({ status: gate.reasons.length ? 'refused' : 'trade', ...gate });
-              if (wall) baseline.refusals = countInto(baseline.refusals, wall);
-              else
-                theirs.enter({
-                  decisionId,
-                  structure: kind,
-                  lots,
-                  minute: m,
-                  nearestExpiry: b.nearestExpiry,
-                  legs: simLegs(o.instrument, lots, size, b.legs),
-                });
-              break;
-            }
+            const entry = baselineEntry({
+              pick,
+              snapshot,
+              strikes,
+              tenant: riskView(baseline, theirs, snapshot, limits),
+              regime: d.regime.regime,
+              slippage: decisionModels.slippage?.model,
+            });
+            if (entry?.refused) baseline.refusals = countInto(baseline.refusals, entry.refused);
+            else if (entry)
+              theirs.enter({
+                decisionId,
+                structure: entry.structure.kind,
+                lots: entry.lots,
+                minute: m,
+                nearestExpiry: entry.structure.nearestExpiry,
+                legs: simLegs(o.instrument, entry.lots, size, entry.structure.legs),
+              });
           }
         }
         mine.mark(quotes);
@@ -341,6 +339,35 @@ const modelsOf = (m: DecisionModels): ModelRef[] => [
   m.agents.ref,
   ...(m.slippage ? [m.slippage.ref] : []),
 ];
+
+/**
+ * The baseline policy's entry: a seeded random structure among those that build on the chain
+ * (with the engine's strike rule), sized by the same rule on the baseline's own book, and through
+ * the same gate (seven walls, open-lots cap) with its round-trip costs. `refused` names the wall
+ * (or reason) that stopped it; null when no structure builds.
+ */
+export function baselineEntry(i: {
+  readonly pick: Rng;
+  readonly snapshot: DecisionSnapshot;
+  readonly strikes: StrikeChoice;
+  readonly tenant: TenantRiskView;
+  readonly regime: Regime;
+  readonly slippage?: SlippageModel;
+}): { structure: Structure; lots: number; refused: string | null } | null {
+  const start = i.pick.int(0, STRUCTURE_KINDS.length - 1);
+  for (let k = 0; k < STRUCTURE_KINDS.length; k++) {
+    const kind = STRUCTURE_KINDS[(start + k) % STRUCTURE_KINDS.length]!;
+    const built = buildStructure(i.snapshot.chain, structureParams(kind, i.strikes));
+    if (!built.ok) continue;
+    const structure = built.structure;
+    const { tenant } = i;
+    const lots = sizeStructure(structure, tenant.limits, tenant.portfolio, tenant.exposure).lots;
+    const costs = computeCosts(roundTripLegs(structure, lots), { slippageModel: i.slippage });
+    const gate = gateStructure(structure, lots, tenant, i.snapshot, i.regime, costs.total);
+    return { structure, lots, refused: refusalKey({ status: gate.reasons.length ? 'refused' : 'trade', ...gate }) };
+  }
+  return null;
+}
 
 /**
  * What the castle sees of a policy's book at a tick, as decide's activity builds it for a tenant:
