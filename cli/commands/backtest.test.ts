@@ -3,6 +3,7 @@ import { PAPER_DEFAULT_CAPITAL } from '../../broker/paper/paper-broker';
 import { formatTradingsymbol } from '../../broker/tradingsymbol';
 import { worstLossPerLot } from '../../domain/decision/loss-budget';
 import { Rng } from '../../domain/random';
+import type { TenantRiskRecord } from '../../db/tenant-risk-state';
 import { baselineEntry, parseBacktest } from './backtest';
 
 const ok = { from: '2026-05-04', to: '2026-05-08', instrument: 'nifty', seeds: '1, 2,3', cadence: '15' };
@@ -46,7 +47,7 @@ describe('the baseline policy goes through the same castle as the engine', () =>
     model: null,
     reason: 'test',
   };
-  const record = {
+  const record: TenantRiskRecord = {
     status: 'active',
     reconciliationClean: true,
     killSwitches: [],
