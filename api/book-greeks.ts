@@ -1,16 +1,62 @@
 /**
- * The book priced with Black-76 on a market snapshot: each open option position's price, vol and
- * greeks (per unit and for the position), and the portfolio's totals. A position the snapshot
- * cannot price (another instrument, no snapshot, not an option symbol) is listed with null greeks
- * and counted in `unpriced`, never guessed.
+ * The book priced with Black-76 on the market it lives in: each open option position's price, vol
+ * and greeks (per unit and for the position), and the portfolio's totals. A paper tenant's positions
+ * live in its paper exchange's simulated market (its session's date, seed and clock), not in any stored
+ * snapshot: a simulated day's strikes can be far from the newest snapshot anyone stored (another day's
+ * market), where they were worth 0 with 0 greeks. Other tenants' are priced on the newest stored
+ * snapshot. A position the market cannot price (another instrument, no market, a strike it does not
+ * quote, not an option symbol) is listed with null greeks and counted in `unpriced`, never guessed.
  */
 import { parseTradingsymbol } from '../broker/tradingsymbol';
-import { latestSnapshotDocument, tenantSnapshotDocument } from '../db/tenant-book';
+import { chainAt, simulatedMs, type PaperMarketSession } from '../broker/paper/market';
+import { brokerNameOf } from '../db/broker-accounts';
+import { paperMarketSessionOf } from '../db/paper-account';
+import { latestSnapshotDocument } from '../db/tenant-book';
 import type { TenantTx } from '../db/tenant';
-import { dateToEpochMs, timestampToEpochMs } from '../domain/dates';
+import { dateToEpochMs, timestampToEpochMs, type IsoDate } from '../domain/dates';
+import type { Instrument } from '../domain/instruments';
+import type { OptionChain } from '../domain/market';
+import type { OptionType } from '../domain/pricing/black76';
 import { black76 } from '../domain/pricing/black76';
 import { surfaceVol } from '../domain/pricing/vol-surface';
 import type { DecisionSnapshot } from '../domain/snapshot';
+
+/** What pricing reads of a market: its instant, rate, forward per expiry, vol per contract. */
+export interface PricingMarket {
+  id: string;
+  at: string;
+  rate: number;
+  forward(expiry: string, years: number): number;
+  /** null: the market does not quote it. */
+  vol(type: OptionType, strike: number, expiry: string, forward: number, years: number): number | null;
+}
+
+export function snapshotMarket(s: DecisionSnapshot): PricingMarket {
+  return {
+    id: s.id,
+    at: s.at,
+    rate: s.rates.rate,
+    forward: (expiry, years) =>
+      s.chain.expiries.find((e) => e.expiry === expiry)?.forward ??
+      s.spot * Math.exp((s.rates.rate - s.rates.dividendYield) * years),
+    vol: (_type, strike, _expiry, forward, years) => surfaceVol(s.surface, forward, strike, years),
+  };
+}
+
+/** The paper exchange's chain: the implied vol of the contract's quote, as the exchange marks it. */
+export function chainMarket(c: OptionChain, id: string): PricingMarket {
+  return {
+    id,
+    at: c.timestamp,
+    rate: c.rates.rate,
+    forward: (expiry, years) =>
+      c.expiries.find((e) => e.expiry === expiry)?.forward ??
+      c.spot * Math.exp((c.rates.rate - c.rates.dividendYield) * years),
+    vol: (type, strike, expiry) =>
+      c.expiries.find((e) => e.expiry === expiry)?.quotes.find((q) => q.strike === strike && q.type === type)?.iv ??
+      null,
+  };
+}
 
 const YEAR_MS = 365 * 86_400_000;
 /** NSE options expire at 15:30 IST = 10:00 UTC. */
@@ -49,45 +95,54 @@ const scale = (g: Greeks, k: number): Greeks => ({
 
 export function priceBook(
   book: readonly BookPosition[],
-  snapshots: Readonly<Record<string, DecisionSnapshot | null>>,
+  markets: Readonly<Record<string, PricingMarket | null>>,
 ): { positions: PricedPosition[]; totals: Greeks; unpriced: number; snapshots: Record<string, string | null> } {
   const totals: Greeks = { delta: 0, gamma: 0, vega: 0, theta: 0 };
   let unpriced = 0;
   const positions = book.map((p): PricedPosition => {
     const c = parseTradingsymbol(p.tradingsymbol);
-    const s = c ? snapshots[c.instrument] : null;
-    if (!c || !s) {
+    const m = c ? markets[c.instrument] : null;
+    const years =
+      c && m ? Math.max(0, (dateToEpochMs(c.expiry) + EXPIRY_UTC_MS - timestampToEpochMs(m.at)) / YEAR_MS) : 0;
+    const forward = c && m ? m.forward(c.expiry, years) : 0;
+    const vol = c && m ? m.vol(c.type, c.strike, c.expiry, forward, years) : null;
+    if (!c || !m || vol === null) {
       unpriced++;
       return { ...p, price: null, vol: null, years: null, unit: null, position: null };
     }
-    const at = timestampToEpochMs(s.at);
-    const years = Math.max(0, (dateToEpochMs(c.expiry) + EXPIRY_UTC_MS - at) / YEAR_MS);
-    const listed = s.chain.expiries.find((e) => e.expiry === c.expiry);
-    const forward = listed?.forward ?? s.spot * Math.exp((s.rates.rate - s.rates.dividendYield) * years);
-    const vol = surfaceVol(s.surface, forward, c.strike, years);
-    const r = black76({ type: c.type, forward, strike: c.strike, years, rate: s.rates.rate, vol });
+    const r = black76({ type: c.type, forward, strike: c.strike, years, rate: m.rate, vol });
     const unit = scale(r, 1);
     const position = scale(r, p.quantity);
     for (const k of ['delta', 'gamma', 'vega', 'theta'] as const) totals[k] = round(totals[k] + position[k]);
     return { ...p, price: round(r.price, 4), vol: round(vol), years: round(years, 8), unit, position };
   });
-  const ids = Object.fromEntries(Object.entries(snapshots).map(([k, v]) => [k, v?.id ?? null]));
+  const ids = Object.fromEntries(Object.entries(markets).map(([k, v]) => [k, v?.id ?? null]));
   return { positions, totals, unpriced, snapshots: ids };
 }
 
 /**
- * The snapshot to price each instrument's positions on: the one the tenant's latest decision on it
- * stood on, else the newest stored. Not simply the newest: a simulated day is the tenant's own market
- * (its seed and date), and the newest snapshot anyone stored may be another day's, past the book's
- * expiries, where every out-of-the-money leg is worth 0 with 0 greeks.
+ * The market each instrument's positions are priced on: a paper tenant's paper exchange now (listing
+ * the positions' expiries), else the newest stored snapshot.
  */
-export async function bookSnapshots(
+export async function bookMarkets(
   tx: TenantTx,
-  instruments: Iterable<string>,
-): Promise<Record<string, DecisionSnapshot | null>> {
-  const out: Record<string, DecisionSnapshot | null> = {};
-  for (const instrument of new Set(instruments))
-    out[instrument] = ((await tenantSnapshotDocument(tx, instrument)) ??
-      (await latestSnapshotDocument(tx, instrument))) as DecisionSnapshot | null;
+  book: ReadonlyArray<{ instrument: string; tradingsymbol: string }>,
+  nowMs = Date.now(),
+): Promise<Record<string, PricingMarket | null>> {
+  const paper = (await brokerNameOf(tx)) === 'paper' ? await paperMarketSessionOf<PaperMarketSession>(tx) : null;
+  const out: Record<string, PricingMarket | null> = {};
+  for (const instrument of new Set(book.map((p) => p.instrument))) {
+    if (paper) {
+      const expiries = book
+        .filter((p) => p.instrument === instrument)
+        .flatMap((p) => parseTradingsymbol(p.tradingsymbol)?.expiry ?? []) as IsoDate[];
+      const simMs = simulatedMs(paper, nowMs);
+      const chain = chainAt(instrument as Instrument, paper, simMs, expiries);
+      out[instrument] = chainMarket(chain, `paper:${paper.date}/seed-${paper.seed}@${chain.timestamp}`);
+    } else {
+      const s = (await latestSnapshotDocument(tx, instrument)) as DecisionSnapshot | null;
+      out[instrument] = s && snapshotMarket(s);
+    }
+  }
   return out;
 }

@@ -13,6 +13,15 @@ export interface PaperAccountRow<State, Market, Faults> {
   faults: Faults;
 }
 
+/** The account's market session without locking it (readers pricing the book); null without an account. */
+export async function paperMarketSessionOf<Market>(tx: TenantTx): Promise<Market | null> {
+  const [row] = await tx.db
+    .select({ market: paperAccounts.market })
+    .from(paperAccounts)
+    .where(eq(paperAccounts.tenantId, tx.tenantId));
+  return (row?.market as Market | undefined) ?? null;
+}
+
 /**
  * The tenant's account, locked for the rest of the transaction; created from `initial()` the
  * first time (concurrent creators settle on one row).

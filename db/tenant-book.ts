@@ -7,21 +7,6 @@ import { and, asc, eq, gte, lte } from 'drizzle-orm';
 import { tradingDays } from './schema';
 import type { TenantTx } from './tenant';
 
-/**
- * The snapshot the tenant's latest decision on an instrument stood on: the market its book lives in.
- * A simulated day's market is the tenant's own (its seed and date), so the newest snapshot anyone
- * stored may be another day's, past the book's expiries. Null when no decision of it has one.
- */
-export async function tenantSnapshotDocument(tx: TenantTx, instrument: string): Promise<unknown> {
-  const { rows } = await tx.client.query<{ chain: unknown }>(
-    `SELECT s.chain FROM decisions d JOIN market_snapshots s ON s.snapshot_id = d.snapshot_id
-      WHERE d.tenant_id = $1 AND d.instrument = $2 AND d.snapshot_id IS NOT NULL
-      ORDER BY d.created_at DESC, s.ts DESC LIMIT 1`,
-    [tx.tenantId, instrument],
-  );
-  return rows[0]?.chain ?? null;
-}
-
 /** The newest stored snapshot of an instrument (the document decide stored), or null. */
 export async function latestSnapshotDocument(tx: TenantTx, instrument: string): Promise<unknown> {
   const { rows } = await tx.client.query<{ chain: unknown }>(

@@ -1,7 +1,7 @@
 /**
  * The tenant's book and risk, read-only for every role: P&L by day (cumulative, drawdown) and for
  * one day (the realised curve from its fills, the running day's marked P&L, the summary once it is
- * over); positions priced with Black-76 on the market of the tenant's latest decision, with greeks and portfolio
+ * over); positions priced with Black-76 on the market they live in (book-greeks.ts), with greeks and portfolio
  * totals; each risk wall's current outcome and last firing; the models decide serves the tenant.
  */
 import type { Router } from 'express';
@@ -16,7 +16,7 @@ import { tradingDayWorkflowId } from '../../contracts/trading-day';
 import { ModelRegistry } from '../../ml/registry';
 import { TENANT_PREFIX, RouteTable } from '../route-table';
 import { ANY_ROLE } from '../roles';
-import { bookSnapshots, priceBook } from '../book-greeks';
+import { bookMarkets, priceBook } from '../book-greeks';
 import { maxDrawdown, realisedCurve } from '../pnl-curve';
 import { liveDayStatus, tradingDate } from './trading-day';
 import type { TenantDeps } from './tenant';
@@ -79,19 +79,13 @@ export function bookRoutes(table: RouteTable, router: Router, deps: TenantDeps):
       ...read,
       path: `${TENANT_PREFIX}/positions/greeks`,
       summary:
-        "Open positions priced with Black-76 on the snapshot of the tenant's latest decision (else the latest " +
-        'stored): greeks and portfolio totals',
+        "Open positions priced with Black-76 on the market they live in (a paper tenant's paper exchange, else " +
+        'the latest stored snapshot): greeks and portfolio totals',
     },
     async ({ tenant }) =>
       withTenant(deps.pool, tenant!.id, async (tx) => {
         const book = (await bookPositions(tx)).filter((p) => p.quantity !== 0);
-        return priceBook(
-          book,
-          await bookSnapshots(
-            tx,
-            book.map((p) => p.instrument),
-          ),
-        );
+        return priceBook(book, await bookMarkets(tx, book));
       }),
   );
 

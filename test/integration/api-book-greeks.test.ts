@@ -1,29 +1,36 @@
 /**
- * Positions priced on the tenant's own market: a simulated day's spread is priced on the snapshot its
- * decision stood on, not on the newest snapshot anyone stored (another day's, past the spread's expiry,
- * where it was worth 0 with 0 greeks). Numbers: signs of a bear call spread, magnitudes within what
- * its quantity allows, totals equal to the sum of the rows.
+ * Positions priced on the market they live in: a paper tenant's spread, opened on its paper exchange's
+ * simulated day, is priced on that exchange's chain now — not on the newest snapshot anyone stored
+ * (another day's market, past the spread's expiry or far from its strikes, where it was worth 0 with 0
+ * greeks). Numbers: signs of a bear call spread, magnitudes within what its quantity allows, per-unit
+ * greeks as the exchange quotes them, totals equal to the sum of the rows. A tenant without a paper
+ * account is priced on the newest stored snapshot.
  */
 import { issueSession } from '../../api/session';
 import { simulatedSnapshot } from '../../activities/decision-inputs';
+import { chainAt, simulatedMs, type PaperMarketSession } from '../../broker/paper/market';
+import { configurePaperAccount } from '../../broker/paper/paper-broker';
 import { formatTradingsymbol } from '../../broker/tradingsymbol';
 import { storeMarketSnapshot } from '../../db/market-snapshots';
 import { withTenant } from '../../db/tenant';
+import type { OptionQuote } from '../../domain/market';
 import type { DecisionSnapshot } from '../../domain/snapshot';
 import { startTestApi, type TestApi } from '../support/api-harness';
 import { testPool } from '../support/env';
 import { createTenant } from '../support/orders-env';
 
 const SECRET = 'g'.repeat(40);
-const DAY_AT = '2026-05-06T10:15:00+05:30';
-/** Stored later, by another day: its time is past every expiry of DAY_AT's chain. */
-const LATER_AT = '2026-11-27T11:00:00+05:30';
+/** The paper day: 2026-05-06, seed 7, its clock at 10:15 standing still. */
+const SESSION = { date: '2026-05-06', seed: 7, startMinute: 60, speed: 0 } as const;
+/** Stored by another day (not api-book's instant: the newest snapshot is theirs): past every paper expiry. */
+const LATER_AT = '2026-11-20T11:00:00+05:30';
 
 type Greeks = { delta: number; gamma: number; vega: number; theta: number };
 interface Priced {
   tradingsymbol: string;
   quantity: number;
   price: number | null;
+  vol: number | null;
   unit: Greeks | null;
   position: Greeks | null;
 }
@@ -39,29 +46,30 @@ const store = (snap: DecisionSnapshot) =>
     document: snap,
   });
 
-describe("positions/greeks on the tenant's own market", () => {
+describe('positions/greeks on the market the positions live in', () => {
   const pool = testPool('app');
   let api: TestApi;
   let tenant: { id: number; slug: string };
-  let day: DecisionSnapshot;
+  let later: DecisionSnapshot;
   let short: string;
   let long: string;
+  const quotes: Record<string, OptionQuote> = {};
 
   beforeAll(async () => {
     tenant = await createTenant(pool, 'greeks');
-    day = simulatedSnapshot('NIFTY', new Date(DAY_AT).toISOString(), 7);
-    await store(day);
-    await store(simulatedSnapshot('NIFTY', new Date(LATER_AT).toISOString(), 11));
-    const e = day.chain.expiries[0]!;
-    short = formatTradingsymbol({ instrument: 'NIFTY', expiry: e.expiry, strike: e.atmStrike + 100, type: 'call' });
-    long = formatTradingsymbol({ instrument: 'NIFTY', expiry: e.expiry, strike: e.atmStrike + 300, type: 'call' });
+    await configurePaperAccount(pool, tenant.id, { market: SESSION });
+    later = simulatedSnapshot('NIFTY', new Date(LATER_AT).toISOString(), 11);
+    await store(later);
+    const session: PaperMarketSession = { ...SESSION, anchorMs: Date.now() };
+    const e = chainAt('NIFTY', session, simulatedMs(session, Date.now())).expiries[0]!;
+    const leg = (strike: number) => {
+      const symbol = formatTradingsymbol({ instrument: 'NIFTY', expiry: e.expiry, strike, type: 'call' });
+      quotes[symbol] = e.quotes.find((q) => q.strike === strike && q.type === 'call')!;
+      return symbol;
+    };
+    short = leg(e.atmStrike + 100);
+    long = leg(e.atmStrike + 300);
     await withTenant(pool, tenant.id, async ({ client }) => {
-      await client.query(
-        `INSERT INTO decisions (tenant_id, id, trading_date, workflow_id, run_id, structure, instrument, lots,
-                                snapshot_id, status)
-         VALUES ($1, 'greeks-d1', '2026-05-06', 'wf', 'run', 'bear_call_spread', 'NIFTY', 2, $2, 'filled')`,
-        [tenant.id, day.id],
-      );
       for (const [symbol, qty, avg] of [
         [short, -130, '54.50'],
         [long, 130, '14.80'],
@@ -76,7 +84,7 @@ describe("positions/greeks on the tenant's own market", () => {
   });
   afterAll(() => api?.close());
 
-  it('prices a bear call spread on its decision’s snapshot: sane signs and sizes, totals = sum of rows', async () => {
+  it("prices a paper bear call spread on its exchange's chain: signs, sizes, totals = the rows' sum", async () => {
     const res = await api.call(`/t/${tenant.slug}/api/v1/positions/greeks`, {
       bearer: issueSession(SECRET, { userId: 1, tenantId: tenant.id, role: 'trader' }),
     });
@@ -87,7 +95,7 @@ describe("positions/greeks on the tenant's own market", () => {
       unpriced: number;
       snapshots: Record<string, string | null>;
     };
-    expect(book.snapshots).toEqual({ NIFTY: day.id });
+    expect(book.snapshots.NIFTY).toMatch(/^paper:2026-05-06\/seed-7@2026-05-06T10:15/);
     expect(book.unpriced).toBe(0);
     const bySymbol = Object.fromEntries(book.positions.map((p) => [p.tradingsymbol, p]));
     for (const p of book.positions) {
@@ -98,6 +106,11 @@ describe("positions/greeks on the tenant's own market", () => {
       expect(p.unit!.gamma).toBeGreaterThan(0);
       expect(p.unit!.vega).toBeGreaterThan(0);
       expect(p.unit!.theta).toBeLessThan(0);
+      // As the paper exchange itself quotes the contract.
+      const q = quotes[p.tradingsymbol]!;
+      expect(p.vol).toBeCloseTo(q.iv, 4);
+      expect(p.price!).toBeCloseTo(q.mid, -1);
+      expect(p.unit!.delta).toBeCloseTo(q.delta, 2);
       for (const g of ['delta', 'gamma', 'vega', 'theta'] as const)
         expect(p.position![g]).toBeCloseTo(p.unit![g] * p.quantity, 3);
     }
@@ -117,13 +130,21 @@ describe("positions/greeks on the tenant's own market", () => {
       );
   });
 
-  it('falls back to the newest stored snapshot for a tenant whose decisions stood on none', async () => {
+  it('prices a tenant without a paper account on the newest stored snapshot', async () => {
     const bare = await createTenant(pool, 'greeks-b');
     await withTenant(pool, bare.id, ({ client }) =>
       client.query(
         `INSERT INTO positions (tenant_id, tradingsymbol, instrument, quantity, average_price)
          VALUES ($1, $2, 'NIFTY', -65, '10')`,
-        [bare.id, short],
+        [
+          bare.id,
+          formatTradingsymbol({
+            ...later.chain.expiries[0]!,
+            instrument: 'NIFTY',
+            strike: later.chain.expiries[0]!.atmStrike,
+            type: 'put',
+          }),
+        ],
       ),
     );
     const res = await api.call(`/t/${bare.slug}/api/v1/positions/greeks`, {
@@ -131,8 +152,7 @@ describe("positions/greeks on the tenant's own market", () => {
     });
     const book = (await res.json()) as { snapshots: Record<string, string | null>; unpriced: number };
     expect(res.status).toBe(200);
-    expect(book.snapshots.NIFTY).not.toBeNull();
-    expect(book.snapshots.NIFTY).not.toBe(day.id);
+    expect(book.snapshots.NIFTY).toMatch(/^snap_/);
     expect(book.unpriced).toBe(0);
   });
 });
