@@ -27,6 +27,8 @@ export function sessionOf(req: AuthedRequest): SessionClaims {
   return req.session;
 }
 
+export const loggedOut = () => new ApiProblem(401, 'unauthenticated', 'this session was logged out: log in again');
+
 /**
  * Reads the session from the Bearer header or the qs_session cookie; 401 when there is none, or when
  * `isRevoked` says the token was logged out.
@@ -48,11 +50,7 @@ export function requireSession(secret: string, isRevoked?: (token: string) => Pr
       next();
     };
     if (!isRevoked) return accept();
-    isRevoked(token).then(
-      (revoked) =>
-        revoked ? next(new ApiProblem(401, 'unauthenticated', 'this session was logged out: log in again')) : accept(),
-      next,
-    );
+    isRevoked(token).then((revoked) => (revoked ? next(loggedOut()) : accept()), next);
   };
 }
 

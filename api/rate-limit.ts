@@ -6,6 +6,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { countHits } from '../db/rate-limits';
+import { sessionDigest } from '../db/session-revocations';
+import { loggedOut } from './authentication';
 import { ApiProblem } from './problem';
 import type { TenantRequest } from './tenant-scope';
 
@@ -45,12 +47,26 @@ const keyOf = (req: LimitedRequest, { policy, scope }: RateCheck) =>
 /**
  * Counts the request against `checks` in one round trip (db/rate-limits countHits), in their order:
  * the first one past its limit answers 429 and the ones after it are not counted, as if each were
- * its own middleware.
+ * its own middleware. With `revocationGate` (the index of the first check after the session would
+ * have been checked), the same statement looks up whether the request's session was logged out: if
+ * so, the checks before the gate are still counted (a 429 from them comes first), the rest are not,
+ * and the answer is 401.
  */
-async function count(pool: Pool, req: LimitedRequest, res: Response, checks: readonly RateCheck[]): Promise<void> {
-  const counts = await countHits(
+async function count(
+  pool: Pool,
+  req: LimitedRequest,
+  res: Response,
+  checks: readonly RateCheck[],
+  revocationGate?: number,
+): Promise<void> {
+  const session =
+    revocationGate !== undefined && req.sessionToken
+      ? { digest: sessionDigest(req.sessionToken), gate: revocationGate }
+      : undefined;
+  const { counts, revoked } = await countHits(
     pool,
     checks.map((c) => ({ key: keyOf(req, c), windowSeconds: c.policy.windowSeconds, limit: c.policy.limit })),
+    session,
   );
   for (const [i, { policy }] of checks.entries()) {
     const counted = counts[i];
@@ -72,12 +88,17 @@ async function count(pool: Pool, req: LimitedRequest, res: Response, checks: rea
       );
     }
   }
+  if (session && revoked) throw loggedOut();
 }
 
-/** A middleware counting every request against `checks`, in one statement. */
-export function rateLimits(pool: Pool, checks: readonly RateCheck[]) {
+/**
+ * A middleware counting every request against `checks`, in one statement. `revocationGate`: this
+ * statement also checks that the session was not logged out (see count), for a chain whose
+ * requireSession left that to it.
+ */
+export function rateLimits(pool: Pool, checks: readonly RateCheck[], revocationGate?: number) {
   return async (req: LimitedRequest, res: Response, next: NextFunction) => {
-    await count(pool, req, res, checks);
+    await count(pool, req, res, checks, revocationGate);
     next();
   };
 }
@@ -89,11 +110,12 @@ export function rateLimit(pool: Pool, policy: RatePolicy, scope: Scope) {
 /**
  * For a chain that counts the client together with its tenant after the tenant is known: a request
  * refused before that (no session, no such tenant) is counted against its client here, and a client
- * past its limit gets the 429 instead of the refusal, as when the client was counted first.
+ * past its limit gets the 429 instead of the refusal, as when the client was counted first; a
+ * logged-out session gets its 401 before a tenant's 404, as when the session was checked first.
  */
 export function countClientOnRefusal(pool: Pool, clientChecks: readonly RateCheck[]) {
   return (err: unknown, req: LimitedRequest, res: Response, next: NextFunction) => {
-    count(pool, req, res, clientChecks).then(
+    count(pool, req, res, clientChecks, clientChecks.length).then(
       () => next(err),
       (limited: unknown) => next(limited),
     );

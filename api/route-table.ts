@@ -86,8 +86,15 @@ export class RouteTable {
     if (spec.rateLimit === 'login' || spec.rateLimit === 'reset')
       perClient.push({ policy: RATE_POLICIES[spec.rateLimit], scope: 'client' });
     if (perClient.length > 0 && !scoped) chain.push(rateLimits(this.ctx.pool, perClient) as RequestHandler);
+    // A tenant route's rate-limit statement also checks that the session was not logged out.
+    const revocationInLimits = scoped && limited && spec.access !== 'public';
     if (spec.access !== 'public')
-      chain.push(requireSession(this.ctx.sessionSecret, (t) => isSessionRevoked(this.ctx.pool, t)) as RequestHandler);
+      chain.push(
+        requireSession(
+          this.ctx.sessionSecret,
+          revocationInLimits ? undefined : (t) => isSessionRevoked(this.ctx.pool, t),
+        ) as RequestHandler,
+      );
     if (scoped) {
       chain.push((req, _res, next) => {
         // A malformed slug is a tenant that does not exist, not a validation error.
@@ -98,7 +105,9 @@ export class RouteTable {
         const perTenant: RateCheck[] = [{ policy: RATE_POLICIES.tenant, scope: 'tenant' }];
         if (spec.rateLimit === 'decide') perTenant.push({ policy: RATE_POLICIES.decide, scope: 'tenant' });
         chain.push(countClientOnRefusal(this.ctx.pool, perClient) as unknown as RequestHandler);
-        chain.push(rateLimits(this.ctx.pool, [...perClient, ...perTenant]) as RequestHandler);
+        chain.push(
+          rateLimits(this.ctx.pool, [...perClient, ...perTenant], revocationInLimits ? perClient.length : undefined),
+        );
       }
     }
     const roles = spec.access;

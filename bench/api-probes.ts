@@ -11,8 +11,10 @@ import { summarize, type Summary } from './stats';
 /** Names a statement by what it does (the SQL text of the API's own modules). */
 export function statementLabel(sql: string): string {
   const s = sql.trimStart();
+  if (/^BEGIN; SELECT set_config/.test(s)) return 'BEGIN + set tenant';
   if (/^(BEGIN|COMMIT|ROLLBACK)/i.test(s)) return s.split(/\s/)[0]!.toUpperCase();
   if (s.includes('api_rate_limits')) return 'rate-limit counts';
+  if (s.includes('INSERT INTO decisions')) return 'insert decision (+ audit, outbox)';
   if (s.includes("set_config('app.tenant_id'")) return 'set tenant';
   if (s.includes('AS "reconciliationClean"')) return 'decision state';
   if (/^insert into "decisions"/i.test(s)) return 'insert decision (+ outbox trigger)';
@@ -179,22 +181,43 @@ export function formatProbes(r: ProbeReport): string {
   return lines.join('\n');
 }
 
-/** `--cpu-profile <file>`: V8's sampling profile of the process over one phase (open it in Chrome's DevTools). */
-export async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
-  if (!file) return fn();
+/**
+ * `--cpu-profile <file>`: V8's sampling CPU profile of the process over one phase (open it in Chrome's
+ * DevTools); `--heap-profile <file>`: its sampling allocation profile (what the GC has to collect).
+ */
+export async function profiled<T>(files: { cpu?: string; heap?: string }, fn: () => Promise<T>): Promise<T> {
+  if (!files.cpu && !files.heap) return fn();
   const { Session } = await import('node:inspector/promises');
   const { writeFile } = await import('node:fs/promises');
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
+  if (files.cpu) {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+  }
+  if (files.heap) {
+    await session.post('HeapProfiler.enable');
+    // Objects collected during the phase too: the garbage is the point.
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
   try {
     return await fn();
   } finally {
-    const { profile } = await session.post('Profiler.stop');
-    await writeFile(file, JSON.stringify(profile));
+    if (files.cpu) {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(files.cpu, JSON.stringify(profile));
+      console.log(`CPU profile of the phase: ${files.cpu}`);
+    }
+    if (files.heap) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      await writeFile(files.heap, JSON.stringify(profile));
+      console.log(`allocation profile of the phase: ${files.heap}`);
+    }
     session.disconnect();
-    console.log(`CPU profile of the HTTP phase: ${file}`);
   }
 }

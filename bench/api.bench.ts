@@ -17,6 +17,11 @@
  * Goals (issue 13): decide p99 < 30 ms through HTTP, fan-out p99 < 50 ms. The API server, the
  * clients and the load generator share this process (and the machine's cores), so the figures
  * include their contention.
+ *
+ * Under each paced run it prints where the time went (bench/api-probes.ts): Postgres round trips by
+ * statement, pool waits, event-loop delay, GC pauses and the process's CPU per request.
+ * --no-fanout stops after decide; --cpu-profile f / --heap-profile f write V8's CPU / allocation
+ * profile of the HTTP run.
  */
 import { Client as PgClient } from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
@@ -140,8 +145,11 @@ runBench(async () => {
     });
     const inProbes = stopProbes(rate * inSeconds);
     startProbes();
-    const profileAt = process.argv.indexOf('--cpu-profile');
-    const http = await profiled(profileAt > 0 ? process.argv[profileAt + 1] : undefined, () =>
+    const fileFlag = (name: string) => {
+      const at = process.argv.indexOf(`--${name}`);
+      return at > 0 ? process.argv[at + 1] : undefined;
+    };
+    const http = await profiled({ cpu: fileFlag('cpu-profile'), heap: fileFlag('heap-profile') }, () =>
       paced(rate, seconds, (i) => overHttp(i, `http-${i}`)),
     );
     const httpProbes: ProbeReport = stopProbes(rate * seconds);

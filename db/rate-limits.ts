@@ -21,13 +21,18 @@ export interface WindowCheck {
 
 const digestOf = (key: string) => createHash('sha256').update(key).digest('base64url');
 
-/** The upsert of check `i` ($1[i] its key, $2[i] its window), counted only if check i-1 held ($3[i-1]). */
-function upsert(i: number): string {
+/**
+ * The upsert of check `i` ($1[i] its key, $2[i] its window), counted only if check i-1 held
+ * ($3[i-1]) and, from check `gate` on, only for a session not logged out.
+ */
+function upsert(i: number, gate: number | null): string {
   const [key, secs] = [`$1[${i + 1}]`, `$2[${i + 1}]`];
-  const guard = i === 0 ? '' : `WHERE (SELECT hits FROM c${i - 1}) <= $3[${i}]`;
+  const held = i === 0 ? [] : [`(SELECT hits FROM c${i - 1}) <= $3[${i}]`];
+  if (gate !== null && i >= gate) held.push('NOT (SELECT revoked FROM s)');
   return `c${i} AS (
   INSERT INTO api_rate_limits AS r (key, window_start, hits)
-  SELECT ${key}, to_timestamp(floor(extract(epoch FROM now()) / ${secs}) * ${secs}), 1 ${guard}
+  SELECT ${key}, to_timestamp(floor(extract(epoch FROM now()) / ${secs}) * ${secs}), 1
+  ${held.length ? `WHERE ${held.join(' AND ')}` : ''}
   ON CONFLICT (key) DO UPDATE
     SET hits = CASE WHEN r.window_start = EXCLUDED.window_start THEN r.hits + 1 ELSE 1 END,
         window_start = EXCLUDED.window_start
@@ -35,22 +40,30 @@ function upsert(i: number): string {
     ceil(extract(epoch FROM (window_start + make_interval(secs => ${secs}) - now())) * 1000) AS reset_ms)`;
 }
 
-const statements = new Map<number, string>();
-function countStatement(n: number): string {
-  let sql = statements.get(n);
+const statements = new Map<string, string>();
+function countStatement(n: number, gate: number | null): string {
+  const id = `${n}|${gate}`;
+  let sql = statements.get(id);
   if (!sql) {
-    const ctes = Array.from({ length: n }, (_, i) => upsert(i)).join(',\n');
+    const ctes = Array.from({ length: n }, (_, i) => upsert(i, gate));
     const cols = Array.from(
       { length: n },
       (_, i) => `(SELECT hits FROM c${i}) AS h${i}, (SELECT reset_ms FROM c${i}) AS r${i}`,
     );
-    // The arrays' types, stated once (a parameter used only inside a subscript has none of its own).
-    statements.set(
-      n,
-      (sql = `WITH p AS (SELECT $1::text[], $2::int[], $3::int[]),\n${ctes}\nSELECT ${cols.join(', ')}`),
-    );
+    // The parameters' types, stated once (a parameter used only inside a subscript has none of its own).
+    const head = ['p AS (SELECT $1::text[], $2::int[], $3::int[], $4::text)'];
+    head.push('s AS (SELECT EXISTS (SELECT 1 FROM session_revocations WHERE digest = $4) AS revoked)');
+    cols.push('(SELECT revoked FROM s) AS revoked');
+    statements.set(id, (sql = `WITH ${[...head, ...ctes].join(',\n')}\nSELECT ${cols.join(', ')}`));
   }
   return sql;
+}
+
+export interface CountedHits {
+  /** Per check, in order; null for one not counted. */
+  counts: Array<WindowCount | null>;
+  /** Whether the session digest given was logged out (db/session-revocations). */
+  revoked: boolean;
 }
 
 /**
@@ -58,19 +71,33 @@ function countStatement(n: number): string {
  * separate checks would: once a window is past its limit, the ones after it are not counted (a
  * request refused by its client's limit does not use up its tenant's). The locks on the counters
  * are taken in that order, the same for every request, so two requests never deadlock.
- * null for a window not counted.
+ *
+ * With `session`, the same statement also looks up whether that session digest was logged out,
+ * and the checks from `session.gate` on are not counted for one that was (a refused session
+ * does not use up its tenant's window).
  */
-export async function countHits(pool: Pool, checks: readonly WindowCheck[]): Promise<Array<WindowCount | null>> {
-  if (checks.length === 0) return [];
-  const { rows } = await pool.query<Record<string, string | number | null>>(countStatement(checks.length), [
-    checks.map((c) => digestOf(c.key)),
-    checks.map((c) => c.windowSeconds),
-    checks.map((c) => c.limit),
-  ]);
-  const r = rows[0]!;
-  return checks.map((_, i) =>
-    r[`h${i}`] === null ? null : { hits: Number(r[`h${i}`]), resetMs: Math.max(0, Number(r[`r${i}`])) },
+export async function countHits(
+  pool: Pool,
+  checks: readonly WindowCheck[],
+  session?: { digest: string; gate: number },
+): Promise<CountedHits> {
+  if (checks.length === 0 && !session) return { counts: [], revoked: false };
+  const { rows } = await pool.query<Record<string, string | number | boolean | null>>(
+    countStatement(checks.length, session ? session.gate : null),
+    [
+      checks.map((c) => digestOf(c.key)),
+      checks.map((c) => c.windowSeconds),
+      checks.map((c) => c.limit),
+      session?.digest ?? null,
+    ],
   );
+  const r = rows[0]!;
+  return {
+    counts: checks.map((_, i) =>
+      r[`h${i}`] === null ? null : { hits: Number(r[`h${i}`]), resetMs: Math.max(0, Number(r[`r${i}`])) },
+    ),
+    revoked: r.revoked === true,
+  };
 }
 
 /** Drops windows that ended more than a day ago. */

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { issueSession } from '../../api/session';
 import { RATE_POLICIES } from '../../api/rate-limit';
 import { countHits } from '../../db/rate-limits';
+import { revokeSession } from '../../db/session-revocations';
 import { createTenant } from '../../db/tenants';
 import { testPool } from '../support/env';
 import { startTestApi, type TestApi } from '../support/api-harness';
@@ -35,10 +36,10 @@ describe('rate-limit windows counted in one statement', () => {
 
   /** Puts `key`'s current window at `hits`, far enough from its end that the test's requests fall in it. */
   async function fill(key: string, windowSeconds: number, hits: number): Promise<void> {
-    let [w] = await countHits(pool, [{ key, windowSeconds, limit: 2 ** 31 - 1 }]);
+    let [w] = (await countHits(pool, [{ key, windowSeconds, limit: 2 ** 31 - 1 }])).counts;
     if (w!.resetMs < 10_000) {
       await new Promise((r) => setTimeout(r, w!.resetMs + 50));
-      [w] = await countHits(pool, [{ key, windowSeconds, limit: 2 ** 31 - 1 }]);
+      [w] = (await countHits(pool, [{ key, windowSeconds, limit: 2 ** 31 - 1 }])).counts;
     }
     await admin.query('UPDATE api_rate_limits SET hits = $2 WHERE key = $1', [digest(key), hits]);
   }
@@ -50,13 +51,13 @@ describe('rate-limit windows counted in one statement', () => {
       { key: k('b'), windowSeconds: 3600, limit: 100 },
       { key: k('c'), windowSeconds: 600, limit: 100 },
     ];
-    const first = await countHits(pool, checks);
+    const { counts: first } = await countHits(pool, checks);
     expect(first.map((c) => c?.hits)).toEqual([1, 1, 1]);
     expect(first[0]!.resetMs).toBeGreaterThan(0);
     expect(first[2]!.resetMs).toBeLessThanOrEqual(600_000);
     await countHits(pool, checks);
     // a is now past its limit: it is counted, b and c are not.
-    expect(await countHits(pool, checks)).toEqual([expect.objectContaining({ hits: 3 }), null, null]);
+    expect((await countHits(pool, checks)).counts).toEqual([expect.objectContaining({ hits: 3 }), null, null]);
     expect([await hitsOf(k('a')), await hitsOf(k('b')), await hitsOf(k('c'))]).toEqual([3, 2, 2]);
     // Several requests at once over the same windows: every one counted, no deadlock.
     await Promise.all(Array.from({ length: 20 }, () => countHits(pool, checks.slice(1))));
@@ -94,5 +95,27 @@ describe('rate-limit windows counted in one statement', () => {
     }
     // Refused by its client's limit, the request did not use up its tenant's window.
     expect(await hitsOf(tenantKey)).toBe(tenantHits);
+  });
+
+  it('a logged-out session is refused by the same statement: 401 before a 404, its tenant not counted', async () => {
+    const ip = `10.78.${process.pid % 250}.9`;
+    const from = { 'x-forwarded-for': ip };
+    const bearer = issueSession(SECRET, { userId: 2, tenantId, role: 'trader' });
+    expect((await api.call(`/t/${slug}/api/v1/orders`, { headers: from, bearer })).status).toBe(200);
+    await revokeSession(pool, bearer, new Date(Date.now() + 3600_000));
+    const tenantHits = await hitsOf(`tenant|tenant:${tenantId}`);
+    const clientHits = await hitsOf(`client|client:${ip}`);
+    const out = await api.call(`/t/${slug}/api/v1/orders`, { headers: from, bearer });
+    const elsewhere = await api.call(`/t/no-such-${process.pid}/api/v1/orders`, { headers: from, bearer });
+    for (const res of [out, elsewhere]) {
+      expect(res.status).toBe(401);
+      expect((await res.json()).detail).toBe('this session was logged out: log in again');
+      expect(res.headers.get('ratelimit-policy')).toBe('"client";q=1200;w=60');
+    }
+    expect(await hitsOf(`client|client:${ip}`)).toBe(clientHits! + 2);
+    expect(await hitsOf(`tenant|tenant:${tenantId}`)).toBe(tenantHits);
+    // Another session of the same user is not affected.
+    const fresh = issueSession(SECRET, { userId: 2, tenantId, role: 'operator' });
+    expect((await api.call(`/t/${slug}/api/v1/orders`, { headers: from, bearer: fresh })).status).toBe(200);
   });
 });
