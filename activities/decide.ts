@@ -377,6 +377,7 @@ export function decisionView(d: Decision) {
     regime: d.regime,
     structure: d.structure,
     lots: d.lots,
+    sizing: d.sizing,
     legs: d.legs,
     expectedPnl: d.expectedPnl?.total ?? null,
     netEv: d.netEv,

@@ -73,8 +73,19 @@ function text(d: Decision): string {
   ];
   if (d.netEv !== null)
     lines.push(`  expected P&L ${d.expectedPnl?.total} − costs ${d.costs?.total} = net EV ${d.netEv}`);
+  const s = d.sizing;
+  if (s?.lotsByAppetite !== undefined)
+    lines.push(
+      `  sized ${d.lots} lots: the limits allow ${s.allowed}, the ${s.profileScope} tenant_profile's typical size ` +
+        `is ${s.typicalLots} (${s.lotsByAppetite})`,
+    );
   for (const g of d.gates) lines.push(`  wall ${g.wall}: ${g.pass ? 'pass' : `FAIL ${g.reasonCode}`}`);
-  for (const m of d.models) lines.push(`  model ${m.typeId} v${m.version} ${m.sha256.slice(0, 12)}…`);
+  for (const m of d.models) {
+    const scope = (m as { scope?: string | number }).scope;
+    lines.push(
+      `  model ${m.typeId} v${m.version} ${m.sha256.slice(0, 12)}…${scope === undefined ? '' : ` (${scope})`}`,
+    );
+  }
   return lines.join('\n');
 }
 

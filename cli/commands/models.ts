@@ -192,7 +192,11 @@ export function register(program: Command): void {
               : `${workflowId}: ${note} (qs models retrain … --wait, or the Web UI)`,
           );
         }
-        printRetrain(await handle.result(), !!opts.json, workflowId);
+        // A failed run says why (e.g. a tenant without enough trades for its own tenant_profile).
+        const result = await handle.result().catch((err: unknown) => {
+          throw workflowFailure('retrain', err);
+        });
+        printRetrain(result, !!opts.json, workflowId);
       });
     });
 
@@ -251,8 +255,7 @@ export function register(program: Command): void {
             ],
           });
         } catch (err) {
-          const cause = (err as { cause?: { cause?: { message?: string }; message?: string } }).cause;
-          throw new UsageError(`rollback failed: ${cause?.cause?.message ?? cause?.message ?? (err as Error).message}`);
+          throw workflowFailure('rollback', err);
         }
         if (opts.json) return void console.log(JSON.stringify({ workflowId, ...result }));
         printText(
@@ -292,4 +295,10 @@ export function register(program: Command): void {
           ].join(' '),
         );
     });
+}
+
+/** A failed workflow as one line: the activity's own message (under the workflow's and activity's failures). */
+function workflowFailure(what: string, err: unknown): UsageError {
+  const cause = (err as { cause?: { cause?: { message?: string }; message?: string } }).cause;
+  return new UsageError(`${what} failed: ${cause?.cause?.message ?? cause?.message ?? (err as Error).message}`);
 }
