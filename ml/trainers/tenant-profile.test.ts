@@ -103,7 +103,7 @@ describe('tenant_profile shrinkage estimator', () => {
   });
 
   it('trains on the persona population (global) and with a tenant’s real rows (its variant)', async () => {
-    const synthetic = simulatorRows('tenant_profile', '2026-05-22');
+    const synthetic = simulatorRows('tenant_profile', '2026-05-22', 10);
     const global = await trainFromRows('tenant_profile', synthetic);
     const g = JSON.parse(global.artifact.toString()).state;
     expect(global.dataSummary).toMatchObject({ real: 0 });
