@@ -619,10 +619,17 @@ describe('TradingDay on the real stack', () => {
       expect(p.perDay).toEqual([expect.objectContaining({ date: DATE, seed: tradingSeed, pnl: p.pnl })]);
       expect(Number(p.maxDrawdown)).toBeGreaterThanOrEqual(0);
     }
-    // The baseline trades exactly when the engine does, so only the choice of structure differs.
-    expect(first.baseline.trades).toBeLessThanOrEqual(first.engine.trades);
-    const decided = first.engine.trades + Object.values(first.engine.refusals).reduce((a, b) => a + b, 0);
-    expect(decided).toBeLessThanOrEqual(ticksInDay(60));
+    // The baseline tries exactly when the engine trades, through the same castle: each try is a trade or a refusal.
+    const refused = (p: typeof first.engine) => Object.values(p.refusals).reduce((a, b) => a + b, 0);
+    expect(first.baseline.trades + refused(first.baseline)).toBeLessThanOrEqual(first.engine.trades);
+    expect(first.engine.trades + refused(first.engine)).toBeLessThanOrEqual(ticksInDay(60));
+    // Both books stay within the tenant's daily loss limit, the platform's and a tight one.
+    const tight = await runBacktest(registryModelSource(pool), { ...o, maxDailyLoss: '3000.00' });
+    for (const [r, limit] of [
+      [first, 25_000],
+      [tight, 3_000],
+    ] as const)
+      for (const p of [r.engine, r.baseline]) expect(Number(p.worstDay)).toBeGreaterThanOrEqual(-limit);
   });
 
   it(
