@@ -11,6 +11,7 @@ import { summarize, type Summary } from './stats';
 /** Names a statement by what it does (the SQL text of the API's own modules). */
 export function statementLabel(sql: string): string {
   const s = sql.trimStart();
+  if (s.startsWith(WAIT_SAMPLE)) return 'probe';
   if (/^BEGIN; SELECT set_config/.test(s)) return 'BEGIN + set tenant';
   if (/^(BEGIN|COMMIT|ROLLBACK)/i.test(s)) return s.split(/\s/)[0]!.toUpperCase();
   if (s.includes('api_rate_limits')) return 'rate-limit counts';
@@ -32,13 +33,21 @@ interface Probe {
   loop: IntervalHistogram;
   cpu0: NodeJS.CpuUsage;
   t0: number;
+  waits: Map<string, number>;
+  waitSamples: number;
+  sampler?: { client: Client; timer: NodeJS.Timeout };
 }
+
+/** What the API's backends are doing, sampled: `Lock:object` is the database-wide lock NOTIFY takes to commit. */
+const WAIT_SAMPLE = `SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS w, count(*)::int AS n
+  FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+ GROUP BY 1`;
 
 let active: Probe | undefined;
 let installed = false;
 
 function record(label: string, ms: number): void {
-  if (!active) return;
+  if (!active || label === 'probe') return;
   const list = active.rounds.get(label) ?? [];
   list.push(ms);
   active.rounds.set(label, list);
@@ -101,12 +110,13 @@ const gcObserver = new PerformanceObserver((list) => {
   }
 });
 
-export function startProbes(): void {
+/** Starts recording; with `pgUrl`, also samples the Postgres backends' wait events every 20 ms. */
+export async function startProbes(pgUrl?: string): Promise<void> {
   install();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   gcObserver.observe({ entryTypes: ['gc'] });
-  active = {
+  const probe: Probe = {
     rounds: new Map(),
     connectWait: [],
     waitingAtConnect: [],
@@ -115,7 +125,28 @@ export function startProbes(): void {
     loop,
     cpu0: process.cpuUsage(),
     t0: performance.now(),
+    waits: new Map(),
+    waitSamples: 0,
   };
+  if (pgUrl) {
+    const client = new Client({ connectionString: pgUrl });
+    await client.connect();
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      client
+        .query<{ w: string; n: number }>(WAIT_SAMPLE)
+        .then(({ rows }) => {
+          probe.waitSamples++;
+          for (const r of rows) probe.waits.set(r.w, (probe.waits.get(r.w) ?? 0) + r.n);
+        })
+        .catch(() => undefined)
+        .finally(() => (busy = false));
+    }, 20);
+    probe.sampler = { client, timer };
+  }
+  active = probe;
 }
 
 export interface ProbeReport {
@@ -127,14 +158,20 @@ export interface ProbeReport {
   gc: { count: number; totalMs: number; maxMs: number; p99: number; major: number; majorMs: number };
   cpuMsPerRequest: number;
   cpuShare: number;
+  /** Mean backends in each wait state per sample. */
+  waits: Array<{ wait: string; mean: number }>;
 }
 
 /** Stops recording; `requests` is how many requests the window served (for per-request figures). */
-export function stopProbes(requests: number): ProbeReport {
+export async function stopProbes(requests: number): Promise<ProbeReport> {
   const p = active!;
   active = undefined;
   p.loop.disable();
   gcObserver.disconnect();
+  if (p.sampler) {
+    clearInterval(p.sampler.timer);
+    await p.sampler.client.end();
+  }
   const wallMs = performance.now() - p.t0;
   const cpu = process.cpuUsage(p.cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -156,6 +193,9 @@ export function stopProbes(requests: number): ProbeReport {
       major: p.majorGc.length,
       majorMs: p.majorGc.reduce((a, b) => a + b, 0),
     },
+    waits: [...p.waits.entries()]
+      .map(([wait, n]) => ({ wait, mean: n / Math.max(1, p.waitSamples) }))
+      .sort((a, b) => b.mean - a.mean),
     cpuMsPerRequest: cpuMs / requests,
     cpuShare: cpuMs / wallMs,
   };
@@ -178,6 +218,11 @@ export function formatProbes(r: ProbeReport): string {
     `  this process's CPU ${r.cpuMsPerRequest.toFixed(2)} ms per request ` +
       `(${(100 * r.cpuShare).toFixed(0)}% of a core; API, load generator and socket clients together)`,
   );
+  if (r.waits.length > 0)
+    lines.push(
+      `  Postgres backends busy (mean per 20 ms sample): ` +
+        r.waits.map((w) => `${w.wait} ${w.mean.toFixed(2)}`).join(', '),
+    );
   return lines.join('\n');
 }
 

@@ -139,12 +139,12 @@ runBench(async () => {
     );
     const oneHttp = await oneAtATime(sequential, (i) => overHttp(i, `seq-http-${i}`));
     const inSeconds = Math.max(1, Math.round(seconds / 3));
-    startProbes();
+    await startProbes(servers.db.appUrl);
     const inProcess = await paced(rate, inSeconds, async (i) => {
       await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `in-${i}`, at: AT, seed: SEED });
     });
-    const inProbes = stopProbes(rate * inSeconds);
-    startProbes();
+    const inProbes = await stopProbes(rate * inSeconds);
+    await startProbes(servers.db.appUrl);
     const fileFlag = (name: string) => {
       const at = process.argv.indexOf(`--${name}`);
       return at > 0 ? process.argv[at + 1] : undefined;
@@ -152,7 +152,7 @@ runBench(async () => {
     const http = await profiled({ cpu: fileFlag('cpu-profile'), heap: fileFlag('heap-profile') }, () =>
       paced(rate, seconds, (i) => overHttp(i, `http-${i}`)),
     );
-    const httpProbes: ProbeReport = stopProbes(rate * seconds);
+    const httpProbes: ProbeReport = await stopProbes(rate * seconds);
     const byStatus = [...statuses.entries()].map(([s, n]) => `${s}×${n}`).join(' ');
     console.log(
       `\ndecide through HTTP: ${rate}/s for ${seconds} s over ${DECIDE_TENANTS} tenants; statuses ${byStatus}`,
