@@ -12,6 +12,11 @@ export interface SessionClaims {
   role: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
+  /**
+   * Random, per login: two logins of a user in the same second must not be the same token, or a
+   * logout (which revokes the token) would also end the other.
+   */
+  sid?: string;
 }
 
 export const SESSION_COOKIE = 'qs_session';

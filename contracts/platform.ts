@@ -3,14 +3,17 @@
 export interface TenantDayView {
   date: string;
   running: boolean;
-  /** ACTIVE, REDUCING, HALTED, … (the summary's final state once the day is over). */
+  /**
+   * ACTIVE, REDUCING, HALTED, … (the summary's final state once the day is over); a workflow that closed
+   * without a summary: its status (TERMINATED, FAILED, …), with no counts.
+   */
   state: string;
   paused: boolean;
   phase: string | null;
-  decisions: number;
-  trades: number;
+  decisions: number | null;
+  trades: number | null;
   /** Realised + unrealised at the last mark while it runs, net of costs once it is over (rupees). */
-  pnl: string;
+  pnl: string | null;
 }
 
 export interface TenantView {

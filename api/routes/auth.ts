@@ -4,6 +4,7 @@
  * (db/users.ts). Failures back off per account and per client address
  * (db/login-throttle.ts, shared by every API process): 429 with Retry-After.
  */
+import { randomBytes } from 'node:crypto';
 import type { Response, Router } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
@@ -82,7 +83,12 @@ export function authRoutes(
       await clearLoginFailures(deps.pool, account);
       const { tenant: t, user } = match;
       await audit(deps.pool, t.id, user.id, 'user.login', { email: user.email });
-      const token = issueSession(deps.sessionSecret, { userId: user.id, tenantId: t.id, role: user.role });
+      const token = issueSession(deps.sessionSecret, {
+        userId: user.id,
+        tenantId: t.id,
+        role: user.role,
+        sid: randomBytes(12).toString('base64url'),
+      });
       res.cookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',

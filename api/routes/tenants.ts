@@ -5,7 +5,7 @@
  * platform tenant reach it: any other session gets the same 404 as a route that does not exist.
  */
 import type { Router } from 'express';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { tradingDayWorkflowId } from '../../contracts/trading-day';
@@ -16,6 +16,7 @@ import { killSwitchList } from '../../db/tenant-console';
 import { listTenants, type Tenant } from '../../db/tenants';
 import { tradingDay } from '../../db/trading-days';
 import { istParts } from '../../domain/dates';
+import { workflowHandle } from '../../runtime/workflow-client';
 import type { RouteTable } from '../route-table';
 import { OPERATORS } from '../roles';
 import { ApiProblem } from '../problem';
@@ -32,7 +33,7 @@ async function tenantView(deps: { pool: Pool; client: Client }, t: Tenant, date:
     summary: await tradingDay(tx, date),
     switches: await killSwitchList(tx),
   }));
-  let day: TenantView['day'] = null;
+  let day: TenantView['day'];
   if (summary)
     day = {
       date,
@@ -44,25 +45,7 @@ async function tenantView(deps: { pool: Pool; client: Client }, t: Tenant, date:
       trades: summary.trades,
       pnl: summary.pnl,
     };
-  else {
-    const live = await liveDayStatus(deps.client, tradingDayWorkflowId(t.id, date)).catch((e: unknown) => {
-      if (e instanceof ApiProblem && e.status === 503) return 'unavailable' as const;
-      throw e;
-    });
-    day =
-      live === 'unavailable' || live === null
-        ? live
-        : {
-            date,
-            running: true,
-            state: live.state,
-            paused: live.paused,
-            phase: live.phase,
-            decisions: live.decisions,
-            trades: live.trades,
-            pnl: live.pnl,
-          };
-  }
+  else day = await runningDay(deps.client, tradingDayWorkflowId(t.id, date), date);
   return {
     id: t.id,
     slug: t.slug,
@@ -73,6 +56,39 @@ async function tenantView(deps: { pool: Pool; client: Client }, t: Tenant, date:
     day,
     activeKillSwitches: switches.filter((k) => k.active).length,
     dashboard: t.status === 'active' ? `/t/${t.slug}/` : null,
+  };
+}
+
+/**
+ * A day without a summary: none (never started), closed without one (terminated, failed: its status),
+ * or running (its query; `unavailable` when no trading worker answers in time). Described first, so
+ * a closed workflow is not queried (without a worker the query would wait for the deadline).
+ */
+async function runningDay(client: Client, workflowId: string, date: string): Promise<TenantView['day']> {
+  const described = await workflowHandle(client, 'tradingDay', workflowId)
+    .describe()
+    .catch((e: unknown) => {
+      if (e instanceof WorkflowNotFoundError) return null;
+      throw e;
+    });
+  if (!described) return null;
+  const closed = { date, running: false, paused: false, phase: null, decisions: null, trades: null, pnl: null };
+  if (described.status.name !== 'RUNNING') return { ...closed, state: described.status.name };
+  const live = await liveDayStatus(client, workflowId).catch((e: unknown) => {
+    if (e instanceof ApiProblem && e.status === 503) return 'unavailable' as const;
+    throw e;
+  });
+  if (live === 'unavailable') return live;
+  if (live === null) return null;
+  return {
+    date,
+    running: true,
+    state: live.state,
+    paused: live.paused,
+    phase: live.phase,
+    decisions: live.decisions,
+    trades: live.trades,
+    pnl: live.pnl,
   };
 }
 

@@ -118,6 +118,9 @@ describe('platform tenants list, logout, Temporal Web UI links', () => {
       return ((await res.json()) as { token: string }).token;
     };
     const token = await login();
+    // Another login of the same user (another device), likely within the same second: its own session.
+    const elsewhere = await login();
+    expect(elsewhere).not.toBe(token);
     const me = (t: string, via: TestApi = api) => via.call(`/t/${quiet.slug}/api/v1/me`, { bearer: t });
     const byCookie = (t: string) =>
       api.call(`/t/${quiet.slug}/api/v1/me`, { headers: { cookie: `qs_session=${encodeURIComponent(t)}` } });
@@ -142,6 +145,8 @@ describe('platform tenants list, logout, Temporal Web UI links', () => {
     }
     // Logging out twice is not an error worth a 500: the token is simply no longer a session.
     expect((await api.call('/api/v1/auth/logout', { method: 'POST', bearer: token })).status).toBe(401);
+    // The other device's session goes on.
+    expect((await me(elsewhere)).status).toBe(200);
 
     const server: ApiServer = await startTestApiServer(SECRET);
     try {
