@@ -17,13 +17,27 @@ import { withTenant } from '../../db/tenant';
 import { createUser } from '../../db/tenants';
 import { PLATFORM_TENANT_ID } from '../../db/schema/tenants';
 import { testClient, testPool } from '../support/env';
+import type { TenantView } from '../../contracts/platform';
 import { FAST } from '../support/orders-env';
 import { buildDashboard, launchBrowser, LAPTOP, PHONE, screenshot, seriousViolations, texts } from './support/browser';
-import { browserTenant, BrowserTenant, decisionModels, PASSWORD, startApi, withWorkers } from './support/dashboard-env';
+import {
+  browserTenant,
+  BrowserTenant,
+  decisionModels,
+  PASSWORD,
+  SESSION_SECRET,
+  startApi,
+  TEMPORAL_UI_URL,
+  withWorkers,
+} from './support/dashboard-env';
+import { issueSession } from '../../api/session';
+import { testEnv } from '../support/env';
 
 jest.setTimeout(180_000);
 
 const DATE = '2026-05-06';
+const GREEKS = ['delta', 'gamma', 'vega', 'theta'] as const;
+type Greek = (typeof GREEKS)[number];
 
 describe('the tenant dashboard in a browser', () => {
   const pool = testPool('app');
@@ -142,6 +156,42 @@ describe('the tenant dashboard in a browser', () => {
         await ops.waitForSelector('[data-testid=order-row]', { timeout: 60_000 });
         await ops.waitForSelector('[data-testid=position-row]', { timeout: 30_000 });
         expect(await texts(ops, '#positions tfoot th')).toEqual([expect.stringMatching(/^Portfolio/)]);
+        // The entry's row moves on live (no reload) once its placement records the outcome.
+        await ops.waitForSelector('[data-testid=decision][data-status=filled]', { timeout: 60_000 });
+        // Its legs are priced on the day's own market: every greek non-zero, totals the sum of the rows.
+        const book = (await ops.evaluate(
+          (slug) => fetch(`/t/${slug}/api/v1/positions/greeks`).then((r) => r.json()),
+          home.slug,
+        )) as {
+          positions: Array<{ quantity: number; position: Record<Greek, number> | null }>;
+          totals: Record<Greek, number>;
+        };
+        const held = book.positions.filter((p) => p.quantity !== 0);
+        expect(held.length).toBeGreaterThan(0);
+        for (const g of GREEKS) {
+          for (const p of held) expect([g, Math.abs(p.position?.[g] ?? 0) > 0]).toEqual([g, true]);
+          expect(book.totals[g]).toBeCloseTo(
+            held.reduce((sum, p) => sum + p.position![g], 0),
+            4,
+          );
+        }
+        // The page shows them too: no total reads 0.
+        await ops.waitForFunction(() =>
+          Array.from(document.querySelectorAll('#positions tfoot td')).every(
+            (td) => !/^0?$/.test(td.textContent!.trim()),
+          ),
+        );
+        // A platform operator's list shows the running day: its state, paused, from the workflow itself.
+        const platform = issueSession(SESSION_SECRET, { userId: 1, tenantId: PLATFORM_TENANT_ID, role: 'operator' });
+        const listed = (await fetch(`${api.url}/api/v1/tenants?date=${DATE}`, {
+          headers: { authorization: `Bearer ${platform}` },
+        }).then((r) => r.json())) as { tenants: TenantView[] };
+        expect(listed.tenants.find((t) => t.slug === home.slug)?.day).toMatchObject({
+          running: true,
+          state: 'ACTIVE',
+          paused: true,
+          date: DATE,
+        });
         await screenshot(ops, 'dashboard');
         await ops.waitForSelector('[data-control=flatten]');
         await ops.click('[data-control=flatten]');
@@ -171,7 +221,13 @@ describe('the tenant dashboard in a browser', () => {
       (slug, decisionId) => fetch(`/t/${slug}/api/v1/decisions/${decisionId}`).then((r) => r.json()),
       home.slug,
       id,
-    )) as { decision: { gates: unknown[]; models: unknown[] } };
+    )) as { decision: { gates: unknown[]; models: unknown[]; workflowId: string; runId: string } };
+    // Its workflow in the Temporal Web UI (QS_TEMPORAL_UI_URL): namespace, workflow id and run id.
+    const { workflowId, runId } = shown.decision;
+    expect(await ops.$$eval('[data-testid=decision-why] a', (as) => as.map((a) => a.getAttribute('href')))).toContain(
+      `${TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(testEnv().namespace)}/workflows/` +
+        `${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`,
+    );
     expect(await texts(ops, '[data-testid=why-wall] th')).toHaveLength(shown.decision.gates.length);
     const modelLines = await texts(ops, '#why-models ~ ul li');
     expect(modelLines).toHaveLength(shown.decision.models.length);
@@ -214,6 +270,21 @@ describe('the tenant dashboard in a browser', () => {
     await ops.close();
   });
 
+  it('logs out: the page asks for a login again, and the old session is refused even if kept', async () => {
+    const page = await loggedIn(home.users.trader);
+    const kept = (await page.cookies()).find((c) => c.name === 'qs_session')?.value;
+    expect(kept).toBeDefined();
+    await page.click('[data-testid=logout]');
+    await page.waitForSelector('input[name=password]');
+    expect(await page.$('[data-testid=link-status]')).toBeNull();
+    expect((await page.cookies()).find((c) => c.name === 'qs_session')).toBeUndefined();
+    await page.reload();
+    await page.waitForSelector('input[name=password]');
+    const me = await fetch(`${api.url}/t/${home.slug}/api/v1/me`, { headers: { authorization: `Bearer ${kept}` } });
+    expect(me.status).toBe(401);
+    await page.close();
+  });
+
   it("another tenant's URL shows nothing of that tenant", async () => {
     const page = await loggedIn(home.users.operator);
     const res = await page.goto(`${api.url}/t/${other.slug}/`);
@@ -241,11 +312,56 @@ describe('the tenant dashboard in a browser', () => {
     await page.click('button[type=submit]');
     await page.waitForSelector('input[name=slug]');
     expect(await texts(page, 'h1')).toEqual(['Platform']);
+    // Every tenant with its state, each linking to its dashboard.
+    const row = (slug: string) => `[data-testid=tenant-row][data-slug="${slug}"]`;
+    await page.waitForSelector(row(other.slug));
+    expect(await page.$eval(`${row(home.slug)} a`, (a) => a.getAttribute('href'))).toBe(`/t/${home.slug}/`);
+    expect(await texts(page, `${row(other.slug)} [data-testid=tenant-switches]`)).toEqual(['0']);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.type('input[name=slug]', other.slug);
-    await page.click('button[type=submit]');
+    // The accelerated day's date, and only this file's tenants (the suite makes hundreds).
+    await page.goto(`${api.url}/t/platform/?date=${DATE}`);
+    await page.waitForSelector(row(other.slug));
+    expect(await page.$eval(`${row(home.slug)} a`, (a) => a.getAttribute('href'))).toBe(
+      `/t/${home.slug}/?date=${DATE}`,
+    );
+    // The accelerated day, ended by the test without its summary.
+    expect(await texts(page, `${row(home.slug)} [data-testid=tenant-day]`)).toEqual([
+      'TERMINATED · closed without a summary',
+    ]);
+    await page.type('input[name=filter]', 'web');
+    await page.waitForFunction(
+      (sel) => Array.from(document.querySelectorAll(sel)).every((r) => r.getAttribute('data-slug')!.includes('web')),
+      {},
+      '[data-testid=tenant-row]',
+    );
+    await screenshot(page, 'operator');
+    await page.click('input[name=filter]', { clickCount: 3 });
+    await page.keyboard.press('Backspace');
+    // It keeps itself current: a kill switch set meanwhile shows without a reload.
+    await withTenant(pool, other.id, ({ client: c }) =>
+      c.query(
+        `INSERT INTO kill_switches (tenant_id, scope, target, active, reason)
+         VALUES ($1, 'tenant', '', true, 'browser test: platform view')`,
+        [other.id],
+      ),
+    );
+    await page.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent === '1',
+      { timeout: 15_000 },
+      `${row(other.slug)} [data-testid=tenant-switches]`,
+    );
+    await withTenant(pool, other.id, ({ client: c }) =>
+      c.query('UPDATE kill_switches SET active = false WHERE tenant_id = $1', [other.id]),
+    );
+    await page.click(`${row(other.slug)} a`);
     await page.waitForFunction((name) => document.querySelector('h1')?.textContent === name, {}, other.name);
     expect(await texts(page, '[data-testid=role]')).toEqual(['operator (platform)']);
+    // …and by its slug.
+    await page.goto(`${api.url}/t/platform/`);
+    await page.waitForSelector('input[name=slug]');
+    await page.type('input[name=slug]', home.slug);
+    await page.click('form.stack button[type=submit]');
+    await page.waitForFunction((name) => document.querySelector('h1')?.textContent === name, {}, home.name);
     await page.close();
   });
 

@@ -1,4 +1,4 @@
-import { rupees, signOf } from './format';
+import { greek, rupees, signOf } from './format';
 
 describe('rupees: exact decimal strings in Indian grouping', () => {
   it.each([
@@ -15,4 +15,14 @@ describe('rupees: exact decimal strings in Indian grouping', () => {
   it('signOf reads the sign without parsing a float', () => {
     expect([signOf('-0.00'), signOf('0'), signOf('-3'), signOf('0.01')]).toEqual([0, 0, -1, 1]);
   });
+});
+
+describe('greek: three significant digits, so a small net greek is not shown as 0', () => {
+  it.each([
+    [-0.0041234, '-0.00412'],
+    [-41.56789, '-41.6'],
+    [1234.5, '1230'],
+    [0, '0'],
+    [null, '—'],
+  ])('%s → %s', (input, shown) => expect(greek(input)).toBe(shown));
 });

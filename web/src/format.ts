@@ -40,3 +40,9 @@ export function num(v: unknown, digits = 4): string {
 
 /** "loss-limits" → "Loss limits". */
 export const label = (s: string) => (s.charAt(0).toUpperCase() + s.slice(1)).replace(/[-_]/g, ' ');
+
+/** A greek at 3 significant digits: a spread's gamma nets to thousandths, which 2 decimals would show as 0. */
+export function greek(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  return v === 0 ? '0' : String(Number(v.toPrecision(3)));
+}

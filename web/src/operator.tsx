@@ -21,10 +21,15 @@ const dayParam = () => new URLSearchParams(location.search).get('date')?.match(/
 
 const linkOf = (dashboard: string, date?: string) => (date ? `${dashboard}?date=${date}` : dashboard);
 
+const matches = (t: TenantView, filter: string) => {
+  const f = filter.trim().toLowerCase();
+  return !f || t.slug.includes(f) || t.name.toLowerCase().includes(f);
+};
+
 function dayText(day: TenantView['day']): string {
   if (day === null) return 'no trading day';
   if (day === 'unavailable') return 'not answering';
-  if (!day.running) return `${day.state} · over`;
+  if (!day.running) return `${day.state} · ${day.pnl === null ? 'closed without a summary' : 'over'}`;
   return [day.state, day.paused ? 'paused' : null, day.phase].filter(Boolean).join(' · ');
 }
 
@@ -33,6 +38,7 @@ function TenantList() {
   const [rows, setRows] = useState<TenantView[] | null>(null);
   const [shownDate, setShownDate] = useState<string>();
   const [error, setError] = useState<string>();
+  const [filter, setFilter] = useState('');
   const load = useReload(() =>
     get('/api/v1/tenants', { query: { date } }).then(
       (a) => {
@@ -56,6 +62,16 @@ function TenantList() {
           {error}
         </p>
       )}
+      <label class="filter">
+        Filter by slug or name
+        <input
+          name="filter"
+          type="search"
+          autoCapitalize="none"
+          value={filter}
+          onInput={(e) => setFilter((e.currentTarget as HTMLInputElement).value)}
+        />
+      </label>
       {rows === null ? (
         <Empty>Loading…</Empty>
       ) : rows.length === 0 ? (
@@ -66,28 +82,30 @@ function TenantList() {
             <caption class="sr-only">Tenants and their trading day on {shownDate}</caption>
             <HeadRow cols={['Tenant', 'Mode', `Trading day ${shownDate}`, 'P&L#', 'Kill switches#']} />
             <tbody>
-              {rows.map((t) => (
-                <tr key={t.id} data-testid="tenant-row" data-slug={t.slug}>
-                  <th scope="row">
-                    {t.dashboard ? <a href={linkOf(t.dashboard, date)}>{t.name}</a> : t.name}{' '}
-                    <span class="muted small">
-                      {t.slug}
-                      {t.status === 'active' ? '' : ` · ${t.status}`}
-                    </span>
-                  </th>
-                  <td>
-                    {t.broker}
-                    {t.liveArmed && <span class="pill fail">LIVE armed</span>}
-                  </td>
-                  <td data-testid="tenant-day">{dayText(t.day)}</td>
-                  <td class={`n ${t.day && t.day !== 'unavailable' && signOf(t.day.pnl) < 0 ? 'neg' : ''}`}>
-                    {t.day && t.day !== 'unavailable' ? rupees(t.day.pnl) : '—'}
-                  </td>
-                  <td class={`n ${t.activeKillSwitches > 0 ? 'neg' : ''}`} data-testid="tenant-switches">
-                    {t.activeKillSwitches}
-                  </td>
-                </tr>
-              ))}
+              {rows
+                .filter((t) => matches(t, filter))
+                .map((t) => (
+                  <tr key={t.id} data-testid="tenant-row" data-slug={t.slug}>
+                    <th scope="row">
+                      {t.dashboard ? <a href={linkOf(t.dashboard, date)}>{t.name}</a> : t.name}{' '}
+                      <span class="muted small">
+                        {t.slug}
+                        {t.status === 'active' ? '' : ` · ${t.status}`}
+                      </span>
+                    </th>
+                    <td>
+                      {t.broker}
+                      {t.liveArmed && <span class="pill fail">LIVE armed</span>}
+                    </td>
+                    <td data-testid="tenant-day">{dayText(t.day)}</td>
+                    <td class={`n ${t.day && t.day !== 'unavailable' && signOf(t.day.pnl) < 0 ? 'neg' : ''}`}>
+                      {t.day && t.day !== 'unavailable' ? rupees(t.day.pnl) : '—'}
+                    </td>
+                    <td class={`n ${t.activeKillSwitches > 0 ? 'neg' : ''}`} data-testid="tenant-switches">
+                      {t.activeKillSwitches}
+                    </td>
+                  </tr>
+                ))}
             </tbody>
           </table>
         </div>

@@ -73,8 +73,14 @@ export interface DecisionRow {
   createdAt: string;
 }
 
-/** The decisions channel's event payload. */
+/**
+ * The decisions channel's event payload: a new decision, or (`kind: 'status'`) a decision whose status
+ * moved on (its placement's outcome), with its orders as they stood then.
+ */
 export interface DecisionEvent {
+  kind?: 'status';
+  previousStatus?: DecisionStatus;
+  orders?: Array<{ tag: string; leg: number | null; status: string; quantity: number; filledQuantity: number }>;
   decisionId: string;
   tradingDate: string;
   status: DecisionStatus;

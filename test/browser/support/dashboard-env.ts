@@ -23,6 +23,10 @@ import { createTenant, PAPER_DAY } from '../../support/orders-env';
 const ROOT = path.join(__dirname, '..', '..', '..');
 
 export const PASSWORD = 'a long browser test password';
+/** The API's session key: the tests mint sessions of their own to ask the API directly. */
+export const SESSION_SECRET = 'b'.repeat(40);
+/** Where the decision's why links its workflow (nothing answers there: the tests read the link). */
+export const TEMPORAL_UI_URL = 'http://temporal-ui.test';
 
 /** The API on `port` (0: a free one). */
 export async function startApi(port = 0): Promise<ApiServer> {
@@ -31,7 +35,8 @@ export async function startApi(port = 0): Promise<ApiServer> {
     TEMPORAL_ADDRESS: env.temporalAddress,
     TEMPORAL_NAMESPACE: env.namespace,
     QS_LOG_LEVEL: 'silent',
-    QS_SESSION_SECRET: 'b'.repeat(40),
+    QS_SESSION_SECRET: SESSION_SECRET,
+    QS_TEMPORAL_UI_URL: TEMPORAL_UI_URL,
   });
   const api = await startApiServer({ ...config, api: { host: '127.0.0.1', port } }, env.appUrl);
   await api.realtime.ready;

@@ -1,6 +1,8 @@
 /**
  * The decision feed: every decision, abstention and refusal, newest first. The list comes from the
- * API on each (re)connection and new decisions arrive on the `decisions` channel.
+ * API on each (re)connection; new decisions arrive on the `decisions` channel, and so does each later
+ * change of a decision's status (trade → filled, an exit's placing → filled), which updates its row in
+ * place. An entry whose exit (`<entry>-exit`, as the trading day names it) filled shows as closed.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { LiveFeed } from '../live';
@@ -10,6 +12,8 @@ import { Empty, Panel } from '../panel';
 import { label, rupees, signOf, time } from '../format';
 
 const MAX = 200;
+/** The trading day places an entry's exit as its own decision, `<entry>-exit`. */
+const EXIT = '-exit';
 
 const fromEvent = (e: DecisionEvent): DecisionRow => ({
   id: e.decisionId,
@@ -35,10 +39,18 @@ export function DecisionsPanel({ feed, slug, onOpen }: { feed: LiveFeed; slug: s
           );
         else {
           const row = fromEvent(m.event.payload as DecisionEvent);
-          setRows((r) => [row, ...(r ?? []).filter((x) => x.id !== row.id)].slice(0, MAX));
+          setRows((r) => {
+            const rows = r ?? [];
+            // A status change keeps the row where it is; a decision not listed yet joins at the top.
+            if (rows.some((x) => x.id === row.id)) return rows.map((x) => (x.id === row.id ? row : x));
+            return [row, ...rows].slice(0, MAX);
+          });
         }
       }),
     [feed, slug],
+  );
+  const closed = new Set(
+    (rows ?? []).filter((d) => d.id.endsWith(EXIT) && d.status === 'filled').map((d) => d.id.slice(0, -EXIT.length)),
   );
   return (
     <Panel id="decisions" title="Decisions" wide>
@@ -49,11 +61,12 @@ export function DecisionsPanel({ feed, slug, onOpen }: { feed: LiveFeed; slug: s
       ) : (
         <ol class="feed" aria-live="polite" aria-relevant="additions">
           {rows.map((d) => (
-            <li key={d.id} data-testid="decision" data-status={d.status}>
+            <li key={d.id} data-testid="decision" data-status={d.status} data-id={d.id}>
               <button type="button" class="feed-item" onClick={() => onOpen(d.id)}>
                 <span class={`pill outcome-${d.status}`}>{d.status}</span>
+                {closed.has(d.id) && <span class="pill outcome-closed">closed</span>}
                 <span class="what">
-                  {d.status === 'trade' ? `${label(d.structure)} × ${d.lots}` : label(d.structure || 'no trade')}{' '}
+                  {d.lots > 0 ? `${label(d.structure)} × ${d.lots}` : label(d.structure || 'no trade')}{' '}
                   <span class="muted">{d.instrument}</span>
                 </span>
                 <span class={`n ev ${signOf(d.netEv) < 0 ? 'neg' : ''}`}>{d.netEv ? `EV ${rupees(d.netEv)}` : ''}</span>

@@ -8,7 +8,7 @@ import type { LiveFeed } from '../live';
 import { useLiveReload } from '../reload';
 import type { GreekBook, Greeks } from '../types';
 import { Empty, HeadRow, Panel } from '../panel';
-import { num, rupees } from '../format';
+import { greek, num, rupees } from '../format';
 
 const GREEKS: Array<keyof Greeks> = ['delta', 'gamma', 'vega', 'theta'];
 
@@ -40,7 +40,7 @@ export function PositionsPanel({ feed, slug }: { feed: LiveFeed; slug: string })
                   <td class="n">{p.price === null ? '—' : num(p.price, 2)}</td>
                   {GREEKS.map((g) => (
                     <td key={g} class="n">
-                      {p.position ? num(p.position[g], 2) : '—'}
+                      {p.position ? greek(p.position[g]) : '—'}
                     </td>
                   ))}
                 </tr>
@@ -53,7 +53,7 @@ export function PositionsPanel({ feed, slug }: { feed: LiveFeed; slug: string })
                 </th>
                 {GREEKS.map((g) => (
                   <td key={g} class="n">
-                    <strong>{num(book.totals[g], 2)}</strong>
+                    <strong>{greek(book.totals[g])}</strong>
                   </td>
                 ))}
               </tr>
