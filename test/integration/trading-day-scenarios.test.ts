@@ -55,12 +55,19 @@ jest.setTimeout(900_000);
 const DATE = '2026-05-06';
 /** Worker kills in the chaos case (QS_CHAOS_DAY_KILLS=10 for the long run: npm run chaos:day). */
 const DAY_KILLS = Number(process.env.QS_CHAOS_DAY_KILLS ?? 1);
+if (!Number.isInteger(DAY_KILLS) || DAY_KILLS < 1)
+  throw new Error(`QS_CHAOS_DAY_KILLS must be a whole number of kills ≥ 1, not ${process.env.QS_CHAOS_DAY_KILLS}`);
 /** The kill after whose worker Temporal (SIGKILL) and then Postgres restart: 3 and 6 of 10; both at the first of 1. */
 const TEMPORAL_RESTART_AT = Math.max(1, Math.round(DAY_KILLS * 0.3));
 const POSTGRES_RESTART_AT = Math.max(1, Math.round(DAY_KILLS * 0.6));
 /** How long each server stays down: long enough that clients meet refused connections, not only a drop. */
 const OUTAGE_MS = 2000;
 const CADENCE = 15;
+/**
+ * The chaos day's cadence: each worker incarnation moves the day on by one to a few decisions, so
+ * more than a few kills need more than the 23 ticks of a 15-minute day to land in the open market.
+ */
+const CHAOS_CADENCE = DAY_KILLS > 3 ? 5 : CADENCE;
 const pool = testPool('app');
 const untilLong = <T>(what: string, fn: () => Promise<T | undefined | null | false>) => until(what, fn, 120_000, 200);
 
@@ -478,7 +485,7 @@ describe('TradingDay on the real stack', () => {
     async () => {
       const t = await paperTenant(pool);
       const rng = new Rng(`day-chaos-${t}`);
-      const h = await start(client, input(t, { seed: tradingSeed }));
+      const h = await start(client, input(t, { seed: tradingSeed, cadenceMinutes: CHAOS_CADENCE }));
       const t0 = Date.now();
       let kills = 0;
       let seen = 0;
@@ -537,6 +544,8 @@ describe('TradingDay on the real stack', () => {
         }
       };
       let child: ChildProcess | undefined;
+      /** The day's decisions at each kill (its phase when the market was no longer open). */
+      const killedAt: Array<number | string> = [];
       try {
         while (kills < DAY_KILLS) {
           child = await workerProcess({ models: true });
@@ -552,6 +561,7 @@ describe('TradingDay on the real stack', () => {
           seen = st.decisions;
           await sigkill(child);
           kills++;
+          killedAt.push(st.phase === 'open' ? st.decisions : st.phase);
           process.stderr.write(`[trading-day] kill ${kills} at ${Date.now() - t0} ms: ${st.decisions} decisions\n`);
           // The ticks are done: further kills would only hit the close (the long run prints how many landed).
           if (st.phase !== 'open') break;
@@ -559,6 +569,9 @@ describe('TradingDay on the real stack', () => {
       } finally {
         if (child) await sigkill(child);
       }
+      // Every kill and both restarts landed while the market was open.
+      expect(killedAt).toHaveLength(DAY_KILLS);
+      expect(killedAt.filter((k) => typeof k !== 'number')).toEqual([]);
       expect(restarts.map((r) => r.server)).toEqual(['temporal', 'postgres']);
       const last = await workerProcess({ models: true });
       let s: DaySummary;
@@ -567,7 +580,11 @@ describe('TradingDay on the real stack', () => {
       } finally {
         await sigkill(last);
       }
-      expect(s).toMatchObject({ status: 'completed', decisions: ticksInDay(CADENCE), reconciliationClean: true });
+      expect(s).toMatchObject({
+        status: 'completed',
+        decisions: ticksInDay(CHAOS_CADENCE),
+        reconciliationClean: true,
+      });
       expect(s.openPositionsAtClose).toBe(0);
       // No tag reached the exchange twice; every broker order is in the ledger with the broker's state.
       const brokerOrders = await new PaperBroker(pool, t).getOrders();
@@ -593,9 +610,10 @@ describe('TradingDay on the real stack', () => {
         });
       expect(ledger.filter((o) => o.broker_order_id !== null)).toHaveLength(brokerOrders.length);
       // One decision per tick, none lost or repeated.
-      expect((await dayDecisions(t)).filter((d) => /^\d{4}$/.test(d.minute))).toHaveLength(ticksInDay(CADENCE));
+      expect((await dayDecisions(t)).filter((d) => /^\d{4}$/.test(d.minute))).toHaveLength(ticksInDay(CHAOS_CADENCE));
       const counts = {
         kills,
+        killedAt,
         restarts,
         ms: Date.now() - t0,
         trades: s.trades,
