@@ -39,6 +39,8 @@ export interface ApiDeps {
   temporalUiUrl?: string;
   /** QS_SECRETS_KEY: seals broker secrets (Kite setup and session); absent, those routes answer 503. */
   secretsKeys?: KeyProvider;
+  /** Disconnects a logged-out session's Socket.IO connections on every node (the server's io). */
+  endSessionSockets?: (tokenDigest: string) => void;
 }
 
 export interface AppWithRoutes extends express.Express {

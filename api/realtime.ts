@@ -21,7 +21,7 @@ import { killSwitchList } from '../db/tenant-console';
 import { listDecisions } from '../db/decision-list';
 import { dayPnlRows, wallStates } from '../db/tenant-book';
 import { PLATFORM_TENANT_ID } from '../db/schema/tenants';
-import { isSessionRevoked } from '../db/session-revocations';
+import { isSessionRevoked, sessionDigest } from '../db/session-revocations';
 import type { Tenant } from '../db/tenants';
 import { SessionClaims, SESSION_COOKIE, verifySession } from './session';
 import { parseCookies } from './cookies';
@@ -60,6 +60,8 @@ export interface RealtimeDeps {
 
 const roomOf = (tenantId: number, channel: string) => `t:${tenantId}:${channel}`;
 export const tenantRoom = (tenantId: number) => `tenant:${tenantId}`;
+/** Every socket of one session (its token's digest), on any node: a logout disconnects them all. */
+export const sessionRoom = (digest: string) => `session:${digest}`;
 
 function handshakeSession(socket: Socket, secret: string): { session: SessionClaims; token: string } | undefined {
   const given = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -91,10 +93,11 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
   io.use((socket, next) => {
     const found = handshakeSession(socket, deps.sessionSecret);
     if (!found) return next(new Error('unauthenticated'));
-    // A logged-out token opens no new socket (a page logging out closes its own).
+    // A logged-out token opens no new socket; those open at the logout are disconnected (sessionRoom).
     isSessionRevoked(deps.pool, found.token).then((revoked) => {
       if (revoked) return next(new Error('unauthenticated'));
       socket.data.session = found.session;
+      socket.data.sessionRoom = sessionRoom(sessionDigest(found.token));
       socket.data.subs = new Map<string, Subscription>();
       next();
     }, next);
@@ -104,6 +107,7 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
     const session = socket.data.session as SessionClaims;
     const subs = socket.data.subs as Map<string, Subscription>;
     void socket.join(tenantRoom(session.tenantId));
+    void socket.join(socket.data.sessionRoom as string);
     socket.on('disconnect', () => {
       for (const room of subs.keys()) local.get(room)?.delete(socket);
     });

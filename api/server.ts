@@ -15,7 +15,7 @@ import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { createApp } from './app';
 import { createMetrics } from './metrics';
 import { tracedRequests, tracingClientInterceptors, tracingFromEnv } from '../runtime/tracing';
-import { attachRealtime, Realtime } from './realtime';
+import { attachRealtime, Realtime, sessionRoom } from './realtime';
 import { createTenantResolver } from './tenant-scope';
 import { sweepRateLimits } from '../db/rate-limits';
 import { pruneApiEvents } from '../db/api-events-retention';
@@ -64,6 +64,8 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
     metrics: createMetrics({ pool }),
     log,
     sessionSecret: config.sessionSecret,
+    // Through the Postgres adapter: a logout on this node also reaches the session's sockets on others.
+    endSessionSockets: (digest) => io.in(sessionRoom(digest)).disconnectSockets(true),
   });
   const server = http.createServer(tracedRequests(app));
   // Rooms span API nodes through Postgres (its NOTIFY channel and socket_io_attachments).

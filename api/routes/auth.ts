@@ -20,7 +20,7 @@ import {
 } from '../../db/login-throttle';
 import { issueSession, SESSION_COOKIE, SESSION_TTL_SECONDS } from '../session';
 import { CSRF_COOKIE, type AuthedRequest } from '../authentication';
-import { revokeSession } from '../../db/session-revocations';
+import { revokeSession, sessionDigest } from '../../db/session-revocations';
 import { ApiProblem } from '../problem';
 import type { RouteTable } from '../route-table';
 import type { Metrics } from '../metrics';
@@ -45,7 +45,7 @@ function tooManyAttempts(res: Response, waitMs: number): ApiProblem {
 export function authRoutes(
   table: RouteTable,
   router: Router,
-  deps: { pool: Pool; sessionSecret: string; metrics: Metrics },
+  deps: { pool: Pool; sessionSecret: string; metrics: Metrics; endSessionSockets?: (tokenDigest: string) => void },
 ): void {
   // The first unknown-user login must not be the one that pays for making the dummy hash.
   void dummyPasswordHash();
@@ -120,7 +120,9 @@ export function authRoutes(
     },
     async ({ session, req, res }) => {
       const s = session!;
-      await revokeSession(deps.pool, (req as AuthedRequest).sessionToken!, new Date(s.exp * 1000));
+      const token = (req as AuthedRequest).sessionToken!;
+      await revokeSession(deps.pool, token, new Date(s.exp * 1000));
+      deps.endSessionSockets?.(sessionDigest(token));
       await audit(deps.pool, s.tenantId, s.userId, 'user.logout', {});
       const options = { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' } as const;
       res.clearCookie(SESSION_COOKIE, options);

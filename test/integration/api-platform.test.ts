@@ -2,10 +2,11 @@
  * The platform's view and the session's end, over real HTTP on real Postgres and Temporal:
  * GET /api/v1/tenants for platform operators (each tenant's broker, arming, trading day, kill
  * switches, P&L; 403 for a platform trader, 404 for any other tenant's session); logout (the token is
- * refused afterwards by bearer, by cookie and at the Socket.IO handshake, on every API node; the cookie
- * is cleared; a new login works); the decision's link to the Temporal Web UI only when one is configured.
+ * refused afterwards by bearer, by cookie and at the Socket.IO handshake, on every API node, and its open
+ * sockets are closed; the cookie is cleared; a new login works); the decision's link to the Temporal Web UI
+ * only when one is configured.
  */
-import { io as connectClient } from 'socket.io-client';
+import { io as connectClient, type Socket } from 'socket.io-client';
 import { issueSession } from '../../api/session';
 import type { ApiServer } from '../../api/server';
 import { PLATFORM_TENANT_ID } from '../../db/schema/tenants';
@@ -148,11 +149,17 @@ describe('platform tenants list, logout, Temporal Web UI links', () => {
     // The other device's session goes on.
     expect((await me(elsewhere)).status).toBe(200);
 
-    const server: ApiServer = await startTestApiServer(SECRET);
+    const [server, second]: ApiServer[] = await Promise.all([startTestApiServer(SECRET), startTestApiServer(SECRET)]);
+    const sockets: Socket[] = [];
+    const open = (url: string, t: string) => {
+      const s = connectClient(url, { auth: { token: t }, transports: ['websocket'], reconnection: false });
+      sockets.push(s);
+      return s;
+    };
     try {
       const handshake = (t: string) =>
         new Promise<string>((resolve) => {
-          const s = connectClient(server.url, { auth: { token: t }, transports: ['websocket'], reconnection: false });
+          const s = open(server.url, t);
           s.on('connect', () => (s.close(), resolve('connected')));
           s.on('connect_error', (e) => (s.close(), resolve(e.message)));
         });
@@ -160,8 +167,20 @@ describe('platform tenants list, logout, Temporal Web UI links', () => {
       const fresh = await login();
       expect(await handshake(fresh)).toBe('connected');
       expect((await me(fresh)).status).toBe(200);
+
+      // Sockets already open when their session logs out are closed by the server, on every node.
+      const live = [open(server.url, elsewhere), open(second.url, elsewhere)];
+      await Promise.all(live.map((s) => new Promise<void>((r) => s.once('connect', () => r()))));
+      const ended = live.map((s) => new Promise<string>((r) => s.once('disconnect', (reason) => r(reason))));
+      const out2 = await fetch(`${second.url}/api/v1/auth/logout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${elsewhere}` },
+      });
+      expect(out2.status).toBe(200);
+      expect(await Promise.all(ended)).toEqual(['io server disconnect', 'io server disconnect']);
     } finally {
-      await server.close();
+      for (const s of sockets) s.close();
+      await Promise.all([server.close(), second.close()]);
     }
   });
 
