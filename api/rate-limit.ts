@@ -103,10 +103,6 @@ export function rateLimits(pool: Pool, checks: readonly RateCheck[], revocationG
   };
 }
 
-export function rateLimit(pool: Pool, policy: RatePolicy, scope: Scope) {
-  return rateLimits(pool, [{ policy, scope }]);
-}
-
 /**
  * For a chain that counts the client together with its tenant after the tenant is known: a request
  * refused before that (no session, no such tenant) is counted against its client here, and a client
