@@ -26,12 +26,31 @@ import { tradingWindow } from '../ml/data/market-window';
 
 export const SNAPSHOT_HISTORY_DAYS = 22;
 
+/*
+ * The simulated days behind a snapshot depend only on (instrument, date, seed), not on the instant:
+ * a process deciding through a day (a trading day's cadence, decide on demand without `at`) asks
+ * for a new instant each time and reuses them. A few are kept; they are never mutated.
+ */
+const SIMULATED_WINDOWS = 4;
+const simulatedWindows = new Map<string, ReturnType<typeof simulateDays>>();
+
+function simulatedWindow(instrument: Instrument, date: IsoDate, seed: number): ReturnType<typeof simulateDays> {
+  const key = `${instrument}|${date}|${seed}`;
+  let days = simulatedWindows.get(key);
+  if (!days) {
+    const window = tradingWindow(date, SNAPSHOT_HISTORY_DAYS + 1);
+    if (window.at(-1) !== date) throw new RangeError(`${date} is not a trading day`);
+    days = simulateDays({ instrument, fromDate: window[0]!, days: window.length, seed });
+    if (simulatedWindows.size >= SIMULATED_WINDOWS) simulatedWindows.delete(simulatedWindows.keys().next().value!);
+  } else simulatedWindows.delete(key); // re-inserted below as the most recent
+  simulatedWindows.set(key, days);
+  return days;
+}
+
 /** The simulated snapshot of (instrument, seed) at an instant, with the seed's previous days as history. */
 export function simulatedSnapshot(instrument: Instrument, at: string, seed: number): DecisionSnapshot {
   const date: IsoDate = istParts(timestampToEpochMs(at)).date;
-  const window = tradingWindow(date, SNAPSHOT_HISTORY_DAYS + 1);
-  if (window.at(-1) !== date) throw new RangeError(`${date} is not a trading day`);
-  const days = simulateDays({ instrument, fromDate: window[0]!, days: window.length, seed });
+  const days = simulatedWindow(instrument, date, seed);
   return buildDecisionSnapshot(createSource(days.at(-1)!), at, { days: days.slice(0, -1) });
 }
 
