@@ -274,8 +274,22 @@ describe('the tenant dashboard in a browser', () => {
     const page = await loggedIn(home.users.trader);
     const kept = (await page.cookies()).find((c) => c.name === 'qs_session')?.value;
     expect(kept).toBeDefined();
+    // Another tab of the same session, live (a tab in the background runs no animation frames: poll).
+    const tab = await page.browserContext().newPage();
+    await tab.goto(`${api.url}/t/${home.slug}/`);
+    const linkShows = (p: Page, text: string) =>
+      p.waitForFunction(
+        (t) => document.querySelector('[data-testid=link-status]')?.textContent === t,
+        { polling: 200, timeout: 20_000 },
+        text,
+      );
+    await linkShows(tab, 'Live');
+    await page.bringToFront();
     await page.click('[data-testid=logout]');
     await page.waitForSelector('input[name=password]');
+    // The server closed the other tab's live link: it says so instead of trying forever.
+    await linkShows(tab, 'Live updates refused: log in again');
+    await tab.close();
     expect(await page.$('[data-testid=link-status]')).toBeNull();
     expect((await page.cookies()).find((c) => c.name === 'qs_session')).toBeUndefined();
     await page.reload();

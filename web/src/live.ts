@@ -32,7 +32,8 @@ export class LiveFeed {
       this.setStatus('live');
       for (const channel of this.listeners.keys()) this.subscribe(channel);
     });
-    this.socket.on('disconnect', () => this.setStatus('offline'));
+    // The server ends a logged-out session's sockets and they do not reconnect: log in again.
+    this.socket.on('disconnect', (reason) => this.setStatus(reason === 'io server disconnect' ? 'refused' : 'offline'));
     this.socket.on('connect_error', () => this.setStatus(this.socket.active ? 'offline' : 'refused'));
     this.socket.on('event', (event: LiveEvent) => {
       for (const fn of this.listeners.get(event.channel) ?? []) fn({ kind: 'event', event });

@@ -10,22 +10,7 @@ import { get } from '../api';
 import type { DecisionEvent, DecisionRow } from '../types';
 import { Empty, Panel } from '../panel';
 import { label, rupees, signOf, time } from '../format';
-
-const MAX = 200;
-/** The trading day places an entry's exit as its own decision, `<entry>-exit`. */
-const EXIT = '-exit';
-
-const fromEvent = (e: DecisionEvent): DecisionRow => ({
-  id: e.decisionId,
-  tradingDate: e.tradingDate,
-  status: e.status,
-  structure: e.structure,
-  instrument: e.instrument,
-  lots: e.lots,
-  netEv: e.netEv,
-  workflowId: e.workflowId,
-  createdAt: e.createdAt,
-});
+import { closedEntries, foldDecisionEvent } from '../decision-feed';
 
 export function DecisionsPanel({ feed, slug, onOpen }: { feed: LiveFeed; slug: string; onOpen: (id: string) => void }) {
   const [rows, setRows] = useState<DecisionRow[] | null>(null);
@@ -37,21 +22,11 @@ export function DecisionsPanel({ feed, slug, onOpen }: { feed: LiveFeed; slug: s
             (a) => setRows((a as { decisions: DecisionRow[] }).decisions),
             () => setRows((r) => r ?? []),
           );
-        else {
-          const row = fromEvent(m.event.payload as DecisionEvent);
-          setRows((r) => {
-            const rows = r ?? [];
-            // A status change keeps the row where it is; a decision not listed yet joins at the top.
-            if (rows.some((x) => x.id === row.id)) return rows.map((x) => (x.id === row.id ? row : x));
-            return [row, ...rows].slice(0, MAX);
-          });
-        }
+        else setRows((r) => foldDecisionEvent(r ?? [], m.event.payload as DecisionEvent));
       }),
     [feed, slug],
   );
-  const closed = new Set(
-    (rows ?? []).filter((d) => d.id.endsWith(EXIT) && d.status === 'filled').map((d) => d.id.slice(0, -EXIT.length)),
-  );
+  const closed = closedEntries(rows ?? []);
   return (
     <Panel id="decisions" title="Decisions" wide>
       {rows === null ? (
