@@ -507,7 +507,8 @@ describe('TradingDay on the real stack', () => {
             what,
             async () => {
               const st = await h.query(dayStatusQuery).catch((e: unknown) => void (last = e));
-              return st && ((st.phase === 'open' && st.decisions > n) || ['closing', 'closed'].includes(st.phase));
+              const on = st && ((st.phase === 'open' && st.decisions > n) || ['closing', 'closed'].includes(st.phase));
+              return on && st;
             },
             90_000,
             100,
@@ -523,8 +524,10 @@ describe('TradingDay on the real stack', () => {
         const r0 = Date.now();
         await stopAndStart();
         const back = Date.now();
-        await movedPast(st.decisions, `the day to move on after the ${server} restart`);
-        // downMs: stop to serving again; movedOnMs: from then until the day's next decision (the reconnection).
+        // The worker answering a query proves it found Temporal again; a decision made after that, Postgres.
+        const atBack = await movedPast(-1, `the worker to answer after the ${server} restart`);
+        await movedPast(atBack.decisions, `the day to move on after the ${server} restart`);
+        // downMs: stop to serving again; movedOnMs: from then until a decision made after the server was back.
         const r = {
           server,
           afterKill: kills,
