@@ -49,19 +49,45 @@ const CLIENT_ADDRESSES = 10;
 
 const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
 
-/** Calls `fn(i)` at `rate` per second for `seconds` (open loop: a slow answer does not delay the next send). */
-async function paced(rate: number, seconds: number, fn: (i: number) => Promise<void>): Promise<Summary> {
+/**
+ * Calls `fn(i)` at `rate` per second for `seconds` (open loop: a slow answer does not delay the next send).
+ * `slowest` lists the seconds of the run with the most answers over 30 ms (a tail spread out is queueing, one
+ * clustered in a few seconds is a stall: GC, a slow fsync, the machine's other work).
+ */
+async function paced(
+  rate: number,
+  seconds: number,
+  fn: (i: number) => Promise<void>,
+): Promise<Summary & { slowest: string }> {
   const n = Math.round(rate * seconds);
   const samples: number[] = [];
+  const slowBySecond = new Map<number, number[]>();
   const inFlight: Promise<void>[] = [];
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     await sleepUntil(t0 + (i * 1000) / rate);
     const s = performance.now();
-    inFlight.push(fn(i).then(() => void samples.push(performance.now() - s)));
+    inFlight.push(
+      fn(i).then(() => {
+        const ms = performance.now() - s;
+        samples.push(ms);
+        if (ms > 30) {
+          const second = Math.floor((s - t0) / 1000);
+          slowBySecond.set(second, [...(slowBySecond.get(second) ?? []), ms]);
+        }
+      }),
+    );
   }
   await Promise.all(inFlight);
-  return summarize(samples, performance.now() - t0);
+  const slow = [...slowBySecond.entries()].sort((a, b) => b[1].length - a[1].length);
+  const total = slow.reduce((a, [, xs]) => a + xs.length, 0);
+  const slowest =
+    `${total} answers over 30 ms in ${slow.length} of ${seconds} s; most in s ` +
+    slow
+      .slice(0, 5)
+      .map(([sec, xs]) => `${sec} (${xs.length}, max ${Math.max(...xs).toFixed(0)} ms)`)
+      .join(', ');
+  return { ...summarize(samples, performance.now() - t0), slowest };
 }
 
 /** `n` calls one after another (closed loop). */
@@ -161,6 +187,7 @@ runBench(async () => {
     console.log(formatSummary('HTTP, one at a time', oneHttp));
     console.log(formatSummary(`baseline: in process ${rate}/s`, inProcess));
     console.log(formatSummary(`decide through HTTP ${rate}/s`, http));
+    console.log(`  in process: ${inProcess.slowest}\n  HTTP: ${http.slowest}`);
     console.log(`\nwhere the time goes, in process ${rate}/s:\n${formatProbes(inProbes)}`);
     console.log(`where the time goes, HTTP ${rate}/s:\n${formatProbes(httpProbes)}`);
     const decideGoal = `decide p99 < 30 ms (HTTP ${http.p99.toFixed(1)} ms, in process ${inProcess.p99.toFixed(1)} ms)`;
