@@ -558,7 +558,9 @@ describe('TradingDay on the real stack', () => {
           if (kills + 1 === TEMPORAL_RESTART_AT)
             await restart('temporal', () => restartHarnessTemporal({ signal: 'SIGKILL', downMs: OUTAGE_MS }));
           if (kills + 1 === POSTGRES_RESTART_AT) await restart('postgres', restartPostgres);
-          await new Promise((r) => setTimeout(r, rng.int(100, 1500)));
+          // A random instant a few ticks on (a tick takes 100-300 ms): up to 1.5 s let 10 kills reach
+          // decision 56 of 71 on a quiet machine.
+          await new Promise((r) => setTimeout(r, rng.int(50, 800)));
           // Queried while a worker is up (a query needs one); the kill follows at once.
           const st = await h.query(dayStatusQuery);
           seen = st.decisions;
