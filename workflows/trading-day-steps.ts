@@ -35,8 +35,9 @@ const decider = proxyActivities<{
   decide(input: DecideInput): Promise<DecideResult>;
   decisionModels(input: { tenantId: number }): Promise<ModelPin[]>;
 }>({
-  // Short enough that a worker killed mid-decision is noticed quickly; the retry returns the stored decision.
-  startToCloseTimeout: '30 seconds',
+  // Short enough that a worker killed mid-decision is noticed quickly (a decide takes milliseconds,
+  // a fresh worker's first one loads its models in about a second); the retry returns the stored decision.
+  startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: MONEY_BUDGET,
   retry: OUTAGE_RETRY,
 });
