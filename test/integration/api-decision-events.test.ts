@@ -33,7 +33,8 @@ describe('decision status events', () => {
         `INSERT INTO orders (tenant_id, tag, decision_id, leg_index, broker, instrument, tradingsymbol, side, quantity,
                              filled_quantity, order_type, status)
          VALUES ($1, 'EVT-E1', 'ev-d1', 1, 'paper', 'NIFTY', 'NIFTY2651226600CE', 'BUY', 130, 130, 'MARKET', 'FILLED'),
-                ($1, 'EVT-E0', 'ev-d1', 0, 'paper', 'NIFTY', 'NIFTY2651226400CE', 'SELL', 130, 130, 'MARKET', 'FILLED')`,
+                ($1, 'EVT-E0', 'ev-d1', 0, 'paper', 'NIFTY', 'NIFTY2651226400CE', 'SELL',
+                 130, 130, 'MARKET', 'FILLED')`,
         [t.id],
       );
     });
