@@ -307,6 +307,8 @@ function requestArbitrary(ctx: { tenantId: number; kiteTenantId: number; slug: s
       '/api/v1/openapi.json',
       '/api/v1/auth/invitations/accept',
       '/api/v1/auth/password-reset',
+      '/api/v1/tenants',
+      '/api/v1/tenants?date=2026-13-40',
     ),
     tenantPath,
     tenantSegment.map((t) => `/postbacks/kite/${encodeURIComponent(t.replace(/[\uD800-\uDFFF]/g, ''))}`),
@@ -360,6 +362,13 @@ function requestArbitrary(ctx: { tenantId: number; kiteTenantId: number; slug: s
       path: fc.constant('/api/v1/auth/me'),
       headers,
       body: fc.constant(undefined),
+    }),
+    // Logout with anything but the run's own session (a real logout writes its revocation and audit row).
+    fc.record({
+      method: fc.constant('POST'),
+      path: fc.constant('/api/v1/auth/logout'),
+      headers: headers.filter((h) => !JSON.stringify(h).includes(ctx.token.split('.')[0]!)),
+      body,
     }),
   );
   const anything = fc.record({ method, path, headers, body });
