@@ -53,6 +53,7 @@ import { startHarnessPostgres, stopHarnessPostgres } from '../support/pg-outage'
 jest.setTimeout(900_000);
 
 const DATE = '2026-05-06';
+const ONE_MINUTE_DAY = process.env.QS_ONE_MINUTE_DAY === '1';
 /** Worker kills in the chaos case (QS_CHAOS_DAY_KILLS=10 for the long run: npm run chaos:day). */
 const DAY_KILLS = Number(process.env.QS_CHAOS_DAY_KILLS ?? 1);
 if (!Number.isInteger(DAY_KILLS) || DAY_KILLS < 1)
@@ -262,6 +263,41 @@ describe('TradingDay on the real stack', () => {
       await maybeRecordHistory(client, sa.workflowId, 'trading-day-accelerated-full');
       await maybeRecordHistory(client, sa.workflowId, 'trading-day-exit-rules-full');
       await maybeRecordHistory(client, sb.workflowId, 'trading-day-continued-last-run');
+    },
+  );
+
+  // A whole day at a 1-minute cadence takes minutes: QS_ONE_MINUTE_DAY=1 (npm run day:one-minute) runs it;
+  // the suite keeps the short version above (continue-as-new every 6 ticks).
+  (ONE_MINUTE_DAY ? it : it.skip)(
+    'a whole day at a 1-minute cadence continues as new when Temporal suggests it, each run within the limits',
+    async () => {
+      const t = await paperTenant(pool);
+      const t0 = Date.now();
+      const h = await start(client, input(t, { seed: tradingSeed, cadenceMinutes: 1 }));
+      const s = await withWorkers(() => h.result());
+      expect(s).toMatchObject({ status: 'completed', reconciliationClean: true });
+      expect(s.decisions).toBe(ticksInDay(1));
+      expect(s.openPositionsAtClose).toBe(0);
+      const runs: Array<{ status: string; events: number; bytes: number }> = [];
+      for await (const run of client.workflow.list({ query: `WorkflowId = '${h.workflowId}'` })) {
+        const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+        runs.push({
+          status: run.status.name,
+          events: history.events?.length ?? 0,
+          bytes: JSON.stringify(history).length,
+        });
+      }
+      process.stderr.write(
+        `[trading-day] 1-minute day: ${s.decisions} decisions, ${s.trades} trades in ${Date.now() - t0} ms; ` +
+          `runs ${JSON.stringify(runs)}\n`,
+      );
+      // Temporal suggested continue-as-new (its default: 4 Ki events or 4 MB) before the day ended.
+      expect(runs.filter((r) => r.status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(1);
+      // Each run far below the server's warning limits (10 Ki events, 10 MB of history).
+      for (const r of runs) {
+        expect(r.events).toBeLessThan(10_240);
+        expect(r.bytes).toBeLessThan(10 * 1024 * 1024);
+      }
     },
   );
 
