@@ -10,20 +10,23 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { decisionById, decisionState, insertDecision, type DecisionState } from '../db/decisions';
 import { DEFAULT_MIN_DRIFT_WINDOW } from '../domain/combiner/drift';
 import type { FactorValues } from '../domain/factors/types';
+import { computeFactors } from '../domain/factors/define-factor';
 import { storeMarketSnapshot } from '../db/market-snapshots';
 import { withTenant } from '../db/tenant';
 import { dateToEpochMs } from '../domain/dates';
 import {
   decide,
+  DECISION_FACTORS,
   decisionOutcome,
   type Decision,
   type DecisionModels,
   type DecisionOutcome,
   type ModelPin,
+  type StrikeChoice,
 } from '../domain/decision';
 import type { Instrument } from '../domain/instruments';
 import type { DecisionSnapshot } from '../domain/snapshot';
-import { instantiate, type AnyModel, type ModelsByType } from '../ml/adapters';
+import { instantiate, type AnyModel, type ModelsByType, type StrikeSelector } from '../ml/adapters';
 import { ModelNotFound, ModelRegistry } from '../ml/registry';
 import { isModelTypeId, type ModelTypeId } from '../ml/model-types';
 import { simulatedSnapshot, strikeChoice, tenantRiskView } from './decision-inputs';
@@ -185,6 +188,38 @@ class SnapshotCache {
   }
 }
 
+/**
+ * What decide derives from a snapshot alone, computed once per cached snapshot: the factors (the
+ * chain's greeks, dealer gamma, flows: most of decide's CPU) and the strike selector's choice per
+ * selector version. Pure functions of their inputs, so a reuse decides exactly as a recompute would.
+ */
+class SnapshotDerived {
+  private readonly entries = new WeakMap<
+    DecisionSnapshot,
+    { factors?: FactorValues; strikes: Map<string, Promise<StrikeChoice>> }
+  >();
+  private entry(snapshot: DecisionSnapshot) {
+    let e = this.entries.get(snapshot);
+    if (!e) this.entries.set(snapshot, (e = { strikes: new Map() }));
+    return e;
+  }
+  factors(snapshot: DecisionSnapshot): FactorValues {
+    const e = this.entry(snapshot);
+    // Frozen: every decision on this snapshot holds the same object.
+    return (e.factors ??= Object.freeze(computeFactors(snapshot, DECISION_FACTORS)));
+  }
+  strikes(snapshot: DecisionSnapshot, selector: StrikeSelector | null): Promise<StrikeChoice> {
+    const key = selector ? `${selector.id.version}|${selector.id.sha256}` : 'none';
+    const { strikes } = this.entry(snapshot);
+    let s = strikes.get(key);
+    if (!s) {
+      strikes.set(key, (s = strikeChoice(snapshot, selector)));
+      s.catch(() => strikes.delete(key));
+    }
+    return s;
+  }
+}
+
 export interface DecideDeps {
   pool: Pool;
   models: ModelSource;
@@ -194,6 +229,7 @@ export interface DecideDeps {
 /** decide with the whole decision returned: the activity slims it, the CLI and the bench print it. */
 export function createDecider(deps: DecideDeps) {
   const snapshots = new SnapshotCache();
+  const derived = new SnapshotDerived();
   const storedSnapshots = new Set<string>();
   const pinned = new PinnedModels(deps.pool);
   const drift = new DriftWindows();
@@ -227,7 +263,7 @@ export function createDecider(deps: DecideDeps) {
       model('strike_selector', input.tenantId, pins),
       model('tenant_profile', input.tenantId, pins),
     ]);
-    const strikes = await strikeChoice(snapshot, selector);
+    const strikes = await derived.strikes(snapshot, selector);
     if (!storedSnapshots.has(snapshot.id)) {
       await storeMarketSnapshot(deps.pool, {
         id: snapshot.id,
@@ -272,6 +308,7 @@ export function createDecider(deps: DecideDeps) {
       const decision = decide({
         decisionId: input.decisionId,
         snapshot,
+        factors: derived.factors(snapshot),
         models,
         tenant: tenantRiskView(state.record, snapshot, state.limits),
         strikes,

@@ -10,7 +10,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, Config } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
-import { createPool } from '../db/client';
+import { createPool, warmPool } from '../db/client';
 import { temporalConnectionOptions } from '../runtime/temporal-connection';
 import { createApp } from './app';
 import { createMetrics } from './metrics';
@@ -35,7 +35,9 @@ export async function startApiServer(config: Config, appDbUrl: string): Promise<
   if (!config.sessionSecret)
     throw new ConfigError(['QS_SESSION_SECRET: required by the API (npm start generates one per data dir)']);
   const log = createLogger('api', config.logLevel);
-  const pool = createPool(appDbUrl);
+  // A few connections kept open: a burst of requests does not wait for new backends.
+  const pool = createPool(appDbUrl, { min: 4, idleTimeoutMillis: 60_000 });
+  warmPool(pool);
   const connection = Connection.lazy({
     ...temporalConnectionOptions(config),
     // Reconnect within seconds of a restarted Temporal, not after gRPC's default backoff (≤ 120 s).

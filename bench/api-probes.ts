@@ -36,6 +36,7 @@ interface Probe {
   waits: Map<string, number>;
   waitSamples: number;
   sampler?: { client: Client; timer: NodeJS.Timeout };
+  wal0?: { bytes: number; fpi: number; segments: number };
 }
 
 /** What the API's backends are doing, sampled: `Lock:object` is the database-wide lock NOTIFY takes to commit. */
@@ -131,6 +132,7 @@ export async function startProbes(pgUrl?: string): Promise<void> {
   if (pgUrl) {
     const client = new Client({ connectionString: pgUrl });
     await client.connect();
+    probe.wal0 = await walState(client).catch(() => undefined); // needs pg_monitor
     let busy = false;
     const timer = setInterval(() => {
       if (busy) return;
@@ -160,6 +162,8 @@ export interface ProbeReport {
   cpuShare: number;
   /** Mean backends in each wait state per sample. */
   waits: Array<{ wait: string; mean: number }>;
+  /** WAL per request and WAL segment files added over the window (with a Postgres sampler). */
+  wal?: { bytesPerRequest: number; fullPagesPerRequest: number; newSegments: number };
 }
 
 /** Stops recording; `requests` is how many requests the window served (for per-request figures). */
@@ -168,9 +172,17 @@ export async function stopProbes(requests: number): Promise<ProbeReport> {
   active = undefined;
   p.loop.disable();
   gcObserver.disconnect();
+  let wal: ProbeReport['wal'];
   if (p.sampler) {
     clearInterval(p.sampler.timer);
+    const w1 = p.wal0 && (await walState(p.sampler.client).catch(() => undefined));
     await p.sampler.client.end();
+    if (p.wal0 && w1)
+      wal = {
+        bytesPerRequest: (w1.bytes - p.wal0.bytes) / requests,
+        fullPagesPerRequest: (w1.fpi - p.wal0.fpi) / requests,
+        newSegments: w1.segments - p.wal0.segments,
+      };
   }
   const wallMs = performance.now() - p.t0;
   const cpu = process.cpuUsage(p.cpu0);
@@ -198,7 +210,17 @@ export async function stopProbes(requests: number): Promise<ProbeReport> {
       .sort((a, b) => b.mean - a.mean),
     cpuMsPerRequest: cpuMs / requests,
     cpuShare: cpuMs / wallMs,
+    wal,
   };
+}
+
+/** WAL written so far and the segment files on disk (a new one is zero-filled and fsynced). */
+async function walState(client: Client): Promise<{ bytes: number; fpi: number; segments: number }> {
+  const { rows } = await client.query<{ bytes: string; fpi: string; segments: number }>(
+    `SELECT wal_bytes::text AS bytes, wal_fpi::text AS fpi, (SELECT count(*)::int FROM pg_ls_waldir()) AS segments
+       FROM pg_stat_wal`,
+  );
+  return { bytes: Number(rows[0]!.bytes), fpi: Number(rows[0]!.fpi), segments: rows[0]!.segments };
 }
 
 export function formatProbes(r: ProbeReport): string {
@@ -215,9 +237,13 @@ export function formatProbes(r: ProbeReport): string {
     `  event-loop delay p50 ${f(r.loopDelay.p50)} p99 ${f(r.loopDelay.p99)} max ${f(r.loopDelay.max)} ms`,
     `  GC ${r.gc.count} pauses, ${r.gc.totalMs.toFixed(0)} ms in all, p99 ${f(r.gc.p99)} max ${f(r.gc.maxMs)} ms ` +
       `(${r.gc.major} of the whole heap, ${r.gc.majorMs.toFixed(0)} ms)`,
-    `  this process's CPU ${r.cpuMsPerRequest.toFixed(2)} ms per request ` +
-      `(${(100 * r.cpuShare).toFixed(0)}% of a core; API, load generator and socket clients together)`,
+    `  the process's CPU ${r.cpuMsPerRequest.toFixed(2)} ms per request (${(100 * r.cpuShare).toFixed(0)}% of a core)`,
   );
+  if (r.wal)
+    lines.push(
+      `  WAL ${(r.wal.bytesPerRequest / 1024).toFixed(1)} KiB per request ` +
+        `(${r.wal.fullPagesPerRequest.toFixed(2)} full pages); ${r.wal.newSegments} segment files added`,
+    );
   if (r.waits.length > 0)
     lines.push(
       `  Postgres backends busy (mean per 20 ms sample): ` +
@@ -229,9 +255,10 @@ export function formatProbes(r: ProbeReport): string {
 /**
  * `--cpu-profile <file>`: V8's sampling CPU profile of the process over one phase (open it in Chrome's
  * DevTools); `--heap-profile <file>`: its sampling allocation profile (what the GC has to collect).
+ * Returns the function that stops the profiles and writes them.
  */
-export async function profiled<T>(files: { cpu?: string; heap?: string }, fn: () => Promise<T>): Promise<T> {
-  if (!files.cpu && !files.heap) return fn();
+export async function startProfiles(files: { cpu?: string; heap?: string }): Promise<() => Promise<void>> {
+  if (!files.cpu && !files.heap) return async () => undefined;
   const { Session } = await import('node:inspector/promises');
   const { writeFile } = await import('node:fs/promises');
   const session = new Session();
@@ -250,9 +277,7 @@ export async function profiled<T>(files: { cpu?: string; heap?: string }, fn: ()
       includeObjectsCollectedByMinorGC: true,
     });
   }
-  try {
-    return await fn();
-  } finally {
+  return async () => {
     if (files.cpu) {
       const { profile } = await session.post('Profiler.stop');
       await writeFile(files.cpu, JSON.stringify(profile));
@@ -264,5 +289,5 @@ export async function profiled<T>(files: { cpu?: string; heap?: string }, fn: ()
       console.log(`allocation profile of the phase: ${files.heap}`);
     }
     session.disconnect();
-  }
+  };
 }

@@ -14,9 +14,9 @@
  *            (outbox row + NOTIFY in one transaction); latency from just before the commit to each
  *            client's receipt. Baseline: the same publish to a bare LISTEN connection.
  *
- * Goals (issue 13): decide p99 < 30 ms through HTTP, fan-out p99 < 50 ms. The API server, the
- * clients and the load generator share this process (and the machine's cores), so the figures
- * include their contention.
+ * Goals (issue 13): decide p99 < 30 ms through HTTP, fan-out p99 < 50 ms. The API node runs in a
+ * process of its own (bench/api-node.ts), as in production; the load generator and the socket.io
+ * clients run in this one. All share the machine's cores, so the figures include that contention.
  *
  * Under each paced run it prints where the time went (bench/api-probes.ts): Postgres round trips by
  * statement, pool waits, event-loop delay, GC pauses and the process's CPU per request.
@@ -26,8 +26,9 @@
 import { Client as PgClient } from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { createDecider } from '../activities/decide';
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { issueSession } from '../api/session';
-import { startApiServer } from '../api/server';
 import { createPool } from '../db/client';
 import { API_EVENTS_CHANNEL, publishApiEvent } from '../db/api-events';
 import { createTenant } from '../db/tenants';
@@ -35,9 +36,9 @@ import { withTenant } from '../db/tenant';
 import { ModelCache } from '../ml/model-cache';
 import { ModelRegistry } from '../ml/registry';
 import { trainOnDataVersion } from '../ml/trainers';
-import { loadConfig } from '../runtime/config';
 import { startEphemeralServers } from '../stack/ephemeral-servers';
-import { formatProbes, profiled, startProbes, stopProbes, type ProbeReport } from './api-probes';
+import { formatProbes, startProbes, stopProbes, type ProbeReport } from './api-probes';
+import type { ApiNodeRequest } from './api-node';
 import { runBench } from './harness';
 import { formatSummary, intFlag, summarize, type Summary } from './stats';
 
@@ -102,6 +103,48 @@ async function oneAtATime(n: number, fn: (i: number) => Promise<unknown>): Promi
   return summarize(samples, performance.now() - t0);
 }
 
+/** The API node in its own process (bench/api-node.ts), as it runs in production. */
+interface ApiNode {
+  url: string;
+  request<T>(m: ApiNodeRequest, answer: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function forkApiNode(env: NodeJS.ProcessEnv): Promise<ApiNode> {
+  const root = path.resolve(__dirname, '..');
+  const child: ChildProcess = fork(path.join(root, 'bin/run-ts.js'), [path.join(root, 'bench/api-node.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = (type: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onMessage = (m: Record<string, unknown>) => {
+        if (m.type !== type) return;
+        child.off('exit', onExit);
+        child.off('message', onMessage);
+        resolve(m);
+      };
+      const onExit = (code: number | null) => reject(new Error(`the API node exited (${code}) before '${type}'`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const { url } = (await next('ready')) as { url: string };
+  return {
+    url,
+    async request<T>(m: ApiNodeRequest, answer: string) {
+      const reply = next(answer);
+      child.send(m);
+      return (await reply) as T;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send({ type: 'close' } satisfies ApiNodeRequest);
+      }),
+  };
+}
+
 runBench(async () => {
   const rate = intFlag('rate', 100);
   const seconds = intFlag('seconds', 30);
@@ -110,15 +153,9 @@ runBench(async () => {
   const events = intFlag('events', 300);
   const servers = await startEphemeralServers({ bundle: false });
   const pool = createPool(servers.db.appUrl, { max: 8 });
-  const config = loadConfig({
-    TEMPORAL_ADDRESS: servers.temporal.address,
-    TEMPORAL_NAMESPACE: servers.namespace,
-    QS_LOG_LEVEL: 'silent',
-    QS_SESSION_SECRET: SECRET,
-  });
   const cache = new ModelCache({ pool, listenUrl: servers.db.appUrl, workerId: 'bench-api-in-process' });
   const sockets: Socket[] = [];
-  let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
+  let api: ApiNode | undefined;
   try {
     const registry = new ModelRegistry(pool, { actor: 'bench' });
     for (const typeId of ['signal_stack', 'strategy_agents'] as const) {
@@ -127,8 +164,13 @@ runBench(async () => {
       await registry.saveModel({ scope: 'global', artifact: run.artifact, metadata });
       console.log(`${typeId}: trained and promoted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
-    api = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, servers.db.appUrl);
-    await api.realtime.ready;
+    api = await forkApiNode({
+      TEMPORAL_ADDRESS: servers.temporal.address,
+      TEMPORAL_NAMESPACE: servers.namespace,
+      QS_LOG_LEVEL: 'silent',
+      QS_SESSION_SECRET: SECRET,
+      QS_APP_DATABASE_URL: servers.db.appUrl,
+    });
     await cache.start();
     const url = api.url;
 
@@ -165,20 +207,28 @@ runBench(async () => {
     );
     const oneHttp = await oneAtATime(sequential, (i) => overHttp(i, `seq-http-${i}`));
     const inSeconds = Math.max(1, Math.round(seconds / 3));
-    await startProbes(servers.db.appUrl);
+    await startProbes(servers.db.superUrl ?? servers.db.appUrl);
     const inProcess = await paced(rate, inSeconds, async (i) => {
       await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `in-${i}`, at: AT, seed: SEED });
     });
     const inProbes = await stopProbes(rate * inSeconds);
-    await startProbes(servers.db.appUrl);
     const fileFlag = (name: string) => {
       const at = process.argv.indexOf(`--${name}`);
       return at > 0 ? process.argv[at + 1] : undefined;
     };
-    const http = await profiled({ cpu: fileFlag('cpu-profile'), heap: fileFlag('heap-profile') }, () =>
-      paced(rate, seconds, (i) => overHttp(i, `http-${i}`)),
+    const probing = {
+      pgUrl: servers.db.superUrl ?? servers.db.appUrl,
+      cpu: fileFlag('cpu-profile'),
+      heap: fileFlag('heap-profile'),
+    };
+    await api.request({ type: 'probe', ...probing }, 'probing');
+    const loadCpu0 = process.cpuUsage();
+    const http = await paced(rate, seconds, (i) => overHttp(i, `http-${i}`));
+    const loadCpu = process.cpuUsage(loadCpu0);
+    const { report: httpProbes } = await api.request<{ report: ProbeReport }>(
+      { type: 'report', requests: rate * seconds },
+      'report',
     );
-    const httpProbes: ProbeReport = await stopProbes(rate * seconds);
     const byStatus = [...statuses.entries()].map(([s, n]) => `${s}×${n}`).join(' ');
     console.log(
       `\ndecide through HTTP: ${rate}/s for ${seconds} s over ${DECIDE_TENANTS} tenants; statuses ${byStatus}`,
@@ -189,7 +239,9 @@ runBench(async () => {
     console.log(formatSummary(`decide through HTTP ${rate}/s`, http));
     console.log(`  in process: ${inProcess.slowest}\n  HTTP: ${http.slowest}`);
     console.log(`\nwhere the time goes, in process ${rate}/s:\n${formatProbes(inProbes)}`);
-    console.log(`where the time goes, HTTP ${rate}/s:\n${formatProbes(httpProbes)}`);
+    console.log(`where the time goes, HTTP ${rate}/s (in the API node's process):\n${formatProbes(httpProbes)}`);
+    const loadCpuMs = (loadCpu.user + loadCpu.system) / 1000 / (rate * seconds);
+    console.log(`  the load generator's process: ${loadCpuMs.toFixed(2)} ms CPU per request`);
     const decideGoal = `decide p99 < 30 ms (HTTP ${http.p99.toFixed(1)} ms, in process ${inProcess.p99.toFixed(1)} ms)`;
     if (process.argv.includes('--no-fanout')) {
       console.log(`\ngoal: ${decideGoal}`);
