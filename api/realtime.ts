@@ -5,15 +5,31 @@
  * (platform sessions may watch any tenant). The ack carries the channel's current state and the
  * outbox id it is as of; changes follow, in outbox order, never older than that state.
  *
- * Changes come from Postgres (db/api-events.ts): every node LISTENs and delivers each event to its
- * own subscribers; rooms span nodes through the Postgres adapter (server.ts).
+ * Changes come from Postgres (db/api-events.ts): every node is woken by a NOTIFY after each commit
+ * that wrote events (and reads once a second regardless), reads what is new for the tenants its
+ * subscribers watch, in commit order, and delivers it to them; rooms span nodes through the
+ * Postgres adapter (server.ts). A subscriber's state is read on one snapshot; an event is
+ * delivered to it exactly when that snapshot did not see the event's transaction.
  */
 import type { Server as SocketServer, Socket } from 'socket.io';
 import { Client, Pool } from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../runtime/logger';
-import { apiEvent, ApiEvent, EVENT_CHANNELS, EventChannel, latestEventId, listenApiEvents } from '../db/api-events';
-import { withTenant, TenantTx } from '../db/tenant';
+import {
+  ApiEvent,
+  EVENT_CHANNELS,
+  EventChannel,
+  latestEventId,
+  listenApiEvents,
+  newOutboxCursor,
+  readApiEvents,
+  snapshotSees,
+  transactionSnapshot,
+  unwatchTenant,
+  watchTenant,
+  type OutboxSnapshot,
+} from '../db/api-events';
+import { withTenantSnapshot, TenantTx } from '../db/tenant';
 import { recentOrders } from '../db/ledger-report';
 import { ledgerPositions } from '../db/ledger';
 import { reconciliationState } from '../db/trading-state';
@@ -47,7 +63,11 @@ const STATE: Record<EventChannel, (tx: TenantTx) => Promise<unknown>> = {
   gates: (tx) => wallStates(tx),
 };
 
-type Subscription = { lastId: number; queue: ApiEvent[] | null };
+/** `snapshot` is null until the state is read; events meanwhile wait in `queue`. */
+type Subscription = { snapshot: OutboxSnapshot | null; queue: ApiEvent[] };
+
+/** How often a node reads the outbox with no wake-up (a wake lost to a committer's crash). */
+const READ_EVERY_MS = 1_000;
 type Ack = (answer: unknown) => void;
 
 export interface RealtimeDeps {
@@ -89,6 +109,8 @@ export interface Realtime {
 export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
   /** This node's subscribers per room (the outbox delivers to them). */
   const local = new Map<string, Set<Socket>>();
+  /** Where this node is in the outbox, for the tenants its subscribers watch. */
+  const cursor = newOutboxCursor();
 
   io.use((socket, next) => {
     const found = handshakeSession(socket, deps.sessionSecret);
@@ -126,18 +148,19 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
         if (!allowed) return ack({ ok: false, error: 'forbidden', message: 'not your tenant' });
         const room = roomOf(tenantId, input.data.channel);
         if (subs.has(room)) return ack({ ok: false, error: 'conflict', message: 'already subscribed' });
-        const sub: Subscription = { lastId: 0, queue: [] };
+        const sub: Subscription = { snapshot: null, queue: [] };
         subs.set(room, sub);
         (local.get(room) ?? local.set(room, new Set()).get(room)!).add(socket);
+        watchTenant(cursor, tenantId); // before the state's snapshot: see watchTenant
         await socket.join(room);
-        const { state, lastId } = await withTenant(deps.pool, tenantId, async (tx) => ({
+        const { state, lastId, snapshot } = await withTenantSnapshot(deps.pool, tenantId, async (tx) => ({
+          snapshot: await transactionSnapshot(tx),
           lastId: await latestEventId(tx, input.data.channel),
           state: await STATE[input.data.channel](tx),
         }));
         ack({ ok: true, channel: input.data.channel, tenantId, state, lastEventId: lastId });
-        sub.lastId = lastId;
-        for (const ev of sub.queue ?? []) deliver(socket, sub, ev);
-        sub.queue = null;
+        sub.snapshot = snapshot;
+        for (const ev of sub.queue.splice(0)) deliver(socket, sub, ev);
       } catch (err) {
         deps.log.error({ err }, 'subscribe failed');
         ack({ ok: false, error: 'internal_error' });
@@ -156,8 +179,8 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
   });
 
   const deliver = (socket: Socket, sub: Subscription, ev: ApiEvent) => {
-    if (ev.id <= sub.lastId) return;
-    sub.lastId = ev.id;
+    if (!sub.snapshot) return void sub.queue.push(ev);
+    if (snapshotSees(sub.snapshot, ev.txid)) return; // already in the state it was sent
     socket.emit('event', {
       id: ev.id,
       tenantId: ev.tenantId,
@@ -167,25 +190,41 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
     });
   };
 
-  // Notices are handled one at a time, so events reach a socket in outbox order.
-  let chain = Promise.resolve();
-  const onNotice = (n: { id: number; tenantId: number; channel: EventChannel }) => {
-    chain = chain
-      .then(async () => {
-        const room = roomOf(n.tenantId, n.channel);
-        const sockets = local.get(room);
-        if (!sockets || sockets.size === 0) return;
-        const ev = await apiEvent(deps.pool, n.tenantId, n.id);
-        if (!ev) return;
-        for (const s of sockets) {
-          const sub = (s.data.subs as Map<string, Subscription>).get(room);
-          if (!sub) continue;
-          if (sub.queue) sub.queue.push(ev);
-          else deliver(s, sub, ev);
-        }
-      })
-      .catch((err: unknown) => deps.log.error({ err }, 'event delivery failed'));
+  /** Stops reading tenants no subscriber of this node watches any more. */
+  const dropUnwatched = () => {
+    const watched = new Set<number>();
+    for (const [room, sockets] of local) if (sockets.size > 0) watched.add(Number(room.split(':')[1]));
+    for (const t of [...cursor.tenants.keys()]) if (!watched.has(t)) unwatchTenant(cursor, t);
   };
+
+  // One read at a time, in commit order; a wake-up during a read asks for one more after it.
+  let reading: Promise<void> | undefined;
+  let readAgain = false;
+  /** `wake`: a NOTIFY; with no tenant watched there is nothing to read (the periodic read moves the horizon). */
+  const readOutbox = (wake = false): void => {
+    if (wake && cursor.tenants.size === 0 && !reading) return;
+    if (reading) {
+      readAgain = true;
+      return;
+    }
+    reading = (async () => {
+      do {
+        readAgain = false;
+        dropUnwatched();
+        for (const ev of await readApiEvents(deps.pool, cursor)) {
+          const room = roomOf(ev.tenantId, ev.channel);
+          for (const s of local.get(room) ?? []) {
+            const sub = (s.data.subs as Map<string, Subscription>).get(room);
+            if (sub) deliver(s, sub, ev);
+          }
+        }
+      } while (readAgain && !closed);
+    })()
+      .catch((err: unknown) => deps.log.error({ err }, 'event delivery failed'))
+      .finally(() => (reading = undefined));
+  };
+  const poll = setInterval(() => readOutbox(), READ_EVERY_MS);
+  poll.unref();
 
   // A dedicated connection for LISTEN; re-established with backoff when Postgres restarts.
   let listener: Client | undefined;
@@ -203,8 +242,9 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
     });
     try {
       await c.connect();
-      await listenApiEvents(c, onNotice);
+      await listenApiEvents(c, () => readOutbox(true));
       listener = c;
+      readOutbox(); // what was committed while no connection listened
       listening();
     } catch (err) {
       await c.end().catch(() => undefined);
@@ -221,8 +261,9 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
     close: async () => {
       closed = true;
       clearTimeout(retry);
+      clearInterval(poll);
       await listener?.end().catch(() => undefined);
-      await chain;
+      await reading;
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Pool, PoolClient } from 'pg';
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { createDb, Db, schema } from './client';
+import { commitAndWake } from './outbox-wake';
 import { PLATFORM_TENANT_ID, tenants } from './schema/tenants';
 
 /** A transaction's pg client and a drizzle handle on the same client. */
@@ -37,10 +38,23 @@ async function setTenant(client: PoolClient, tenantId: number | null): Promise<v
 }
 
 export async function withTenant<T>(pool: Pool, tenantId: number, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+  return tenantTransaction(pool, tenantId, 'BEGIN', fn);
+}
+
+/** Read-only, every statement on one snapshot (REPEATABLE READ): a consistent view of several reads. */
+export async function withTenantSnapshot<T>(
+  pool: Pool,
+  tenantId: number,
+  fn: (tx: TenantTx) => Promise<T>,
+): Promise<T> {
+  return tenantTransaction(pool, tenantId, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn);
+}
+
+function tenantTransaction<T>(pool: Pool, tenantId: number, begin: string, fn: (tx: TenantTx) => Promise<T>) {
   assertTenantId(tenantId);
   // BEGIN and the tenant in one round trip (one simple-protocol message; the id is a checked integer).
-  const begin = `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`;
-  return inTransaction(pool, async (client) => fn({ client, db: bind(client), tenantId }), begin);
+  const beginWithTenant = `${begin}; SELECT set_config('app.tenant_id', '${tenantId}', true)`;
+  return inTransaction(pool, async (client) => fn({ client, db: bind(client), tenantId }), beginWithTenant);
 }
 
 /** For global rows (model registry) and platform tables: a transaction with no tenant set. */
@@ -69,7 +83,7 @@ export async function inTransaction<T>(
   try {
     await client.query(begin);
     const result = await fn(client);
-    await client.query('COMMIT');
+    await commitAndWake(client);
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -156,7 +170,7 @@ export async function withSerializable<T>(
         beforeWrite: async () => options.beforeWrite?.(attempt),
         switchTenant: (id) => setTenant(client, id),
       });
-      await client.query('COMMIT');
+      await commitAndWake(client);
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);

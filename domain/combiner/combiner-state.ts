@@ -75,10 +75,12 @@ export function combineWithState(
 ): CombinerResult & { readonly drift: Readonly<Partial<Record<SignalModuleName, ModuleDrift>>> } {
   if (state.version !== COMBINER_STATE_VERSION) throw new RangeError(`unknown combiner version ${state.version}`);
   const drift: Partial<Record<SignalModuleName, ModuleDrift>> = {};
+  const psiByFactor = new Map<string, number>();
   for (const p of input.predictions)
     drift[p.module] = moduleDrift(driftFactors(modules[p.module].features), state.driftReferences, input.recent, {
       bands: state.driftBands,
       minWindow: state.minDriftWindow,
+      psiByFactor,
     });
   const result = combineSignals({
     weights: state.weights,

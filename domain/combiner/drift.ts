@@ -140,21 +140,28 @@ export function moduleDrift(
   factors: readonly string[],
   references: Readonly<Record<string, DriftReference>>,
   window: readonly FactorValues[],
-  options: { readonly bands?: readonly DriftBand[]; readonly minWindow?: number } = {},
+  options: {
+    readonly bands?: readonly DriftBand[];
+    readonly minWindow?: number;
+    /** PSI by factor over this same window, shared by the modules of one decision (they share factors). */
+    readonly psiByFactor?: Map<string, number>;
+  } = {},
 ): ModuleDrift {
   const none: ModuleDrift = { psi: null, worstFactor: null, band: 'insufficient', multiplier: 1, factors: [] };
   if (window.length < (options.minWindow ?? DEFAULT_MIN_DRIFT_WINDOW)) return none;
   const drifts: FactorDrift[] = [];
   for (const f of factors) {
     const ref = references[f];
-    if (ref)
-      drifts.push({
-        factor: f,
-        psi: psi(
-          ref,
-          window.map((v) => valueOf(v, f)),
-        ),
-      });
+    if (!ref) continue;
+    let value = options.psiByFactor?.get(f);
+    if (value === undefined) {
+      value = psi(
+        ref,
+        window.map((v) => valueOf(v, f)),
+      );
+      options.psiByFactor?.set(f, value);
+    }
+    drifts.push({ factor: f, psi: value });
   }
   if (drifts.length === 0) return none;
   const worst = drifts.reduce((a, d) => (d.psi > a.psi ? d : a));

@@ -173,6 +173,50 @@ describe('Socket.IO: tenant rooms over two API nodes, events from the Postgres o
     ]);
   });
 
+  it('events reach subscribers in commit order, whatever order their ids were drawn in', async () => {
+    const s = await connect(0, as(tenantA));
+    const got = collect(s);
+    expect(await subscribe(s, { channel: 'pnl' })).toMatchObject({ ok: true });
+    // T1 draws the lower id and commits last: a reader that followed ids would have skipped it.
+    const t1 = await pool.connect();
+    try {
+      await t1.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantA}', true)`);
+      await t1.query(`SELECT qs_publish_api_event($1, 'pnl', '{"n":1}')`, [tenantA]);
+      await withTenant(pool, tenantA, ({ client }) =>
+        client.query(`SELECT qs_publish_api_event($1, 'pnl', '{"n":2}')`, [tenantA]),
+      );
+      await until(() => got.length === 1);
+      await t1.query('COMMIT'); // no wake-up after it: the node's periodic read finds it
+    } finally {
+      t1.release();
+    }
+    await until(() => got.length === 2, 5000);
+    expect(got.map((e) => (e.payload as unknown as { n: number }).n)).toEqual([2, 1]);
+    expect(got[1].id).toBeLessThan(got[0].id);
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(got).toHaveLength(2); // each once
+  });
+
+  it('a subscriber whose state was read while a change was uncommitted gets that change once it commits', async () => {
+    const open = await pool.connect();
+    try {
+      await open.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantB}', true)`);
+      await open.query(
+        `INSERT INTO kill_switches (tenant_id, scope, target, active, reason) VALUES ($1, 'tenant', '*', true, 'pending')`,
+        [tenantB],
+      );
+      const s = await connect(1, as(tenantB));
+      const got = collect(s);
+      const ack = await subscribe(s, { channel: 'trading-state' });
+      expect(ack).toMatchObject({ ok: true, state: { killSwitches: [] } });
+      await open.query('COMMIT');
+      await until(() => got.length === 1);
+      expect(got[0].payload).toMatchObject({ kind: 'kill_switch', active: true, reason: 'pending' });
+    } finally {
+      open.release();
+    }
+  });
+
   it('events past the retention are pruned, tenant by tenant; newer ones stay', async () => {
     const ids = await withTenant(pool, tenantB, async ({ client }) => {
       const { rows } = await client.query<{ id: string }>(
