@@ -8,7 +8,8 @@
  *            cache), at the same pace for a third of the time. The requests are spread over 10
  *            tenants and 10 client addresses (X-Forwarded-For from loopback), so the seed's
  *            600/h decide limit per tenant and 1,200/min per client hold without 429s. Before
- *            both, --sequential (200) calls one at a time each way: the cost with no queue.
+ *            both, --sequential (200) calls one at a time each way: the cost with no queue; then
+ *            --warm-seconds (3) of each paced run, not measured (the one-off costs of a new pace).
  *   fan-out  --clients (1,000) socket.io clients in --rooms (100) tenants, each subscribed to its
  *            tenant's `pnl` channel; --events (300) events published one tenant at a time
  *            (outbox row + NOTIFY in one transaction); latency from just before the commit to each
@@ -27,6 +28,7 @@ import { Client as PgClient } from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { createDecider } from '../activities/decide';
 import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import { issueSession } from '../api/session';
 import { createPool } from '../db/client';
@@ -101,6 +103,31 @@ async function oneAtATime(n: number, fn: (i: number) => Promise<unknown>): Promi
     samples.push(performance.now() - s);
   }
   return summarize(samples, performance.now() - t0);
+}
+
+/*
+ * The load generator's HTTP client: node:http on kept-alive connections. fetch (undici and web
+ * streams) cost 1.2–1.8 ms of CPU a request here, taken from the cores the API and Postgres share.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function postJson(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** The API node in its own process (bench/api-node.ts), as it runs in production. */
@@ -181,17 +208,15 @@ runBench(async () => {
     const statuses = new Map<number, number>();
     const overHttp = async (i: number, key: string) => {
       const t = i % DECIDE_TENANTS;
-      const res = await fetch(`${url}/t/${tenants[t].slug}/api/v1/decisions`, {
-        method: 'POST',
-        headers: {
+      const status = await postJson(
+        `${url}/t/${tenants[t].slug}/api/v1/decisions`,
+        JSON.stringify({ key, at: AT, seed: SEED }),
+        {
           authorization: `Bearer ${tokens[t]}`,
-          'content-type': 'application/json',
           'x-forwarded-for': `10.9.0.${(i % CLIENT_ADDRESSES) + 1}`,
         },
-        body: JSON.stringify({ key, at: AT, seed: SEED }),
-      });
-      await res.arrayBuffer();
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      );
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
     };
     // Warm both paths (models loaded, snapshot built and stored, connections open).
     for (let i = 0; i < 20; i++) await overHttp(i, `warm-${i}`);
@@ -206,6 +231,13 @@ runBench(async () => {
       decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `seq-in-${i}`, at: AT, seed: SEED }),
     );
     const oneHttp = await oneAtATime(sequential, (i) => overHttp(i, `seq-http-${i}`));
+    // A paced warm-up of each path, not measured: the first seconds at the rate pay one-off costs
+    // (connections opened to the new concurrency, code paths compiled under it, heaps grown).
+    const warmSeconds = intFlag('warm-seconds', 3);
+    await paced(rate, warmSeconds, async (i) => {
+      await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `warm-in-p${i}`, at: AT, seed: SEED });
+    });
+    await paced(rate, warmSeconds, (i) => overHttp(i, `warm-http-p${i}`));
     const inSeconds = Math.max(1, Math.round(seconds / 3));
     await startProbes(servers.db.superUrl ?? servers.db.appUrl);
     const inProcess = await paced(rate, inSeconds, async (i) => {
@@ -309,6 +341,7 @@ runBench(async () => {
     console.log(formatSummary('fan-out: publish → client', fanout));
     console.log(`\ngoals: ${decideGoal}; fan-out p99 < 50 ms (${fanout.p99.toFixed(1)} ms)`);
   } finally {
+    agent.destroy();
     for (const s of sockets) s.disconnect();
     await api?.close();
     await cache.stop();
