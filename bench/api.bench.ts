@@ -42,7 +42,7 @@ import { startEphemeralServers } from '../stack/ephemeral-servers';
 import { formatProbes, startProbes, stopProbes, type ProbeReport } from './api-probes';
 import type { ApiNodeRequest } from './api-node';
 import { runBench } from './harness';
-import { formatSummary, intFlag, summarize, type Summary } from './stats';
+import { fileFlag, formatSummary, intFlag, summarize, type Summary } from './stats';
 
 const SECRET = 'bench-api-session-secret-0123456789abcdef';
 const AT = '2026-03-10T11:00:00+05:30';
@@ -244,10 +244,6 @@ runBench(async () => {
       await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `in-${i}`, at: AT, seed: SEED });
     });
     const inProbes = await stopProbes(rate * inSeconds);
-    const fileFlag = (name: string) => {
-      const at = process.argv.indexOf(`--${name}`);
-      return at > 0 ? process.argv[at + 1] : undefined;
-    };
     const probing = {
       pgUrl: servers.db.superUrl ?? servers.db.appUrl,
       cpu: fileFlag('cpu-profile'),

@@ -16,7 +16,8 @@ import { ledgerOrders } from '../db/ledger';
 import { withTenant } from '../db/tenant';
 import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts/orders';
 import { TASK_QUEUES } from '../contracts/task-queues';
-import { formatSummary, intFlag, summarize } from './stats';
+import { fileFlag, formatSummary, intFlag, summarize } from './stats';
+import { formatProbes, startProbes, startProfiles, stopProbes } from './api-probes';
 import { benchSpreads, placeStructures, runBench, systemCheckFloor, withBenchServers } from './harness';
 import { formatPhases } from './history-phases';
 
@@ -76,7 +77,11 @@ runBench(async () => {
         const placeAll = (batch: OrderPlacementInput[]) => placeStructures(client, batch, concurrency);
         await placeAll(await inputs(Math.min(10, n))); // warm-up: caches, connections, JIT
         const batch = await inputs(n);
+        await startProbes(); // Postgres round trips by statement, in this process (the workers)
+        const stopProfiles = await startProfiles({ cpu: fileFlag('cpu-profile') });
         const placed = await placeAll(batch);
+        await stopProfiles();
+        const probes = await stopProbes(n);
         const floor = await systemCheckFloor(client, n, concurrency);
         const o = summarize(placed.samples, placed.wallMs);
         const f = summarize(floor.samples, floor.wallMs);
@@ -101,6 +106,7 @@ runBench(async () => {
             batch.map((i) => orderPlacementWorkflowId(i.tenantId, i.decisionId)),
           ),
         );
+        console.log(`in the workers' process, per structure:\n${formatProbes(probes)}`);
         console.log('where a SystemCheck spends its time:');
         console.log(await formatPhases(client, floor.workflowIds));
         console.log(await checkCorrectness());

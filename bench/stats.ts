@@ -52,6 +52,18 @@ export async function runConcurrent(
 }
 
 /** Reads `--name value` integer flags with defaults; a bad value is a clear error. */
+/** `--name <file>`: a path given on the command line, else undefined. */
+export function fileFlag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  if (!v || v.startsWith('--')) {
+    console.error(`--${name} needs a file path`);
+    process.exit(2);
+  }
+  return v;
+}
+
 export function intFlag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
