@@ -13,6 +13,7 @@ import { createTenant } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
 import { setKillSwitch } from '../../db/tenant-console';
 import { pruneApiEvents } from '../../db/api-events-retention';
+import { EVENT_CHANNELS } from '../../db/api-events';
 import { testPool } from '../support/env';
 import { startTestApiServer } from '../support/api-harness';
 
@@ -173,6 +174,11 @@ describe('Socket.IO: tenant rooms over two API nodes, events from the Postgres o
     ]);
   });
 
+  it('every channel can be subscribed to: its state is read on one read-only snapshot', async () => {
+    const s = await connect(1, as(tenantA));
+    for (const channel of EVENT_CHANNELS) expect(await subscribe(s, { channel })).toMatchObject({ ok: true, channel });
+  });
+
   it('events reach subscribers in commit order, whatever order their ids were drawn in', async () => {
     const s = await connect(0, as(tenantA));
     const got = collect(s);
@@ -202,7 +208,8 @@ describe('Socket.IO: tenant rooms over two API nodes, events from the Postgres o
     try {
       await open.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantB}', true)`);
       await open.query(
-        `INSERT INTO kill_switches (tenant_id, scope, target, active, reason) VALUES ($1, 'tenant', '*', true, 'pending')`,
+        `INSERT INTO kill_switches (tenant_id, scope, target, active, reason)
+         VALUES ($1, 'tenant', '*', true, 'pending')`,
         [tenantB],
       );
       const s = await connect(1, as(tenantB));
