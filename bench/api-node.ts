@@ -8,7 +8,7 @@
  */
 import { startApiServer } from '../api/server';
 import { loadConfig } from '../runtime/config';
-import { startProbes, startProfiles, stopProbes } from './api-probes';
+import { installProbes, startProbes, startProfiles, stopProbes } from './api-probes';
 
 export type ApiNodeRequest =
   | { type: 'probe'; pgUrl: string; cpu?: string; heap?: string }
@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   const send = (m: unknown) => process.send!(m);
   const appDbUrl = process.env.QS_APP_DATABASE_URL;
   if (!appDbUrl || !process.send) throw new Error('bench/api-node.ts runs forked by bench:api');
+  // Dies with the bench: a bench that crashed must not leave a node sampling Postgres behind.
+  process.on('disconnect', () => process.exit(0));
+  installProbes(); // before any traffic: see installProbes
   const config = loadConfig();
   const api = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, appDbUrl);
   await api.realtime.ready;

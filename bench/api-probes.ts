@@ -54,8 +54,11 @@ function record(label: string, ms: number): void {
   active.rounds.set(label, list);
 }
 
-/** Wraps pg once; nothing is recorded outside start()…stop(). */
-function install(): void {
+/**
+ * Wraps pg once; nothing is recorded outside start()…stop(). Call it before the warm-up: replacing
+ * the prototypes' methods deoptimises every caller, and the first second after it runs slow.
+ */
+export function installProbes(): void {
   if (installed) return;
   installed = true;
   type AnyFn = (...args: unknown[]) => unknown;
@@ -113,7 +116,7 @@ const gcObserver = new PerformanceObserver((list) => {
 
 /** Starts recording; with `pgUrl`, also samples the Postgres backends' wait events every 20 ms. */
 export async function startProbes(pgUrl?: string): Promise<void> {
-  install();
+  installProbes();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   gcObserver.observe({ entryTypes: ['gc'] });

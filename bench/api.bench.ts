@@ -39,7 +39,7 @@ import { ModelCache } from '../ml/model-cache';
 import { ModelRegistry } from '../ml/registry';
 import { trainOnDataVersion } from '../ml/trainers';
 import { startEphemeralServers } from '../stack/ephemeral-servers';
-import { formatProbes, startProbes, stopProbes, type ProbeReport } from './api-probes';
+import { formatProbes, installProbes, startProbes, stopProbes, type ProbeReport } from './api-probes';
 import type { ApiNodeRequest } from './api-node';
 import { runBench } from './harness';
 import { fileFlag, formatSummary, intFlag, summarize, type Summary } from './stats';
@@ -173,6 +173,7 @@ async function forkApiNode(env: NodeJS.ProcessEnv): Promise<ApiNode> {
 }
 
 runBench(async () => {
+  installProbes(); // before any traffic: see installProbes
   const rate = intFlag('rate', 100);
   const seconds = intFlag('seconds', 30);
   const clients = intFlag('clients', 1000);

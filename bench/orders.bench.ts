@@ -17,11 +17,12 @@ import { withTenant } from '../db/tenant';
 import { orderPlacementWorkflowId, type OrderPlacementInput } from '../contracts/orders';
 import { TASK_QUEUES } from '../contracts/task-queues';
 import { fileFlag, formatSummary, intFlag, summarize } from './stats';
-import { formatProbes, startProbes, startProfiles, stopProbes } from './api-probes';
+import { formatProbes, installProbes, startProbes, startProfiles, stopProbes } from './api-probes';
 import { benchSpreads, placeStructures, runBench, systemCheckFloor, withBenchServers } from './harness';
 import { formatPhases } from './history-phases';
 
 runBench(async () => {
+  installProbes(); // before any traffic: see installProbes
   const n = intFlag('n', 100);
   const concurrency = intFlag('concurrency', 20);
   const tenants = intFlag('tenants', 4);
