@@ -3,7 +3,7 @@
  * the cookie from a same-origin page) and joins its tenant's room. `subscribe` {channel, tenant?}
  * is authorised on every call: a channel of another tenant gets a denial ack and never an event
  * (platform sessions may watch any tenant). The ack carries the channel's current state and the
- * outbox id it is as of; changes follow, in outbox order, never older than that state.
+ * newest outbox id as of it; changes follow in commit order, exactly those that state had not seen.
  *
  * Changes come from Postgres (db/api-events.ts): every node is woken by a NOTIFY after each commit
  * that wrote events (and reads once a second regardless), reads what is new for the tenants its
@@ -19,12 +19,11 @@ import {
   ApiEvent,
   EVENT_CHANNELS,
   EventChannel,
-  latestEventId,
   listenApiEvents,
   newOutboxCursor,
+  outboxPosition,
   readApiEvents,
   snapshotSees,
-  transactionSnapshot,
   unwatchTenant,
   watchTenant,
   type OutboxSnapshot,
@@ -153,12 +152,11 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
         (local.get(room) ?? local.set(room, new Set()).get(room)!).add(socket);
         watchTenant(cursor, tenantId); // before the state's snapshot: see watchTenant
         await socket.join(room);
-        const { state, lastId, snapshot } = await withTenantSnapshot(deps.pool, tenantId, async (tx) => ({
-          snapshot: await transactionSnapshot(tx),
-          lastId: await latestEventId(tx, input.data.channel),
+        const { state, lastEventId, snapshot } = await withTenantSnapshot(deps.pool, tenantId, async (tx) => ({
+          ...(await outboxPosition(tx, input.data.channel)),
           state: await STATE[input.data.channel](tx),
         }));
-        ack({ ok: true, channel: input.data.channel, tenantId, state, lastEventId: lastId });
+        ack({ ok: true, channel: input.data.channel, tenantId, state, lastEventId });
         sub.snapshot = snapshot;
         for (const ev of sub.queue.splice(0)) deliver(socket, sub, ev);
       } catch (err) {

@@ -51,7 +51,6 @@ export async function runConcurrent(
   return { samples, wallMs: performance.now() - started };
 }
 
-/** Reads `--name value` integer flags with defaults; a bad value is a clear error. */
 /** `--name <file>`: a path given on the command line, else undefined. */
 export function fileFlag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -64,6 +63,7 @@ export function fileFlag(name: string): string | undefined {
   return v;
 }
 
+/** Reads `--name value` integer flags with defaults; a bad value is a clear error. */
 export function intFlag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;

@@ -86,7 +86,7 @@ export interface OutboxSnapshot {
   inProgress: Set<bigint>;
 }
 
-export function parseSnapshot(text: string): OutboxSnapshot {
+function parseSnapshot(text: string): OutboxSnapshot {
   const [xmin, xmax, xip] = text.split(':');
   return {
     xmin: BigInt(xmin!),
@@ -107,19 +107,20 @@ export function snapshotSees(s: OutboxSnapshot, txid: bigint): boolean {
   return !s.inProgress.has(txid);
 }
 
-/** The snapshot of the (REPEATABLE READ) transaction `tx` reads its state in. */
-export async function transactionSnapshot(tx: TenantTx): Promise<OutboxSnapshot> {
-  const { rows } = await tx.client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
-  return parseSnapshot(rows[0]!.s);
-}
-
-/** The newest event id of a channel: a subscriber's state is as of this id. */
-export async function latestEventId(tx: TenantTx, channel: EventChannel): Promise<number> {
-  const { rows } = await tx.client.query<{ id: string | null }>(
-    'SELECT max(id) AS id FROM api_events WHERE tenant_id = $1 AND channel = $2',
+/**
+ * Where a subscriber's state stands in the outbox, read in the (REPEATABLE READ) transaction `tx`
+ * that reads the state: its snapshot, and the channel's newest event id as of it.
+ */
+export async function outboxPosition(
+  tx: TenantTx,
+  channel: EventChannel,
+): Promise<{ snapshot: OutboxSnapshot; lastEventId: number }> {
+  const { rows } = await tx.client.query<{ s: string; id: string | null }>(
+    `SELECT pg_current_snapshot()::text AS s,
+            (SELECT max(id) FROM api_events WHERE tenant_id = $1 AND channel = $2) AS id`,
     [tx.tenantId, channel],
   );
-  return Number(rows[0].id ?? 0);
+  return { snapshot: parseSnapshot(rows[0]!.s), lastEventId: Number(rows[0]!.id ?? 0) };
 }
 
 /** LISTENs on a dedicated connection; each notification is a wake-up (read what is new). */
