@@ -50,6 +50,22 @@ describe('schema', () => {
     expect(brin.rows[0].indexdef).toMatch(/USING brin \(ts\)/);
   });
 
+  // Two workers deciding at the first instant of a new day both make its partition: neither may fail.
+  it('makes a day partition once when many sessions ask for it at the same moment', async () => {
+    const pool = testPool('app');
+    const day = '2025-02-11';
+    const asks = await Promise.allSettled(
+      Array.from({ length: 6 }, () =>
+        pool.query('SELECT ensure_market_snapshot_partitions($1::date, $1::date) AS n', [day]),
+      ),
+    );
+    expect(asks.filter((a) => a.status === 'rejected').map((a) => String((a as PromiseRejectedResult).reason))).toEqual(
+      [],
+    );
+    const made = asks.map((a) => (a as PromiseFulfilledResult<{ rows: Array<{ n: number }> }>).value.rows[0].n);
+    expect(made.sort()).toEqual([0, 0, 0, 0, 0, 1]);
+  });
+
   it('system jobs reach every tenant through withTenant, one at a time', async () => {
     const slugs = [`each-a-${process.pid}`, `each-b-${process.pid}`];
     for (const s of slugs) await app.query('INSERT INTO tenants (slug, name) VALUES ($1, $1)', [s]);
