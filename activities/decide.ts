@@ -9,6 +9,7 @@ import type { Pool } from 'pg';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { decisionById, decisionState, insertDecision, type DecisionState } from '../db/decisions';
 import { DEFAULT_MIN_DRIFT_WINDOW } from '../domain/combiner/drift';
+import { DriftWindow } from '../domain/combiner/drift-window';
 import type { FactorValues } from '../domain/factors/types';
 import { computeFactors } from '../domain/factors/define-factor';
 import { storeMarketSnapshot } from '../db/market-snapshots';
@@ -154,21 +155,26 @@ function checkPins(pins: readonly ModelPin[]): void {
  * since the newest one seen, so every worker judges drift on the same history.
  */
 class DriftWindows {
-  private readonly windows = new Map<string, { since: string | null; rows: FactorValues[] }>();
+  private readonly windows = new Map<string, { since: string | null; window: DriftWindow }>();
   constructor(private readonly size = DEFAULT_MIN_DRIFT_WINDOW) {}
   since(tenantId: number, instrument: string): string | null {
     return this.windows.get(`${tenantId}|${instrument}`)?.since ?? null;
   }
-  /** Adds the rows read (newest first) and returns the window, oldest first. */
-  update(tenantId: number, instrument: string, fresh: DecisionState['recent']): readonly FactorValues[] {
+  /**
+   * Adds the rows read (newest first) and returns the window. Rows a concurrent decide of the
+   * tenant added while this one read (the same `since`) are not added twice.
+   */
+  update(tenantId: number, instrument: string, fresh: DecisionState['recent']): DriftWindow {
     const key = `${tenantId}|${instrument}`;
-    const w = this.windows.get(key) ?? { since: null, rows: [] };
-    if (fresh.length > 0) {
-      w.rows = [...w.rows, ...[...fresh].reverse().map((r) => r.factors)].slice(-this.size);
-      w.since = fresh[0]!.at;
+    let w = this.windows.get(key);
+    if (!w) this.windows.set(key, (w = { since: null, window: new DriftWindow(this.size) }));
+    const since = w.since;
+    const added = since === null ? fresh : fresh.filter((r) => r.at > since);
+    if (added.length > 0) {
+      w.window.push([...added].reverse().map((r) => r.factors));
+      w.since = added[0]!.at;
     }
-    this.windows.set(key, w);
-    return w.rows;
+    return w.window;
   }
 }
 

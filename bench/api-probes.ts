@@ -4,6 +4,8 @@
  * many were queued for one, event-loop delay and GC pauses, and the process's CPU per request.
  * It wraps pg's Client.query and Pool.connect for the bench only; the API's code is unchanged.
  */
+import fs from 'node:fs';
+import http from 'node:http';
 import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import { Client, Pool } from 'pg';
 import { summarize, type Summary } from './stats';
@@ -35,6 +37,9 @@ interface Probe {
   t0: number;
   waits: Map<string, number>;
   waitSamples: number;
+  /** Each HTTP request from its arrival to its response's last byte handed to the kernel. */
+  served: number[];
+  machine0?: MachineCpu;
   sampler?: { client: Client; timer: NodeJS.Timeout };
   wal0?: { bytes: number; fpi: number; segments: number };
 }
@@ -83,6 +88,15 @@ export function installProbes(): void {
     if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then(done, done);
     return out;
   };
+  const emit = http.Server.prototype.emit as AnyFn;
+  http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
+    if (active && event === 'request') {
+      const probe = active;
+      const t0 = performance.now();
+      (args[1] as http.ServerResponse).once('finish', () => probe.served.push(performance.now() - t0));
+    }
+    return emit.call(this, event, ...args) as boolean;
+  } as typeof http.Server.prototype.emit;
   const poolProto = Pool.prototype as unknown as { connect: AnyFn };
   const connect = poolProto.connect;
   poolProto.connect = function (this: Pool, ...args: unknown[]) {
@@ -131,6 +145,8 @@ export async function startProbes(pgUrl?: string): Promise<void> {
     t0: performance.now(),
     waits: new Map(),
     waitSamples: 0,
+    served: [],
+    machine0: machineCpu(),
   };
   if (pgUrl) {
     const client = new Client({ connectionString: pgUrl });
@@ -163,6 +179,10 @@ export interface ProbeReport {
   gc: { count: number; totalMs: number; maxMs: number; p99: number; major: number; majorMs: number };
   cpuMsPerRequest: number;
   cpuShare: number;
+  /** Requests served by this process's HTTP server, arrival to response written (none: not an API node). */
+  served?: Summary;
+  /** The whole machine over the window: cores busy (of all), and the share the hypervisor took (steal). */
+  machine?: { cores: number; busy: number; steal: number };
   /** Mean backends in each wait state per sample. */
   waits: Array<{ wait: string; mean: number }>;
   /** WAL per request and WAL segment files added over the window (with a Postgres sampler). */
@@ -214,7 +234,39 @@ export async function stopProbes(requests: number): Promise<ProbeReport> {
     cpuMsPerRequest: cpuMs / requests,
     cpuShare: cpuMs / wallMs,
     wal,
+    served: p.served.length > 0 ? summarize(p.served, wallMs) : undefined,
+    machine: machineShare(p.machine0, machineCpu()),
   };
+}
+
+interface MachineCpu {
+  cores: number;
+  total: number;
+  idle: number;
+  steal: number;
+}
+
+/** The machine's CPU time so far from /proc/stat (Linux; undefined elsewhere). */
+function machineCpu(): MachineCpu | undefined {
+  try {
+    const lines = fs.readFileSync('/proc/stat', 'utf8').split('\n');
+    // user nice system idle iowait irq softirq steal
+    const t = lines[0]!.split(/\s+/).slice(1, 9).map(Number);
+    return {
+      cores: lines.filter((l) => /^cpu\d/.test(l)).length,
+      total: t.reduce((a, b) => a + b, 0),
+      idle: t[3]! + t[4]!,
+      steal: t[7]!,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function machineShare(a: MachineCpu | undefined, b: MachineCpu | undefined): ProbeReport['machine'] {
+  if (!a || !b || b.total <= a.total) return undefined;
+  const total = b.total - a.total;
+  return { cores: b.cores, busy: 1 - (b.idle - a.idle) / total, steal: (b.steal - a.steal) / total };
 }
 
 /** WAL written so far and the segment files on disk (a new one is zero-filled and fsynced). */
@@ -242,6 +294,16 @@ export function formatProbes(r: ProbeReport): string {
       `(${r.gc.major} of the whole heap, ${r.gc.majorMs.toFixed(0)} ms)`,
     `  the process's CPU ${r.cpuMsPerRequest.toFixed(2)} ms per request (${(100 * r.cpuShare).toFixed(0)}% of a core)`,
   );
+  if (r.served)
+    lines.push(
+      `  served (request in → response written) p50 ${f(r.served.p50)} p99 ${f(r.served.p99)} ` +
+        `max ${f(r.served.max)} ms`,
+    );
+  if (r.machine)
+    lines.push(
+      `  the machine: ${(100 * r.machine.busy).toFixed(0)}% of ${r.machine.cores} cores busy, ` +
+        `${(100 * r.machine.steal).toFixed(1)}% stolen by the hypervisor`,
+    );
   if (r.wal)
     lines.push(
       `  WAL ${(r.wal.bytesPerRequest / 1024).toFixed(1)} KiB per request ` +

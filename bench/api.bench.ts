@@ -29,6 +29,7 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import { createDecider } from '../activities/decide';
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { issueSession } from '../api/session';
 import { createPool } from '../db/client';
@@ -232,13 +233,12 @@ runBench(async () => {
       decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `seq-in-${i}`, at: AT, seed: SEED }),
     );
     const oneHttp = await oneAtATime(sequential, (i) => overHttp(i, `seq-http-${i}`));
-    // A paced warm-up of each path, not measured: the first seconds at the rate pay one-off costs
-    // (connections opened to the new concurrency, code paths compiled under it, heaps grown).
+    // A paced warm-up of each path right before its measured run, not measured: the first seconds at
+    // the rate pay one-off costs (connections opened to the new concurrency, code compiled under it, heaps grown).
     const warmSeconds = intFlag('warm-seconds', 3);
     await paced(rate, warmSeconds, async (i) => {
       await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `warm-in-p${i}`, at: AT, seed: SEED });
     });
-    await paced(rate, warmSeconds, (i) => overHttp(i, `warm-http-p${i}`));
     const inSeconds = Math.max(1, Math.round(seconds / 3));
     await startProbes(servers.db.superUrl ?? servers.db.appUrl);
     const inProcess = await paced(rate, inSeconds, async (i) => {
@@ -250,9 +250,14 @@ runBench(async () => {
       cpu: fileFlag('cpu-profile'),
       heap: fileFlag('heap-profile'),
     };
+    // Warmed right before it is measured: an API node idle through the in-process run starts cold again.
+    await paced(rate, warmSeconds, (i) => overHttp(i, `warm-http-p${i}`));
     await api.request({ type: 'probe', ...probing }, 'probing');
     const loadCpu0 = process.cpuUsage();
+    const loadLoop = monitorEventLoopDelay({ resolution: 5 });
+    loadLoop.enable();
     const http = await paced(rate, seconds, (i) => overHttp(i, `http-${i}`));
+    loadLoop.disable();
     const loadCpu = process.cpuUsage(loadCpu0);
     const { report: httpProbes } = await api.request<{ report: ProbeReport }>(
       { type: 'report', requests: rate * seconds },
@@ -270,7 +275,10 @@ runBench(async () => {
     console.log(`\nwhere the time goes, in process ${rate}/s:\n${formatProbes(inProbes)}`);
     console.log(`where the time goes, HTTP ${rate}/s (in the API node's process):\n${formatProbes(httpProbes)}`);
     const loadCpuMs = (loadCpu.user + loadCpu.system) / 1000 / (rate * seconds);
-    console.log(`  the load generator's process: ${loadCpuMs.toFixed(2)} ms CPU per request`);
+    console.log(
+      `  the load generator's process: ${loadCpuMs.toFixed(2)} ms CPU per request; event-loop delay ` +
+        `p99 ${(loadLoop.percentile(99) / 1e6).toFixed(1)} max ${(loadLoop.max / 1e6).toFixed(1)} ms`,
+    );
     const decideGoal = `decide p99 < 30 ms (HTTP ${http.p99.toFixed(1)} ms, in process ${inProcess.p99.toFixed(1)} ms)`;
     if (process.argv.includes('--no-fanout')) {
       console.log(`\ngoal: ${decideGoal}`);

@@ -19,6 +19,7 @@ import {
   type DriftReference,
   type ModuleDrift,
 } from './drift';
+import type { DriftWindow } from './drift-window';
 import { fitRegimeWeights, type RegimeWeights, type WeightFit } from './weights';
 
 export const COMBINER_STATE_VERSION = 1;
@@ -65,7 +66,7 @@ export interface CombineWithStateInput {
   readonly predictions: readonly SignalPrediction[];
   readonly factors: FactorValues;
   /** Recent decisions' factor values: the drift monitor's current window. */
-  readonly recent: readonly FactorValues[];
+  readonly recent: DriftWindow;
 }
 
 export function combineWithState(

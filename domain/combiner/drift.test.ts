@@ -9,6 +9,7 @@ import {
   moduleDrift,
   psi,
 } from './drift';
+import { DriftWindow } from './drift-window';
 
 describe('population stability index', () => {
   const reference = driftReference(
@@ -56,14 +57,15 @@ describe('drift bands → weight multipliers', () => {
   it('a module takes the band of its worst factor; a window too short to tell drift from noise is not judged', () => {
     expect(DEFAULT_MIN_DRIFT_WINDOW).toBe(200);
     const rng = new Rng(5);
-    const sample = (n: number, shift: number) =>
+    const rows = (n: number, shift: number) =>
       Array.from({ length: n }, () => ({ a: rng.normal(), b: rng.normal() + shift }));
+    const sample = (n: number, shift: number) => DriftWindow.of(rows(n, shift));
     const factors = driftFactors([
       { factor: 'a', transform: 'log' },
       { factor: 'b', times: 'regime_p_calm' },
     ]);
     expect(factors).toEqual(['a', 'b']);
-    const refs = driftReferences(factors, sample(5000, 0));
+    const refs = driftReferences(factors, rows(5000, 0));
     const same = moduleDrift(factors, refs, sample(2000, 0));
     expect(same.band).toBe('stable');
     expect(same.multiplier).toBe(1);

@@ -21,6 +21,7 @@
 import type { FactorValues } from '../factors/types';
 import { REGIME_PROBABILITY_FACTORS } from '../signals/contract';
 import type { FeatureSpec } from '../signals/learners/features';
+import type { DriftWindow } from './drift-window';
 
 export interface DriftReference {
   /** Inner bin edges, ascending (deciles of the reference; ties merged). */
@@ -53,7 +54,7 @@ export const DEFAULT_MIN_DRIFT_WINDOW = 200;
 
 const FLOOR = 1e-4;
 
-function binOf(edges: readonly number[], v: number): number {
+export function binOf(edges: readonly number[], v: number): number {
   let lo = 0;
   let hi = edges.length;
   while (lo < hi) {
@@ -86,7 +87,11 @@ export function driftReference(values: readonly (number | null)[], bins = 10): D
 }
 
 export function psi(reference: DriftReference, values: readonly (number | null)[]): number {
-  const cur = shares(reference.edges, values);
+  return psiOfShares(reference, shares(reference.edges, values));
+}
+
+/** PSI of a current distribution given as shares in the reference's bins. */
+export function psiOfShares(reference: DriftReference, cur: { shares: readonly number[]; missing: number }): number {
   const term = (c: number, r: number) => {
     const cc = Math.max(c, FLOOR);
     const rr = Math.max(r, FLOOR);
@@ -139,7 +144,7 @@ export interface ModuleDrift {
 export function moduleDrift(
   factors: readonly string[],
   references: Readonly<Record<string, DriftReference>>,
-  window: readonly FactorValues[],
+  window: DriftWindow,
   options: {
     readonly bands?: readonly DriftBand[];
     readonly minWindow?: number;
@@ -155,10 +160,7 @@ export function moduleDrift(
     if (!ref) continue;
     let value = options.psiByFactor?.get(f);
     if (value === undefined) {
-      value = psi(
-        ref,
-        window.map((v) => valueOf(v, f)),
-      );
+      value = psiOfShares(ref, window.shares(f, ref));
       options.psiByFactor?.set(f, value);
     }
     drifts.push({ factor: f, psi: value });

@@ -14,6 +14,7 @@ import { SIGNAL_MODULES, trainSignalModules } from '../signals/registry';
 import type { CombinerResult } from './combine';
 import { combineWithState, trainCombiner, type CombinerState } from './combiner-state';
 import type { ModuleDrift } from './drift';
+import { DriftWindow } from './drift-window';
 
 export interface SignalStack {
   readonly detector: RegimeDetectorState;
@@ -42,7 +43,7 @@ export interface StackView {
  * One decision's view. `recent` is the drift monitor's window: recent decisions' factor values
  * (at least DEFAULT_MIN_DRIFT_WINDOW of them for drift to be judged).
  */
-export function stackView(stack: SignalStack, factors: FactorValues, recent: readonly FactorValues[] = []): StackView {
+export function stackView(stack: SignalStack, factors: FactorValues, recent = new DriftWindow(0)): StackView {
   const detection = detectRegime(stack.detector, factors);
   const inputs = withRegimeProbabilities(factors, detection);
   const predictions = Object.values(SIGNAL_MODULES).map((m) => m.predict(stack.signals[m.name], inputs));

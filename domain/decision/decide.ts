@@ -10,6 +10,7 @@
 import { ARMS } from '../agents/action-space';
 import { agentContext } from '../agents/context';
 import { AGENT_SPECS, createAgent } from '../agents/population';
+import { DriftWindow } from '../combiner/drift-window';
 import { stackView } from '../combiner/signal-stack';
 import { computeCosts } from '../costs/engine';
 import type { CostLeg } from '../costs/engine-types';
@@ -45,7 +46,7 @@ export interface DecideInput {
   readonly tenant: TenantRiskView;
   readonly strikes: StrikeChoice;
   /** Recent decisions' factor values for the drift monitor (judged from 200 on). */
-  readonly recentFactors?: readonly FactorValues[];
+  readonly recentFactors?: DriftWindow;
   /** Factors already computed for this snapshot (the strike selector's caller may have them). */
   readonly factors?: FactorValues;
   /** Factors the weekly evaluation switched off: the stack and the agent see them as missing. */
@@ -98,7 +99,9 @@ export function decide(input: DecideInput): Decision {
   const factors = input.factors ?? computeFactors(snapshot, DECISION_FACTORS);
   const off = (input.switchedOffFactors ?? []).filter((f) => f in factors);
   const used = withoutFactors(factors, off);
-  const recent = (input.recentFactors ?? []).map((r) => withoutFactors(r, off));
+  // Factors switched off read as missing in the window too (a rare case: counted afresh).
+  const window = input.recentFactors ?? new DriftWindow(0);
+  const recent = off.length === 0 ? window : DriftWindow.of(window.values().map((r) => withoutFactors(r, off)));
   const view = stackView(models.signalStack.state, used, recent);
   const modelRefs = [models.signalStack.ref, models.agents.ref, ...(models.slippage ? [models.slippage.ref] : [])];
   if (input.strikes.model) modelRefs.push(input.strikes.model);
