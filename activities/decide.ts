@@ -16,9 +16,11 @@ import { storeMarketSnapshot } from '../db/market-snapshots';
 import { withTenant } from '../db/tenant';
 import { dateToEpochMs } from '../domain/dates';
 import {
+  candidateStructures,
   decide,
   DECISION_FACTORS,
   decisionOutcome,
+  type CandidateStructures,
   type Decision,
   type DecisionModels,
   type DecisionOutcome,
@@ -196,14 +198,16 @@ class SnapshotCache {
 
 /**
  * What decide derives from a snapshot alone, computed once per cached snapshot: the factors (the
- * chain's greeks, dealer gamma, flows: most of decide's CPU) and the strike selector's choice per
- * selector version. Pure functions of their inputs, so a reuse decides exactly as a recompute would.
+ * chain's greeks, dealer gamma, flows: most of decide's CPU), the strike selector's choice per
+ * selector version and every arm's structure for that choice (every tenant deciding on a tick
+ * shares them). Pure functions of their inputs, so a reuse decides exactly as a recompute would.
  */
 class SnapshotDerived {
   private readonly entries = new WeakMap<
     DecisionSnapshot,
     { factors?: FactorValues; strikes: Map<string, Promise<StrikeChoice>> }
   >();
+  private readonly built = new WeakMap<StrikeChoice, CandidateStructures>();
   private entry(snapshot: DecisionSnapshot) {
     let e = this.entries.get(snapshot);
     if (!e) this.entries.set(snapshot, (e = { strikes: new Map() }));
@@ -213,6 +217,12 @@ class SnapshotDerived {
     const e = this.entry(snapshot);
     // Frozen: every decision on this snapshot holds the same object.
     return (e.factors ??= Object.freeze(computeFactors(snapshot, DECISION_FACTORS)));
+  }
+  /** Keyed by the choice itself: strikes() hands out one object per snapshot and selector. */
+  structures(snapshot: DecisionSnapshot, strikes: StrikeChoice): CandidateStructures {
+    let s = this.built.get(strikes);
+    if (!s) this.built.set(strikes, (s = candidateStructures(snapshot.chain, strikes)));
+    return s;
   }
   strikes(snapshot: DecisionSnapshot, selector: StrikeSelector | null): Promise<StrikeChoice> {
     const key = selector ? `${selector.id.version}|${selector.id.sha256}` : 'none';
@@ -315,6 +325,7 @@ export function createDecider(deps: DecideDeps) {
         decisionId: input.decisionId,
         snapshot,
         factors: derived.factors(snapshot),
+        structures: derived.structures(snapshot, strikes),
         models,
         tenant: tenantRiskView(state.record, snapshot, state.limits),
         strikes,

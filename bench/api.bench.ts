@@ -22,7 +22,8 @@
  * Under each paced run it prints where the time went (bench/api-probes.ts): Postgres round trips by
  * statement, pool waits, event-loop delay, GC pauses and the process's CPU per request.
  * --no-fanout stops after decide; --cpu-profile f / --heap-profile f write V8's CPU / allocation
- * profile of the HTTP run.
+ * profile of the HTTP run; --api-node-flags "…" starts the API node with those Node/V8 flags (e.g.
+ * "--trace-gc-nvp": each collection's allocation and promotion).
  */
 import { Client as PgClient } from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
@@ -43,7 +44,7 @@ import { startEphemeralServers } from '../stack/ephemeral-servers';
 import { formatProbes, installProbes, startProbes, stopProbes, type ProbeReport } from './api-probes';
 import type { ApiNodeRequest } from './api-node';
 import { runBench } from './harness';
-import { fileFlag, formatSummary, intFlag, summarize, type Summary } from './stats';
+import { fileFlag, formatSummary, intFlag, summarize, textFlag, type Summary } from './stats';
 
 const SECRET = 'bench-api-session-secret-0123456789abcdef';
 const AT = '2026-03-10T11:00:00+05:30';
@@ -142,6 +143,7 @@ async function forkApiNode(env: NodeJS.ProcessEnv): Promise<ApiNode> {
   const root = path.resolve(__dirname, '..');
   const child: ChildProcess = fork(path.join(root, 'bin/run-ts.js'), [path.join(root, 'bench/api-node.ts')], {
     env: { ...process.env, ...env },
+    execArgv: textFlag('api-node-flags')?.split(' ').filter(Boolean),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = (type: string) =>

@@ -63,6 +63,20 @@ export function fileFlag(name: string): string | undefined {
   return v;
 }
 
+/** `--name=value` or `--name value`; the value may itself start with -- (Node flags do). */
+export function textFlag(name: string): string | undefined {
+  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (eq) return eq.slice(name.length + 3);
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  if (v === undefined) {
+    console.error(`--${name} needs a value`);
+    process.exit(2);
+  }
+  return v;
+}
+
 /** Reads `--name value` integer flags with defaults; a bad value is a clear error. */
 export function intFlag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -46,6 +46,17 @@ export function sumDec(values: readonly DecimalInput[]): Decimal {
   return acc;
 }
 
+/**
+ * ⌊a / b⌋ for b > 0, as a number: only the quotient's integer part is computed (a full-precision
+ * quotient then floored costs many times more), corrected down when a negative a does not divide.
+ */
+export function floorDiv(a: DecimalInput, b: DecimalInput): number {
+  const x = dec(a);
+  const y = dec(b);
+  const q = x.dividedToIntegerBy(y);
+  return (q.times(y).greaterThan(x) ? q.minus(1) : q).toNumber() + 0;
+}
+
 /** Integer paise from a rupee amount (exact after rounding to the paisa). */
 export function toPaiseInt(value: DecimalInput): number {
   return toPaisa(value).times(100).toNumber();

@@ -22,10 +22,11 @@ import { dec, rupees } from '../money';
 import { REGIME_FACTORS } from '../regime/jump-factor';
 import type { DecisionSnapshot } from '../snapshot/types';
 import { buildStructure } from '../strategies/templates';
-import type { Structure, StructureKind, StructureParams } from '../strategies/types';
+import type { OptionChain } from '../market/types';
+import type { BuildResult, Structure, StructureKind, StructureParams } from '../strategies/types';
 import { expectedPnl } from './expected-pnl';
 import { gateStructure } from './gate';
-import { sizeStructure } from './sizing';
+import { sizeStructure, sizingBudget } from './sizing';
 import type {
   CandidateEvaluation,
   Decision,
@@ -49,6 +50,8 @@ export interface DecideInput {
   readonly recentFactors?: DriftWindow;
   /** Factors already computed for this snapshot (the strike selector's caller may have them). */
   readonly factors?: FactorValues;
+  /** Every arm's structure on this snapshot and strike choice (candidateStructures), when already built. */
+  readonly structures?: CandidateStructures;
   /** Factors the weekly evaluation switched off: the stack and the agent see them as missing. */
   readonly switchedOffFactors?: readonly string[];
 }
@@ -92,6 +95,13 @@ export function roundTripLegs(s: Structure, lots: number): CostLeg[] {
     legs.push({ ...common, side: l.side === 'BUY' ? 'SELL' : 'BUY' });
   }
   return legs;
+}
+
+export type CandidateStructures = ReadonlyMap<StructureKind, BuildResult>;
+
+/** Every arm's structure on a chain for a strike choice: the same for every tenant deciding on the snapshot. */
+export function candidateStructures(chain: OptionChain, strikes: StrikeChoice): CandidateStructures {
+  return new Map(ARMS.map((kind) => [kind, buildStructure(chain, structureParams(kind, strikes))]));
 }
 
 export function decide(input: DecideInput): Decision {
@@ -169,8 +179,10 @@ export function decide(input: DecideInput): Decision {
   let pickedCosts: ReturnType<typeof computeCosts> | null = null;
   let pickedPnl: ExpectedPnl | null = null;
   let pickedDetail: string | null = null;
+  const structures = input.structures ?? candidateStructures(snapshot.chain, input.strikes);
+  const budget = sizingBudget(tenant.limits, tenant.portfolio);
   for (const kind of ARMS) {
-    const built = buildStructure(snapshot.chain, structureParams(kind, input.strikes));
+    const built = structures.get(kind)!;
     if (!built.ok) {
       candidates.push({ kind, built: false, detail: `${built.reason}: ${built.detail}`, lots: 0, ...NO_MONEY });
       if (kind === choice.arm) pickedDetail = `${built.reason}: ${built.detail}`;
@@ -182,6 +194,7 @@ export function decide(input: DecideInput): Decision {
       tenant.portfolio,
       tenant.exposure,
       models.tenantProfile,
+      budget,
     );
     const costs = computeCosts(roundTripLegs(built.structure, sizing.lots), { slippageModel });
     const pnl = expectedPnl(built.structure, sizing.lots, combined, snapshot.spot);

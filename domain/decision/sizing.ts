@@ -5,7 +5,7 @@
  * left (open leg-lots cap). At least one lot is proposed even when a limit allows none, so the
  * castle refuses it with its numbers rather than the decision going quiet.
  */
-import { dec, type Rupees } from '../money';
+import { dec, floorDiv, type Decimal, type Rupees } from '../money';
 import type { PortfolioState, TenantLimits } from '../risk/types';
 import type { Structure } from '../strategies/types';
 import { lossBudget, worstLossPerLot } from './loss-budget';
@@ -19,23 +19,44 @@ export interface Sizing {
 /** Leg-lots one lot of a structure opens (Σ leg ratios): what it adds to the tenant's exposure. */
 export const legLotsPerLot = (s: Structure): number => s.legs.reduce((n, l) => n + l.ratio, 0);
 
+/** What the tenant may put at risk, whatever the structure: computed once for all of a decision's candidates. */
+export interface SizingBudget {
+  /** The capital-at-risk share of free capital. */
+  readonly riskBudget: Rupees;
+  /** The day's loss budget left (loss-budget.ts). */
+  readonly headroom: Decimal;
+}
+
+export function sizingBudget(limits: Omit<TenantLimits, 'killSwitch'>, portfolio: PortfolioState): SizingBudget {
+  return {
+    riskBudget: dec(portfolio.freeCapital).times(dec(limits.maxCapitalAtRiskShare)).toFixed(2),
+    headroom: lossBudget(limits, portfolio),
+  };
+}
+
+/*
+ * One lot's losses depend on the structure alone; a structure built once for a tick (many tenants
+ * decide on it) is sized many times. Structures are immutable, so the memo answers as a recompute would.
+ */
+const perLot = new WeakMap<Structure, { readonly maxLoss: Decimal; readonly worst: Decimal }>();
+function lotLosses(s: Structure): { readonly maxLoss: Decimal; readonly worst: Decimal } {
+  let l = perLot.get(s);
+  if (!l) perLot.set(s, (l = { maxLoss: dec(s.maxLossPerUnit).times(s.lotSize), worst: worstLossPerLot(s) }));
+  return l;
+}
+
 export function sizeStructure(
   s: Structure,
   limits: Omit<TenantLimits, 'killSwitch'>,
   portfolio: PortfolioState,
   exposure?: { readonly openLots: number; readonly maxOpenLots: number },
   profile?: ProfileInUse | null,
+  budget: SizingBudget = sizingBudget(limits, portfolio),
 ): Sizing {
-  const lossPerLot = dec(s.maxLossPerUnit).times(s.lotSize);
-  const riskBudget: Rupees = dec(portfolio.freeCapital).times(dec(limits.maxCapitalAtRiskShare)).toFixed(2);
-  const byCapital = lossPerLot.greaterThan(0)
-    ? dec(riskBudget).dividedBy(lossPerLot).floor().toNumber()
-    : limits.maxLotsPerOrder;
-  const headroom = lossBudget(limits, portfolio);
-  const worstPerLot = worstLossPerLot(s);
-  const byLoss = worstPerLot.greaterThan(0)
-    ? headroom.dividedBy(worstPerLot).floor().toNumber()
-    : limits.maxLotsPerOrder;
+  const { maxLoss: lossPerLot, worst: worstPerLot } = lotLosses(s);
+  const { riskBudget, headroom } = budget;
+  const byCapital = lossPerLot.greaterThan(0) ? floorDiv(riskBudget, lossPerLot) : limits.maxLotsPerOrder;
+  const byLoss = worstPerLot.greaterThan(0) ? floorDiv(headroom, worstPerLot) : limits.maxLotsPerOrder;
   const leftToday = Math.max(0, limits.maxLotsPerDay - portfolio.lotsTradedToday);
   const byExposure = exposure
     ? Math.floor(Math.max(0, exposure.maxOpenLots - exposure.openLots) / Math.max(1, legLotsPerLot(s)))
