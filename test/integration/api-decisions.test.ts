@@ -1,3 +1,4 @@
+/** @jest-environment ./ml/onnx/jest-environment.js */
 /**
  * Decisions through the real API server (startApiServer: Express, Socket.IO, its own hot-swapping
  * ModelCache) on the run's Postgres: decide on demand, idempotent on the client's key; the list

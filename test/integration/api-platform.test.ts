@@ -1,3 +1,4 @@
+/** @jest-environment ./ml/onnx/jest-environment.js */
 /**
  * The platform's view and the session's end, over real HTTP on real Postgres and Temporal:
  * GET /api/v1/tenants for platform operators (each tenant's broker, arming, trading day, kill

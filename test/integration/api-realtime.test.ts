@@ -1,3 +1,4 @@
+/** @jest-environment ./ml/onnx/jest-environment.js */
 /**
  * Socket.IO against two real API nodes on one Postgres, with real socket.io-client: handshake
  * authentication, tenant rooms shared across nodes (Postgres adapter), subscribe authorised on

@@ -1,3 +1,4 @@
+/** @jest-environment ./ml/onnx/jest-environment.js */
 /**
  * The tenant API over real HTTP on real Postgres: /t/:slug/api/v1 routing, bearer and cookie
  * sessions, CSRF on cookie writes, helmet's headers, problem+json errors, the role matrix (one

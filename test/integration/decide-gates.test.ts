@@ -1,3 +1,4 @@
+/** @jest-environment ./ml/onnx/jest-environment.js */
 /**
  * decide on the real stack: models trained, contract-checked and promoted in the registry,
  * served through a hot-swapping ModelCache, the tenant's state in Postgres. Kill switch → the

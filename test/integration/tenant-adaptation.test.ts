@@ -1,3 +1,4 @@
+/** @jest-environment ./ml/onnx/jest-environment.js */
 /**
  * Tenant adaptation on the real stack: a tenant with real closed trades in its ledger (entries
  * and their exits, 1 lot each) and one without. The weekly retrain of tenant_profile, as its

@@ -60,7 +60,8 @@ export async function startTestApiServer(sessionSecret: string): Promise<ApiServ
   const config = loadConfig({
     TEMPORAL_ADDRESS: env.temporalAddress,
     TEMPORAL_NAMESPACE: env.namespace,
-    QS_LOG_LEVEL: 'silent',
+    // QS_TEST_API_LOG=error shows the server's own account of a 500 in a test run.
+    QS_LOG_LEVEL: process.env.QS_TEST_API_LOG ?? 'silent',
     QS_SESSION_SECRET: sessionSecret,
   });
   const server = await startApiServer({ ...config, api: { host: '127.0.0.1', port: 0 } }, env.appUrl);
