@@ -1,4 +1,5 @@
 /** Port checks: a port already in use gets a clear message naming who wanted it. */
+import fs from 'node:fs';
 import net from 'node:net';
 
 export class PortInUseError extends Error {
@@ -26,8 +27,35 @@ export async function assertPortsFree(ports: Array<{ port: number; purpose: stri
   }
 }
 
-/** A port the OS says is free right now (for tests: throwaway servers on free ports). */
-export function freePort(): Promise<number> {
+/** The kernel's range for the local ports of outgoing connections (Linux), else IANA's dynamic range. */
+function ephemeralRange(): [low: number, high: number] {
+  try {
+    const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (lo! > 0 && hi! >= lo!) return [lo!, hi!];
+  } catch {
+    // not Linux
+  }
+  return [49152, 65535];
+}
+
+const LOWEST_PICKED = 10_000;
+
+/**
+ * A port free right now for a throwaway server (tests, benches) to bind a moment later. Picked
+ * below the kernel's ephemeral range: a port from listen(0) lies inside it, and any client socket
+ * opened in between may be given it ("Address already in use" when the server starts).
+ */
+export async function freePort(): Promise<number> {
+  const [low] = ephemeralRange();
+  if (low - LOWEST_PICKED >= 1000)
+    for (let i = 0; i < 50; i++) {
+      const port = LOWEST_PICKED + Math.floor(Math.random() * (low - LOWEST_PICKED));
+      if (await isPortFree(port)) return port;
+    }
+  return anyFreePort();
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
