@@ -12,6 +12,7 @@ import { TASK_QUEUES } from '../contracts/task-queues';
 import { formatSummary, intFlag, runConcurrent, summarize } from './stats';
 import { runBench, systemCheckFloor, withBenchServers } from './harness';
 import { formatPhases } from './history-phases';
+import { formatCpu, measureCpu } from './process-cpu';
 
 runBench(async () => {
   const n = intFlag('n', 200);
@@ -45,8 +46,9 @@ runBench(async () => {
             await executeWorkflow(client, 'emptyWorkflow', { taskQueue: TASK_QUEUES.trading, workflowId });
           });
         await empty(); // warm-up: caches, connections, JIT
-        const floor = await empty();
-        const check = await systemCheckFloor(client, n, concurrency);
+        const temporalPid = servers.temporal.process.pid;
+        const floor = await measureCpu(temporalPid, empty);
+        const check = await measureCpu(temporalPid, () => systemCheckFloor(client, n, concurrency));
         const f = summarize(floor.samples, floor.wallMs);
         const c = summarize(check.samples, check.wallMs);
         console.log(
@@ -59,6 +61,8 @@ runBench(async () => {
           `ratio SystemCheck / floor: p50 ×${(c.p50 / f.p50).toFixed(2)}, p99 ×${(c.p99 / f.p99).toFixed(2)}, ` +
             `throughput ×${(c.perSecond / f.perSecond).toFixed(2)}`,
         );
+        console.log(formatCpu('empty workflow', floor.cpuPerUnit));
+        console.log(formatCpu('SystemCheck', check.cpuPerUnit));
         console.log('where an empty workflow spends its time (median per workflow, from the histories):');
         console.log(await formatPhases(client, emptyIds.slice(n)));
         console.log('where a SystemCheck spends its time (median per workflow, from the histories):');

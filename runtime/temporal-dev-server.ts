@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 import { ManagedProcess } from './managed-process';
 import { waitForPort } from './ports';
+import { devServerDynamicConfigArgs } from './temporal-dynamic-config';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -44,18 +45,8 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     ...(opts.bare ? [] : ['--namespace', opts.namespace]),
     '--log-level',
     'warn',
-    // An activity on the workflow's own queue (a trading day's decide and bookkeeping) is handed
-    // to the worker in the reply to the workflow task that scheduled it, instead of a queue round
-    // trip: decide through a worker p50 59 → 18 ms on this machine (npm run bench:decide).
-    '--dynamic-config-value',
-    'system.enableActivityEagerExecution=true',
-    // One partition per task queue: with the default four and a worker or two per queue, a task
-    // that lands on a partition no poller is on waits ~2 s to be forwarded (p99 2.1 s for an empty
-    // workflow at 20 concurrent; 0.3 s with one). Many workers on a queue would want more.
-    '--dynamic-config-value',
-    'matching.numTaskqueueReadPartitions=1',
-    '--dynamic-config-value',
-    'matching.numTaskqueueWritePartitions=1',
+    // One file for the clusters and this server: deploy/temporal-dynamic-config.yaml says why each is set.
+    ...devServerDynamicConfigArgs(),
   ];
   // WAL with synchronous=NORMAL: about twice the workflow throughput of the default rollback
   // journal on this kind of machine (npm run bench:system). Still safe when a process is killed;
