@@ -57,18 +57,26 @@ function isPostmaster(pid: string): boolean {
   }
 }
 
-/** Runs `fn` and returns its result with CPU ms per unit of work by process group. */
-export async function measureCpu<T extends { samples: unknown[] }>(
-  temporalPid: number | undefined,
-  fn: () => Promise<T>,
-): Promise<T & { cpuPerUnit?: Groups }> {
-  const before = processCpu(temporalPid);
-  const r = await fn();
-  const after = processCpu(temporalPid);
-  if (!before || !after || r.samples.length === 0) return r;
-  const cpuPerUnit: Groups = {};
-  for (const k of Object.keys(after)) cpuPerUnit[k] = (after[k]! - before[k]!) / r.samples.length;
-  return { ...r, cpuPerUnit };
+/** CPU by process group summed over every batch measured with it, and the work those batches did. */
+export class CpuMeter {
+  private readonly sum: Groups = {};
+  private units = 0;
+  constructor(private readonly temporalPid: number | undefined) {}
+
+  async measure<T extends { samples: unknown[] }>(fn: () => Promise<T>): Promise<T> {
+    const before = processCpu(this.temporalPid);
+    const r = await fn();
+    const after = processCpu(this.temporalPid);
+    if (before && after) for (const k of Object.keys(after)) this.sum[k] = (this.sum[k] ?? 0) + after[k]! - before[k]!;
+    this.units += r.samples.length;
+    return r;
+  }
+
+  /** CPU ms per unit of work by group; undefined without /proc. */
+  perUnit(): Groups | undefined {
+    if (this.units === 0 || Object.keys(this.sum).length === 0) return undefined;
+    return Object.fromEntries(Object.entries(this.sum).map(([k, v]) => [k, v / this.units]));
+  }
 }
 
 export function formatCpu(label: string, g: Groups | undefined): string {

@@ -19,6 +19,8 @@ export interface WorkflowSignatures {
   systemCheck: (input: { checkId: string }) => Promise<SystemCheckResult>;
   /** Does nothing: the Temporal floor benchmarks compare against. */
   emptyWorkflow: () => Promise<void>;
+  /** SystemCheck's shape (a local activity beside a broker-queue one) with nothing inside: for benchmarks. */
+  systemCheckShape: () => Promise<void>;
   orderPlacement: (input: OrderPlacementInput) => Promise<OrderPlacementResult>;
   twapExecution: (input: TwapInput) => Promise<TwapResult>;
   reconciliation: (input: ReconciliationInput) => Promise<ReconciliationResult>;
@@ -40,6 +42,7 @@ export type WorkflowType = keyof WorkflowSignatures;
 export const WORKFLOW_TYPES = [
   'systemCheck',
   'emptyWorkflow',
+  'systemCheckShape',
   'orderPlacement',
   'twapExecution',
   'reconciliation',

@@ -1,5 +1,5 @@
 /** SystemCheck: proves the whole path worker → activity → Postgres → result works. */
-import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { SystemCheckActivities } from '../activities/system-check';
 import type { WorkerIdentityActivities } from '../activities/worker-identity';
 import type { SystemCheckResult } from '../contracts/system-check';
@@ -31,4 +31,14 @@ export async function systemCheck(input: { checkId: string }): Promise<SystemChe
 /** A workflow that does nothing: the Temporal floor that benchmarks compare against. */
 export async function emptyWorkflow(): Promise<void> {
   return;
+}
+
+/**
+ * SystemCheck's shape with nothing inside: a local activity that only names its worker beside the
+ * broker question. Benchmarks put it between the empty workflow and SystemCheck, so what
+ * Temporal costs for the shape and what the check's own write costs are measured apart.
+ */
+export async function systemCheckShape(): Promise<void> {
+  const local = proxyLocalActivities<WorkerIdentityActivities>({ startToCloseTimeout: '10 seconds' });
+  await Promise.all([local.workerIdentity(), broker.workerIdentity()]);
 }
