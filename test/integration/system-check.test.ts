@@ -62,6 +62,20 @@ describe('SystemCheck workflow on the real Temporal server and Postgres', () => 
         ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
 
         await maybeRecordHistory(client, workflowId, 'system-check-local-write');
+
+        // The benchmarks' references: the empty workflow, and SystemCheck's shape with nothing inside
+        // (a local activity beside a broker-queue activity, no database write).
+        const before = await pool.query('SELECT count(*)::int AS n FROM system_checks');
+        for (const type of ['emptyWorkflow', 'systemCheckShape'] as const)
+          await executeWorkflow(client, type, { taskQueue: TASK_QUEUES.trading, workflowId: `${workflowId}/${type}` });
+        const history = await client.workflow.getHandle(`${workflowId}/systemCheckShape`).fetchHistory();
+        const kinds = (history.events ?? []).map((e) => ({
+          marker: e.markerRecordedEventAttributes?.markerName,
+          queue: e.activityTaskScheduledEventAttributes?.taskQueue?.name,
+        }));
+        expect(kinds.filter((k) => k.marker === 'core_local_activity')).toHaveLength(1);
+        expect(kinds.filter((k) => k.queue).map((k) => k.queue)).toEqual([TASK_QUEUES.broker]);
+        expect((await pool.query('SELECT count(*)::int AS n FROM system_checks')).rows).toEqual(before.rows);
       }),
     );
   });
