@@ -1,16 +1,24 @@
 /**
  * The paper broker: the domain paper exchange (domain/paper-exchange, a pure state machine)
- * behind the broker port. Its whole state lives in one row per tenant (paper_accounts),
- * read FOR UPDATE, advanced and written back in one transaction per call, so it survives
- * worker restarts and concurrent workers see one book. Every call first feeds the exchange a
- * market tick at the simulated instant (market.ts), which is when resting orders fill.
+ * behind the broker port. Its state lives in one row per tenant (paper_accounts), read FOR
+ * UPDATE, advanced and written back in one transaction per call, so it survives worker restarts
+ * and concurrent workers see one book. Every call first feeds the exchange a market tick at the
+ * simulated instant (market.ts), which is when resting orders fill. An order that turns final is
+ * filed in paper_closed_orders and leaves the state, so what each call rewrites is the working
+ * book, not every order the tenant ever placed.
  *
  * The exchange never creates a second order for a known tag; a PLACE that repeats a tag is
  * audited as `paper.duplicate_tag` so tests can prove the platform never sent one.
  */
 import type { Pool } from 'pg';
 import { auditIn } from '../../db/audit';
-import { lockPaperAccount, savePaperAccount } from '../../db/paper-account';
+import {
+  closedPaperOrder,
+  closedPaperOrders,
+  fileClosedPaperOrders,
+  lockPaperAccount,
+  savePaperAccount,
+} from '../../db/paper-account';
 import { withTenant, type TenantTx } from '../../db/tenant';
 import { epochMsToIst, timestampToEpochMs } from '../../domain/dates';
 import type { Instrument } from '../../domain/instruments';
@@ -24,6 +32,7 @@ import {
   findOrderByTag,
   openCost,
   step,
+  withoutFinalOrders,
   type ExchangeConfig,
   type ExchangeEvent,
   type ExchangeOrder,
@@ -39,7 +48,7 @@ import { chainAt, defaultSession, simulatedMs, type PaperMarketSession } from '.
 export const PAPER_DEFAULT_CAPITAL = '100000000.00';
 
 interface PendingRead {
-  fn: (s: ExchangeState) => unknown;
+  fn: (book: BookView) => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -105,6 +114,20 @@ export class PaperBroker implements BrokerPort {
           'RMS',
         );
       ambiguous = hasAction(rules, 'ambiguous') !== undefined;
+      const duplicate = async (existingOrderId: string) => {
+        await auditIn(tx.client, this.tenantId, null, 'paper.duplicate_tag', {
+          tag: req.tag,
+          existingOrderId,
+          tradingsymbol: req.tradingsymbol,
+        });
+        return { state: acc.state, value: existingOrderId };
+      };
+      // A tag of a closed order is known too: the state no longer indexes it.
+      const closed =
+        acc.state.tagIndex[req.tag] === undefined
+          ? await closedPaperOrder<ExchangeOrder>(tx, { tag: req.tag })
+          : undefined;
+      if (closed) return duplicate(closed.order.id);
       const r = step(acc.state, {
         type: 'PLACE',
         at: epochMsToIst(simMs),
@@ -116,14 +139,7 @@ export class PaperBroker implements BrokerPort {
         limitPrice: req.price,
       });
       const dup = r.events.find((e) => e.type === 'DUPLICATE_TAG');
-      if (dup) {
-        await auditIn(tx.client, this.tenantId, null, 'paper.duplicate_tag', {
-          tag: req.tag,
-          existingOrderId: dup.orderId,
-          tradingsymbol: req.tradingsymbol,
-        });
-        return { state: acc.state, value: dup.orderId! };
-      }
+      if (dup) return duplicate(dup.orderId!);
       const refused = r.events.find(
         (e): e is Extract<ExchangeEvent, { type: 'ORDER_REJECTED' }> =>
           e.type === 'ORDER_REJECTED' && e.orderId === null,
@@ -149,9 +165,14 @@ export class PaperBroker implements BrokerPort {
   }
 
   async cancelOrder(brokerOrderId: string): Promise<{ brokerOrderId: string }> {
-    return this.transact(async (acc, simMs) => {
+    return this.transact(async (acc, simMs, tx) => {
       const xo = acc.state.orders[brokerOrderId];
-      if (!xo) throw new OrderNotFoundError(`paper broker: no order ${brokerOrderId}`);
+      if (!xo) {
+        const closed = await closedPaperOrder<ExchangeOrder>(tx, { orderId: brokerOrderId });
+        if (!closed) throw new OrderNotFoundError(`paper broker: no order ${brokerOrderId}`);
+        const reason = `ORDER_${closed.order.status}`; // as the exchange answers a cancel of a final order
+        throw new OrderNotOpenError(`paper exchange: cannot cancel ${brokerOrderId}: ${reason}`, reason);
+      }
       const at = epochMsToIst(simMs);
       const r = step(acc.state, { type: 'CANCEL', at, tag: xo.order.tag ?? '' });
       const refused = r.events.find(
@@ -171,38 +192,30 @@ export class PaperBroker implements BrokerPort {
   }
 
   getOrder(brokerOrderId: string): Promise<BrokerOrder> {
-    return this.read((s) => {
-      const xo = s.orders[brokerOrderId];
-      if (!xo) throw new OrderNotFoundError(`paper broker: no order ${brokerOrderId}`);
-      return toBrokerOrder(xo);
-    });
+    return this.read(async (book) => toBrokerOrder(await book.order(brokerOrderId)));
   }
 
   getOrders(): Promise<BrokerOrder[]> {
-    return this.read((s) => sortedOrders(s).map(toBrokerOrder));
+    return this.read(async (book) => (await book.all()).map(toBrokerOrder));
   }
 
   findOrdersByTag(tag: string): Promise<BrokerOrder[]> {
-    return this.read((s) => {
-      const xo = findOrderByTag(s, tag);
+    return this.read(async (book) => {
+      const xo = await book.byTag(tag);
       return xo ? [toBrokerOrder(xo)] : [];
     });
   }
 
   getTrades(): Promise<BrokerTrade[]> {
-    return this.read((s) => sortedOrders(s).flatMap(toTrades));
+    return this.read(async (book) => (await book.all()).flatMap(toTrades));
   }
 
   getOrderTrades(brokerOrderId: string): Promise<BrokerTrade[]> {
-    return this.read((s) => {
-      const xo = s.orders[brokerOrderId];
-      if (!xo) throw new OrderNotFoundError(`paper broker: no order ${brokerOrderId}`);
-      return toTrades(xo);
-    });
+    return this.read(async (book) => toTrades(await book.order(brokerOrderId)));
   }
 
   getPositions(): Promise<BrokerPosition[]> {
-    return this.read((s) =>
+    return this.read(({ state: s }) =>
       Object.values(s.positions)
         .sort((a, b) => contractKey(a.contract).localeCompare(contractKey(b.contract)))
         .map((p) => ({
@@ -215,7 +228,7 @@ export class PaperBroker implements BrokerPort {
   }
 
   getMargins(): Promise<BrokerMargins> {
-    return this.read((s) => {
+    return this.read(({ state: s }) => {
       const used = blockedMargin(s);
       return { available: rupees(dec(s.cash).minus(used)), used: rupees(used), net: rupees(s.cash) };
     });
@@ -226,7 +239,7 @@ export class PaperBroker implements BrokerPort {
    * in the same turn of the event loop (`Promise.all([getOrders(), getTrades()])`) share one
    * transaction: one lock of the book instead of one each, and both see the same instant.
    */
-  private read<T>(fn: (s: ExchangeState) => T): Promise<T> {
+  private read<T>(fn: (book: BookView) => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (!this.pendingReads) {
         this.pendingReads = [];
@@ -240,16 +253,19 @@ export class PaperBroker implements BrokerPort {
     const batch = this.pendingReads ?? [];
     this.pendingReads = null;
     try {
-      const results = await this.transact(async (acc) => ({
-        state: acc.state,
-        value: batch.map((r) => {
+      const results = await this.transact(async (acc, _simMs, tx) => {
+        const book = new BookView(acc.state, tx);
+        const value: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+        // One after another: they share the transaction's connection.
+        for (const r of batch) {
           try {
-            return { ok: true as const, value: r.fn(acc.state) };
+            value.push({ ok: true, value: await r.fn(book) });
           } catch (error) {
-            return { ok: false as const, error };
+            value.push({ ok: false, error });
           }
-        }),
-      }));
+        }
+        return { state: acc.state, value };
+      });
       results.forEach((res, i) => (res.ok ? batch[i]!.resolve(res.value) : batch[i]!.reject(res.error)));
     } catch (error) {
       for (const r of batch) r.reject(error);
@@ -267,7 +283,14 @@ export class PaperBroker implements BrokerPort {
       const before = acc.state;
       acc.state = advance(acc, simMs);
       const out = await fn(acc, simMs, tx);
-      if (out.state !== before) await savePaperAccount(tx, { exchangeState: out.state });
+      if (out.state !== before) {
+        const { state, final } = withoutFinalOrders(out.state);
+        await fileClosedPaperOrders(
+          tx,
+          final.map((xo) => ({ orderId: xo.order.id, seq: xo.seq, tag: xo.order.tag, order: xo })),
+        );
+        await savePaperAccount(tx, { exchangeState: state });
+      }
       return out.value;
     });
     if (latency > 0) await this.sleep(latency);
@@ -354,8 +377,30 @@ function keyOf(xo: ExchangeOrder) {
   return { tag: xo.order.tag, tradingsymbol: formatTradingsymbol(xo.contract), side: xo.order.side };
 }
 
-function sortedOrders(s: ExchangeState): ExchangeOrder[] {
-  return Object.values(s.orders).sort((a, b) => a.seq - b.seq);
+/** One transaction's view of the book: the working orders in the state, the closed ones filed away. */
+class BookView {
+  private closed?: Promise<ExchangeOrder[]>;
+  constructor(
+    readonly state: ExchangeState,
+    private readonly tx: TenantTx,
+  ) {}
+
+  async order(brokerOrderId: string): Promise<ExchangeOrder> {
+    const xo =
+      this.state.orders[brokerOrderId] ?? (await closedPaperOrder<ExchangeOrder>(this.tx, { orderId: brokerOrderId }));
+    if (!xo) throw new OrderNotFoundError(`paper broker: no order ${brokerOrderId}`);
+    return xo;
+  }
+
+  async byTag(tag: string): Promise<ExchangeOrder | undefined> {
+    return findOrderByTag(this.state, tag) ?? closedPaperOrder<ExchangeOrder>(this.tx, { tag });
+  }
+
+  /** Every order, closed and working, in placement order. */
+  async all(): Promise<ExchangeOrder[]> {
+    this.closed ??= closedPaperOrders<ExchangeOrder>(this.tx);
+    return [...(await this.closed), ...Object.values(this.state.orders)].sort((a, b) => a.seq - b.seq);
+  }
 }
 
 function toBrokerOrder(xo: ExchangeOrder): BrokerOrder {

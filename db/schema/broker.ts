@@ -4,7 +4,7 @@
  * and fault settings when it comes back: broker truth must outlive the process asking it.
  */
 import { sql } from 'drizzle-orm';
-import { check, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tenantIdColumn, tenantIsolation } from './tenancy';
 
 /** Which broker a tenant trades through. No row = the paper broker. */
@@ -65,4 +65,27 @@ export const paperAccounts = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   () => [tenantIsolation('paper_accounts')],
+).enableRLS();
+
+/**
+ * The paper exchange's final orders, out of paper_accounts' state (which every call rewrites):
+ * a final order never changes, so it is written once and read by id, by tag or with the book.
+ */
+export const paperClosedOrders = pgTable(
+  'paper_closed_orders',
+  {
+    tenantId: tenantIdColumn(),
+    orderId: text('order_id').notNull(),
+    /** The exchange's placement sequence: the book's order. */
+    seq: integer('seq').notNull(),
+    tag: text('tag'),
+    /** domain/paper-exchange ExchangeOrder. */
+    exchangeOrder: jsonb('exchange_order').notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.orderId] }),
+    uniqueIndex('paper_closed_orders_tag').on(t.tenantId, t.tag),
+    tenantIsolation('paper_closed_orders'),
+  ],
 ).enableRLS();

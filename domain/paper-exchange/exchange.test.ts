@@ -1,7 +1,7 @@
 import { createSource } from '../market/source';
 import { simulateDay } from '../market/simulator';
 import type { OptionChain, OptionQuote } from '../market/types';
-import { createExchange, findOrderByTag, step, stepAll } from './exchange';
+import { createExchange, findOrderByTag, step, stepAll, withoutFinalOrders } from './exchange';
 import { valueBook } from './positions';
 import type { Contract, ExchangeCommand, ExchangeState } from './types';
 
@@ -224,5 +224,35 @@ describe('paper exchange', () => {
     for (const cmd of commands) s = step(JSON.parse(JSON.stringify(s)) as ExchangeState, cmd).state;
     expect(JSON.stringify(s)).toBe(JSON.stringify(a.state));
     expect(findOrderByTag(a.state, 'SIM1')!.order.filledQty).toBeGreaterThan(0);
+  });
+
+  it('sets final orders apart from the working book, and trading on without them is unchanged', () => {
+    const filled = stepAll(fresh(), [
+      place('F1'),
+      place('W1', { orderType: 'LIMIT', limitPrice: '90' }), // rests below the touch
+      place('C1', { orderType: 'LIMIT', limitPrice: '90' }),
+      { type: 'MARKET', chain: chain('10:00') },
+      { type: 'CANCEL', at: '2026-05-05T10:00:30+05:30', tag: 'C1' },
+      { type: 'MARKET', chain: chain('10:01') },
+    ]).state;
+    const status = (tag: string) => findOrderByTag(filled, tag)!.order.status;
+    expect([status('F1'), status('W1'), status('C1')]).toEqual(['FILLED', 'ACCEPTED', 'CANCELED']);
+
+    const { state, final } = withoutFinalOrders(filled);
+    expect(final.map((xo) => xo.order.tag)).toEqual(['F1', 'C1']); // placement order
+    expect(Object.values(state.orders).map((xo) => xo.order.tag)).toEqual(['W1']);
+    expect(Object.keys(state.tagIndex)).toEqual(['W1']);
+    expect(state.positions).toBe(filled.positions); // cash and positions are the book's, untouched
+    expect(state.cash).toBe(filled.cash);
+    expect(withoutFinalOrders(state).state).toBe(state); // nothing final: the same state back
+
+    // The working order fills the same with or without the closed ones beside it.
+    const later = (s: ExchangeState) => step(s, { type: 'MARKET', chain: chain('10:02', { ask: 89.5, bid: 89 }) });
+    const full = later(filled);
+    const lean = later(state);
+    expect(lean.events).toEqual(full.events);
+    expect(findOrderByTag(lean.state, 'W1')).toEqual(findOrderByTag(full.state, 'W1'));
+    expect(lean.state.positions).toEqual(full.state.positions);
+    expect(lean.state.cash).toBe(full.state.cash);
   });
 });

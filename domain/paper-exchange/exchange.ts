@@ -16,7 +16,15 @@ import { MARKET_CLOSE_MINUTE, isMarketOpen } from '../calendar';
 import { istParts, timestampToEpochMs } from '../dates';
 import { freezeQuantity, lotSize } from '../instruments';
 import { dec, Decimal, rupees } from '../money';
-import { apply, createOrder, isOpen, remainingQty, type Order, type OrderEvent } from '../orders/state-machine';
+import {
+  apply,
+  createOrder,
+  isFinalStatus,
+  isOpen,
+  remainingQty,
+  type Order,
+  type OrderEvent,
+} from '../orders/state-machine';
 import { nextFloat, seedState } from '../random';
 import type { OptionChain, OptionQuote } from '../market/types';
 import { applyTrade, blockedMargin, contractKey } from './positions';
@@ -64,6 +72,25 @@ export function findOrderByTag(state: ExchangeState, tag: string): ExchangeOrder
 
 export function getOrder(state: ExchangeState, orderId: string): ExchangeOrder | undefined {
   return state.orders[orderId];
+}
+
+/**
+ * The state without its final orders, and those orders in placement order. A final order never
+ * changes again, so a holder of the state can keep it elsewhere (the paper broker files it in a
+ * table): the state, and every step's copy of it, then holds only the working book.
+ */
+export function withoutFinalOrders(state: ExchangeState): { state: ExchangeState; final: ExchangeOrder[] } {
+  const final = Object.values(state.orders)
+    .filter((xo) => isFinalStatus(xo.order.status))
+    .sort((a, b) => a.seq - b.seq);
+  if (final.length === 0) return { state, final };
+  const orders = { ...state.orders };
+  const tagIndex = { ...state.tagIndex };
+  for (const xo of final) {
+    delete orders[xo.order.id];
+    if (xo.order.tag !== null && tagIndex[xo.order.tag] === xo.order.id) delete tagIndex[xo.order.tag];
+  }
+  return { state: { ...state, orders, tagIndex }, final };
 }
 
 /** Mutable working copy used inside one step; the caller's state is never touched. */

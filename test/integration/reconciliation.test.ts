@@ -24,6 +24,7 @@ import {
   auditCount,
   createTenant,
   FAST,
+  marketRequest,
   orderWorkers,
   paperTenant,
   place,
@@ -339,15 +340,7 @@ describe('Reconciliation', () => {
     const leg = legs[0]!;
     // placeOrder marked it SUBMITTED and sent it; the database went away before the answer was written.
     const dead = await deadPlacement(client, tenantId, [leg], 'SUBMITTED');
-    const { brokerOrderId } = await new PaperBroker(pool, tenantId).placeOrder({
-      tag: dead.tags[0]!,
-      exchange: 'NFO',
-      tradingsymbol: leg.tradingsymbol,
-      side: leg.side,
-      quantity: leg.quantity,
-      orderType: 'MARKET',
-      product: 'NRML',
-    });
+    const { brokerOrderId } = await new PaperBroker(pool, tenantId).placeOrder(marketRequest(leg, dead.tags[0]!));
 
     const v = await orderWorkers(pool).run(() => reconcile(client, tenantId));
     expect(v).toMatchObject({ clean: true, ledgerOrders: 1, accountedOrders: 1, brokerOrders: 1 });

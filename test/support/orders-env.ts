@@ -12,7 +12,13 @@ import { buildPaperStructure } from '../../broker/paper/structures';
 import type { PaperFaults } from '../../broker/paper/faults';
 import type { StructureKind } from '../../domain/strategies';
 import { orderPlacementWorkflowId } from '../../contracts/orders';
-import type { OrderPlacementInput, OrderPlacementOptions, OrderPlacementResult } from '../../contracts/orders';
+import type {
+  OrderLeg,
+  OrderPlacementInput,
+  OrderPlacementOptions,
+  OrderPlacementResult,
+} from '../../contracts/orders';
+import type { PlaceOrderRequest } from '../../broker/port';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { testWorker } from './env';
 
@@ -99,4 +105,17 @@ export async function auditCount(pool: Pool, tenantId: number, eventType: string
       ).rows[0].count,
     ),
   );
+}
+
+/** A leg sent straight to a broker as a market order under `tag` (tests that bypass OrderPlacement). */
+export function marketRequest(leg: OrderLeg, tag: string): PlaceOrderRequest {
+  return {
+    tag,
+    exchange: 'NFO',
+    tradingsymbol: leg.tradingsymbol,
+    side: leg.side,
+    quantity: leg.quantity,
+    orderType: 'MARKET',
+    product: 'NRML',
+  };
 }
