@@ -101,6 +101,11 @@ export const TENANT_TABLE_FIXTURES: Record<string, Insert> = {
       "INSERT INTO paper_accounts (tenant_id, exchange_state, market) VALUES ($1, '{}', '{}') ON CONFLICT DO NOTHING",
       [t],
     ),
+  paper_closed_orders: (c, t, n) =>
+    c.query(
+      "INSERT INTO paper_closed_orders (tenant_id, order_id, seq, tag, exchange_order) VALUES ($1, $2, $3, $2, '{}')",
+      [t, `PX${n}`, n],
+    ),
   synthetic_trades: (c, t, n) =>
     c.query(
       `INSERT INTO synthetic_trades (tenant_id, simulation_id, persona_id, seq, trading_date, persona_archetype,
