@@ -10,15 +10,16 @@ const TICK_MS = 10; // USER_HZ is 100 on every Linux the benches run on
 
 type Groups = Record<string, number>;
 
-function statTicks(pid: number | string, withChildren: boolean): number {
+/** A process's parent and CPU ticks (its own; with children: plus those of its reaped children). */
+function procStat(pid: number | string): { ppid: string; own: number; withChildren: number } | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14 … cstime 17.
+    // Fields after the command name (which may hold spaces): ppid is field 4, utime 14 … cstime 17.
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const own = Number(f[11]) + Number(f[12]);
-    return withChildren ? own + Number(f[13]) + Number(f[14]) : own;
+    return { ppid: f[1]!, own, withChildren: own + Number(f[13]) + Number(f[14]) };
   } catch {
-    return 0; // the process ended between listing and reading
+    return undefined; // the process ended between listing and reading
   }
 }
 
@@ -31,30 +32,22 @@ function comm(pid: string): string {
 }
 
 /** Cumulative CPU ms so far: `temporal` (the given pid), `postgres`, `this process`. */
-export function processCpu(temporalPid: number | undefined): Groups | undefined {
+function processCpu(temporalPid: number | undefined): Groups | undefined {
   if (!fs.existsSync('/proc/self/stat')) return undefined;
   let postgres = 0;
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid) || comm(pid) !== 'postgres') continue;
-    // The postmaster's children-time holds backends that have exited; its children are listed too.
-    postgres += statTicks(pid, isPostmaster(pid));
+    const st = procStat(pid);
+    if (!st) continue;
+    // The postmaster (its parent is not postgres) also counts the backends that have exited.
+    postgres += comm(st.ppid) === 'postgres' ? st.own : st.withChildren;
   }
   const self = process.cpuUsage();
   return {
-    temporal: temporalPid ? statTicks(temporalPid, true) * TICK_MS : 0,
+    temporal: (temporalPid ? (procStat(temporalPid)?.withChildren ?? 0) : 0) * TICK_MS,
     postgres: postgres * TICK_MS,
     'this process': (self.user + self.system) / 1000,
   };
-}
-
-function isPostmaster(pid: string): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
-    return comm(ppid!) !== 'postgres';
-  } catch {
-    return false;
-  }
 }
 
 /** CPU by process group summed over every batch measured with it, and the work those batches did. */

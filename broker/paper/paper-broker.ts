@@ -114,20 +114,16 @@ export class PaperBroker implements BrokerPort {
           'RMS',
         );
       ambiguous = hasAction(rules, 'ambiguous') !== undefined;
-      const duplicate = async (existingOrderId: string) => {
+      // A known tag, working or closed (the state no longer indexes closed ones): no second order.
+      const known = await new BookView(acc.state, tx).byTag(req.tag);
+      if (known) {
         await auditIn(tx.client, this.tenantId, null, 'paper.duplicate_tag', {
           tag: req.tag,
-          existingOrderId,
+          existingOrderId: known.order.id,
           tradingsymbol: req.tradingsymbol,
         });
-        return { state: acc.state, value: existingOrderId };
-      };
-      // A tag of a closed order is known too: the state no longer indexes it.
-      const closed =
-        acc.state.tagIndex[req.tag] === undefined
-          ? await closedPaperOrder<ExchangeOrder>(tx, { tag: req.tag })
-          : undefined;
-      if (closed) return duplicate(closed.order.id);
+        return { state: acc.state, value: known.order.id };
+      }
       const r = step(acc.state, {
         type: 'PLACE',
         at: epochMsToIst(simMs),
@@ -138,8 +134,6 @@ export class PaperBroker implements BrokerPort {
         orderType: req.orderType,
         limitPrice: req.price,
       });
-      const dup = r.events.find((e) => e.type === 'DUPLICATE_TAG');
-      if (dup) return duplicate(dup.orderId!);
       const refused = r.events.find(
         (e): e is Extract<ExchangeEvent, { type: 'ORDER_REJECTED' }> =>
           e.type === 'ORDER_REJECTED' && e.orderId === null,
@@ -166,11 +160,10 @@ export class PaperBroker implements BrokerPort {
 
   async cancelOrder(brokerOrderId: string): Promise<{ brokerOrderId: string }> {
     return this.transact(async (acc, simMs, tx) => {
-      const xo = acc.state.orders[brokerOrderId];
-      if (!xo) {
-        const closed = await closedPaperOrder<ExchangeOrder>(tx, { orderId: brokerOrderId });
-        if (!closed) throw new OrderNotFoundError(`paper broker: no order ${brokerOrderId}`);
-        const reason = `ORDER_${closed.order.status}`; // as the exchange answers a cancel of a final order
+      const xo = await new BookView(acc.state, tx).order(brokerOrderId);
+      if (!acc.state.orders[brokerOrderId]) {
+        // Closed, so out of the state: refused as the exchange refuses a cancel of a final order.
+        const reason = `ORDER_${xo.order.status}`;
         throw new OrderNotOpenError(`paper exchange: cannot cancel ${brokerOrderId}: ${reason}`, reason);
       }
       const at = epochMsToIst(simMs);

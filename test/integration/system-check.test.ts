@@ -76,6 +76,7 @@ describe('SystemCheck workflow on the real Temporal server and Postgres', () => 
         expect(kinds.filter((k) => k.marker === 'core_local_activity')).toHaveLength(1);
         expect(kinds.filter((k) => k.queue).map((k) => k.queue)).toEqual([TASK_QUEUES.broker]);
         expect((await pool.query('SELECT count(*)::int AS n FROM system_checks')).rows).toEqual(before.rows);
+        await maybeRecordHistory(client, `${workflowId}/systemCheckShape`, 'system-check-shape');
       }),
     );
   });
