@@ -21,6 +21,8 @@
  *
  * Under each paced run it prints where the time went (bench/api-probes.ts): Postgres round trips by
  * statement, pool waits, event-loop delay, GC pauses and the process's CPU per request.
+ * It prints CPU per request by process (Postgres, Temporal, the load generator); --statements adds
+ * Postgres's statements by CPU (pg_stat_statements: planning and execution per call).
  * --no-fanout stops after decide; --cpu-profile f / --heap-profile f write V8's CPU / allocation
  * profile of the HTTP run; --api-node-flags "…" starts the API node with those Node/V8 flags (e.g.
  * "--trace-gc-nvp": each collection's allocation and promotion).
@@ -44,6 +46,8 @@ import { startEphemeralServers } from '../stack/ephemeral-servers';
 import { formatProbes, installProbes, startProbes, stopProbes, type ProbeReport } from './api-probes';
 import type { ApiNodeRequest } from './api-node';
 import { runBench } from './harness';
+import { pgStatements, PG_STATEMENTS_SETTINGS } from './pg-statements';
+import { CpuMeter, formatCpu } from './process-cpu';
 import { fileFlag, formatSummary, intFlag, summarize, textFlag, type Summary } from './stats';
 
 const SECRET = 'bench-api-session-secret-0123456789abcdef';
@@ -182,7 +186,11 @@ runBench(async () => {
   const clients = intFlag('clients', 1000);
   const rooms = intFlag('rooms', 100);
   const events = intFlag('events', 300);
-  const servers = await startEphemeralServers({ bundle: false });
+  const servers = await startEphemeralServers({
+    bundle: false,
+    postgresSettings: process.argv.includes('--statements') ? PG_STATEMENTS_SETTINGS : undefined,
+  });
+  const superUrl = servers.db.superUrl ?? servers.db.appUrl;
   const pool = createPool(servers.db.appUrl, { max: 8 });
   const cache = new ModelCache({ pool, listenUrl: servers.db.appUrl, workerId: 'bench-api-in-process' });
   const sockets: Socket[] = [];
@@ -242,13 +250,13 @@ runBench(async () => {
       await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `warm-in-p${i}`, at: AT, seed: SEED });
     });
     const inSeconds = Math.max(1, Math.round(seconds / 3));
-    await startProbes(servers.db.superUrl ?? servers.db.appUrl);
+    await startProbes(superUrl);
     const inProcess = await paced(rate, inSeconds, async (i) => {
       await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `in-${i}`, at: AT, seed: SEED });
     });
     const inProbes = await stopProbes(rate * inSeconds);
     const probing = {
-      pgUrl: servers.db.superUrl ?? servers.db.appUrl,
+      pgUrl: superUrl,
       cpu: fileFlag('cpu-profile'),
       heap: fileFlag('heap-profile'),
     };
@@ -258,7 +266,10 @@ runBench(async () => {
     const loadCpu0 = process.cpuUsage();
     const loadLoop = monitorEventLoopDelay({ resolution: 5 });
     loadLoop.enable();
-    const http = await paced(rate, seconds, (i) => overHttp(i, `http-${i}`));
+    const cpu = new CpuMeter(servers.temporal.process.pid);
+    const statements = process.argv.includes('--statements') ? await pgStatements(superUrl) : undefined;
+    const http = await cpu.measure(() => paced(rate, seconds, (i) => overHttp(i, `http-${i}`)));
+    const statementReport = await statements?.report(rate * seconds);
     loadLoop.disable();
     const loadCpu = process.cpuUsage(loadCpu0);
     const { report: httpProbes } = await api.request<{ report: ProbeReport }>(
@@ -281,6 +292,8 @@ runBench(async () => {
       `  the load generator's process: ${loadCpuMs.toFixed(2)} ms CPU per request; event-loop delay ` +
         `p99 ${(loadLoop.percentile(99) / 1e6).toFixed(1)} max ${(loadLoop.max / 1e6).toFixed(1)} ms`,
     );
+    console.log(formatCpu('the HTTP run, by process', cpu.perUnit(), 'request'));
+    if (statementReport) console.log(`\nPostgres statements in the HTTP run:\n${statementReport}`);
     const decideGoal = `decide p99 < 30 ms (HTTP ${http.p99.toFixed(1)} ms, in process ${inProcess.p99.toFixed(1)} ms)`;
     if (process.argv.includes('--no-fanout')) {
       console.log(`\ngoal: ${decideGoal}`);

@@ -56,12 +56,13 @@ export class CpuMeter {
   private units = 0;
   constructor(private readonly temporalPid: number | undefined) {}
 
-  async measure<T extends { samples: unknown[] }>(fn: () => Promise<T>): Promise<T> {
+  /** `fn`'s result counts its units of work: its samples, or its `n`. */
+  async measure<T extends { samples: unknown[] } | { n: number }>(fn: () => Promise<T>): Promise<T> {
     const before = processCpu(this.temporalPid);
     const r = await fn();
     const after = processCpu(this.temporalPid);
     if (before && after) for (const k of Object.keys(after)) this.sum[k] = (this.sum[k] ?? 0) + after[k]! - before[k]!;
-    this.units += r.samples.length;
+    this.units += 'n' in r ? r.n : r.samples.length;
     return r;
   }
 
@@ -72,9 +73,9 @@ export class CpuMeter {
   }
 }
 
-export function formatCpu(label: string, g: Groups | undefined): string {
+export function formatCpu(label: string, g: Groups | undefined, unit = 'workflow'): string {
   if (!g) return `  ${label}: (no /proc here)`;
   const total = Object.values(g).reduce((a, b) => a + b, 0);
   const parts = Object.entries(g).map(([k, v]) => `${k} ${v.toFixed(2)}`);
-  return `  ${label.padEnd(22)} CPU ms per workflow: ${parts.join(', ')}; total ${total.toFixed(2)}`;
+  return `  ${label.padEnd(22)} CPU ms per ${unit}: ${parts.join(', ')}; total ${total.toFixed(2)}`;
 }

@@ -1,5 +1,6 @@
 /** Decisions: what was chosen, by which workflow run, and how it ended (status, costs). */
 import { and, eq } from 'drizzle-orm';
+import { preparedStatement } from './prepared';
 import { decisions } from './schema';
 import type { TenantLimitsRow } from './tenant-limits';
 import type { TenantRiskRecord } from './tenant-risk-state';
@@ -60,7 +61,9 @@ export interface DecisionAudit {
  * The decision row and, when it is new, its audit event in one statement (one round trip); the
  * audit row goes through audit_log's chain trigger like any other.
  */
-const INSERT_DECISION = `
+const INSERT_DECISION = preparedStatement(
+  'insert-decision',
+  `
 WITH d AS (
   INSERT INTO decisions (tenant_id, id, trading_date, structure, instrument, lots, workflow_id, run_id, status,
                          snapshot_id, model_versions, gate_outcomes, cost_breakdown, expected_pnl, net_ev, why)
@@ -71,7 +74,8 @@ a AS (
   INSERT INTO audit_log (tenant_id, user_id, event_type, payload, seq, prev_hash, hash)
   SELECT $1, NULL, $17, $18::jsonb, 0, '', '' FROM d WHERE $17::text IS NOT NULL
   RETURNING seq)
-SELECT (SELECT count(*) FROM d)::int AS created, (SELECT count(*) FROM a)::int AS audited`;
+SELECT (SELECT count(*) FROM d)::int AS created, (SELECT count(*) FROM a)::int AS audited`,
+);
 
 /**
  * The full decision row written by decide: once per id (a repeated decide keeps the first); true
@@ -91,26 +95,28 @@ export async function insertDecision(
   },
   audit?: DecisionAudit,
 ): Promise<boolean> {
-  const { rows } = await tx.client.query<{ created: number }>(INSERT_DECISION, [
-    tx.tenantId,
-    d.id,
-    d.tradingDate,
-    d.structure,
-    d.instrument,
-    d.lots,
-    d.workflowId,
-    d.runId,
-    d.status,
-    d.snapshotId,
-    JSON.stringify(d.modelVersions),
-    JSON.stringify(d.gateOutcomes),
-    JSON.stringify(d.costBreakdown),
-    d.expectedPnl,
-    d.netEv,
-    JSON.stringify(d.why),
-    audit?.eventType ?? null,
-    audit ? JSON.stringify(audit.payload ?? {}) : null,
-  ]);
+  const { rows } = await tx.client.query<{ created: number }>(
+    INSERT_DECISION.with([
+      tx.tenantId,
+      d.id,
+      d.tradingDate,
+      d.structure,
+      d.instrument,
+      d.lots,
+      d.workflowId,
+      d.runId,
+      d.status,
+      d.snapshotId,
+      JSON.stringify(d.modelVersions),
+      JSON.stringify(d.gateOutcomes),
+      JSON.stringify(d.costBreakdown),
+      d.expectedPnl,
+      d.netEv,
+      JSON.stringify(d.why),
+      audit?.eventType ?? null,
+      audit ? JSON.stringify(audit.payload ?? {}) : null,
+    ]),
+  );
   return rows[0]!.created > 0;
 }
 
@@ -156,7 +162,9 @@ export interface DecisionState {
  * limits, the factor pool): decide runs this and its insert in one transaction, a few round trips
  * in all instead of one per table.
  */
-const DECISION_STATE = `
+const DECISION_STATE = preparedStatement(
+  'decision-state',
+  `
 SELECT
   (SELECT why FROM decisions WHERE tenant_id = $1 AND id = $2) AS stored,
   COALESCE((SELECT status FROM tenants WHERE id = $1), 'unknown') AS status,
@@ -178,8 +186,9 @@ SELECT
   COALESCE((SELECT json_agg(json_build_object('at', r.at, 'factors', r.factors) ORDER BY r.at DESC)
               FROM (SELECT created_at::text AS at, why->'factors' AS factors FROM decisions
                      WHERE tenant_id = $1 AND instrument = $5 AND why ? 'factors'
-                       AND ($6::timestamptz IS NULL OR created_at > $6::timestamptz)
-                     ORDER BY created_at DESC LIMIT 200) r), '[]'::json) AS recent`;
+                       AND created_at > $6::timestamptz
+                     ORDER BY created_at DESC LIMIT 200) r), '[]'::json) AS recent`,
+);
 
 export async function decisionState(
   tx: TenantTx,
@@ -188,14 +197,11 @@ export async function decisionState(
   dayStart: Date,
   drift: { instrument: string; since: string | null },
 ): Promise<DecisionState> {
-  const { rows } = await tx.client.query(DECISION_STATE, [
-    tx.tenantId,
-    decisionId,
-    tradingDate,
-    dayStart,
-    drift.instrument,
-    drift.since,
-  ]);
+  const { rows } = await tx.client.query(
+    // '-infinity', not null: a bare parameter keeps the window's bound in the index scan of a generic
+    // plan, which under row-level security a COALESCE or an IS NULL branch would not.
+    DECISION_STATE.with([tx.tenantId, decisionId, tradingDate, dayStart, drift.instrument, drift.since ?? '-infinity']),
+  );
   const r = rows[0];
   return {
     stored: r.stored,

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { preparedStatement, type PreparedStatement } from './prepared';
 
 export interface WindowCount {
   hits: number;
@@ -40,11 +41,11 @@ function upsert(i: number, gate: number | null): string {
     ceil(extract(epoch FROM (window_start + make_interval(secs => ${secs}) - now())) * 1000) AS reset_ms)`;
 }
 
-const statements = new Map<string, string>();
-function countStatement(n: number, gate: number | null): string {
+const statements = new Map<string, PreparedStatement>();
+function countStatement(n: number, gate: number | null): PreparedStatement {
   const id = `${n}|${gate}`;
-  let sql = statements.get(id);
-  if (!sql) {
+  let statement = statements.get(id);
+  if (!statement) {
     const ctes = Array.from({ length: n }, (_, i) => upsert(i, gate));
     const cols = Array.from(
       { length: n },
@@ -54,9 +55,10 @@ function countStatement(n: number, gate: number | null): string {
     const head = ['p AS (SELECT $1::text[], $2::int[], $3::int[], $4::text)'];
     head.push('s AS (SELECT EXISTS (SELECT 1 FROM session_revocations WHERE digest = $4) AS revoked)');
     cols.push('(SELECT revoked FROM s) AS revoked');
-    statements.set(id, (sql = `WITH ${[...head, ...ctes].join(',\n')}\nSELECT ${cols.join(', ')}`));
+    const text = `WITH ${[...head, ...ctes].join(',\n')}\nSELECT ${cols.join(', ')}`;
+    statements.set(id, (statement = preparedStatement(`count-hits-${n}-${gate ?? 'none'}`, text)));
   }
-  return sql;
+  return statement;
 }
 
 export interface CountedHits {
@@ -83,13 +85,12 @@ export async function countHits(
 ): Promise<CountedHits> {
   if (checks.length === 0 && !session) return { counts: [], revoked: false };
   const { rows } = await pool.query<Record<string, string | number | boolean | null>>(
-    countStatement(checks.length, session ? session.gate : null),
-    [
+    countStatement(checks.length, session ? session.gate : null).with([
       checks.map((c) => digestOf(c.key)),
       checks.map((c) => c.windowSeconds),
       checks.map((c) => c.limit),
       session?.digest ?? null,
-    ],
+    ]),
   );
   const r = rows[0]!;
   return {

@@ -63,6 +63,8 @@ export interface EmbeddedPgOptions {
   onSpawn?: (pid: number) => void;
   /** false: share the caller's process group (test servers die with a Ctrl-C of the test run). */
   detached?: boolean;
+  /** More server settings (`-c name=value`), e.g. a benchmark's pg_stat_statements. */
+  settings?: Record<string, string>;
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<EmbeddedPg> {
@@ -88,7 +90,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
     name: 'postgres',
     command: postgresBinary(),
     // Loopback only; enough connections for 4 workers + API + tests.
-    args: ['-D', databaseDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    args: [
+      ...['-D', databaseDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+      ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     env: { ...process.env, LC_MESSAGES: 'C' },
     ...(asRoot ? userIds(EMBEDDED_SUPERUSER) : {}),
     onLine: (_, line) => log(line),

@@ -26,8 +26,13 @@ export interface EphemeralServers {
   stop(): Promise<void>;
 }
 
-/** `bundle`: a pre-built bundle's path, or false when no workers will run (database-only use). */
-export async function startEphemeralServers(opts: { bundle?: string | false } = {}): Promise<EphemeralServers> {
+/**
+ * `bundle`: a pre-built bundle's path, or false when no workers will run (database-only use).
+ * `postgresSettings`: more server settings for the embedded Postgres (benchmarks' diagnostics).
+ */
+export async function startEphemeralServers(
+  opts: { bundle?: string | false; postgresSettings?: Record<string, string> } = {},
+): Promise<EphemeralServers> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-ephemeral-'));
   fs.chmodSync(tmp, 0o755); // the embedded server runs as the postgres user when we are root
   const cli = await ensureTemporalCli();
@@ -46,6 +51,7 @@ export async function startEphemeralServers(opts: { bundle?: string | false } = 
       port: pgPort,
       persistent: false,
       detached: false,
+      settings: opts.postgresSettings,
     }),
     opts.bundle === false ? '' : (opts.bundle ?? buildWorkflowBundle(path.join(tmp, 'workflow-bundle.js'))),
   ]);
