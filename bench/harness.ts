@@ -23,14 +23,14 @@ export interface BenchContext {
 }
 
 export async function withBenchServers(
-  opts: { poolSize: number },
+  opts: { poolSize: number; postgresSettings?: Record<string, string> },
   fn: (ctx: BenchContext) => Promise<void>,
 ): Promise<void> {
   const quiet = () => undefined;
   Runtime.install({
     logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error },
   });
-  const servers = await startEphemeralServers();
+  const servers = await startEphemeralServers({ postgresSettings: opts.postgresSettings });
   const pool = createPool(servers.db.appUrl, { max: opts.poolSize });
   const native = await NativeConnection.connect({ address: servers.temporal.address });
   const connection = await Connection.connect({ address: servers.temporal.address });

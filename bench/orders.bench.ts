@@ -1,11 +1,12 @@
 /**
- * npm run bench:orders [-- --n 100 --concurrency 20 --tenants 4 --rounds 4]
+ * npm run bench:orders [-- --n 100 --concurrency 20 --tenants 4 --rounds 4 --statements]
  * Places N two-leg structures (bull put spreads, 1 lot) on the paper broker, `concurrency` in
  * flight, spread over a few tenants (each tenant's paper exchange is one serialised book), and
  * reports structures/s and p50/p95/p99 from submit to filled against, in interleaved rounds of the
  * same run, the SystemCheck floor (worker → activity → Postgres → broker queue → result): the ratio.
  * Real servers (Temporal dev server + embedded Postgres) started here; paper exchange latency
- * 1–5 ms so the figures show the platform, not a simulated venue.
+ * 1–5 ms so the figures show the platform, not a simulated venue. --statements adds Postgres's
+ * statements by plan and run time over the measured rounds (structures and SystemChecks together).
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
@@ -20,6 +21,7 @@ import { fileFlag, formatSummary, intFlag, summarize } from './stats';
 import { formatProbes, installProbes, startProbes, startProfiles, stopProbes } from './api-probes';
 import { benchSpreads, placeStructures, runBench, systemCheckFloor, withBenchServers } from './harness';
 import { formatPhases } from './history-phases';
+import { pgStatements, PG_STATEMENTS_SETTINGS } from './pg-statements';
 
 runBench(async () => {
   installProbes(); // before any traffic: see installProbes
@@ -27,7 +29,9 @@ runBench(async () => {
   const concurrency = intFlag('concurrency', 20);
   const tenants = intFlag('tenants', 4);
   const rounds = intFlag('rounds', 4);
-  await withBenchServers({ poolSize: 30 }, async ({ servers, pool, native, client }) => {
+  const withStatements = process.argv.includes('--statements');
+  const postgresSettings = withStatements ? PG_STATEMENTS_SETTINGS : undefined;
+  await withBenchServers({ poolSize: 30, postgresSettings }, async ({ servers, pool, native, client }) => {
     const common = { connection: native, namespace: servers.namespace };
     const trading = await Worker.create({
       ...common,
@@ -84,6 +88,9 @@ runBench(async () => {
         const placed = { samples: [] as number[], wallMs: 0, outcomes: {} as Record<string, number> };
         const floor = { samples: [] as number[], wallMs: 0, workflowIds: [] as string[] };
         let probes: Awaited<ReturnType<typeof stopProbes>> | undefined;
+        const statements = withStatements
+          ? await pgStatements(servers.db.superUrl ?? servers.db.appUrl, 15)
+          : undefined;
         for (let round = 0, start = 0; round < rounds; round++) {
           const size = Math.floor(n / rounds) + (round < n % rounds ? 1 : 0);
           const slice = batch.slice(start, (start += size));
@@ -105,6 +112,7 @@ runBench(async () => {
           };
           for (const part of round % 2 === 0 ? [structures, checks] : [checks, structures]) await part();
         }
+        const statementReport = await statements?.report(n);
         const o = summarize(placed.samples, placed.wallMs);
         const f = summarize(floor.samples, floor.wallMs);
         console.log(
@@ -131,6 +139,8 @@ runBench(async () => {
         console.log(`in the workers' process, per structure (the first round):\n${formatProbes(probes!)}`);
         console.log('where a SystemCheck spends its time:');
         console.log(await formatPhases(client, floor.workflowIds));
+        if (statementReport)
+          console.log(`Postgres statements, per structure (with its SystemCheck):\n${statementReport}`);
         console.log(await checkCorrectness());
       }),
     );
