@@ -46,7 +46,7 @@ import { startEphemeralServers } from '../stack/ephemeral-servers';
 import { formatProbes, installProbes, startProbes, stopProbes, type ProbeReport } from './api-probes';
 import type { ApiNodeRequest } from './api-node';
 import { runBench } from './harness';
-import { pgStatements, PG_STATEMENTS_SETTINGS } from './pg-statements';
+import { pgStatements, statementsSettings } from './pg-statements';
 import { CpuMeter, formatCpu } from './process-cpu';
 import { fileFlag, formatSummary, intFlag, summarize, textFlag, type Summary } from './stats';
 
@@ -188,7 +188,7 @@ runBench(async () => {
   const events = intFlag('events', 300);
   const servers = await startEphemeralServers({
     bundle: false,
-    postgresSettings: process.argv.includes('--statements') ? PG_STATEMENTS_SETTINGS : undefined,
+    postgresSettings: statementsSettings(),
   });
   const superUrl = servers.db.superUrl ?? servers.db.appUrl;
   const pool = createPool(servers.db.appUrl, { max: 8 });
@@ -267,11 +267,11 @@ runBench(async () => {
     const loadLoop = monitorEventLoopDelay({ resolution: 5 });
     loadLoop.enable();
     const cpu = new CpuMeter(servers.temporal.process.pid);
-    const statements = process.argv.includes('--statements') ? await pgStatements(superUrl) : undefined;
+    const statements = await pgStatements(superUrl);
     const http = await cpu.measure(() => paced(rate, seconds, (i) => overHttp(i, `http-${i}`)));
-    const statementReport = await statements?.report(rate * seconds);
     loadLoop.disable();
     const loadCpu = process.cpuUsage(loadCpu0);
+    const statementReport = await statements?.report(rate * seconds);
     const { report: httpProbes } = await api.request<{ report: ProbeReport }>(
       { type: 'report', requests: rate * seconds },
       'report',

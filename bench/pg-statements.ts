@@ -1,15 +1,21 @@
 /**
  * Postgres's own account of a bench phase by statement (pg_stat_statements): calls, planning and
- * execution time per call, and the total per unit of work. It showed that decide's state read
- * cost more to plan than to run; a bench passes PG_STATEMENTS_SETTINGS to its embedded server.
+ * execution time per call, and the total per unit of work, for a bench run with --statements. It
+ * showed that decide's state read cost more to plan than to run.
  */
 import { Client } from 'pg';
 
-export const PG_STATEMENTS_SETTINGS: Record<string, string> = {
-  shared_preload_libraries: 'pg_stat_statements',
-  'pg_stat_statements.track': 'top',
-  'pg_stat_statements.track_planning': 'on',
-};
+const wanted = () => process.argv.includes('--statements');
+
+/** The embedded server's settings for --statements; undefined without the flag. */
+export function statementsSettings(): Record<string, string> | undefined {
+  if (!wanted()) return undefined;
+  return {
+    shared_preload_libraries: 'pg_stat_statements',
+    'pg_stat_statements.track': 'top',
+    'pg_stat_statements.track_planning': 'on',
+  };
+}
 
 interface Row {
   calls: string;
@@ -18,8 +24,15 @@ interface Row {
   query: string;
 }
 
-/** Resets the counters now; `report(units)` reads them and closes the connection. */
-export async function pgStatements(superUrl: string, top = 8): Promise<{ report(units: number): Promise<string> }> {
+/**
+ * With --statements: resets the counters now, and `report(units)` reads them and closes the
+ * connection. Without the flag: undefined.
+ */
+export async function pgStatements(
+  superUrl: string,
+  top = 8,
+): Promise<{ report(units: number): Promise<string> } | undefined> {
+  if (!wanted()) return undefined;
   const client = new Client({ connectionString: superUrl });
   await client.connect();
   await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
