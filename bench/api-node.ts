@@ -2,16 +2,18 @@
  * One API node for bench:api, in a process of its own as in production: the load generator and the
  * socket.io clients do not share its event loop. Driven over IPC by bench/api.bench.ts:
  *   started with the stack's env (TEMPORAL_*, QS_SESSION_SECRET, QS_APP_DATABASE_URL)  → {type:'ready', url}
- *   {type:'probe', pgUrl, cpu?, heap?}  starts the probes (and profiles) in this process → {type:'probing'}
+ *   {type:'probe', pgUrl}               starts the probes in this process (before a warm-up) → {type:'probing'}
+ *   {type:'measure', cpu?, heap?}       drops the warm-up's records, starts the profiles    → {type:'measuring'}
  *   {type:'report', requests}           stops them                                    → {type:'report', report}
  *   {type:'close'}                      closes the server and exits
  */
 import { startApiServer } from '../api/server';
 import { loadConfig } from '../runtime/config';
-import { installProbes, startProbes, startProfiles, stopProbes } from './api-probes';
+import { installProbes, resetProbes, startProbes, startProfiles, stopProbes } from './api-probes';
 
 export type ApiNodeRequest =
-  | { type: 'probe'; pgUrl: string; cpu?: string; heap?: string }
+  | { type: 'probe'; pgUrl: string }
+  | { type: 'measure'; cpu?: string; heap?: string }
   | { type: 'report'; requests: number }
   | { type: 'close' };
 
@@ -29,9 +31,12 @@ async function main(): Promise<void> {
   process.on('message', (m: ApiNodeRequest) => {
     const step = async () => {
       if (m.type === 'probe') {
-        stopProfiles = await startProfiles({ cpu: m.cpu, heap: m.heap });
         await startProbes(m.pgUrl);
         send({ type: 'probing' });
+      } else if (m.type === 'measure') {
+        await resetProbes();
+        stopProfiles = await startProfiles({ cpu: m.cpu, heap: m.heap });
+        send({ type: 'measuring' });
       } else if (m.type === 'report') {
         const report = await stopProbes(m.requests);
         await stopProfiles();

@@ -43,7 +43,7 @@ import { ModelCache } from '../ml/model-cache';
 import { ModelRegistry } from '../ml/registry';
 import { trainOnDataVersion } from '../ml/trainers';
 import { startEphemeralServers } from '../stack/ephemeral-servers';
-import { formatProbes, installProbes, startProbes, stopProbes, type ProbeReport } from './api-probes';
+import { formatProbes, installProbes, resetProbes, startProbes, stopProbes, type ProbeReport } from './api-probes';
 import type { ApiNodeRequest } from './api-node';
 import { runBench } from './harness';
 import { pgStatements, statementsSettings } from './pg-statements';
@@ -245,24 +245,22 @@ runBench(async () => {
     const oneHttp = await oneAtATime(sequential, (i) => overHttp(i, `seq-http-${i}`));
     // A paced warm-up of each path right before its measured run, not measured: the first seconds at
     // the rate pay one-off costs (connections opened to the new concurrency, code compiled under it, heaps grown).
+    // The probes start before the warm-up and drop what they saw of it (see startProbes).
     const warmSeconds = intFlag('warm-seconds', 3);
+    await startProbes(superUrl);
     await paced(rate, warmSeconds, async (i) => {
       await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `warm-in-p${i}`, at: AT, seed: SEED });
     });
     const inSeconds = Math.max(1, Math.round(seconds / 3));
-    await startProbes(superUrl);
+    await resetProbes();
     const inProcess = await paced(rate, inSeconds, async (i) => {
       await decider.run({ tenantId: tenants[i % DECIDE_TENANTS].id, decisionId: `in-${i}`, at: AT, seed: SEED });
     });
     const inProbes = await stopProbes(rate * inSeconds);
-    const probing = {
-      pgUrl: superUrl,
-      cpu: fileFlag('cpu-profile'),
-      heap: fileFlag('heap-profile'),
-    };
     // Warmed right before it is measured: an API node idle through the in-process run starts cold again.
+    await api.request({ type: 'probe', pgUrl: superUrl }, 'probing');
     await paced(rate, warmSeconds, (i) => overHttp(i, `warm-http-p${i}`));
-    await api.request({ type: 'probe', ...probing }, 'probing');
+    await api.request({ type: 'measure', cpu: fileFlag('cpu-profile'), heap: fileFlag('heap-profile') }, 'measuring');
     const loadCpu0 = process.cpuUsage();
     const loadLoop = monitorEventLoopDelay({ resolution: 5 });
     loadLoop.enable();
