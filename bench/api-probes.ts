@@ -4,6 +4,7 @@
  * many were queued for one, event-loop delay and GC pauses, and the process's CPU per request.
  * It wraps pg's Client.query and Pool.connect for the bench only; the API's code is unchanged.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import http from 'node:http';
 import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
@@ -16,6 +17,7 @@ export function statementLabel(sql: string): string {
   if (s.startsWith(WAIT_SAMPLE)) return 'probe';
   if (/^BEGIN; SELECT set_config/.test(s)) return 'BEGIN + set tenant';
   if (/^(BEGIN|COMMIT|ROLLBACK)/i.test(s)) return s.split(/\s/)[0]!.toUpperCase();
+  if (s.includes('qs.api_events_committed')) return 'COMMIT (+ wake the event readers)';
   if (s.includes('api_rate_limits')) return 'rate-limit counts';
   if (s.includes('INSERT INTO decisions')) return 'insert decision (+ audit, outbox)';
   if (s.includes("set_config('app.tenant_id'")) return 'set tenant';
@@ -39,6 +41,8 @@ interface Probe {
   waitSamples: number;
   /** Each HTTP request from its arrival to its response's last byte handed to the kernel. */
   served: number[];
+  /** The requests served slower than SLOW_MS, each with its round trips. */
+  slow: SlowRequest[];
   machine0?: MachineCpu;
   sampler?: { client: Client; timer: NodeJS.Timeout };
   wal0?: { bytes: number; fpi: number; segments: number };
@@ -48,6 +52,17 @@ interface Probe {
 const WAIT_SAMPLE = `SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS w, count(*)::int AS n
   FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
  GROUP BY 1`;
+
+/** A request served slower than SLOW_MS: when it came (ms into the window), and its round trips in order. */
+export interface SlowRequest {
+  at: number;
+  ms: number;
+  /** [statement, ms after the request came, ms it took] */
+  rounds: Array<[string, number, number]>;
+}
+const SLOW_MS = 30;
+/** The request whose handler issued a round trip (its arrival and its round trips so far). */
+const inRequest = new AsyncLocalStorage<{ t0: number; rounds: SlowRequest['rounds'] }>();
 
 let active: Probe | undefined;
 let installed = false;
@@ -74,7 +89,12 @@ export function installProbes(): void {
     const first = args[0] as string | { text?: string } | undefined;
     const text = typeof first === 'string' ? first : (first?.text ?? '');
     const t0 = performance.now();
-    const done = () => record(statementLabel(text), performance.now() - t0);
+    const request = inRequest.getStore();
+    const done = () => {
+      const ms = performance.now() - t0;
+      record(statementLabel(text), ms);
+      request?.rounds.push([statementLabel(text), t0 - request.t0, ms]);
+    };
     const cbAt = args.findIndex((a) => typeof a === 'function');
     if (cbAt >= 0) {
       const cb = args[cbAt] as AnyFn;
@@ -90,12 +110,15 @@ export function installProbes(): void {
   };
   const emit = http.Server.prototype.emit as AnyFn;
   http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
-    if (active && event === 'request') {
-      const probe = active;
-      const t0 = performance.now();
-      (args[1] as http.ServerResponse).once('finish', () => probe.served.push(performance.now() - t0));
-    }
-    return emit.call(this, event, ...args) as boolean;
+    if (!active || event !== 'request') return emit.call(this, event, ...args) as boolean;
+    const probe = active;
+    const request = { t0: performance.now(), rounds: [] as SlowRequest['rounds'] };
+    (args[1] as http.ServerResponse).once('finish', () => {
+      const ms = performance.now() - request.t0;
+      probe.served.push(ms);
+      if (ms > SLOW_MS) probe.slow.push({ at: request.t0 - probe.t0, ms, rounds: request.rounds });
+    });
+    return inRequest.run(request, () => emit.call(this, event, ...args) as boolean);
   } as typeof http.Server.prototype.emit;
   const poolProto = Pool.prototype as unknown as { connect: AnyFn };
   const connect = poolProto.connect;
@@ -139,6 +162,7 @@ async function openWindow(probe: Probe): Promise<void> {
   probe.waits = new Map();
   probe.waitSamples = 0;
   probe.served = [];
+  probe.slow = [];
   probe.machine0 = machineCpu();
   probe.wal0 = probe.sampler && (await walState(probe.sampler.client).catch(() => undefined)); // needs pg_monitor
   probe.cpu0 = process.cpuUsage();
@@ -168,6 +192,7 @@ export async function startProbes(pgUrl?: string): Promise<void> {
     waits: new Map(),
     waitSamples: 0,
     served: [],
+    slow: [],
   };
   if (pgUrl) {
     const client = new Client({ connectionString: pgUrl });
@@ -208,6 +233,8 @@ export interface ProbeReport {
   cpuShare: number;
   /** Requests served by this process's HTTP server, arrival to response written (none: not an API node). */
   served?: Summary;
+  /** The requests this process served slower than SLOW_MS, with their round trips. */
+  slow: SlowRequest[];
   /** The whole machine over the window: cores busy (of all), and the share the hypervisor took (steal). */
   machine?: { cores: number; busy: number; steal: number };
   /** Mean backends in each wait state per sample. */
@@ -262,6 +289,7 @@ export async function stopProbes(requests: number): Promise<ProbeReport> {
     cpuShare: cpuMs / wallMs,
     wal,
     served: p.served.length > 0 ? summarize(p.served, wallMs) : undefined,
+    slow: p.slow,
     machine: machineShare(p.machine0, machineCpu()),
   };
 }
@@ -305,6 +333,17 @@ async function walState(client: Client): Promise<{ bytes: number; fpi: number; s
   return { bytes: Number(rows[0]!.bytes), fpi: Number(rows[0]!.fpi), segments: rows[0]!.segments };
 }
 
+/** One line per slow request: when it came, how long it took, and each round trip (+start, duration). */
+export function formatSlowRequests(slow: readonly SlowRequest[]): string {
+  return slow
+    .map(
+      (x) =>
+        `${(x.at / 1000).toFixed(3)} s  ${x.ms.toFixed(1)} ms: ` +
+        x.rounds.map(([label, start, ms]) => `${label} +${start.toFixed(1)} (${ms.toFixed(1)})`).join(', '),
+    )
+    .join('\n');
+}
+
 export function formatProbes(r: ProbeReport): string {
   const f = (x: number) => x.toFixed(1).padStart(6);
   const lines = ['  Postgres round trips (per request × p50 / p99 ms):'];
@@ -326,6 +365,14 @@ export function formatProbes(r: ProbeReport): string {
       `  served (request in → response written) p50 ${f(r.served.p50)} p99 ${f(r.served.p99)} ` +
         `max ${f(r.served.max)} ms`,
     );
+  if (r.slow.length > 0) {
+    const inRounds = r.slow.reduce((a, x) => a + x.rounds.reduce((b, [, , ms]) => b + ms, 0), 0);
+    const total = r.slow.reduce((a, x) => a + x.ms, 0);
+    lines.push(
+      `  served over ${SLOW_MS} ms: ${r.slow.length} requests, ${((100 * inRounds) / total).toFixed(0)}% of their ` +
+        `time in Postgres round trips (--slow-trace f: each one's round trips)`,
+    );
+  }
   if (r.machine)
     lines.push(
       `  the machine: ${(100 * r.machine.busy).toFixed(0)}% of ${r.machine.cores} cores busy, ` +

@@ -25,12 +25,15 @@
  * Postgres's statements by CPU (pg_stat_statements: planning and execution per call).
  * --no-fanout stops after decide; --cpu-profile f / --heap-profile f write V8's CPU / allocation
  * profile of the HTTP run; --api-node-flags "…" starts the API node with those Node/V8 flags (e.g.
- * "--trace-gc-nvp": each collection's allocation and promotion).
+ * "--trace-gc-nvp": each collection's allocation and promotion); --slow-trace f writes each request the
+ * API node served in over 30 ms with its round trips (which statement, when, how long), to tell a
+ * slow Postgres from a busy event loop.
  */
 import { Client as PgClient } from 'pg';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { createDecider } from '../activities/decide';
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
@@ -43,7 +46,15 @@ import { ModelCache } from '../ml/model-cache';
 import { ModelRegistry } from '../ml/registry';
 import { trainOnDataVersion } from '../ml/trainers';
 import { startEphemeralServers } from '../stack/ephemeral-servers';
-import { formatProbes, installProbes, resetProbes, startProbes, stopProbes, type ProbeReport } from './api-probes';
+import {
+  formatProbes,
+  formatSlowRequests,
+  installProbes,
+  resetProbes,
+  startProbes,
+  stopProbes,
+  type ProbeReport,
+} from './api-probes';
 import type { ApiNodeRequest } from './api-node';
 import { runBench } from './harness';
 import { pgStatements, statementsSettings } from './pg-statements';
@@ -291,6 +302,11 @@ runBench(async () => {
         `p99 ${(loadLoop.percentile(99) / 1e6).toFixed(1)} max ${(loadLoop.max / 1e6).toFixed(1)} ms`,
     );
     console.log(formatCpu('the HTTP run, by process', cpu.perUnit(), 'request'));
+    const slowTrace = fileFlag('slow-trace');
+    if (slowTrace) {
+      fs.writeFileSync(slowTrace, formatSlowRequests(httpProbes.slow) + '\n');
+      console.log(`  the API node's requests over 30 ms, with their round trips: ${slowTrace}`);
+    }
     if (statementReport) console.log(`\nPostgres statements in the HTTP run:\n${statementReport}`);
     const decideGoal = `decide p99 < 30 ms (HTTP ${http.p99.toFixed(1)} ms, in process ${inProcess.p99.toFixed(1)} ms)`;
     if (process.argv.includes('--no-fanout')) {
