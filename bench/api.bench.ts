@@ -18,6 +18,9 @@
  * Goals (issue 13): decide p99 < 30 ms through HTTP, fan-out p99 < 50 ms. The API node runs in a
  * process of its own (bench/api-node.ts), as in production; the load generator and the socket.io
  * clients run in this one. All share the machine's cores, so the figures include that contention.
+ * --api-nodes N (default 1) starts N API nodes and sends request i (and fan-out client i) to node
+ * i mod N, as a round-robin load balancer would: the nodes share Postgres, the rate limits and the
+ * tenant rooms, and each prints where its own time went.
  *
  * Under each paced run it prints where the time went (bench/api-probes.ts): Postgres round trips by
  * statement, pool waits, event-loop delay, GC pauses and the process's CPU per request.
@@ -205,7 +208,7 @@ runBench(async () => {
   const pool = createPool(servers.db.appUrl, { max: 8 });
   const cache = new ModelCache({ pool, listenUrl: servers.db.appUrl, workerId: 'bench-api-in-process' });
   const sockets: Socket[] = [];
-  let api: ApiNode | undefined;
+  const apis: ApiNode[] = [];
   try {
     const registry = new ModelRegistry(pool, { actor: 'bench' });
     for (const typeId of ['signal_stack', 'strategy_agents'] as const) {
@@ -214,15 +217,21 @@ runBench(async () => {
       await registry.saveModel({ scope: 'global', artifact: run.artifact, metadata });
       console.log(`${typeId}: trained and promoted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
-    api = await forkApiNode({
-      TEMPORAL_ADDRESS: servers.temporal.address,
-      TEMPORAL_NAMESPACE: servers.namespace,
-      QS_LOG_LEVEL: 'silent',
-      QS_SESSION_SECRET: SECRET,
-      QS_APP_DATABASE_URL: servers.db.appUrl,
-    });
+    const nodes = intFlag('api-nodes', 1);
+    for (let k = 0; k < nodes; k++)
+      apis.push(
+        await forkApiNode({
+          TEMPORAL_ADDRESS: servers.temporal.address,
+          TEMPORAL_NAMESPACE: servers.namespace,
+          QS_LOG_LEVEL: 'silent',
+          QS_SESSION_SECRET: SECRET,
+          QS_APP_DATABASE_URL: servers.db.appUrl,
+        }),
+      );
+    /** Request i's node: round robin, as a load balancer in front of the nodes would. */
+    const urlOf = (i: number) => apis[i % apis.length]!.url;
+    const toEveryNode = <T>(m: ApiNodeRequest, answer: string) => Promise.all(apis.map((a) => a.request<T>(m, answer)));
     await cache.start();
-    const url = api.url;
 
     // ---------- decide ----------
     const tenants: Array<{ id: number; slug: string }> = [];
@@ -232,7 +241,7 @@ runBench(async () => {
     const overHttp = async (i: number, key: string) => {
       const t = i % DECIDE_TENANTS;
       const status = await postJson(
-        `${url}/t/${tenants[t].slug}/api/v1/decisions`,
+        `${urlOf(i)}/t/${tenants[t].slug}/api/v1/decisions`,
         JSON.stringify({ key, at: AT, seed: SEED }),
         {
           authorization: `Bearer ${tokens[t]}`,
@@ -269,9 +278,9 @@ runBench(async () => {
     });
     const inProbes = await stopProbes(rate * inSeconds);
     // Warmed right before it is measured: an API node idle through the in-process run starts cold again.
-    await api.request({ type: 'probe', pgUrl: superUrl }, 'probing');
+    await toEveryNode({ type: 'probe', pgUrl: superUrl }, 'probing');
     await paced(rate, warmSeconds, (i) => overHttp(i, `warm-http-p${i}`));
-    await api.request({ type: 'measure', cpu: fileFlag('cpu-profile'), heap: fileFlag('heap-profile') }, 'measuring');
+    await toEveryNode({ type: 'measure', cpu: fileFlag('cpu-profile'), heap: fileFlag('heap-profile') }, 'measuring');
     const loadCpu0 = process.cpuUsage();
     const loadLoop = monitorEventLoopDelay({ resolution: 5 });
     loadLoop.enable();
@@ -281,8 +290,8 @@ runBench(async () => {
     loadLoop.disable();
     const loadCpu = process.cpuUsage(loadCpu0);
     const statementReport = await statements?.report(rate * seconds);
-    const { report: httpProbes } = await api.request<{ report: ProbeReport }>(
-      { type: 'report', requests: rate * seconds },
+    const nodeReports = await toEveryNode<{ report: ProbeReport }>(
+      { type: 'report', requests: Math.round((rate * seconds) / apis.length) },
       'report',
     );
     const byStatus = [...statuses.entries()].map(([s, n]) => `${s}×${n}`).join(' ');
@@ -295,7 +304,11 @@ runBench(async () => {
     console.log(formatSummary(`decide through HTTP ${rate}/s`, http));
     console.log(`  in process: ${inProcess.slowest}\n  HTTP: ${http.slowest}`);
     console.log(`\nwhere the time goes, in process ${rate}/s:\n${formatProbes(inProbes)}`);
-    console.log(`where the time goes, HTTP ${rate}/s (in the API node's process):\n${formatProbes(httpProbes)}`);
+    for (const [k, { report }] of nodeReports.entries())
+      console.log(
+        `where the time goes, HTTP ${rate}/s (in API node ${k + 1} of ${apis.length}'s process):\n` +
+          formatProbes(report),
+      );
     const loadCpuMs = (loadCpu.user + loadCpu.system) / 1000 / (rate * seconds);
     console.log(
       `  the load generator's process: ${loadCpuMs.toFixed(2)} ms CPU per request; event-loop delay ` +
@@ -304,7 +317,10 @@ runBench(async () => {
     console.log(formatCpu('the HTTP run, by process', cpu.perUnit(), 'request'));
     const slowTrace = fileFlag('slow-trace');
     if (slowTrace) {
-      fs.writeFileSync(slowTrace, formatSlowRequests(httpProbes.slow) + '\n');
+      fs.writeFileSync(
+        slowTrace,
+        nodeReports.map(({ report }, k) => `API node ${k + 1}\n${formatSlowRequests(report.slow)}\n`).join(''),
+      );
       console.log(`  the API node's requests over 30 ms, with their round trips: ${slowTrace}`);
     }
     if (statementReport) console.log(`\nPostgres statements in the HTTP run:\n${statementReport}`);
@@ -321,7 +337,7 @@ runBench(async () => {
     let expected = 0;
     for (let c = 0; c < clients; c++) {
       const t = roomTenants[c % rooms];
-      const s = connectClient(url, {
+      const s = connectClient(urlOf(c), {
         auth: { token: issueSession(SECRET, { userId: 1, tenantId: t.id, role: 'trader' }) },
         transports: ['websocket'],
         reconnection: false,
@@ -377,7 +393,7 @@ runBench(async () => {
   } finally {
     agent.destroy();
     for (const s of sockets) s.disconnect();
-    await api?.close();
+    await Promise.all(apis.map((a) => a.close()));
     await cache.stop();
     await pool.end();
     await servers.stop();
