@@ -60,7 +60,7 @@ export interface SlowRequest {
   /** [statement, ms after the request came, ms it took] */
   rounds: Array<[string, number, number]>;
 }
-const SLOW_MS = 30;
+export const SLOW_MS = 30;
 /** The request whose handler issued a round trip (its arrival and its round trips so far). */
 const inRequest = new AsyncLocalStorage<{ t0: number; rounds: SlowRequest['rounds'] }>();
 
@@ -92,8 +92,9 @@ export function installProbes(): void {
     const request = inRequest.getStore();
     const done = () => {
       const ms = performance.now() - t0;
-      record(statementLabel(text), ms);
-      request?.rounds.push([statementLabel(text), t0 - request.t0, ms]);
+      const label = statementLabel(text);
+      record(label, ms);
+      request?.rounds.push([label, t0 - request.t0, ms]);
     };
     const cbAt = args.findIndex((a) => typeof a === 'function');
     if (cbAt >= 0) {

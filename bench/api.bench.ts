@@ -54,6 +54,7 @@ import {
   formatSlowRequests,
   installProbes,
   resetProbes,
+  SLOW_MS,
   startProbes,
   stopProbes,
   type ProbeReport,
@@ -321,7 +322,7 @@ runBench(async () => {
         slowTrace,
         nodeReports.map(({ report }, k) => `API node ${k + 1}\n${formatSlowRequests(report.slow)}\n`).join(''),
       );
-      console.log(`  the API node's requests over 30 ms, with their round trips: ${slowTrace}`);
+      console.log(`  the API nodes' requests over ${SLOW_MS} ms, with their round trips: ${slowTrace}`);
     }
     if (statementReport) console.log(`\nPostgres statements in the HTTP run:\n${statementReport}`);
     const decideGoal = `decide p99 < 30 ms (HTTP ${http.p99.toFixed(1)} ms, in process ${inProcess.p99.toFixed(1)} ms)`;
