@@ -3,13 +3,20 @@
  * `acquire()` waits until every sliding window has room, then records the request, so bursts
  * queue instead of failing with HTTP 429; a full daily cap refuses instead (waiting hours is
  * never the right answer to an order).
+ *
+ * The broker counts a request when it arrives, which we cannot see; we only know it arrived
+ * after we took its slot and before its answer came back (or its timeout passed). So a request
+ * counts in the windows at the latest time it can have arrived: "now" while it is in flight, the
+ * time of its answer once `release()` is called. Then no jitter between our stamp and the
+ * broker's (a busy event loop, a slow network) can put an 11th order into one of its seconds;
+ * a fixed margin only made that unlikely (150 ms, then 300 ms, both failed on a loaded machine).
  * - `SlidingWindowLimiter`: one process (reads; tests of the adapter alone).
  * - `SharedAccountLimiter`: every process and worker of the account, counted in Postgres under
  *   a per-account advisory lock and stamped by the database clock (db/broker-rate.ts), so two
  *   broker workers on two machines share one 10/s budget. The registry uses it for orders.
  */
 import type { Pool } from 'pg';
-import { reserveOrderSlot, type SlotState } from '../db/broker-rate';
+import { releaseOrderSlot, reserveOrderSlot, type SlotState } from '../db/broker-rate';
 import { OrderRejectedError } from './errors';
 
 export interface RateWindow {
@@ -26,12 +33,26 @@ export const KITE_ORDER_LIMITS: readonly RateWindow[] = [
 ];
 
 /**
- * How far past each window a limiter waits: we stamp a request before it leaves, the broker when
- * it arrives, and a request delayed after its stamp (a busy event loop, a slow commit) lands
- * later than stamped. 150 ms let an 11th order into one second at the broker on a loaded
- * machine, in one process and across two workers; 300 ms did not.
+ * How far past each window a limiter waits. Requests count until their answers (above), so this
+ * covers only rounding and how the broker draws its second (a fixed clock second fits inside
+ * any sliding one), not jitter.
  */
-export const WINDOW_MARGIN_MS = 300;
+export const WINDOW_MARGIN_MS = 50;
+
+/** Kite's per-request timeout when the account's settings name none (broker/kite/http.ts). */
+export const DEFAULT_FLIGHT_MS = 7_000;
+
+/**
+ * Called when the request's answer is in, or it failed: from then on the broker cannot receive
+ * it. Never throws; a release that cannot be recorded leaves the request counted as in flight
+ * until its timeout, which errs on the safe side.
+ */
+export type Release = () => Promise<void>;
+
+/** What a request waits on before it goes out (a rate limiter); `maxFlightMs` is its timeout. */
+export interface RequestGate {
+  acquire(maxFlightMs?: number): Promise<Release>;
+}
 
 /** Orders per client account per day (Kite counts the IST trading day). */
 export const KITE_DAILY_ORDER_CAP = 5_000;
@@ -42,8 +63,9 @@ const capReached = (cap: number) =>
   new DailyOrderCapError(`the account's daily order cap (${cap}) is reached: no more orders today`, 'DAILY_CAP');
 
 /**
- * Milliseconds until one more request fits every window, given the earlier requests' times
- * (ascending); 0 = now. `marginMs` widens each window (jitter between our stamp and the broker's).
+ * Milliseconds until one more request fits every window, given the latest times the earlier
+ * requests can have reached the broker (ascending, none after `at`); 0 = now. `marginMs` widens
+ * each window.
  */
 export function windowDelayMs(stamps: readonly number[], at: number, windows: readonly RateWindow[], marginMs = 0) {
   let wait = 0;
@@ -61,22 +83,18 @@ export function windowDelayMs(stamps: readonly number[], at: number, windows: re
 /** Kite's limit for everything that is not an order (quotes, order book, positions…). */
 export const KITE_READ_LIMITS: readonly RateWindow[] = [{ max: 10, windowMs: 1_000 }];
 
-export class SlidingWindowLimiter {
-  /** Request times, oldest first; kept only as long as the longest window. */
-  private readonly stamps: number[] = [];
+export class SlidingWindowLimiter implements RequestGate {
+  /** The latest time each request can have arrived: its timeout while in flight, then its answer. */
+  private stamps: Array<{ arrivedBy: number }> = [];
   /** Grants of the last 24 hours, for the daily cap. */
   private daily: number[] = [];
-  private queue: Promise<void> = Promise.resolve();
+  private queue: Promise<unknown> = Promise.resolve();
   private readonly horizon: number;
 
   constructor(
     private readonly windows: readonly RateWindow[],
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-    /**
-     * Extra wait past each window: we stamp a request when we release it, the broker when it
-     * arrives, so jitter could otherwise put two batches inside one of the broker's windows.
-     */
     private readonly marginMs = 0,
     private readonly dailyCap = Number.POSITIVE_INFINITY,
   ) {
@@ -85,19 +103,25 @@ export class SlidingWindowLimiter {
   }
 
   /** Resolves when the caller may send one request (callers are served in arrival order). */
-  acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.waitForRoom());
+  acquire(maxFlightMs = DEFAULT_FLIGHT_MS): Promise<Release> {
+    const turn = this.queue.then(() => this.waitForRoom(maxFlightMs));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
   /** How long the next request would wait right now (0 = immediately). */
   delayMs(at = this.now()): number {
-    this.prune(at);
-    return windowDelayMs(this.stamps, at, this.windows, this.marginMs);
+    const latest = this.stamps.map((s) => Math.min(s.arrivedBy, at));
+    this.stamps = this.stamps.filter((_, i) => latest[i]! > at - this.horizon - this.marginMs);
+    return windowDelayMs(
+      latest.filter((t) => t > at - this.horizon - this.marginMs).sort((a, b) => a - b),
+      at,
+      this.windows,
+      this.marginMs,
+    );
   }
 
-  private async waitForRoom(): Promise<void> {
+  private async waitForRoom(maxFlightMs: number): Promise<Release> {
     for (;;) {
       const wait = this.delayMs();
       if (wait <= 0) break;
@@ -110,11 +134,11 @@ export class SlidingWindowLimiter {
       if (this.daily.length >= this.dailyCap) throw capReached(this.dailyCap);
       this.daily.push(at);
     }
-    this.stamps.push(at);
-  }
-
-  private prune(at: number): void {
-    while (this.stamps.length > 0 && this.stamps[0]! <= at - this.horizon - this.marginMs) this.stamps.shift();
+    const stamp = { arrivedBy: at + maxFlightMs };
+    this.stamps.push(stamp);
+    return async () => {
+      stamp.arrivedBy = Math.min(stamp.arrivedBy, this.now());
+    };
   }
 }
 
@@ -124,8 +148,8 @@ export class SlidingWindowLimiter {
  * database clock. `account` is the broker's client id (Kite user id), not a tenant: tenants
  * trading through one account share its budget.
  */
-export class SharedAccountLimiter {
-  private queue: Promise<void> = Promise.resolve();
+export class SharedAccountLimiter implements RequestGate {
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly pool: Pool,
@@ -138,9 +162,9 @@ export class SharedAccountLimiter {
   ) {}
 
   /** Resolves when one more order may go out; rejects with DailyOrderCapError past the cap. */
-  acquire(): Promise<void> {
+  acquire(maxFlightMs = DEFAULT_FLIGHT_MS): Promise<Release> {
     // Callers in this process queue here, so they do not all poll the database at once.
-    const turn = this.queue.then(() => this.take());
+    const turn = this.queue.then(() => this.take(maxFlightMs));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
@@ -151,13 +175,13 @@ export class SharedAccountLimiter {
     return wait > 0 ? wait : 'take';
   };
 
-  private async take(): Promise<void> {
+  private async take(maxFlightMs: number): Promise<Release> {
     const horizon = Math.max(...this.windows.map((w) => w.windowMs)) + this.marginMs;
     for (;;) {
-      const verdict = await reserveOrderSlot(this.pool, this.account, horizon, this.decide);
-      if (verdict === 'take') return;
+      const verdict = await reserveOrderSlot(this.pool, this.account, { horizonMs: horizon, maxFlightMs }, this.decide);
       if (verdict === 'capped') throw capReached(this.dailyCap);
-      await this.sleep(verdict);
+      if (typeof verdict === 'number') await this.sleep(verdict);
+      else return () => releaseOrderSlot(this.pool, verdict.stampId).catch(() => undefined);
     }
   }
 }

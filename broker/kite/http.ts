@@ -30,6 +30,7 @@ import {
   OrderNotOpenError,
   OrderRejectedError,
 } from '../errors';
+import { DEFAULT_FLIGHT_MS, type RequestGate } from '../rate-limiter';
 
 export interface KiteHttpSettings {
   readonly baseUrl: string;
@@ -37,11 +38,6 @@ export interface KiteHttpSettings {
   readonly accessToken: string;
   /** Per request (default 7 s). */
   readonly timeoutMs?: number;
-}
-
-/** What a request waits on before it goes out (a rate limiter). */
-export interface RequestGate {
-  acquire(): Promise<void>;
 }
 
 export type Form = Record<string, string | number | undefined>;
@@ -146,7 +142,9 @@ export class KiteHttp {
     form: Form | undefined,
     intent: Intent,
   ): Promise<{ status: number; text: string; what: string }> {
-    await this.gate.acquire();
+    const timeoutMs = this.s.timeoutMs ?? DEFAULT_FLIGHT_MS;
+    // Released when the answer is in: until then the request may still reach the broker.
+    const release = await this.gate.acquire(timeoutMs);
     const body = form
       ? new URLSearchParams(
           Object.entries(form)
@@ -164,7 +162,7 @@ export class KiteHttp {
           ...(body !== undefined ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
         },
         body,
-        signal: AbortSignal.timeout(this.s.timeoutMs ?? 7000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       return { status: res.status, text: await res.text(), what };
     } catch (e) {
@@ -175,6 +173,8 @@ export class KiteHttp {
       if (NOT_SENT.has(code ?? '')) throw new BrokerUnavailableError(detail, code);
       if (intent === 'read') throw new BrokerUnavailableError(detail, code);
       throw new AmbiguousOutcomeError(detail, code);
+    } finally {
+      await release();
     }
   }
 }

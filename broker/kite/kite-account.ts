@@ -12,7 +12,7 @@ import { withTenant } from '../../db/tenant';
 import { BrokerAuthError, BrokerReloginRequiredError } from '../errors';
 import { KITE_READ_LIMITS, SharedAccountLimiter, SlidingWindowLimiter, WINDOW_MARGIN_MS } from '../rate-limiter';
 import type { BrokerPort } from '../port';
-import type { RequestGate } from './http';
+import type { RequestGate } from '../rate-limiter';
 import { KiteBroker } from './kite-broker';
 
 export interface KiteAccountDeps {

@@ -20,9 +20,10 @@ import {
   KITE_READ_LIMITS,
   SlidingWindowLimiter,
   WINDOW_MARGIN_MS,
+  type RequestGate,
 } from '../rate-limiter';
 import { mapVenueStatus } from '../status';
-import { KiteHttp, type KiteHttpHooks, type KiteHttpSettings, type RequestGate } from './http';
+import { KiteHttp, type KiteHttpHooks, type KiteHttpSettings } from './http';
 import { assertListed } from './instruments';
 
 export interface KiteSettings extends KiteHttpSettings {
@@ -41,7 +42,7 @@ export interface KiteLimiters {
   readonly reads: RequestGate;
 }
 
-/** 150 ms of margin per window absorbs request jitter between our clock and Kite's counter. */
+/** One process's limiters (tests of the adapter alone; the registry shares orders through Postgres). */
 export const newKiteLimiters = (marginMs = WINDOW_MARGIN_MS): KiteLimiters => ({
   orders: new SlidingWindowLimiter(KITE_ORDER_LIMITS, Date.now, undefined, marginMs, KITE_DAILY_ORDER_CAP),
   reads: new SlidingWindowLimiter(KITE_READ_LIMITS, Date.now, undefined, marginMs),

@@ -5,7 +5,8 @@
  * `tags[]` when Kite's `mktp` takes `tag`, a cancel refused as "being processed" retried until
  * it lands, the refusals that are definite (unknown symbol, PermissionException, not whole lots)
  * versus the ambiguous non-JSON 2xx, and the account's order limits shared through Postgres by
- * two limiter instances (two processes' worth): never more than 10 in any second at the fake.
+ * two limiter instances (two processes' worth): never more than 10 in any second at the fake,
+ * an order counting until its answer.
  */
 import { AmbiguousOutcomeError, OrderBusyError, OrderRejectedError, BrokerUnavailableError } from '../../broker/errors';
 import { KiteBroker, type KiteSettings } from '../../broker/kite/kite-broker';
@@ -163,10 +164,9 @@ describe('orders under the 2026 retail-algo rules', () => {
     expect(fake.ordersWithTag('HTML1')).toHaveLength(1);
   });
 
-  it('two limiter instances on one account (Postgres) keep 30 orders to ≤ 10 in any second at the fake', async () => {
-    const fake = await fakeKite();
+  /** 30 orders through two limiter instances on one account (two processes' worth, through Postgres). */
+  async function burstOf30(fake: FakeKite, fetchImpl?: typeof fetch): Promise<number> {
     const account = `kite:${fake.userId}`;
-    // Two processes' worth: each its own limiter instance, sharing the account through Postgres.
     const brokers = [0, 1].map(
       () =>
         new KiteBroker(
@@ -175,6 +175,7 @@ describe('orders under the 2026 retail-algo rules', () => {
             orders: new SharedAccountLimiter(pool, account),
             reads: new SlidingWindowLimiter(KITE_READ_LIMITS, Date.now, undefined, 150),
           },
+          fetchImpl,
         ),
     );
     const started = Date.now();
@@ -186,9 +187,47 @@ describe('orders under the 2026 retail-algo rules', () => {
     expect(fake.placements()).toHaveLength(30);
     expect(fake.maxPlacementsPerSecond()).toBeLessThanOrEqual(10);
     expect(elapsed).toBeGreaterThanOrEqual(2000); // 30 orders at 10/s: three one-second windows
+    return elapsed;
+  }
+
+  it('two limiter instances on one account (Postgres) keep 30 orders to ≤ 10 in any second at the fake', async () => {
+    const fake = await fakeKite();
+    const elapsed = await burstOf30(fake);
     console.log(
       `30 orders via 2 limiters: ${elapsed} ms, max ${fake.maxPlacementsPerSecond()} in any second at the fake`,
     );
+  });
+
+  it("…also when the first second's orders leave 600 ms after their slots (a stalled process)", async () => {
+    // Stamped on time, arriving late: a fixed margin past the window (300 ms before) let the next
+    // second's orders in beside them at the fake. Counting each order until its answer does not.
+    const fake = await fakeKite();
+    let posts = 0;
+    const late: typeof fetch = async (url, init) => {
+      if (init?.method === 'POST' && posts++ < 10) await new Promise((r) => setTimeout(r, 600));
+      return fetch(url, init);
+    };
+    const elapsed = await burstOf30(fake, late);
+    console.log(`30 late orders via 2 limiters: ${elapsed} ms, max ${fake.maxPlacementsPerSecond()} at the fake`);
+  });
+
+  it('counts an order in flight on one process against the account on every process until its answer', async () => {
+    const account = `kite:flight-${process.pid}-${Date.now()}`;
+    const oneIn500 = [{ max: 1, windowMs: 500 }];
+    const [a, b] = [0, 1].map(() => new SharedAccountLimiter(pool, account, oneIn500, 100, 0));
+    const release = await a.acquire(10_000);
+    let bAt = 0;
+    const bTurn = b!.acquire().then((r) => ((bAt = Date.now()), r));
+    // Three windows later the first order is still unanswered: it may reach the broker now.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(bAt).toBe(0);
+    const answeredAt = Date.now();
+    await release();
+    await (
+      await bTurn
+    )();
+    // The window runs from the answer, not from when the first order was stamped.
+    expect(bAt - answeredAt).toBeGreaterThanOrEqual(490);
   });
 
   it('refuses past the daily cap instead of waiting', async () => {
