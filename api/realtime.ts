@@ -14,7 +14,7 @@
 import type { Server as SocketServer, Socket } from 'socket.io';
 import { Client, Pool } from 'pg';
 import { z } from 'zod';
-import type { Logger } from '../runtime/logger';
+import { FailureStreak, type Logger } from '../runtime/logger';
 import {
   ApiEvent,
   EVENT_CHANNELS,
@@ -196,6 +196,7 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
   };
 
   // One read at a time, in commit order; a wake-up during a read asks for one more after it.
+  const delivery = new FailureStreak(deps.log, 'event delivery');
   let reading: Promise<void> | undefined;
   let readAgain = false;
   /** `wake`: a NOTIFY; with no tenant watched there is nothing to read (the periodic read moves the horizon). */
@@ -218,7 +219,10 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
         }
       } while (readAgain && !closed);
     })()
-      .catch((err: unknown) => deps.log.error({ err }, 'event delivery failed'))
+      .then(
+        () => delivery.succeeded(),
+        (err: unknown) => delivery.failed(err),
+      )
       .finally(() => (reading = undefined));
   };
   const poll = setInterval(() => readOutbox(), READ_EVERY_MS);
@@ -230,6 +234,7 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
   let retry: NodeJS.Timeout | undefined;
   let listening: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (listening = resolve));
+  const listenerConnect = new FailureStreak(deps.log, 'event listener connect');
   const connect = async (delayMs: number): Promise<void> => {
     if (closed) return;
     const c = new Client({ connectionString: deps.appDbUrl });
@@ -242,12 +247,13 @@ export function attachRealtime(io: SocketServer, deps: RealtimeDeps): Realtime {
       await c.connect();
       await listenApiEvents(c, () => readOutbox(true));
       listener = c;
+      listenerConnect.succeeded();
       readOutbox(); // what was committed while no connection listened
       listening();
     } catch (err) {
       await c.end().catch(() => undefined);
       if (closed) return;
-      deps.log.warn({ err: (err as Error).message }, 'event listener cannot connect; retrying');
+      listenerConnect.failed((err as Error).message);
       const next = Math.min(delayMs * 2, 5_000);
       retry = setTimeout(() => void connect(next), delayMs);
     }
