@@ -38,7 +38,8 @@ export class FailureStreak {
 
   succeeded(): void {
     if (this.failures === 0) return;
-    this.log.info({ failures: this.failures, failedForMs: this.now() - this.firstAt }, `${this.what} works again`);
+    // warn, not info: it must show wherever the failure showed (the stack logs warn and up).
+    this.log.warn({ failures: this.failures, failedForMs: this.now() - this.firstAt }, `${this.what} works again`);
     this.failures = 0;
   }
 }
