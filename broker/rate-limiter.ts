@@ -111,10 +111,10 @@ export class SlidingWindowLimiter implements RequestGate {
 
   /** How long the next request would wait right now (0 = immediately). */
   delayMs(at = this.now()): number {
-    const latest = this.stamps.map((s) => Math.min(s.arrivedBy, at));
-    this.stamps = this.stamps.filter((_, i) => latest[i]! > at - this.horizon - this.marginMs);
+    const latest = (s: { arrivedBy: number }) => Math.min(s.arrivedBy, at);
+    this.stamps = this.stamps.filter((s) => latest(s) > at - this.horizon - this.marginMs);
     return windowDelayMs(
-      latest.filter((t) => t > at - this.horizon - this.marginMs).sort((a, b) => a - b),
+      this.stamps.map(latest).sort((a, b) => a - b),
       at,
       this.windows,
       this.marginMs,
