@@ -175,8 +175,25 @@ const TAG_LOCK = `hashtext('qs.order-tag')`;
 const tagLockKey = (tenantId: number, tag: string) => `${tenantId}:${tag}`;
 
 /**
+ * Connections a tag-lock holder can have at once: the lock's own, plus two for the broker
+ * calls it makes meanwhile (an order and its trades are read together).
+ */
+export const CONNECTIONS_PER_LOCK_HOLDER = 3;
+const lockHolders = new WeakMap<Pool, number>();
+
+/**
+ * Holders a pool admits at once. A holder keeps its lock's connection while it waits for more;
+ * were every connection a lock's, every holder would wait for one none of them gives back
+ * (until the pool's connect timeout fails them all), whatever the worker's activity slots.
+ */
+export function lockHolderLimit(pool: Pool): number {
+  return Math.max(1, Math.floor((pool.options.max ?? 10) / CONNECTIONS_PER_LOCK_HOLDER));
+}
+
+/**
  * Holds a session-level advisory lock on (tenant, tag) while fn runs, on a connection of its
- * own (a dead worker's connection drops and releases it). `wait` runs between tries.
+ * own (a dead worker's connection drops and releases it). `wait` runs between tries, both for
+ * a holder's place in the pool (lockHolderLimit) and for the lock itself.
  */
 export async function withOrderTagLock<T>(
   pool: Pool,
@@ -185,8 +202,18 @@ export async function withOrderTagLock<T>(
   wait: () => Promise<void>,
   fn: () => Promise<T>,
 ): Promise<T> {
+  if ((pool.options.max ?? 10) < 2) throw new Error('an order tag lock needs a pool of at least 2 connections');
+  while ((lockHolders.get(pool) ?? 0) >= lockHolderLimit(pool)) await wait();
+  lockHolders.set(pool, (lockHolders.get(pool) ?? 0) + 1);
+  try {
+    return await holdTagLock(pool, tagLockKey(tenantId, tag), wait, fn);
+  } finally {
+    lockHolders.set(pool, lockHolders.get(pool)! - 1);
+  }
+}
+
+async function holdTagLock<T>(pool: Pool, key: string, wait: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  const key = tagLockKey(tenantId, tag);
   try {
     for (;;) {
       const { rows } = await client.query<{ ok: boolean }>(

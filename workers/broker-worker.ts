@@ -9,19 +9,18 @@
  * from the machine whose static IP they registered with their broker.
  */
 import { TASK_QUEUES, type TenantBrokerQueue } from '../contracts/task-queues';
+import { CONNECTIONS_PER_LOCK_HOLDER } from '../db/ledger';
 import { brokerActivities } from './activities';
 import type { WorkerDefinition } from './bootstrap';
 
 export const BROKER_QUEUE_ACTIVITIES_PER_SECOND = 8;
 /**
  * Broker activities running at once in one process, shared among the queues it polls. A
- * placement holds its tag's lock on one pooled connection while it needs up to two more (the
- * paper exchange reads an order and its trades together), so the pool is sized at three a slot:
- * a burst waits for a slot instead of every lock holder waiting for a connection none of them
- * will give back.
+ * placement holds its tag's lock on one pooled connection while it needs up to two more, so the
+ * pool is sized for every slot to hold a lock at once (db/ledger.ts admits no more holders
+ * than its pool can serve, whatever the slots).
  */
 export const BROKER_ACTIVITY_SLOTS = 16;
-const CONNECTIONS_PER_SLOT = 3;
 
 export function brokerWorkerDefinition(queues: readonly TenantBrokerQueue[] = []): WorkerDefinition {
   const served = queues.length > 0 ? queues : [TASK_QUEUES.broker];
@@ -35,6 +34,6 @@ export function brokerWorkerDefinition(queues: readonly TenantBrokerQueue[] = []
       maxTaskQueueActivitiesPerSecond: BROKER_QUEUE_ACTIVITIES_PER_SECOND,
       maxConcurrentActivityTaskExecutions: slotsPerQueue,
     },
-    poolSize: slotsPerQueue * served.length * CONNECTIONS_PER_SLOT + 2,
+    poolSize: slotsPerQueue * served.length * CONNECTIONS_PER_LOCK_HOLDER + 2,
   };
 }

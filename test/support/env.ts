@@ -27,7 +27,32 @@ export const testEnv = () => ({
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+  await terminateLeftovers();
 });
+
+/**
+ * Test files share the run's namespace and its trading and broker queues: a workflow one file
+ * leaves running (a test that failed or timed out) would land its backlog on the next file's
+ * workers. Each file ends by terminating what is still running there, and names it.
+ */
+async function terminateLeftovers(): Promise<void> {
+  const connection = await Connection.connect({ address: testEnv().temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: testEnv().namespace });
+    const left: string[] = [];
+    for await (const w of client.workflow.list({ query: 'ExecutionStatus = "Running"' })) {
+      left.push(`${w.type} ${w.workflowId}`);
+      await client.workflow
+        .getHandle(w.workflowId, w.runId)
+        .terminate('left running by an earlier test file')
+        .catch(() => undefined);
+    }
+    if (left.length > 0)
+      process.stderr.write(`[test isolation] terminated ${left.length} workflow(s) left running: ${left.join(', ')}\n`);
+  } finally {
+    await connection.close();
+  }
+}
 
 export async function testClient(): Promise<Client> {
   const connection = await Connection.connect({ address: testEnv().temporalAddress });

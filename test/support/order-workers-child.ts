@@ -9,6 +9,7 @@ import { brokerActivities, tradingActivities } from '../../workers/activities';
 import { createPool } from '../../db/client';
 import { TASK_QUEUES } from '../../contracts/task-queues';
 import { ModelCache } from '../../ml/model-cache';
+import { brokerWorkerDefinition } from '../../workers/broker-worker';
 
 async function main(): Promise<void> {
   const env = (k: string) => {
@@ -27,7 +28,10 @@ async function main(): Promise<void> {
       error: (m) => process.stderr.write(`${m}\n`),
     },
   });
-  const pool = createPool(env('QS_TEST_APP_URL'), { max: 12 });
+  // As in production: the trading worker's pool, and the broker worker's own, sized to its slots.
+  const pool = createPool(env('QS_TEST_APP_URL'));
+  const brokerDef = brokerWorkerDefinition();
+  const brokerPool = createPool(env('QS_TEST_APP_URL'), { max: brokerDef.poolSize });
   const connection = await NativeConnection.connect({ address: env('QS_TEST_TEMPORAL_ADDRESS') });
   const namespace = env('QS_TEST_NAMESPACE');
   // QS_TEST_MODELS=1: decide is served too (a TradingDay's ticks), from the registry's production models.
@@ -50,12 +54,14 @@ async function main(): Promise<void> {
     connection,
     namespace,
     taskQueue: TASK_QUEUES.broker,
-    activities: brokerActivities({ pool, workerId: 'chaos-broker', liveTrading: false }),
+    activities: brokerActivities({ pool: brokerPool, workerId: 'chaos-broker', liveTrading: false }),
     shutdownGraceTime: '1 second',
+    // Production's slots; not its queue rate, which the server would keep for later test files.
+    maxConcurrentActivityTaskExecutions: brokerDef.options!.maxConcurrentActivityTaskExecutions!,
   });
   process.stdout.write('ready\n');
   await Promise.all([trading.run(), broker.run()]);
-  await pool.end();
+  await Promise.all([pool.end(), brokerPool.end()]);
   await connection.close();
 }
 
