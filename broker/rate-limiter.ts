@@ -39,7 +39,7 @@ export const KITE_ORDER_LIMITS: readonly RateWindow[] = [
  */
 export const WINDOW_MARGIN_MS = 50;
 
-/** Kite's per-request timeout when the account's settings name none (broker/kite/http.ts). */
+/** How long a request counts at most when its caller names no timeout of its own. */
 export const DEFAULT_FLIGHT_MS = 7_000;
 
 /**

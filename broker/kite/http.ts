@@ -30,7 +30,10 @@ import {
   OrderNotOpenError,
   OrderRejectedError,
 } from '../errors';
-import { DEFAULT_FLIGHT_MS, type RequestGate } from '../rate-limiter';
+import { type RequestGate } from '../rate-limiter';
+
+/** A Kite request's timeout when the account's settings name none. */
+export const KITE_TIMEOUT_MS = 7_000;
 
 export interface KiteHttpSettings {
   readonly baseUrl: string;
@@ -142,7 +145,7 @@ export class KiteHttp {
     form: Form | undefined,
     intent: Intent,
   ): Promise<{ status: number; text: string; what: string }> {
-    const timeoutMs = this.s.timeoutMs ?? DEFAULT_FLIGHT_MS;
+    const timeoutMs = this.s.timeoutMs ?? KITE_TIMEOUT_MS;
     // Released when the answer is in: until then the request may still reach the broker.
     const release = await this.gate.acquire(timeoutMs);
     const body = form

@@ -11,6 +11,7 @@ import { kiteAccountRow, kiteCredentials, saveKiteSession, sessionVerdictOf } fr
 import type { KeyProvider } from '../../db/secret-box';
 import { withTenant } from '../../db/tenant';
 import { BrokerAuthError, BrokerUnavailableError } from '../errors';
+import { KITE_TIMEOUT_MS } from './http';
 import { kiteTime } from './kite-broker';
 
 export const KITE_LOGIN_URL = 'https://kite.zerodha.com/connect/login';
@@ -54,7 +55,7 @@ export async function exchangeRequestToken(args: {
       method: 'POST',
       headers: { 'X-Kite-Version': '3', 'Content-Type': 'application/x-www-form-urlencoded' },
       body,
-      signal: AbortSignal.timeout(args.timeoutMs ?? 7000),
+      signal: AbortSignal.timeout(args.timeoutMs ?? KITE_TIMEOUT_MS),
     });
     status = res.status;
     text = await res.text();
