@@ -13,7 +13,7 @@ import { DriftWindow } from '../domain/combiner/drift-window';
 import type { FactorValues } from '../domain/factors/types';
 import { computeFactors } from '../domain/factors/define-factor';
 import { storeMarketSnapshot } from '../db/market-snapshots';
-import { withTenant } from '../db/tenant';
+import { withTenantLocked } from '../db/tenant';
 import { dateToEpochMs } from '../domain/dates';
 import {
   candidateStructures,
@@ -294,8 +294,9 @@ export function createDecider(deps: DecideDeps) {
     }
     const dayStart = new Date(dateToEpochMs(snapshot.date) - 330 * 60_000);
     const wf = deps.workflow?.() ?? callerWorkflow();
-    // One transaction: decided already? else the tenant's state (one statement), decide, the row.
-    return withTenant(deps.pool, input.tenantId, async (tx): Promise<WholeDecision> => {
+    // One transaction under the tenant's decide lock: decided already? else the tenant's state
+    // (one statement), decide, the row.
+    return withTenantLocked(deps.pool, input.tenantId, 'decide', async (tx): Promise<WholeDecision> => {
       const state = await decisionState(tx, input.decisionId, snapshot.date, dayStart, {
         instrument,
         since: drift.since(input.tenantId, instrument),

@@ -41,6 +41,26 @@ export async function withTenant<T>(pool: Pool, tenantId: number, fn: (tx: Tenan
   return tenantTransaction(pool, tenantId, 'BEGIN', fn);
 }
 
+/**
+ * A tenant transaction holding the tenant's `scope` lock until it ends, taken in BEGIN's own
+ * message (no extra round trip). Decisions read the day's budget and record what they spend
+ * under it, one at a time per tenant, so two at once cannot both spend its last lots.
+ */
+export async function withTenantLocked<T>(
+  pool: Pool,
+  tenantId: number,
+  scope: 'decide',
+  fn: (tx: TenantTx) => Promise<T>,
+): Promise<T> {
+  assertTenantId(tenantId);
+  return tenantTransaction(
+    pool,
+    tenantId,
+    `BEGIN; SELECT pg_advisory_xact_lock(hashtext('qs.${scope}'), ${tenantId})`,
+    fn,
+  );
+}
+
 /** Read-only, every statement on one snapshot (REPEATABLE READ): a consistent view of several reads. */
 export async function withTenantSnapshot<T>(
   pool: Pool,

@@ -10,6 +10,7 @@
 import { until } from '../support/until';
 import { createDecideActivities, createDecider } from '../../activities/decide';
 import { setKillSwitch } from '../../db/tenant-console';
+import { setTenantLimits } from '../../db/tenant-limits';
 import { createTenant } from '../../db/tenants';
 import { withTenant } from '../../db/tenant';
 import { decisionOutcome, type Decision } from '../../domain/decision';
@@ -283,6 +284,44 @@ describe('decide on the real stack', () => {
       tx.client.query("SELECT payload FROM audit_log WHERE event_type = 'limits.set'"),
     );
     expect(audit.rows[0].payload).toMatchObject({ before: null, after: { maxOpenLots: 3 } });
+  });
+
+  it('two decisions of one tenant at once spend its last lots of the day once', async () => {
+    const id = await tenant('budget');
+    await withTenant(pool, id, (tx) =>
+      setTenantLimits(
+        tx,
+        { maxLotsPerOrder: normal.lots, maxLotsPerDay: normal.lots, maxOpenLots: 1000, maxDailyLoss: '25000.00' },
+        { userId: null, actor: 'decide-test' },
+      ),
+    );
+    const seed = Number(normal.decisionId.split('-')[1]);
+    // Inserts into decisions wait on the table while reads go on: each decision has read the day's
+    // lots before either records its own, unless one waits for the other before reading.
+    const gate = await testPool('admin').connect();
+    let both;
+    try {
+      await gate.query('BEGIN; LOCK TABLE decisions IN SHARE MODE');
+      const running = Promise.all(
+        ['budget-a', 'budget-b'].map((decisionId) => decide({ tenantId: id, decisionId, at: AT, seed })),
+      );
+      await until('both decisions waiting', async () => {
+        const { rows } = await gate.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted');
+        return rows[0]!.n >= 2;
+      });
+      await gate.query('COMMIT');
+      both = await running;
+    } finally {
+      gate.release();
+    }
+    const decisions = both.map((b) => b.decision);
+    expect(decisions.filter((d) => d.status === 'trade')).toHaveLength(1);
+    const other = decisions.find((d) => d.status !== 'trade')!;
+    expect(other.reasons.map((r) => r.code)).toContain('LOTS_PER_DAY_EXCEEDED');
+    const spent = await withTenant(pool, id, (tx) =>
+      tx.client.query("SELECT COALESCE(SUM(lots), 0)::int AS lots FROM decisions WHERE status = 'trade'"),
+    );
+    expect(spent.rows[0].lots).toBe(normal.lots);
   });
 
   it('a kill switch refuses at the kill-switch wall with its numbers', async () => {
