@@ -59,15 +59,20 @@ export interface DecisionAudit {
 
 /*
  * The decision row and, when it is new, its audit event in one statement (one round trip); the
- * audit row goes through audit_log's chain trigger like any other.
+ * audit row goes through audit_log's chain trigger like any other. created_at is the insert's
+ * time, not its transaction's start: decide inserts under the tenant's lock, so a tenant's
+ * decisions commit in created_at order and a reader of "newer than the last one seen" (the drift
+ * window) misses none.
  */
 const INSERT_DECISION = preparedStatement(
   'insert-decision',
   `
 WITH d AS (
   INSERT INTO decisions (tenant_id, id, trading_date, structure, instrument, lots, workflow_id, run_id, status,
-                         snapshot_id, model_versions, gate_outcomes, cost_breakdown, expected_pnl, net_ev, why)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb, $14, $15, $16::jsonb)
+                         snapshot_id, model_versions, gate_outcomes, cost_breakdown, expected_pnl, net_ev, why,
+                         created_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb, $14, $15, $16::jsonb,
+          clock_timestamp())
   ON CONFLICT (tenant_id, id) DO NOTHING
   RETURNING id),
 a AS (

@@ -21,6 +21,7 @@ import { ModelRegistry } from '../../ml/registry';
 import { trainOnDataVersion } from '../../ml/trainers';
 import type { ModelTypeId } from '../../ml/model-types';
 import { decisionProvenance } from '../../db/provenance';
+import { insertDecision } from '../../db/decisions';
 import { testClient, testEnv, testPool } from '../support/env';
 import { FAST, orderWorkers, paperTenant, place, placementInput } from '../support/orders-env';
 import { runQs } from '../support/run-qs';
@@ -134,6 +135,48 @@ describe('decide on the real stack', () => {
     const other = createDecider({ pool, models: cache });
     const { decision } = await other.run({ tenantId: normalTenant, decisionId: 'window-check', at: AT, seed: 1 });
     expect(decision.drift).toEqual({ judged: false, recentDecisions: seen.length });
+  });
+
+  it('the drift window misses no decision recorded after a later one was read', async () => {
+    const id = await tenant('late');
+    const watcher = createDecider({ pool, models: cache });
+    // Another process's decision whose transaction began before the watcher's decisions and
+    // records its row after the watcher has read them.
+    let began!: () => void;
+    let record!: () => void;
+    const begun = new Promise<void>((r) => (began = r));
+    const go = new Promise<void>((r) => (record = r));
+    const late = withTenant(pool, id, async (tx) => {
+      await tx.client.query('SELECT 1');
+      began();
+      await go;
+      await insertDecision(tx, {
+        id: 'late-other',
+        tradingDate: normal.tradingDate,
+        structure: 'NONE',
+        instrument: 'NIFTY',
+        lots: 0,
+        workflowId: 'late-other',
+        runId: 'late-other',
+        status: 'refused',
+        snapshotId: normal.snapshotId,
+        modelVersions: normal.models,
+        gateOutcomes: normal.gates,
+        costBreakdown: {},
+        expectedPnl: null,
+        netEv: null,
+        why: { ...normal, decisionId: 'late-other' },
+      });
+    });
+    await begun;
+    await new Promise((r) => setTimeout(r, 50));
+    await watcher.run({ tenantId: id, decisionId: 'late-1', at: AT, seed: 1 });
+    const second = await watcher.run({ tenantId: id, decisionId: 'late-2', at: AT, seed: 1 });
+    expect(second.decision.drift.recentDecisions).toBe(1);
+    record();
+    await late;
+    const third = await watcher.run({ tenantId: id, decisionId: 'late-3', at: AT, seed: 1 });
+    expect(third.decision.drift.recentDecisions).toBe(3);
   });
 
   it('an expected P&L that does not cover the costs is refused with the cost reason', () => {
