@@ -187,7 +187,7 @@ const lockHolders = new WeakMap<Pool, number>();
  * (until the pool's connect timeout fails them all), whatever the worker's activity slots.
  */
 export function lockHolderLimit(pool: Pool): number {
-  return Math.max(1, Math.floor((pool.options.max ?? 10) / CONNECTIONS_PER_LOCK_HOLDER));
+  return Math.max(1, Math.floor(pool.options.max / CONNECTIONS_PER_LOCK_HOLDER));
 }
 
 /**
@@ -202,7 +202,7 @@ export async function withOrderTagLock<T>(
   wait: () => Promise<void>,
   fn: () => Promise<T>,
 ): Promise<T> {
-  if ((pool.options.max ?? 10) < 2) throw new Error('an order tag lock needs a pool of at least 2 connections');
+  if (pool.options.max < 2) throw new Error('an order tag lock needs a pool of at least 2 connections');
   while ((lockHolders.get(pool) ?? 0) >= lockHolderLimit(pool)) await wait();
   lockHolders.set(pool, (lockHolders.get(pool) ?? 0) + 1);
   try {

@@ -52,7 +52,6 @@ export async function withTenantLocked<T>(
   scope: 'decide',
   fn: (tx: TenantTx) => Promise<T>,
 ): Promise<T> {
-  assertTenantId(tenantId);
   return tenantTransaction(
     pool,
     tenantId,

@@ -147,7 +147,6 @@ describe('decide on the real stack', () => {
     const begun = new Promise<void>((r) => (began = r));
     const go = new Promise<void>((r) => (record = r));
     const late = withTenant(pool, id, async (tx) => {
-      await tx.client.query('SELECT 1');
       began();
       await go;
       await insertDecision(tx, {
